@@ -1,0 +1,80 @@
+// `simctl run <scenario>`: one run, rendered for a person or as one JSON object.
+
+import { randomInt } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { runScenario, type RunResult, type ScenarioDef, type RunRequest } from "../../scenarios/index.js";
+import { lookupScenario, parseMaxTime, parseOverrides, parsePositiveInt, parseSeed } from "../args.js";
+import { exitCodeFor } from "../exit-codes.js";
+import { renderRun } from "../render.js";
+import { JsonlTraceFile } from "../trace-file.js";
+
+export interface RunFlags {
+  seed?: string;
+  json?: boolean;
+  trace?: string;
+  maxEvents?: string;
+  maxTime?: string;
+  set?: string[];
+}
+
+export interface TimedRun {
+  result: RunResult;
+  wallMs: number;
+}
+
+/** Runs with the wall clock measured around the pure run (the only wall-clock use). */
+export function timedRun(scenario: ScenarioDef, request: RunRequest): TimedRun {
+  const start = performance.now();
+  const result = runScenario(scenario, request);
+  return { result, wallMs: performance.now() - start };
+}
+
+export function buildRequest(scenario: ScenarioDef, flags: RunFlags): { request: RunRequest; seedWasRandom: boolean } {
+  const seedWasRandom = flags.seed === undefined;
+  const seed = flags.seed === undefined ? randomInt(0, 2 ** 48) : parseSeed(flags.seed);
+  const request: RunRequest = { seed, overrides: parseOverrides(scenario, flags.set ?? []) };
+  if (flags.maxEvents !== undefined) request.maxEvents = parsePositiveInt(flags.maxEvents, "--max-events");
+  if (flags.maxTime !== undefined) request.maxTimeUs = parseMaxTime(flags.maxTime);
+  return { request, seedWasRandom };
+}
+
+export function runCommand(id: string, flags: RunFlags): number {
+  const scenario = lookupScenario(id);
+  const { request, seedWasRandom } = buildRequest(scenario, flags);
+  const sink = flags.trace === undefined ? null : new JsonlTraceFile(flags.trace);
+  if (sink !== null) request.traceListener = sink.listener;
+  if (seedWasRandom && !flags.json) process.stdout.write(`no --seed given; using random seed ${request.seed}\n`);
+  let timed: TimedRun;
+  try {
+    timed = timedRun(scenario, request);
+  } finally {
+    sink?.close();
+  }
+  const { result, wallMs } = timed;
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(toJson(result, wallMs))}\n`);
+  } else {
+    process.stdout.write(`${renderRun(result, { wallMs }, scenario.options)}\n`);
+    if (sink !== null) process.stdout.write(`trace file ${sink.path} (${sink.written} records)\n`);
+  }
+  return exitCodeFor(result.verdict);
+}
+
+export function toJson(result: RunResult, wallMs: number): Record<string, unknown> {
+  return {
+    scenario: result.scenario,
+    seed: result.seed,
+    verdict: result.verdict,
+    traceHash: result.traceHash,
+    events: result.events,
+    virtualTimeUs: result.virtualTimeUs,
+    wallMs: Math.round(wallMs * 1000) / 1000,
+    violations: result.violations,
+    options: result.options,
+    limits: result.limits,
+    checks: result.checks,
+    metrics: result.metrics,
+    summary: result.summary,
+    artifacts: result.artifacts,
+  };
+}

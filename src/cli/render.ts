@@ -1,0 +1,74 @@
+// Terminal rendering of run results (chalk). Pure string building; callers print.
+
+import chalk from "chalk";
+import { formatTime } from "../sim/index.js";
+import type { Options, RunResult, SummaryRow } from "../scenarios/index.js";
+
+export interface Timing {
+  wallMs: number;
+}
+
+export function verdictLabel(verdict: RunResult["verdict"]): string {
+  switch (verdict) {
+    case "pass":
+      return chalk.green.bold("PASS");
+    case "fail":
+      return chalk.red.bold("FAIL");
+    case "liveness":
+      return chalk.yellow.bold("LIVENESS FAILURE");
+    case "deadlock":
+      return chalk.yellow.bold("DEADLOCK");
+    case "error":
+      return chalk.red.bold("ERROR");
+  }
+}
+
+/** The exact command that reruns this result. */
+export function reproduceCommand(result: RunResult, defaults: Options): string {
+  const parts = ["npx simctl run", result.scenario, "--seed", String(result.seed)];
+  for (const [key, value] of Object.entries(result.options)) {
+    if (defaults[key] !== value) parts.push("--set", `${key}=${String(value)}`);
+  }
+  return parts.join(" ");
+}
+
+export function renderRun(result: RunResult, timing: Timing, defaults: Options): string {
+  const lines: string[] = [];
+  const secs = timing.wallMs / 1000;
+  const eventsPerSec = secs > 0 ? Math.round(result.events / secs) : 0;
+  const ratio = timing.wallMs > 0 ? result.virtualTimeUs / 1000 / timing.wallMs : 0;
+  lines.push(`${chalk.bold("scenario")}  ${result.scenario}`);
+  lines.push(`${chalk.bold("seed")}      ${result.seed}`);
+  lines.push(`${chalk.bold("options")}   ${renderOptions(result.options)}`);
+  lines.push(`${chalk.bold("limits")}    max-events ${result.limits.maxEvents}, max-time ${formatTime(result.limits.maxTimeUs)}`);
+  lines.push(`${chalk.bold("virtual")}   ${formatTime(result.virtualTimeUs)}   ${chalk.bold("events")} ${result.events}`);
+  lines.push(`${chalk.bold("wall")}      ${timing.wallMs.toFixed(1)} ms   ${eventsPerSec.toLocaleString("en-US")} events/s   virtual/wall ${ratio.toFixed(1)}x`);
+  if (Object.keys(result.metrics).length > 0) {
+    lines.push(chalk.bold("metrics"));
+    for (const [k, v] of Object.entries(result.metrics)) lines.push(`  ${k} = ${v}`);
+  }
+  if (result.summary.length > 0) lines.push(chalk.bold("summary"), ...renderTable(result.summary).map((l) => `  ${l}`));
+  lines.push(chalk.bold("checks"));
+  for (const c of result.checks) {
+    lines.push(`  ${c.ok ? chalk.green("✓") : chalk.red("✗")} ${c.name}${c.ok ? "" : chalk.red(` — ${c.detail}`)}`);
+  }
+  const extra = result.violations.filter((v) => !result.checks.some((c) => c.name === v.check));
+  for (const v of extra) lines.push(`  ${chalk.red("✗")} ${v.check} — ${chalk.red(v.message)} ${chalk.dim(`@${formatTime(v.atUs)} seq ${v.seq}`)}`);
+  lines.push(`${chalk.bold("trace")}     ${result.traceHash}`);
+  lines.push(`${chalk.bold("verdict")}   ${verdictLabel(result.verdict)}`);
+  if (result.verdict !== "pass") lines.push(`${chalk.bold("reproduce")} ${reproduceCommand(result, defaults)}`);
+  return lines.join("\n");
+}
+
+function renderOptions(options: Options): string {
+  const entries = Object.entries(options);
+  return entries.length === 0 ? chalk.dim("(none)") : entries.map(([k, v]) => `${k}=${String(v)}`).join(" ");
+}
+
+export function renderTable(rows: readonly SummaryRow[]): string[] {
+  const columns: string[] = [];
+  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? "").length)));
+  const fmt = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [chalk.dim(fmt(columns)), ...rows.map((r) => fmt(columns.map((c) => String(r[c] ?? ""))))];
+}

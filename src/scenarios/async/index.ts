@@ -1,0 +1,4 @@
+// The async scenario family.
+import type { ScenarioDef } from "../types.js";
+
+export const asyncScenarios: readonly ScenarioDef[] = [];

@@ -1,0 +1,97 @@
+// The handle a scenario's setup script uses to build its world and state what must hold.
+
+import { Kernel, Rng, type Proc, type SpawnOptions, type Task, type Micros } from "../sim/index.js";
+import type { CheckOutcome, Options, SummaryRow, Violation } from "./types.js";
+
+/** A check returns null/true when it holds, or a string (or false) saying what went wrong. */
+export type CheckFn = () => string | null | boolean | undefined;
+
+export class ScenarioContext<O extends Options = Options> {
+  readonly violations: Violation[] = [];
+  readonly metrics: Record<string, number | string> = {};
+  readonly artifacts: Record<string, unknown> = {};
+  private readonly checks: { name: string; fn: CheckFn }[] = [];
+  private readonly finishers: (() => void)[] = [];
+  private summaryFn: (() => SummaryRow[]) | null = null;
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly seed: number,
+    /** The scenario's own stream; fork it per component (`ctx.rng.fork("load")`). */
+    readonly rng: Rng,
+    readonly options: Readonly<O>,
+  ) {}
+
+  now(): Micros {
+    return this.kernel.now;
+  }
+
+  /** Spawns a root process. Its unhandled failure fails the run. */
+  spawn<T>(name: string, proc: Proc<T>, options: Omit<SpawnOptions, "parent"> = {}): Task<T> {
+    return this.kernel.spawn(name, proc, { ...options, parent: null });
+  }
+
+  /** Spawns the scenario's driver: the run stops when it returns. */
+  main<T>(name: string, proc: Proc<T>): Task<T> {
+    const task = this.spawn(name, proc);
+    task.onDone(() => {
+      if (task.state === "done") this.kernel.stop();
+    });
+    return task;
+  }
+
+  /** Registers a named check, evaluated when the run ends. */
+  check(name: string, fn: CheckFn): void {
+    this.checks.push({ name, fn });
+  }
+
+  /** Records a violation now (for invariant checkers that watch events as they happen). */
+  violation(check: string, message: string, nodes: string[] = []): void {
+    this.violations.push({ check, message, atUs: this.kernel.now, seq: this.kernel.currentSeq, nodes });
+  }
+
+  /** Registers a runtime checker's name, so it shows as passed when never violated. */
+  declareChecker(name: string): void {
+    this.checks.push({ name, fn: () => null });
+  }
+
+  metric(name: string, value: number | string): void {
+    this.metrics[name] = value;
+  }
+
+  artifact(name: string, value: unknown): void {
+    this.artifacts[name] = value;
+  }
+
+  summary(fn: () => SummaryRow[]): void {
+    this.summaryFn = fn;
+  }
+
+  /** Runs after the kernel stops and before checks are evaluated (collect final figures here). */
+  onFinish(fn: () => void): void {
+    this.finishers.push(fn);
+  }
+
+  /** @internal Called by the runner. */
+  finish(): { checks: CheckOutcome[]; summary: SummaryRow[] } {
+    for (const f of this.finishers) f();
+    const checks = this.checks.map(({ name, fn }) => evaluate(name, fn, this.violations));
+    return { checks, summary: this.summaryFn?.() ?? [] };
+  }
+}
+
+function evaluate(name: string, fn: CheckFn, violations: Violation[]): CheckOutcome {
+  const runtime = violations.filter((v) => v.check === name);
+  if (runtime.length > 0) {
+    const first = runtime[0]!;
+    return { name, ok: false, detail: `${runtime.length} violation(s); first: ${first.message}` };
+  }
+  let verdict: ReturnType<CheckFn>;
+  try {
+    verdict = fn();
+  } catch (error) {
+    return { name, ok: false, detail: `check threw: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (verdict === null || verdict === undefined || verdict === true) return { name, ok: true, detail: "" };
+  return { name, ok: false, detail: verdict === false ? "check failed" : verdict };
+}

@@ -1,0 +1,83 @@
+// runScenario: (scenario, seed, options) -> RunResult, with no I/O and no wall clock.
+// The CLI and the vitest helpers call this and decide what to print or assert.
+
+import { Kernel, Rng, bindKernel, errorMessage, type Micros, type TraceListener, type RunFailure } from "../sim/index.js";
+import { ScenarioContext } from "./context.js";
+import { resolveOptions } from "./options.js";
+import { DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_US, type Options, type RunResult, type ScenarioDef, type Verdict } from "./types.js";
+
+export interface RunRequest {
+  seed: number;
+  overrides?: Options;
+  maxEvents?: number;
+  maxTimeUs?: Micros;
+  /** Receives every trace record (JSONL sinks, divergence windows). */
+  traceListener?: TraceListener;
+  checkpointEvery?: number;
+}
+
+export function isValidSeed(seed: number): boolean {
+  return Number.isSafeInteger(seed) && seed >= 0;
+}
+
+export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request: RunRequest): RunResult {
+  if (!isValidSeed(request.seed)) throw new RangeError(`seed must be an integer in [0, 2^53), got ${request.seed}`);
+  const options = resolveOptions(scenario, request.overrides);
+  const limits = {
+    maxEvents: request.maxEvents ?? scenario.limits?.maxEvents ?? DEFAULT_MAX_EVENTS,
+    maxTimeUs: request.maxTimeUs ?? scenario.limits?.maxTimeUs ?? DEFAULT_MAX_TIME_US,
+  };
+  const kernel = new Kernel(request.checkpointEvery === undefined ? {} : { checkpointEvery: request.checkpointEvery });
+  if (request.traceListener !== undefined) kernel.trace.listener = request.traceListener;
+  const root = Rng.fromSeed(request.seed);
+  const ctx = new ScenarioContext<O>(kernel, request.seed, root.fork("scenario"), options);
+
+  let setupError: unknown = null;
+  const previous = bindKernel(kernel);
+  try {
+    scenario.setup(ctx);
+  } catch (error) {
+    setupError = error;
+  } finally {
+    bindKernel(previous);
+  }
+  const outcome = setupError === null ? kernel.run(limits) : null;
+  const { checks, summary } = ctx.finish();
+  const failure: RunFailure | null = setupError !== null
+    ? { kind: "failed", message: `scenario setup failed: ${errorMessage(setupError)}`, atUs: 0, seq: 0, processes: [] }
+    : outcome!.failure;
+
+  const violations = [...ctx.violations];
+  if (failure !== null) {
+    violations.push({ check: failure.kind === "failed" ? "process" : failure.kind, message: failure.message, atUs: failure.atUs, seq: failure.seq, nodes: failure.processes });
+  }
+  for (const c of checks) {
+    if (!c.ok && !violations.some((v) => v.check === c.name)) {
+      violations.push({ check: c.name, message: c.detail, atUs: kernel.now, seq: kernel.currentSeq, nodes: [] });
+    }
+  }
+  return {
+    scenario: scenario.id,
+    seed: request.seed,
+    verdict: verdictOf(setupError !== null, failure, violations.length),
+    traceHash: kernel.trace.hashHex(),
+    checkpoints: kernel.trace.checkpoints(),
+    events: kernel.events,
+    virtualTimeUs: kernel.now,
+    violations,
+    checks,
+    options,
+    limits,
+    metrics: ctx.metrics,
+    summary,
+    failure,
+    artifacts: ctx.artifacts,
+  };
+}
+
+function verdictOf(setupFailed: boolean, failure: RunFailure | null, violationCount: number): Verdict {
+  if (setupFailed) return "error";
+  if (failure?.kind === "liveness") return "liveness";
+  if (failure?.kind === "deadlock") return "deadlock";
+  return violationCount > 0 ? "fail" : "pass";
+}

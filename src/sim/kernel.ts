@@ -1,0 +1,242 @@
+// The kernel: virtual clock, event queue, timers and the run loop. It knows nothing of
+// gates or jobs. Each fired event writes one trace record (time, seq, kind, node) before
+// its callback runs; callbacks add richer records (message type, peer, digest) themselves.
+//
+// Timer handles are plain numbers (generation * 2^24 + slot) so scheduling allocates
+// nothing beyond the callback the caller already holds.
+
+import { EventQueue } from "./queue.js";
+import { Trace, sym, type Sym } from "./trace.js";
+import { Task, type Proc, type SpawnOptions } from "./process.js";
+import { installDeterminismGuard } from "./guard.js";
+import { errorMessage } from "./errors.js";
+import { formatTime, type Micros } from "./time.js";
+
+export type Callback = () => void;
+export type TimerHandle = number;
+
+const SLOT_BITS = 16_777_216; // 2^24 live slots at most
+const GEN_MASK = 0x1fffffff;
+
+export const K_TIMER = sym("timer");
+export const K_WAKE = sym("wake");
+export const K_START = sym("start");
+
+let bound: Kernel | null = null;
+
+/** The kernel that `here()`, `spawn()` and `now()` refer to. */
+export function activeKernel(): Kernel | null {
+  return bound;
+}
+
+/** Binds `kernel` as the active one; returns the previous binding. */
+export function bindKernel(kernel: Kernel | null): Kernel | null {
+  const previous = bound;
+  bound = kernel;
+  return previous;
+}
+
+export type StopKind = "drained" | "stopped" | "failed" | "liveness" | "deadlock";
+
+export interface RunFailure {
+  kind: Exclude<StopKind, "drained" | "stopped">;
+  message: string;
+  atUs: Micros;
+  seq: number;
+  /** Process names involved (the failed process, or those waiting in a deadlock). */
+  processes: string[];
+}
+
+export interface RunLimits {
+  maxEvents?: number;
+  maxTimeUs?: Micros;
+}
+
+export interface RunOutcome {
+  stop: StopKind;
+  failure: RunFailure | null;
+  events: number;
+  nowUs: Micros;
+}
+
+export class Kernel {
+  now: Micros = 0;
+  /** Sequence number of the event being fired. */
+  currentSeq = 0;
+  events = 0;
+  readonly trace: Trace;
+  /** The process whose generator is executing, if any. */
+  current: Task<unknown> | null = null;
+  /** Live processes in spawn order (Set iteration is insertion order: deterministic). */
+  readonly live = new Set<Task<unknown>>();
+
+  private readonly queue = new EventQueue();
+  private nextSeq = 0;
+  private fns: (Callback | null)[] = [];
+  private gens = new Uint32Array(1024);
+  private kinds = new Int32Array(1024);
+  private nodes = new Int32Array(1024);
+  private freeSlots: number[] = [];
+  private taskIds = 0;
+  private stopKind: StopKind | null = null;
+  private failureInfo: RunFailure | null = null;
+
+  constructor(options: { checkpointEvery?: number } = {}) {
+    this.trace = new Trace(options.checkpointEvery ?? 1024);
+  }
+
+  /** Schedules `fn` at absolute time `atUs` (clamped to now). */
+  at(atUs: Micros, fn: Callback, kind: Sym = K_TIMER, node: Sym = 0): TimerHandle {
+    const t = atUs < this.now ? this.now : atUs;
+    const slot = this.allocSlot();
+    this.fns[slot] = fn;
+    this.kinds[slot] = kind;
+    this.nodes[slot] = node;
+    this.queue.push(t, this.nextSeq++, slot);
+    return this.gens[slot]! * SLOT_BITS + slot;
+  }
+
+  after(delayUs: Micros, fn: Callback, kind: Sym = K_TIMER, node: Sym = 0): TimerHandle {
+    return this.at(this.now + delayUs, fn, kind, node);
+  }
+
+  /** Cancels a pending timer. Returns false if it already fired or was cancelled. */
+  cancel(handle: TimerHandle): boolean {
+    if (handle < 0) return false;
+    const slot = handle % SLOT_BITS;
+    const gen = (handle - slot) / SLOT_BITS;
+    if (this.gens[slot] !== gen || this.fns[slot] === null || this.fns[slot] === undefined) return false;
+    this.fns[slot] = null;
+    return true;
+  }
+
+  get pendingEvents(): number {
+    return this.queue.size;
+  }
+
+  spawn<T>(name: string, proc: Proc<T>, options: SpawnOptions = {}): Task<T> {
+    const parent = options.parent === undefined ? this.current : options.parent;
+    const task = new Task<T>(this, ++this.taskIds, name, proc, parent, options);
+    this.live.add(task);
+    return task;
+  }
+
+  /** Ends the run with a failure (first failure wins). */
+  fail(kind: RunFailure["kind"], message: string, processes: string[] = []): void {
+    if (this.failureInfo !== null) return;
+    this.failureInfo = { kind, message, atUs: this.now, seq: this.currentSeq, processes };
+    this.stopKind = kind;
+  }
+
+  /** Ends the run normally after the current event. */
+  stop(): void {
+    if (this.stopKind === null) this.stopKind = "stopped";
+  }
+
+  get stopped(): boolean {
+    return this.stopKind !== null;
+  }
+
+  get failure(): RunFailure | null {
+    return this.failureInfo;
+  }
+
+  /**
+   * Runs until the queue drains, `stop()` or `fail()` is called, or a limit is hit.
+   * The determinism guard is on for the whole call. May be called again to continue.
+   */
+  run(limits: RunLimits = {}): RunOutcome {
+    const maxEvents = limits.maxEvents ?? Number.POSITIVE_INFINITY;
+    const maxTime = limits.maxTimeUs ?? Number.POSITIVE_INFINITY;
+    const restore = installDeterminismGuard();
+    const previous = bindKernel(this);
+    try {
+      this.loop(maxEvents, maxTime);
+    } finally {
+      bindKernel(previous);
+      restore();
+    }
+    return { stop: this.stopKind ?? "drained", failure: this.failureInfo, events: this.events, nowUs: this.now };
+  }
+
+  private loop(maxEvents: number, maxTime: number): void {
+    const q = this.queue;
+    const trace = this.trace;
+    while (this.stopKind === null) {
+      if (q.size === 0) {
+        this.checkDeadlock();
+        return;
+      }
+      const at = q.peekAt();
+      const seq = q.peekSeq();
+      const slot = q.peekSlot();
+      const fn = this.fns[slot]!;
+      if (fn === null) {
+        q.pop();
+        this.releaseSlot(slot);
+        continue;
+      }
+      if (at > maxTime) {
+        this.fail("liveness", `virtual time budget exhausted: next event at ${formatTime(at)} is past --max-time ${formatTime(maxTime)}`);
+        return;
+      }
+      if (this.events >= maxEvents) {
+        this.fail("liveness", `event budget exhausted: ${this.events} events fired (--max-events ${maxEvents})`);
+        return;
+      }
+      q.pop();
+      const kind = this.kinds[slot]!;
+      const node = this.nodes[slot]!;
+      this.releaseSlot(slot);
+      this.now = at;
+      this.currentSeq = seq;
+      this.events++;
+      trace.record(at, seq, kind, node, 0, 0, 0);
+      fn();
+    }
+  }
+
+  private checkDeadlock(): void {
+    const waiting: string[] = [];
+    for (const task of this.live) {
+      if (!task.daemon) waiting.push(`${task.name} (waiting on ${task.waitingOn()})`);
+    }
+    if (waiting.length > 0) {
+      this.fail("deadlock", `deadlock: the event queue is empty while ${waiting.length} process(es) wait: ${waiting.slice(0, 20).join("; ")}${waiting.length > 20 ? "; ..." : ""}`, waiting);
+    }
+  }
+
+  /** Called by a task whose failure nobody awaits. */
+  unhandledFailure(task: Task<unknown>, error: unknown): void {
+    this.fail("failed", `process "${task.name}" failed: ${errorMessage(error)}`, [task.name]);
+  }
+
+  private allocSlot(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    const slot = this.fns.length;
+    if (slot >= SLOT_BITS) throw new Error("kernel: more than 2^24 pending events");
+    this.fns.push(null);
+    if (slot >= this.gens.length) this.growSlots();
+    return slot;
+  }
+
+  private releaseSlot(slot: number): void {
+    this.fns[slot] = null;
+    this.gens[slot] = (this.gens[slot]! + 1) & GEN_MASK;
+    this.freeSlots.push(slot);
+  }
+
+  private growSlots(): void {
+    const cap = this.gens.length * 2;
+    const gens = new Uint32Array(cap);
+    const kinds = new Int32Array(cap);
+    const nodes = new Int32Array(cap);
+    gens.set(this.gens);
+    kinds.set(this.kinds);
+    nodes.set(this.nodes);
+    this.gens = gens;
+    this.kinds = kinds;
+    this.nodes = nodes;
+  }
+}

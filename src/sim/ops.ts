@@ -1,0 +1,233 @@
+// The process vocabulary: where am I, what time is it, sleep, spawn, join, and the
+// combinators built on child tasks — withTimeout, race, gather, shield and scope.
+// Every combinator owns the children it spawns and cancels them when it exits, so no
+// task outlives the construct that started it.
+
+import { activeKernel, type Kernel } from "./kernel.js";
+import { Task, type Op, type Proc, type SpawnOptions } from "./process.js";
+import { Cancelled, TimeoutError, isCancelled } from "./errors.js";
+import type { Micros } from "./time.js";
+
+/** The running task; throws when called outside a process. */
+export function here(): Task<unknown> {
+  const task = activeKernel()?.current ?? null;
+  if (task === null) throw new Error("here(): not inside a simulation process");
+  return task;
+}
+
+export function kernelOf(): Kernel {
+  const kernel = activeKernel();
+  if (kernel === null) throw new Error("no simulation kernel is bound (call inside a run or after bindKernel)");
+  return kernel;
+}
+
+export function now(): Micros {
+  return kernelOf().now;
+}
+
+/** Sleeps `durationUs` of virtual time. */
+export function* sleep(durationUs: Micros): Proc<void> {
+  yield durationUs;
+}
+
+/** Spawns a child of the running process (cancelled when the parent ends). */
+export function spawn<T>(name: string, proc: Proc<T>, options: SpawnOptions = {}): Task<T> {
+  return kernelOf().spawn(name, proc, options);
+}
+
+class DoneOp implements Op {
+  constructor(
+    private readonly tasks: readonly Task<unknown>[],
+    readonly what: string,
+  ) {}
+  arm(waiter: Task<unknown>, token: number): void {
+    for (const t of this.tasks) t.onDone(() => waiter.wake(token));
+  }
+  disarm(): void {
+    // Callbacks stay registered; a stale token makes their wake a no-op.
+  }
+}
+
+/** Waits for the task; returns its result or rethrows its error (Cancelled if it was cancelled). */
+export function* join<T>(task: Task<T>): Proc<T> {
+  task.handled = true;
+  if (!task.done) yield new DoneOp([task as Task<unknown>], `join ${task.name}`);
+  if (task.state === "done") return task.result as T;
+  throw task.error;
+}
+
+/** Waits until any of `tasks` has ended. */
+export function* waitAny(tasks: readonly Task<unknown>[], what = "any of tasks"): Proc<void> {
+  if (tasks.length === 0 || tasks.some((t) => t.done)) return;
+  yield new DoneOp(tasks, what);
+}
+
+/**
+ * Runs `body` as a child with a deadline. On expiry the child is cancelled (its
+ * `finally` blocks run; a shielded section finishes first) and TimeoutError is thrown.
+ */
+export function* withTimeout<T>(body: Proc<T>, timeoutUs: Micros, what = "operation"): Proc<T> {
+  const me = here();
+  const child = spawn(`${me.name}/timeout`, body, { handled: true });
+  let expired = false;
+  const kernel = kernelOf();
+  const timer = kernel.after(timeoutUs, () => {
+    if (child.done) return;
+    expired = true;
+    child.cancel(`${what} timed out`);
+  });
+  try {
+    return yield* join(child);
+  } catch (error) {
+    if (expired && isCancelled(error)) throw new TimeoutError(what, timeoutUs);
+    throw error;
+  } finally {
+    kernel.cancel(timer);
+    child.cancel("withTimeout exited");
+  }
+}
+
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function spawnAll<T>(procs: readonly Proc<T>[], label: string): Task<T>[] {
+  const me = here();
+  return procs.map((p, i) => spawn(`${me.name}/${label}[${i}]`, p, { handled: true }));
+}
+
+/** Runs all; the first to end wins (its error is thrown if it failed); the rest are cancelled. */
+export function* race<T>(procs: readonly Proc<T>[]): Proc<{ index: number; value: T }> {
+  const kids = spawnAll(procs, "race");
+  try {
+    for (;;) {
+      const index = kids.findIndex((k) => k.done);
+      if (index >= 0) {
+        const winner = kids[index]!;
+        if (winner.state === "done") return { index, value: winner.result as T };
+        throw winner.error;
+      }
+      yield* waitAny(kids as Task<unknown>[], "race");
+    }
+  } finally {
+    for (const k of kids) k.cancel("race decided");
+  }
+}
+
+export interface GatherOptions {
+  /** fail-fast: the first failure cancels the rest and is thrown. settle-all: wait for every outcome. */
+  mode?: "fail-fast" | "settle-all";
+}
+
+export function gather<T>(procs: readonly Proc<T>[], options: { mode: "settle-all" }): Proc<Settled<T>[]>;
+export function gather<T>(procs: readonly Proc<T>[], options?: { mode?: "fail-fast" }): Proc<T[]>;
+export function* gather<T>(procs: readonly Proc<T>[], options: GatherOptions = {}): Proc<T[] | Settled<T>[]> {
+  const kids = spawnAll(procs, "gather");
+  const failFast = (options.mode ?? "fail-fast") === "fail-fast";
+  try {
+    yield* waitCountdown(kids as Task<unknown>[], failFast);
+    if (failFast) {
+      const failed = kids.find((k) => k.state !== "done");
+      if (failed !== undefined) throw failed.error;
+      return kids.map((k) => k.result as T);
+    }
+    return kids.map((k): Settled<T> => (k.state === "done" ? { ok: true, value: k.result as T } : { ok: false, error: k.error }));
+  } finally {
+    for (const k of kids) k.cancel("gather exited");
+  }
+}
+
+/** Waits until every task ended, or (failFast) until one ended badly. One wake per outcome, O(n) total. */
+function* waitCountdown(tasks: readonly Task<unknown>[], failFast: boolean): Proc<void> {
+  let remaining = 0;
+  let failed = false;
+  for (const t of tasks) {
+    if (!t.done) remaining++;
+    else if (t.state !== "done") failed = true;
+  }
+  if (remaining === 0 || (failFast && failed)) return;
+  const op: Op = {
+    what: `gather (${remaining} of ${tasks.length} pending)`,
+    arm(waiter, token) {
+      for (const t of tasks) {
+        if (t.done) continue;
+        t.onDone(() => {
+          remaining--;
+          if (remaining === 0 || (failFast && t.state !== "done")) waiter.wake(token);
+        });
+      }
+    },
+    disarm() {},
+  };
+  yield op;
+}
+
+/** Defers interrupts until `body` ends; a deferred interrupt is thrown right after. */
+export function* shield<T>(body: Proc<T>): Proc<T> {
+  const me = here();
+  me.shieldDepth++;
+  let result: T;
+  try {
+    result = yield* body;
+  } finally {
+    me.shieldDepth--;
+  }
+  if (me.shieldDepth === 0 && me.hasPendingInterrupt()) throw me.takePendingInterrupt();
+  return result;
+}
+
+/** A scope owns the children spawned through it (a nursery, in Trio's words). */
+export class Scope {
+  readonly children: Task<unknown>[] = [];
+  firstError: unknown = undefined;
+  failed = false;
+
+  constructor(private readonly owner: Task<unknown>) {}
+
+  spawn<T>(name: string, proc: Proc<T>, options: Omit<SpawnOptions, "parent" | "handled"> = {}): Task<T> {
+    const task = kernelOf().spawn(name, proc, { ...options, parent: this.owner, handled: true });
+    this.children.push(task as Task<unknown>);
+    task.onDone(() => this.childEnded(task as Task<unknown>));
+    return task;
+  }
+
+  cancelAll(reason: string): void {
+    for (const c of this.children) c.cancel(reason);
+  }
+
+  private childEnded(child: Task<unknown>): void {
+    if (child.state !== "failed" || this.failed) return;
+    this.failed = true;
+    this.firstError = child.error;
+    this.cancelAll(`sibling ${child.name} failed`);
+    this.owner.interrupt(new ScopeFailed());
+  }
+}
+
+class ScopeFailed extends Cancelled {
+  constructor() {
+    super("a child of the scope failed");
+  }
+}
+
+/**
+ * Structured concurrency: runs `body` with a Scope, then waits for every child the
+ * body spawned. If a child fails, the other children and the body are cancelled and
+ * the child's error is thrown. If the body fails, the children are cancelled.
+ */
+export function* scope<T>(body: (s: Scope) => Proc<T>): Proc<T> {
+  const s = new Scope(here());
+  try {
+    const result = yield* body(s);
+    for (;;) {
+      const pending = s.children.filter((c) => !c.done);
+      if (pending.length === 0) break;
+      yield* waitCountdown(pending, true);
+    }
+    if (s.failed) throw s.firstError;
+    return result;
+  } catch (error) {
+    if (s.failed && (error instanceof ScopeFailed || isCancelled(error))) throw s.firstError;
+    throw error;
+  } finally {
+    s.cancelAll("scope exited");
+  }
+}

@@ -1,0 +1,224 @@
+// Processes are generators driven synchronously by the kernel. A process yields either
+// a number (sleep that many microseconds) or an Op (something to wait for). An Op arms
+// itself with the waiting task and later wakes it with `task.wake(token, ...)`; the
+// wake runs as a zero-delay event so resumption order is FIFO and never re-entrant.
+//
+// Interrupts (cancellation, timeouts, scope failure) are thrown into the generator at its
+// current yield point, so `finally` blocks run and resources are released. A task
+// inside `shield` defers interrupts until the shielded section ends. When a task ends,
+// its children still running are cancelled (structured concurrency); a failure nobody
+// awaits fails the whole run, naming the process.
+
+import type { Kernel } from "./kernel.js";
+import { K_START, K_WAKE } from "./kernel.js";
+import { Cancelled, isCancelled } from "./errors.js";
+import { sym, type Sym } from "./trace.js";
+
+export interface Op {
+  /** Human text for deadlock reports: "recv on channel jobs", "lock db". */
+  readonly what: string;
+  /** Registers the task; call `task.wake(token, ...)` when it may proceed. */
+  arm(task: Task<unknown>, token: number): void;
+  /** The task was interrupted. `granted` is true if a wake was already issued (give back what was granted). */
+  disarm(task: Task<unknown>, granted: boolean): void;
+}
+
+export type Yielded = Op | number;
+export type Proc<T = void> = Generator<Yielded, T, unknown>;
+
+export type TaskState = "pending" | "running" | "waiting" | "done" | "failed" | "cancelled";
+
+export interface SpawnOptions {
+  /** Owner; defaults to the running process. `null` makes a root process. */
+  parent?: Task<unknown> | null;
+  /** A daemon waiting forever is not a deadlock (servers, pumps). */
+  daemon?: boolean;
+  /** Someone will look at this task's failure (join, gather, scope): do not fail the run. */
+  handled?: boolean;
+  /** Trace node symbol for this task's wake events (defaults to the task name). */
+  node?: Sym;
+}
+
+const NONE: unknown = Symbol("no-interrupt");
+const SLEEP_WHAT = "sleep";
+
+export class Task<T = unknown> {
+  state: TaskState = "pending";
+  result: T | undefined = undefined;
+  error: unknown = undefined;
+  readonly daemon: boolean;
+  handled: boolean;
+  readonly parent: Task<unknown> | null;
+  children: Set<Task<unknown>> | null = null;
+  shieldDepth = 0;
+
+  private readonly gen: Proc<T>;
+  private readonly nodeSym: Sym;
+  private op: Op | null = null;
+  private sleeping = false;
+  private timer = -1; // start, sleep or wake event
+  private woken = false;
+  private waitToken = 0;
+  private wakeValue: unknown = undefined;
+  private wakeIsThrow = false;
+  private pendingInterrupt: unknown = NONE;
+  private doneCallbacks: (() => void)[] | null = null;
+  private readonly onTimer = (): void => this.fireTimer();
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly id: number,
+    readonly name: string,
+    proc: Proc<T>,
+    parent: Task<unknown> | null,
+    options: SpawnOptions,
+  ) {
+    this.gen = proc;
+    this.parent = parent;
+    this.daemon = options.daemon ?? false;
+    this.handled = options.handled ?? false;
+    this.nodeSym = options.node ?? sym(name);
+    if (parent !== null) (parent.children ??= new Set()).add(this as Task<unknown>);
+    this.timer = kernel.after(0, this.onTimer, K_START, this.nodeSym);
+  }
+
+  get done(): boolean {
+    return this.state === "done" || this.state === "failed" || this.state === "cancelled";
+  }
+
+  waitingOn(): string {
+    if (this.state === "pending") return "start";
+    if (this.sleeping) return SLEEP_WHAT;
+    return this.op?.what ?? this.state;
+  }
+
+  /** Wakes the task if `token` is still the one it is waiting with. Idempotent. */
+  wake(token: number, value?: unknown, isThrow = false): void {
+    if (token !== this.waitToken || this.woken || this.done || this.op === null) return;
+    this.woken = true;
+    this.wakeValue = value;
+    this.wakeIsThrow = isThrow;
+    this.timer = this.kernel.after(0, this.onTimer, K_WAKE, this.nodeSym);
+  }
+
+  /** Requests cancellation; `finally` blocks run at the task's current yield point. */
+  cancel(reason = "cancelled"): void {
+    this.interrupt(new Cancelled(reason));
+  }
+
+  /** Throws `error` into the task at its current yield point (deferred while shielded). */
+  interrupt(error: unknown): void {
+    if (this.done) return;
+    if (this.state === "pending") {
+      this.kernel.cancel(this.timer);
+      this.timer = -1;
+      this.finish(isCancelled(error) ? "cancelled" : "failed", error);
+      return;
+    }
+    if (this.shieldDepth > 0 || this.state === "running") {
+      if (this.pendingInterrupt === NONE) this.pendingInterrupt = error;
+      return;
+    }
+    this.unwait();
+    this.resume(error, true);
+  }
+
+  /** Registers a callback run once when the task ends (immediately if it has). */
+  onDone(callback: () => void): void {
+    if (this.done) callback();
+    else (this.doneCallbacks ??= []).push(callback);
+  }
+
+  /** Delivers an interrupt deferred by `shield`, if any; called when the shield ends. */
+  takePendingInterrupt(): unknown {
+    const e = this.pendingInterrupt;
+    this.pendingInterrupt = NONE;
+    return e === NONE ? undefined : e;
+  }
+
+  /** The value a wake carried, while it has not been delivered yet (for Op.disarm). */
+  get pendingWakeValue(): unknown {
+    return this.wakeValue;
+  }
+
+  hasPendingInterrupt(): boolean {
+    return this.pendingInterrupt !== NONE;
+  }
+
+  private unwait(): void {
+    if (this.timer !== -1) this.kernel.cancel(this.timer);
+    this.timer = -1;
+    if (this.op !== null) this.op.disarm(this as Task<unknown>, this.woken);
+    this.op = null;
+    this.wakeValue = undefined;
+    this.sleeping = false;
+    this.woken = false;
+  }
+
+  private fireTimer(): void {
+    this.timer = -1;
+    const value = this.wakeValue;
+    const isThrow = this.wakeIsThrow;
+    this.wakeValue = undefined;
+    this.wakeIsThrow = false;
+    this.op = null;
+    this.sleeping = false;
+    this.woken = false;
+    this.resume(value, isThrow);
+  }
+
+  private resume(input: unknown, isThrow: boolean): void {
+    const kernel = this.kernel;
+    const previous = kernel.current;
+    kernel.current = this as Task<unknown>;
+    this.state = "running";
+    let step: IteratorResult<Yielded, T>;
+    try {
+      step = isThrow ? this.gen.throw(input) : this.gen.next(input);
+      while (!step.done && this.pendingInterrupt !== NONE && this.shieldDepth === 0) {
+        const e = this.pendingInterrupt;
+        this.pendingInterrupt = NONE;
+        step = this.gen.throw(e);
+      }
+    } catch (error) {
+      kernel.current = previous;
+      this.finish(isCancelled(error) ? "cancelled" : "failed", error);
+      return;
+    }
+    kernel.current = previous;
+    if (step.done) {
+      this.finish("done", step.value);
+      return;
+    }
+    this.suspend(step.value);
+  }
+
+  private suspend(what: Yielded): void {
+    this.state = "waiting";
+    const token = ++this.waitToken;
+    if (typeof what === "number") {
+      this.sleeping = true;
+      this.timer = this.kernel.after(what > 0 ? Math.round(what) : 0, this.onTimer, K_WAKE, this.nodeSym);
+      return;
+    }
+    this.op = what;
+    what.arm(this as Task<unknown>, token);
+  }
+
+  private finish(state: "done" | "failed" | "cancelled", value: unknown): void {
+    this.state = state;
+    if (state === "done") this.result = value as T;
+    else this.error = value;
+    this.kernel.live.delete(this as Task<unknown>);
+    if (this.children !== null) {
+      for (const child of [...this.children]) child.cancel(`parent ${this.name} ended`);
+    }
+    this.parent?.children?.delete(this as Task<unknown>);
+    const callbacks = this.doneCallbacks;
+    this.doneCallbacks = null;
+    if (state === "failed" && !this.handled && (callbacks === null || callbacks.length === 0)) {
+      this.kernel.unhandledFailure(this as Task<unknown>, value);
+    }
+    if (callbacks !== null) for (const cb of callbacks) cb();
+  }
+}

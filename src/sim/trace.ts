@@ -1,0 +1,101 @@
+// The trace: one canonical record per event — (time, seq, kind, node, peer, message
+// type, payload digest) — folded into a rolling 64-bit hash. Every `checkpointEvery`
+// records the running hash is kept as a checkpoint, so two runs can be compared and the
+// first divergent window found without storing the records themselves.
+//
+// Names (kinds, node ids, message types) are symbols: 32-bit hashes of their text,
+// computed once. The hot path folds integers only; text is produced only when a sink
+// or listener asks for records.
+
+import { Hash64, hashString32 } from "./hash.js";
+
+export type Sym = number;
+
+export interface TraceRecord {
+  index: number;
+  atUs: number;
+  seq: number;
+  kind: string;
+  node: string;
+  peer: string;
+  type: string;
+  digest: number;
+}
+
+export type TraceListener = (record: TraceRecord) => void;
+
+const names = new Map<Sym, string>();
+const symbols = new Map<string, Sym>();
+
+/** The symbol of a name. Cached; the empty string is symbol 0. */
+export function sym(name: string): Sym {
+  let s = symbols.get(name);
+  if (s === undefined) {
+    s = name === "" ? 0 : hashString32(name) || 1;
+    symbols.set(name, s);
+    names.set(s, name);
+  }
+  return s;
+}
+
+export function symName(s: Sym): string {
+  return s === 0 ? "" : (names.get(s) ?? `#${(s >>> 0).toString(16)}`);
+}
+
+export const NO_SYM: Sym = 0;
+
+export class Trace {
+  private readonly hash = new Hash64();
+  private records = 0;
+  private readonly checkpointWords: number[] = [];
+  /** Called with a full record for every event when set (JSONL sinks, divergence windows). */
+  listener: TraceListener | null = null;
+
+  constructor(readonly checkpointEvery = 1024) {}
+
+  get count(): number {
+    return this.records;
+  }
+
+  record(atUs: number, seq: number, kind: Sym, node: Sym, peer: Sym, type: Sym, digest: number): void {
+    const h = this.hash;
+    h.num(atUs);
+    h.num(seq);
+    h.word(kind);
+    h.word(node);
+    h.word(peer);
+    h.word(type);
+    h.word(digest);
+    const index = this.records++;
+    if (this.records % this.checkpointEvery === 0) this.checkpointWords.push(h.hi, h.lo);
+    if (this.listener !== null) {
+      this.listener({
+        index,
+        atUs,
+        seq,
+        kind: symName(kind),
+        node: symName(node),
+        peer: symName(peer),
+        type: symName(type),
+        digest: digest >>> 0,
+      });
+    }
+  }
+
+  /** The final trace hash, 16 hex digits. */
+  hashHex(): string {
+    return this.hash.hex();
+  }
+
+  /** Checkpoint hashes, one per `checkpointEvery` records, as hex. */
+  checkpoints(): string[] {
+    const out: string[] = [];
+    const tmp = new Hash64();
+    for (let i = 0; i < this.checkpointWords.length; i += 2) {
+      tmp.hi = this.checkpointWords[i]!;
+      tmp.lo = this.checkpointWords[i + 1]!;
+      out.push(tmp.hex());
+    }
+    return out;
+  }
+}
