@@ -1,6 +1,7 @@
 // The handle a scenario's setup script uses to build its world and state what must hold.
 
 import { Kernel, Rng, type Proc, type SpawnOptions, type Task, type Micros } from "../sim/index.js";
+import type { FaultStep } from "../sim/net/fault-step.js";
 import type { CheckOutcome, Options, SummaryRow, Violation } from "./types.js";
 
 /** A check returns null/true when it holds, or a string (or false) saying what went wrong. */
@@ -10,6 +11,8 @@ export class ScenarioContext<O extends Options = Options> {
   readonly violations: Violation[] = [];
   readonly metrics: Record<string, number | string> = {};
   readonly artifacts: Record<string, unknown> = {};
+  /** Fault steps applied so far, in order (the network records each one it applies). */
+  readonly appliedFaults: FaultStep[] = [];
   private readonly checks: { name: string; fn: CheckFn }[] = [];
   private readonly finishers: (() => void)[] = [];
   private summaryFn: (() => SummaryRow[]) | null = null;
@@ -20,7 +23,17 @@ export class ScenarioContext<O extends Options = Options> {
     /** The scenario's own stream; fork it per component (`ctx.rng.fork("load")`). */
     readonly rng: Rng,
     readonly options: Readonly<O>,
+    /**
+     * An explicit fault schedule (from a repro file or a shrink candidate). When set, it
+     * replaces the scenario's scripted and randomly drawn faults.
+     */
+    readonly faultOverride: readonly FaultStep[] | null = null,
   ) {}
+
+  /** Called by whatever applies a fault step, so the run result can replay it. */
+  recordFault(step: FaultStep): void {
+    this.appliedFaults.push(step);
+  }
 
   now(): Micros {
     return this.kernel.now;

@@ -2,6 +2,7 @@
 // The CLI and the vitest helpers call this and decide what to print or assert.
 
 import { Kernel, Rng, bindKernel, errorMessage, type Micros, type TraceListener, type RunFailure } from "../sim/index.js";
+import type { FaultStep } from "../sim/net/fault-step.js";
 import { ScenarioContext } from "./context.js";
 import { resolveOptions } from "./options.js";
 import { DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_US, type Options, type RunResult, type ScenarioDef, type Verdict } from "./types.js";
@@ -14,6 +15,8 @@ export interface RunRequest {
   /** Receives every trace record (JSONL sinks, divergence windows). */
   traceListener?: TraceListener;
   checkpointEvery?: number;
+  /** Replaces the scenario's scripted and random faults with exactly these steps. */
+  faultSchedule?: readonly FaultStep[];
 }
 
 export function isValidSeed(seed: number): boolean {
@@ -30,7 +33,7 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
   const kernel = new Kernel(request.checkpointEvery === undefined ? {} : { checkpointEvery: request.checkpointEvery });
   if (request.traceListener !== undefined) kernel.trace.listener = request.traceListener;
   const root = Rng.fromSeed(request.seed);
-  const ctx = new ScenarioContext<O>(kernel, request.seed, root.fork("scenario"), options);
+  const ctx = new ScenarioContext<O>(kernel, request.seed, root.fork("scenario"), options, request.faultSchedule ?? null);
 
   let setupError: unknown = null;
   const previous = bindKernel(kernel);
@@ -71,6 +74,7 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     metrics: ctx.metrics,
     summary,
     failure,
+    faultSchedule: ctx.appliedFaults,
     artifacts: ctx.artifacts,
   };
 }

@@ -3,6 +3,7 @@
 // Printing and exit codes belong to the CLI; assertions to the vitest helpers.
 
 import type { Micros, RunFailure } from "../sim/index.js";
+import type { FaultStep } from "../sim/net/fault-step.js";
 import type { ScenarioContext } from "./context.js";
 
 export type OptionValue = number | boolean | string;
@@ -20,6 +21,11 @@ export interface ScenarioDef<O extends Options = Options> {
   options: O;
   /** Default run budgets; the CLI's --max-events / --max-time override them. */
   limits?: { maxEvents?: number; maxTimeUs?: Micros };
+  /**
+   * Numeric options `simctl shrink` may lower, each with its smallest meaningful value
+   * (workload size, run length, node counts): `{ jobCount: 1, workersPerDc: 1 }`.
+   */
+  shrinkable?: Partial<Record<keyof O & string, number>>;
   /** Builds the world: spawns processes and registers checks. */
   setup(ctx: ScenarioContext<O>): void;
 }
@@ -63,7 +69,9 @@ export interface RunResult {
   summary: SummaryRow[];
   /** Set when the kernel stopped the run abnormally. */
   failure: RunFailure | null;
-  /** Scenario-specific data needed to replay or shrink (e.g. the applied fault schedule). */
+  /** The fault schedule actually applied (scripted and random steps), replayable as is. */
+  faultSchedule: FaultStep[];
+  /** Scenario-specific data worth keeping with the result. */
   artifacts: Record<string, unknown>;
 }
 

@@ -11,3 +11,5 @@ export * from "./process.js";
 export * from "./future.js";
 export * from "./ops.js";
 export * from "./sync.js";
+export * from "./net/env.js";
+export * from "./net/fault-step.js";

@@ -75,6 +75,7 @@ export function toJson(result: RunResult, wallMs: number): Record<string, unknow
     checks: result.checks,
     metrics: result.metrics,
     summary: result.summary,
+    faultSchedule: result.faultSchedule,
     artifacts: result.artifacts,
   };
 }
