@@ -1,0 +1,27 @@
+// `npm run bench`: every benchmark, printed as a table of ratios against a baseline
+// measured in the same run (never as pass/fail timing assertions). `--json` for machines.
+
+import { kernelBenchmarks, type BenchRow } from "./kernel.js";
+
+function printTable(title: string, rows: BenchRow[]): void {
+  process.stdout.write(`\n${title}\n`);
+  process.stdout.write(`${"benchmark".padEnd(40)} ${"pending".padStart(8)} ${"events".padStart(10)} ${"wall ms".padStart(9)} ${"events/s".padStart(12)} ${"x bare".padStart(7)}\n`);
+  for (const r of rows) {
+    process.stdout.write(
+      `${r.name.padEnd(40)} ${String(r.pending).padStart(8)} ${String(r.events).padStart(10)} ${r.wallMs.toFixed(1).padStart(9)} ${r.eventsPerSec.toLocaleString("en-US").padStart(12)} ${(r.ratioToBare === null ? "1.00" : r.ratioToBare.toFixed(2)).padStart(7)}\n`,
+    );
+  }
+}
+
+function main(): void {
+  const json = process.argv.includes("--json");
+  const kernel = kernelBenchmarks();
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ node: process.version, kernel }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`simctl bench — node ${process.version}\n`);
+  printTable("kernel (ratio = bare loop time / kernel time; target >= 0.50 for the hold model)", kernel);
+}
+
+main();
