@@ -11,5 +11,4 @@ export * from "./process.js";
 export * from "./future.js";
 export * from "./ops.js";
 export * from "./sync.js";
-export * from "./net/env.js";
-export * from "./net/fault-step.js";
+export * from "./net/index.js";

@@ -9,7 +9,7 @@ import { EventQueue } from "./queue.js";
 import { Trace, sym, type Sym } from "./trace.js";
 import { Task, type Proc, type SpawnOptions } from "./process.js";
 import { installDeterminismGuard } from "./guard.js";
-import { errorMessage } from "./errors.js";
+import { errorMessage, type NondeterminismError } from "./errors.js";
 import { formatTime, type Micros } from "./time.js";
 
 export type Callback = () => void;
@@ -21,6 +21,8 @@ const GEN_MASK = 0x1fffffff;
 export const K_TIMER = sym("timer");
 export const K_WAKE = sym("wake");
 export const K_START = sym("start");
+/** For `at`/`after`: the callback records the event itself (see the loop). */
+export const K_SELF_RECORDED: Sym = 0;
 
 let bound: Kernel | null = null;
 
@@ -148,7 +150,8 @@ export class Kernel {
   run(limits: RunLimits = {}): RunOutcome {
     const maxEvents = limits.maxEvents ?? Number.POSITIVE_INFINITY;
     const maxTime = limits.maxTimeUs ?? Number.POSITIVE_INFINITY;
-    const restore = installDeterminismGuard();
+    // A forbidden call fails the run even if the process catches the guard's error.
+    const restore = installDeterminismGuard(this.onGuardViolation);
     const previous = bindKernel(this);
     try {
       this.loop(maxEvents, maxTime);
@@ -191,7 +194,8 @@ export class Kernel {
       this.now = at;
       this.currentSeq = seq;
       this.events++;
-      trace.record(at, seq, kind, node, 0, 0, 0);
+      // Kind 0 marks an event whose callback writes its own, richer record (deliveries).
+      if (kind !== 0) trace.record(at, seq, kind, node, 0, 0, 0);
       fn();
     }
   }
@@ -205,6 +209,11 @@ export class Kernel {
       this.fail("deadlock", `deadlock: the event queue is empty while ${waiting.length} process(es) wait: ${waiting.slice(0, 20).join("; ")}${waiting.length > 20 ? "; ..." : ""}`, waiting);
     }
   }
+
+  private readonly onGuardViolation = (error: NondeterminismError): void => {
+    const task = this.current;
+    this.fail("failed", task === null ? error.message : `process "${task.name}": ${error.message}`, task === null ? [] : [task.name]);
+  };
 
   /** Called by a task whose failure nobody awaits. */
   unhandledFailure(task: Task<unknown>, error: unknown): void {

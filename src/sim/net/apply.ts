@@ -1,0 +1,150 @@
+// Turns validated fault steps into effects on hosts, rules and the network. Steps with
+// `durationMs` undo themselves (a crash restarts, a pause resumes, a clog releases).
+
+import type { FaultStep } from "./fault-step.js";
+import { Clog, PartitionRule, SlowLinkRule } from "./rules.js";
+import { resolveSelectors } from "./schedule.js";
+import type { World } from "./world.js";
+
+export class FaultApplier {
+  private readonly partitions = new Map<string, PartitionRule>();
+  private readonly clogs = new Map<string, Clog>();
+  private readonly slowLinks = new Map<string, SlowLinkRule>();
+  private counter = 0;
+
+  constructor(private readonly world: World) {}
+
+  private nodes(value: unknown, field: string): string[] {
+    const problems: string[] = [];
+    const ids = resolveSelectors(this.world.topology, value, field, "fault step", problems);
+    if (problems.length > 0) throw new Error(problems.join("; "));
+    return ids;
+  }
+
+  private nameOf(step: FaultStep, prefix: string): string {
+    return typeof step.name === "string" ? step.name : `${prefix}${++this.counter}`;
+  }
+
+  /** Undoes the step after `durationMs`, unless the liveness phase already healed everything. */
+  private later(step: FaultStep, undo: () => void): void {
+    if (typeof step.durationMs !== "number") return;
+    this.world.kernel.after(step.durationMs * 1000, () => {
+      if (!this.world.faultsOver) undo();
+    });
+  }
+
+  apply(step: FaultStep): void {
+    const w = this.world;
+    const now = w.kernel.now;
+    switch (step.action) {
+      case "partition": {
+        const name = this.nameOf(step, "p");
+        const rule = new PartitionRule(`partition ${name}`, this.nodes(step.a, "a"), this.nodes(step.b, "b"), step.oneWay === true);
+        this.partitions.set(name, rule);
+        w.network.rules.install(rule);
+        this.later(step, () => this.healPartition(name));
+        return;
+      }
+      case "heal":
+        if (typeof step.name === "string") this.healPartition(step.name);
+        else for (const name of [...this.partitions.keys()]) this.healPartition(name);
+        return;
+      case "clog": {
+        const name = this.nameOf(step, "clog");
+        const node = step.node === undefined ? null : new Set(this.nodes(step.node, "node"));
+        const from = step.from === undefined ? null : new Set(this.nodes(step.from, "from"));
+        const to = step.to === undefined ? null : new Set(this.nodes(step.to, "to"));
+        const matches = (a: string, b: string): boolean =>
+          (node !== null && (node.has(a) || node.has(b))) || (node === null && (from === null || from.has(a)) && (to === null || to.has(b)));
+        const expire = typeof step.expireAfterMs === "number" ? step.expireAfterMs * 1000 : null;
+        const clog = new Clog(`clog ${name}`, matches, expire);
+        this.clogs.set(name, clog);
+        w.network.rules.install(clog);
+        this.later(step, () => this.unclog(name));
+        return;
+      }
+      case "unclog":
+        if (typeof step.name === "string") this.unclog(step.name);
+        else for (const name of [...this.clogs.keys()]) this.unclog(name);
+        return;
+      case "slow-link": {
+        const name = this.nameOf(step, "slow");
+        const from = new Set(this.nodes(step.from, "from"));
+        const to = new Set(this.nodes(step.to, "to"));
+        const rule = new SlowLinkRule(`slow ${name}`, (a, b) => from.has(a) && to.has(b), Math.round(Number(step.extraMs) * 1000));
+        this.slowLinks.set(name, rule);
+        w.network.rules.install(rule);
+        this.later(step, () => this.unslow(name));
+        return;
+      }
+      case "crash":
+        for (const id of this.nodes(step.node, "node")) {
+          w.hostOf(id).crash();
+          this.later(step, () => w.hostOf(id).boot());
+        }
+        return;
+      case "restart":
+        for (const id of this.nodes(step.node, "node")) w.hostOf(id).boot();
+        return;
+      case "pause":
+        for (const id of this.nodes(step.node, "node")) {
+          w.hostOf(id).pause();
+          this.later(step, () => w.hostOf(id).resume());
+        }
+        return;
+      case "resume":
+        for (const id of this.nodes(step.node, "node")) w.hostOf(id).resume();
+        return;
+      case "clock-offset":
+        for (const id of this.nodes(step.node, "node")) w.hostOf(id).clock.offsetUs = Math.round(Number(step.offsetMs) * 1000);
+        return;
+      case "clock-drift":
+        for (const id of this.nodes(step.node, "node")) w.hostOf(id).clock.setDrift(now, Number(step.ppm));
+        return;
+      case "clock-jump":
+        for (const id of this.nodes(step.node, "node")) w.hostOf(id).clock.jump(Math.round(Number(step.jumpMs) * 1000));
+        return;
+      case "set-loss":
+        w.network.setRates({ packetLossProbability: Number(step.probability) });
+        return;
+      case "set-duplicate":
+        w.network.setRates({ duplicateProbability: Number(step.probability) });
+        return;
+      default:
+        throw new Error(`unknown fault action ${JSON.stringify(step.action)}`);
+    }
+  }
+
+  private healPartition(name: string): void {
+    const rule = this.partitions.get(name);
+    if (rule === undefined) return;
+    this.partitions.delete(name);
+    this.world.network.rules.remove(rule);
+  }
+
+  private unclog(name: string): void {
+    const clog = this.clogs.get(name);
+    if (clog === undefined) return;
+    this.clogs.delete(name);
+    this.world.network.rules.remove(clog);
+    this.world.network.release(clog);
+  }
+
+  private unslow(name: string): void {
+    const rule = this.slowLinks.get(name);
+    if (rule === undefined) return;
+    this.slowLinks.delete(name);
+    this.world.network.rules.remove(rule);
+  }
+
+  /** Everything back to health: the liveness phase starts from here. */
+  healEverything(): void {
+    for (const name of [...this.partitions.keys()]) this.healPartition(name);
+    for (const name of [...this.clogs.keys()]) this.unclog(name);
+    for (const name of [...this.slowLinks.keys()]) this.unslow(name);
+    for (const h of this.world.hosts) {
+      if (h.state === "paused") h.resume();
+      else if (h.state === "down") h.boot();
+    }
+  }
+}

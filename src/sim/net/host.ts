@@ -1,0 +1,179 @@
+// A NodeHost is the simulator's side of one node: it implements the node's NodeEnv,
+// builds the node from its factory on every boot (restart = new incarnation, durable
+// state kept), and enforces crash and pause. Node timers carry the crash count they were
+// set in, so a crashed node's timers never fire; while paused, timers and deliveries
+// queue and run in order on resume.
+
+import type { Kernel, TimerHandle } from "../kernel.js";
+import type { Proc, Task } from "../process.js";
+import type { Rng } from "../rng.js";
+import { sym, type Sym } from "../trace.js";
+import { errorMessage } from "../errors.js";
+import type { Micros } from "../time.js";
+import { NodeClock } from "./clock.js";
+import type { EmitDetail, Message, NodeEnv, NodeFactory, NodeId, SimNode } from "./env.js";
+import type { NodeSpec } from "./topology.js";
+
+export type HostState = "off" | "up" | "down" | "paused";
+
+/** What a host needs from the world around it. */
+export interface HostServices {
+  kernel: Kernel;
+  rngFor(id: string, incarnation: number): Rng;
+  send(from: NodeHost, to: NodeId, msg: Message): void;
+  emit(host: NodeHost, kind: string, detail: EmitDetail | undefined): void;
+  peers(role: string, dc: string | undefined): readonly NodeId[];
+}
+
+const K_NODE_TIMER = sym("node-timer");
+const K_BOOT = sym("boot");
+const K_RESUME = sym("resume");
+
+export interface HostStats {
+  sent: number;
+  delivered: number;
+  dropped: number;
+  received: number;
+}
+
+export class NodeHost implements NodeEnv {
+  state: HostState = "off";
+  incarnation = 0;
+  /** Bumped on every crash; deliveries and timers from an earlier life are void. */
+  crashCount = 0;
+  instance: SimNode | null = null;
+  readonly durable: Record<string, unknown> = {};
+  readonly clock = new NodeClock();
+  readonly sym: Sym;
+  readonly stats: HostStats = { sent: 0, delivered: 0, dropped: 0, received: 0 };
+  rng!: Rng;
+  private readonly tasks = new Set<Task<unknown>>();
+  private pausedQueue: (() => void)[] = [];
+
+  constructor(
+    private readonly services: HostServices,
+    readonly spec: NodeSpec,
+    private readonly factory: NodeFactory,
+  ) {
+    this.sym = sym(spec.id);
+  }
+
+  get id(): NodeId {
+    return this.spec.id;
+  }
+  get role(): string {
+    return this.spec.role;
+  }
+  get dc(): string | null {
+    return this.spec.dc;
+  }
+  get region(): string | null {
+    return this.spec.region;
+  }
+  get isUp(): boolean {
+    return this.state === "up" || this.state === "paused";
+  }
+
+  now(): Micros {
+    return this.services.kernel.now;
+  }
+
+  localNow(): Micros {
+    return this.clock.local(this.services.kernel.now);
+  }
+
+  send(to: NodeId, msg: Message): void {
+    if (this.state !== "up") return; // a paused or dead node sends nothing
+    this.services.send(this, to, msg);
+  }
+
+  after(delayUs: Micros, fn: () => void): TimerHandle {
+    const life = this.crashCount;
+    return this.services.kernel.after(this.clock.realDelay(delayUs), () => this.fireTimer(life, fn), K_NODE_TIMER, this.sym);
+  }
+
+  cancel(handle: TimerHandle): void {
+    this.services.kernel.cancel(handle);
+  }
+
+  spawn<T>(name: string, proc: Proc<T>): Task<T> {
+    const task = this.services.kernel.spawn(`${this.id}/${name}`, proc, { parent: null, daemon: true, node: this.sym });
+    this.tasks.add(task as Task<unknown>);
+    task.onDone(() => this.tasks.delete(task as Task<unknown>));
+    return task;
+  }
+
+  emit(kind: string, detail?: EmitDetail): void {
+    this.services.emit(this, kind, detail);
+  }
+
+  peers(role: string, dc?: string): readonly NodeId[] {
+    return this.services.peers(role, dc);
+  }
+
+  /** Boots a new incarnation at the next event (the factory runs inside the loop). */
+  boot(): void {
+    const life = this.crashCount;
+    this.services.kernel.after(0, () => {
+      if (life !== this.crashCount || this.state === "up" || this.state === "paused") return;
+      this.incarnation++;
+      this.rng = this.services.rngFor(this.id, this.incarnation);
+      this.state = "up";
+      this.instance = this.factory(this);
+      this.guard("start", () => this.instance!.start());
+    }, K_BOOT, this.sym);
+  }
+
+  crash(): void {
+    if (this.state === "off" || this.state === "down") return;
+    this.crashCount++;
+    this.state = "down";
+    this.instance = null;
+    this.pausedQueue = [];
+    for (const task of [...this.tasks]) task.cancel(`${this.id} crashed`);
+  }
+
+  pause(): void {
+    if (this.state === "up") this.state = "paused";
+  }
+
+  /** Resumes: queued timers and deliveries run in arrival order, one event each. */
+  resume(): void {
+    if (this.state !== "paused") return;
+    this.state = "up";
+    const queue = this.pausedQueue;
+    this.pausedQueue = [];
+    for (const fn of queue) this.services.kernel.after(0, fn, K_RESUME, this.sym);
+  }
+
+  /** Runs `fn` now if up, queues it if paused, drops it if the node is down. Returns false when dropped. */
+  whenRunnable(fn: () => void): boolean {
+    if (this.state === "up") {
+      fn();
+      return true;
+    }
+    if (this.state === "paused") {
+      this.pausedQueue.push(fn);
+      return true;
+    }
+    return false;
+  }
+
+  /** Calls into the node; a throw is a bug in the model, so it fails the run naming the node. */
+  guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.services.kernel.fail("failed", `node ${this.id} threw in ${what}: ${errorMessage(error)}`, [this.id]);
+    }
+  }
+
+  private fireTimer(life: number, fn: () => void): void {
+    if (life !== this.crashCount) return;
+    if (this.state === "paused") {
+      this.pausedQueue.push(() => this.fireTimer(life, fn));
+      return;
+    }
+    if (this.state === "up") this.guard("timer", fn);
+  }
+}

@@ -1,0 +1,212 @@
+// The simulated network. A send is traced, checked against the size limit, judged by the
+// fault rules (partition, clog, slow link), subjected to random loss, given a latency
+// from the link model, possibly duplicated, and delivered as one self-recorded event.
+// A delivery is void if the target crashed after the send; a paused target queues it.
+//
+// Known gap (stated, as turmoil does): with `fifo` off, jitter alone can reorder two
+// messages on one link; that is intended (independent delays). With `fifo` on, a
+// duplicate copy also respects link order.
+
+import { K_SELF_RECORDED, type Kernel } from "../kernel.js";
+import type { Rng } from "../rng.js";
+import { digestValue } from "../hash.js";
+import { sym, type Sym } from "../trace.js";
+import type { Micros } from "../time.js";
+import type { Message, NodeId } from "./env.js";
+import type { NodeHost } from "./host.js";
+import { DEFAULT_LINK, PPM, buildLinkTable, drawLatency, toPpm, type LinkKnobs, type LinkOptions, type LinkOverride } from "./link.js";
+import { RulePipeline, type Clog } from "./rules.js";
+import type { Topology } from "./topology.js";
+
+const K_SEND = sym("send");
+const K_DELIVER = sym("deliver");
+const K_DROP = sym("drop");
+const K_DUP = sym("duplicate");
+const K_HOLD = sym("hold");
+const K_UNDELIVERABLE = sym("undeliverable");
+
+export type DropReason = "loss" | "partition" | "clog-expiry" | "crashed-target" | "oversize" | "target-down";
+
+export interface NetworkStats {
+  sent: number;
+  delivered: number;
+  duplicated: number;
+  held: number;
+  dropped: Record<DropReason | string, number>;
+}
+
+/** Messages may carry their size; otherwise a small default stands in. */
+const DEFAULT_MESSAGE_BYTES = 128;
+
+function sizeOf(msg: Message): number {
+  const size = (msg as { sizeBytes?: unknown }).sizeBytes;
+  return typeof size === "number" ? size : DEFAULT_MESSAGE_BYTES;
+}
+
+export class Network {
+  readonly rules = new RulePipeline();
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, duplicated: 0, held: 0, dropped: {} };
+  /** When set, replaces every link's loss / duplication rate (rates that change over time). */
+  lossPpmOverride: number | null = null;
+  dupPpmOverride: number | null = null;
+  /** The liveness phase sets this: no random loss, duplication or reordering. */
+  calm = false;
+  /** Called for every drop (checkers and scenarios may count them). */
+  onDrop: ((reason: string, from: NodeId, to: NodeId, msg: Message) => void) | null = null;
+
+  private readonly options: LinkOptions;
+  private readonly table: LinkKnobs[];
+  private readonly lastArrival: Float64Array;
+  private readonly n: number;
+  private readonly reasonSyms = new Map<string, Sym>();
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly topology: Topology,
+    private readonly hosts: readonly NodeHost[],
+    private readonly byId: ReadonlyMap<string, NodeHost>,
+    private readonly rng: Rng,
+    options: Partial<LinkOptions> = {},
+    overrides: ReadonlyMap<string, LinkOverride> = new Map(),
+  ) {
+    this.options = { ...DEFAULT_LINK, ...options };
+    this.n = topology.nodes.length;
+    this.table = buildLinkTable(topology, this.options, overrides);
+    this.lastArrival = new Float64Array(this.n * this.n);
+  }
+
+  get linkOptions(): Readonly<LinkOptions> {
+    return this.options;
+  }
+
+  knobs(from: NodeId, to: NodeId): LinkKnobs {
+    const a = this.byId.get(from);
+    const b = this.byId.get(to);
+    if (a === undefined || b === undefined) throw new Error(`no link ${from} -> ${to}`);
+    return this.table[a.spec.index * this.n + b.spec.index]!;
+  }
+
+  setRates(rates: { packetLossProbability?: number; duplicateProbability?: number }): void {
+    if (rates.packetLossProbability !== undefined) this.lossPpmOverride = toPpm(rates.packetLossProbability);
+    if (rates.duplicateProbability !== undefined) this.dupPpmOverride = toPpm(rates.duplicateProbability);
+  }
+
+  send(src: NodeHost, to: NodeId, msg: Message): void {
+    const dst = this.byId.get(to);
+    if (dst === undefined) throw new Error(`${src.id} sent ${msg.type} to unknown node "${to}"`);
+    const now = this.kernel.now;
+    const typeSym = sym(msg.type);
+    const digest = digestValue(msg);
+    this.kernel.trace.record(now, this.kernel.currentSeq, K_SEND, src.sym, dst.sym, typeSym, digest);
+    this.stats.sent++;
+    src.stats.sent++;
+    const knobs = this.table[src.spec.index * this.n + dst.spec.index]!;
+    if (sizeOf(msg) > knobs.maxMessageBytes) {
+      this.drop("oversize", src, dst, msg, typeSym, digest);
+      const life = src.crashCount;
+      this.kernel.after(0, () => {
+        if (life === src.crashCount && src.instance?.undeliverable) src.guard("undeliverable", () => src.instance!.undeliverable!(to, msg, "oversize"));
+      }, K_UNDELIVERABLE, src.sym);
+      return;
+    }
+    let extraUs = 0;
+    if (this.rules.size > 0) {
+      const verdict = this.rules.judge(msg, src.id, to, now);
+      if (verdict.kind === "drop") return this.drop(verdict.reason, src, dst, msg, typeSym, digest);
+      if (verdict.kind === "hold") return this.hold(verdict.clog, src, dst, msg, typeSym, digest);
+      if (verdict.kind === "delay") extraUs = verdict.extraUs;
+    }
+    this.transmit(src, dst, msg, typeSym, digest, knobs, extraUs);
+  }
+
+  /** Random loss, latency and duplication, then the delivery event(s). */
+  private transmit(src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number, knobs: LinkKnobs, extraUs: Micros): void {
+    const lossPpm = this.calm ? 0 : (this.lossPpmOverride ?? knobs.lossPpm);
+    if (lossPpm > 0 && this.rng.int(0, PPM - 1) < lossPpm) return this.drop("loss", src, dst, msg, typeSym, digest);
+    this.schedule(src, dst, msg, typeSym, digest, knobs, extraUs);
+    const dupPpm = this.calm ? 0 : (this.dupPpmOverride ?? knobs.dupPpm);
+    if (dupPpm > 0 && this.rng.int(0, PPM - 1) < dupPpm) {
+      this.stats.duplicated++;
+      this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DUP, src.sym, dst.sym, typeSym, digest);
+      this.schedule(src, dst, msg, typeSym, digest, knobs, extraUs);
+    }
+  }
+
+  private schedule(src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number, knobs: LinkKnobs, extraUs: Micros): void {
+    const now = this.kernel.now;
+    let delay = (this.calm ? knobs.baseUs + (knobs.spreadUs > 0 ? this.rng.int(0, knobs.spreadUs) : 0) : drawLatency(knobs, this.rng)) + extraUs;
+    if (knobs.fifo) {
+      const pair = src.spec.index * this.n + dst.spec.index;
+      const earliest = this.lastArrival[pair]!;
+      if (now + delay < earliest) delay = earliest - now;
+      this.lastArrival[pair] = now + delay;
+    }
+    const life = dst.crashCount;
+    const from = src.id;
+    this.kernel.after(delay, () => this.arrive(life, src, dst, from, msg, typeSym, digest), K_SELF_RECORDED, dst.sym);
+  }
+
+  private arrive(life: number, src: NodeHost, dst: NodeHost, from: NodeId, msg: Message, typeSym: Sym, digest: number): void {
+    if (life !== dst.crashCount || dst.state === "down" || dst.state === "off") {
+      this.drop("crashed-target", src, dst, msg, typeSym, digest);
+      return;
+    }
+    if (dst.state === "paused") {
+      dst.whenRunnable(() => this.arrive(life, src, dst, from, msg, typeSym, digest));
+      return;
+    }
+    this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DELIVER, dst.sym, src.sym, typeSym, digest);
+    this.stats.delivered++;
+    dst.stats.received++;
+    src.stats.delivered++;
+    const node = dst.instance!;
+    dst.guard(`receive(${msg.type} from ${from})`, () => node.receive(from, msg));
+  }
+
+  private hold(clog: Clog, src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number): void {
+    this.stats.held++;
+    this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_HOLD, src.sym, dst.sym, typeSym, digest);
+    clog.held.push({ message: msg, from: src.id, to: dst.id, heldAtUs: this.kernel.now });
+  }
+
+  /** Releases a clog's held messages in the order they were sent (expired ones are dropped). */
+  release(clog: Clog): void {
+    const now = this.kernel.now;
+    const held = clog.held.splice(0);
+    for (const h of held) {
+      const src = this.byId.get(h.from)!;
+      const dst = this.byId.get(h.to)!;
+      const typeSym = sym(h.message.type);
+      const digest = digestValue(h.message);
+      if (clog.expireAfterUs !== null && now - h.heldAtUs > clog.expireAfterUs) {
+        this.drop("clog-expiry", src, dst, h.message, typeSym, digest);
+        continue;
+      }
+      // A still-installed later rule (another partition) may judge it again.
+      const verdict = this.rules.judge(h.message, h.from, h.to, now);
+      if (verdict.kind === "drop") this.drop(verdict.reason, src, dst, h.message, typeSym, digest);
+      else if (verdict.kind === "hold") this.hold(verdict.clog, src, dst, h.message, typeSym, digest);
+      else this.transmit(src, dst, h.message, typeSym, digest, this.table[src.spec.index * this.n + dst.spec.index]!, verdict.kind === "delay" ? verdict.extraUs : 0);
+    }
+  }
+
+  private drop(reason: string, src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number): void {
+    let reasonSym = this.reasonSyms.get(reason);
+    if (reasonSym === undefined) {
+      reasonSym = sym(`drop:${reason}`);
+      this.reasonSyms.set(reason, reasonSym);
+    }
+    this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DROP, src.sym, dst.sym, typeSym, digest ^ reasonSym);
+    this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
+    src.stats.dropped++;
+    this.onDrop?.(reason, src.id, dst.id, msg);
+  }
+
+  get hostCount(): number {
+    return this.hosts.length;
+  }
+
+  get topologyRef(): Topology {
+    return this.topology;
+  }
+}
