@@ -40,6 +40,8 @@ export function renderRun(result: RunResult, timing: Timing, defaults: Options):
   lines.push(`${chalk.bold("scenario")}  ${result.scenario}`);
   lines.push(`${chalk.bold("seed")}      ${result.seed}`);
   lines.push(`${chalk.bold("options")}   ${renderOptions(result.options)}`);
+  const faults = result.artifacts["faultOptions"];
+  if (faults !== undefined && faults !== null && typeof faults === "object") lines.push(`${chalk.bold("faults")}    ${renderFaultOptions(faults as Record<string, unknown>)}`);
   lines.push(`${chalk.bold("limits")}    max-events ${result.limits.maxEvents}, max-time ${formatTime(result.limits.maxTimeUs)}`);
   lines.push(`${chalk.bold("virtual")}   ${formatTime(result.virtualTimeUs)}   ${chalk.bold("events")} ${result.events}`);
   lines.push(`${chalk.bold("wall")}      ${timing.wallMs.toFixed(1)} ms   ${eventsPerSec.toLocaleString("en-US")} events/s   virtual/wall ${ratio.toFixed(1)}x`);
@@ -58,6 +60,24 @@ export function renderRun(result: RunResult, timing: Timing, defaults: Options):
   lines.push(`${chalk.bold("verdict")}   ${verdictLabel(result.verdict)}`);
   if (result.verdict !== "pass") lines.push(`${chalk.bold("reproduce")} ${reproduceCommand(result, defaults)}`);
   return lines.join("\n");
+}
+
+/** Swarm fault options: kinds that are off are listed once, kinds that are on with their knobs. */
+function renderFaultOptions(faults: Record<string, unknown>): string {
+  const kinds = Object.keys(faults).filter((k) => k.endsWith("Enabled")).map((k) => k.slice(0, -"Enabled".length));
+  const on = kinds.filter((k) => faults[`${k}Enabled`] === true);
+  const off = kinds.filter((k) => faults[`${k}Enabled`] !== true);
+  const prefixes: Record<string, string[]> = {
+    partitions: ["partition"], clogs: ["clog", "swizzle"], crashes: ["crash", "maxNodesDown"], pauses: ["pause"], clockSkew: ["clock"], lossChanges: ["lossChange"],
+  };
+  const knobs = (kind: string) =>
+    Object.entries(faults)
+      .filter(([k]) => (prefixes[kind] ?? [kind]).some((p) => k.startsWith(p)) && !k.endsWith("Enabled"))
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(" ");
+  const parts = on.map((k) => `${chalk.yellow(k)}(${knobs(k)})`);
+  const rates = `packetLossProbability=${String(faults["packetLossProbability"])} duplicateProbability=${String(faults["duplicateProbability"])}`;
+  return [...parts, rates, off.length > 0 ? chalk.dim(`off: ${off.join(", ")}`) : ""].filter((p) => p !== "").join("\n          ");
 }
 
 function renderOptions(options: Options): string {
