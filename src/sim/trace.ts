@@ -39,7 +39,8 @@ export function sym(name: string): Sym {
 }
 
 export function symName(s: Sym): string {
-  return s === 0 ? "" : (names.get(s) ?? `#${(s >>> 0).toString(16)}`);
+  // The kernel keeps symbols in Int32Arrays, so they may come back sign-flipped.
+  return s === 0 ? "" : (names.get(s) ?? names.get(s >>> 0) ?? `#${(s >>> 0).toString(16)}`);
 }
 
 export const NO_SYM: Sym = 0;
