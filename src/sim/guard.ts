@@ -5,9 +5,16 @@ import { NondeterminismError } from "./errors.js";
 
 type Patch = { target: Record<string, unknown>; key: string; original: unknown; label: string };
 
+/** Told about every forbidden call, even one whose error the caller then swallows. */
+export type ViolationListener = (error: NondeterminismError) => void;
+
+const listeners: ViolationListener[] = [];
+
 function forbidden(label: string): () => never {
   return () => {
-    throw new NondeterminismError(label);
+    const error = new NondeterminismError(label);
+    listeners[listeners.length - 1]?.(error);
+    throw error;
   };
 }
 
@@ -30,8 +37,13 @@ function collectPatches(): Patch[] {
 let depth = 0;
 let active: Patch[] = [];
 
-/** Installs the guard; returns the function that removes it. Nested installs are counted. */
-export function installDeterminismGuard(): () => void {
+/**
+ * Installs the guard; returns the function that removes it. Nested installs are counted.
+ * `onViolation` (the innermost install's) hears of each forbidden call as it happens.
+ */
+export function installDeterminismGuard(onViolation?: ViolationListener): () => void {
+  const listener: ViolationListener | null = onViolation ?? null;
+  if (listener !== null) listeners.push(listener);
   if (depth++ === 0) {
     active = collectPatches();
     for (const p of active) {
@@ -42,6 +54,7 @@ export function installDeterminismGuard(): () => void {
   return () => {
     if (restored) return;
     restored = true;
+    if (listener !== null) listeners.splice(listeners.lastIndexOf(listener), 1);
     if (--depth === 0) {
       for (const p of active) {
         Object.defineProperty(p.target, p.key, { value: p.original, configurable: true, writable: true });
