@@ -9,4 +9,4 @@ if (!existsSync(fileURLToPath(entry))) {
   process.exit(70);
 }
 const { main } = await import(entry.href);
-process.exitCode = main(process.argv);
+process.exitCode = await main(process.argv);

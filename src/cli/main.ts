@@ -2,16 +2,27 @@
 // User mistakes become one line on stderr and exit 2 (or their own code); anything
 // else is an internal error (exit 70) and does print its stack, since it is our bug.
 
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import chalk from "chalk";
 import { ExitCode, UsageError } from "./exit-codes.js";
 import { listCommand } from "./commands/list.js";
 import { runCommand } from "./commands/run.js";
+import { replayCommand } from "./commands/replay.js";
+import { checkCommand } from "./commands/check.js";
+import { sweepCommand } from "./commands/sweep.js";
+import { sweepMergeCommand } from "./commands/sweep-merge.js";
+import { shrinkCommand } from "./commands/shrink.js";
+import { SIMCTL_VERSION } from "../repro/version.js";
 
-export const VERSION = "0.1.0";
+export const VERSION = SIMCTL_VERSION;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** TEST-ONLY: a hidden flag that perturbs one trace record, to exercise divergence reports. */
+function perturbOption(): Option {
+  return new Option("--test-perturb-at <record>").hideHelp();
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -39,16 +50,74 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--max-events <n>", "event budget")
     .option("--max-time <duration>", "virtual time budget, e.g. 10m")
     .option("--set <key=value>", "override a scenario option (repeatable)", collect, [])
+    .option("--repro-dir <dir>", "where a failing run writes its repro file", "simctl-repros")
+    .option("--no-repro", "do not write a repro file on failure")
     .action((id: string, opts) => setExit(runCommand(id, opts)));
 
+  addReproCommands(program, setExit);
   return program;
 }
 
-export function main(argv: readonly string[]): number {
+function addReproCommands(program: Command, setExit: (code: number) => void): void {
+  program
+    .command("replay")
+    .description("rerun a repro file: IDENTICAL, or DIVERGED with the first differing event")
+    .argument("<file>", "repro file (JSON)")
+    .option("--json", "print one JSON object")
+    .addOption(perturbOption())
+    .action((file: string, opts) => setExit(replayCommand(file, opts)));
+
+  program
+    .command("check")
+    .description("determinism self-check: run twice, compare event by event (exit 4 on a mismatch)")
+    .argument("<scenario>", "scenario id")
+    .option("--seed <n>", "seed (random if omitted)")
+    .option("--json", "print one JSON object")
+    .option("--max-events <n>", "event budget")
+    .option("--max-time <duration>", "virtual time budget, e.g. 10m")
+    .option("--set <key=value>", "override a scenario option (repeatable)", collect, [])
+    .addOption(perturbOption())
+    .action((id: string, opts) => setExit(checkCommand(id, opts)));
+
+  program
+    .command("sweep")
+    .description("run many seeds on worker threads; group failures by violation signature")
+    .argument("<scenario>", "scenario id")
+    .option("--seeds <range>", "FIRST..LAST inclusive, or a count N meaning 1..N", "1..100")
+    .option("-j, --jobs <n>", "worker threads (default: available cores)")
+    .option("--swarm", "swarm testing: each seed draws which fault kinds are on (scenarios with a swarm option)")
+    .option("--shard <k/N>", "run only shard k of N (every N-th seed), for spreading a sweep over machines")
+    .option("--json", "print the summary as JSON (input for sweep-merge)")
+    .option("--set <key=value>", "override a scenario option (repeatable)", collect, [])
+    .option("--max-events <n>", "event budget per seed")
+    .option("--max-time <duration>", "virtual time budget per seed")
+    .option("--repro-dir <dir>", "where the repro file of each group's fastest seed goes", "simctl-repros")
+    .option("--no-repro", "do not write repro files")
+    .action(async (id: string, opts) => setExit(await sweepCommand(id, opts)));
+
+  program
+    .command("sweep-merge")
+    .description("combine the JSON summaries of a sharded sweep")
+    .argument("<files...>", "summaries written by sweep --json")
+    .option("--json", "print the merged summary as JSON")
+    .action((files: string[], opts) => setExit(sweepMergeCommand(files, opts)));
+
+  program
+    .command("shrink")
+    .description("minimise a failing repro (faults, workload, run length) while its violation recurs")
+    .argument("<file>", "repro file of a failing run")
+    .option("--out <file>", "where to write the result (default NAME.min.json beside the input)")
+    .option("--max-runs <n>", "bound on the number of runs tried", "500")
+    .option("--json", "print a JSON report")
+    .action((file: string, opts) => setExit(shrinkCommand(file, opts)));
+}
+
+/** Resolves to the exit code; async because `sweep` waits for its worker threads. */
+export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = ExitCode.Pass;
   const program = buildProgram((code) => (exitCode = code));
   try {
-    program.parse(argv as string[]);
+    await program.parseAsync(argv as string[]);
   } catch (error) {
     return handleError(error);
   }

@@ -1,7 +1,7 @@
 // runScenario: (scenario, seed, options) -> RunResult, with no I/O and no wall clock.
 // The CLI and the vitest helpers call this and decide what to print or assert.
 
-import { Kernel, Rng, bindKernel, errorMessage, type Micros, type TraceListener, type RunFailure } from "../sim/index.js";
+import { Kernel, Rng, bindKernel, errorMessage, installDeterminismGuard, sym, type Micros, type Trace, type TraceListener, type RunFailure } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
 import { ScenarioContext } from "./context.js";
 import { resolveOptions } from "./options.js";
@@ -17,6 +17,12 @@ export interface RunRequest {
   checkpointEvery?: number;
   /** Replaces the scenario's scripted and random faults with exactly these steps. */
   faultSchedule?: readonly FaultStep[];
+  /**
+   * TEST-ONLY: folds one extra trace record ("test-perturb") just before record number
+   * `testPerturbAtRecord`, imitating a nondeterminism bug so tests can check that replay
+   * and `simctl check` name the first divergent event. Never set it outside tests.
+   */
+  testPerturbAtRecord?: number;
 }
 
 export function isValidSeed(seed: number): boolean {
@@ -32,16 +38,20 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
   };
   const kernel = new Kernel(request.checkpointEvery === undefined ? {} : { checkpointEvery: request.checkpointEvery });
   if (request.traceListener !== undefined) kernel.trace.listener = request.traceListener;
+  if (request.testPerturbAtRecord !== undefined) perturbTrace(kernel.trace, request.testPerturbAtRecord);
   const root = Rng.fromSeed(request.seed);
   const ctx = new ScenarioContext<O>(kernel, request.seed, root.fork("scenario"), options, request.faultSchedule ?? null);
 
   let setupError: unknown = null;
   const previous = bindKernel(kernel);
+  // Setup draws plans and builds the world: it must be as deterministic as the run.
+  const unguard = installDeterminismGuard((error) => (setupError ??= error));
   try {
     scenario.setup(ctx);
   } catch (error) {
-    setupError = error;
+    setupError ??= error;
   } finally {
+    unguard();
     bindKernel(previous);
   }
   const outcome = setupError === null ? kernel.run(limits) : null;
@@ -84,4 +94,14 @@ function verdictOf(setupFailed: boolean, failure: RunFailure | null, violationCo
   if (failure?.kind === "liveness") return "liveness";
   if (failure?.kind === "deadlock") return "deadlock";
   return violationCount > 0 ? "fail" : "pass";
+}
+
+/** TEST-ONLY (see RunRequest.testPerturbAtRecord): one extra record at index `at`. */
+function perturbTrace(trace: Trace, at: number): void {
+  const record = trace.record.bind(trace);
+  const kind = sym("test-perturb");
+  trace.record = (atUs, seq, k, node, peer, type, digest) => {
+    if (trace.count === at) record(atUs, seq, kind, node, peer, type, 0x5eed);
+    record(atUs, seq, k, node, peer, type, digest);
+  };
 }

@@ -7,6 +7,8 @@ import { lookupScenario, parseMaxTime, parseOverrides, parsePositiveInt, parseSe
 import { exitCodeFor } from "../exit-codes.js";
 import { renderRun } from "../render.js";
 import { JsonlTraceFile } from "../trace-file.js";
+import { DEFAULT_REPRO_DIR } from "../../repro/io.js";
+import { replayCommand, writeFailureRepro, type WrittenRepro } from "../repro-output.js";
 
 export interface RunFlags {
   seed?: string;
@@ -15,6 +17,10 @@ export interface RunFlags {
   maxEvents?: string;
   maxTime?: string;
   set?: string[];
+  /** Where a failing run's repro file goes (default ./simctl-repros/). */
+  reproDir?: string;
+  /** False with --no-repro. */
+  repro?: boolean;
 }
 
 export interface TimedRun {
@@ -51,13 +57,21 @@ export function runCommand(id: string, flags: RunFlags): number {
     sink?.close();
   }
   const { result, wallMs } = timed;
+  const failed = result.verdict !== "pass" && flags.repro !== false;
+  const written = failed ? writeFailureRepro(scenario, request, flags.reproDir ?? DEFAULT_REPRO_DIR, "run", result.traceHash) : null;
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(toJson(result, wallMs))}\n`);
+    process.stdout.write(`${JSON.stringify({ ...toJson(result, wallMs), repro: written?.path ?? null })}\n`);
   } else {
     process.stdout.write(`${renderRun(result, { wallMs }, scenario.options)}\n`);
     if (sink !== null) process.stdout.write(`trace file ${sink.path} (${sink.written} records)\n`);
+    if (written !== null) process.stdout.write(`${reproLines(written)}\n`);
   }
   return exitCodeFor(result.verdict);
+}
+
+function reproLines(w: WrittenRepro): string {
+  const warn = w.sameTrace ? "" : "\nwarning: rerunning this seed to record it gave a different trace hash: the run is not deterministic (try simctl check)";
+  return `repro     ${w.path}\nreplay    ${replayCommand(w.path)}${warn}`;
 }
 
 export function toJson(result: RunResult, wallMs: number): Record<string, unknown> {

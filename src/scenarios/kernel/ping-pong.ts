@@ -2,6 +2,11 @@
 // sleeping a jittered time between rounds; a lock-guarded counter is shared by all.
 // Checks that every ping got its own pong in order, nothing was lost or duplicated,
 // and virtual time advanced by exactly the sleeps drawn.
+//
+// TEST-ONLY option `plantBugAtRound` (default -1, off): a planted bug for demonstrating
+// and testing sweep, shrink and replay. At that round a ponger whose drawn delay is tiny
+// (about 1 seed in 30 has such a ponger) echoes the wrong round, so the ordering check
+// fails for some seeds only. `pairs` and `rounds` are shrinkable.
 
 import { Channel, Lock, gather, ms, now, sleep, type Proc } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
@@ -19,9 +24,10 @@ export const pingPong = defineScenario({
     "seeded jitter before each ping and waits for the matching pong; the ponger echoes " +
     "after its own jittered delay. A FIFO lock guards a shared counter.",
   covers: [],
-  options: { pairs: 8, rounds: 200, maxJitterMs: 5, channelCapacity: 4 },
+  options: { pairs: 8, rounds: 200, maxJitterMs: 5, channelCapacity: 4, plantBugAtRound: -1 },
+  shrinkable: { pairs: 1, rounds: 1 },
   setup(ctx) {
-    const { pairs, rounds, maxJitterMs, channelCapacity } = ctx.options;
+    const { pairs, rounds, maxJitterMs, channelCapacity, plantBugAtRound } = ctx.options;
     const counterLock = new Lock("counter");
     let counter = 0;
     const outOfOrder: string[] = [];
@@ -52,7 +58,9 @@ export const pingPong = defineScenario({
         const delay = ms(rng.int(0, maxJitterMs * 1000) / 1000);
         pongerDelayUs[pair] = (pongerDelayUs[pair] ?? 0) + delay;
         yield* sleep(delay);
-        yield* to.send(ping);
+        // TEST-ONLY planted bug (see the header): off unless plantBugAtRound >= 0.
+        const planted = round === plantBugAtRound && delay < maxJitterMs * 4;
+        yield* to.send(planted ? { pair, round: round + 1 } : ping);
       }
     }
 

@@ -1,0 +1,30 @@
+// A sweep worker thread: loads the compiled scenarios, then runs the batches of seeds
+// the pool sends and posts one outcome per seed back. Exceptions inside a seed become
+// outcomes (runSeed); only a failure to start is reported as fatal.
+
+import { parentPort, workerData } from "node:worker_threads";
+import { findScenario, type RunRequest } from "../scenarios/index.js";
+import { runSeed } from "../repro/run-seed.js";
+import type { SeedOutcome } from "../repro/sweep-summary.js";
+
+export interface WorkerSetup {
+  scenario: string;
+  base: Omit<RunRequest, "seed" | "traceListener">;
+}
+
+export type ToWorker = { seeds: number[] };
+export type FromWorker = { outcomes: SeedOutcome[] } | { fatal: string };
+
+const port = parentPort;
+if (port !== null) {
+  const setup = workerData as WorkerSetup;
+  const scenario = findScenario(setup.scenario);
+  if (scenario === undefined) {
+    port.postMessage({ fatal: `worker: unknown scenario ${setup.scenario} (is dist/ stale? run npm run build)` } satisfies FromWorker);
+  } else {
+    port.on("message", (msg: ToWorker) => {
+      const outcomes = msg.seeds.map((seed) => runSeed(scenario, setup.base, seed));
+      port.postMessage({ outcomes } satisfies FromWorker);
+    });
+  }
+}

@@ -1,0 +1,63 @@
+// Replaying a repro file: rerun its request, compare hashes, and when they differ find
+// the first divergent checkpoint and name the first differing event on both sides
+// (the recorded side comes from the file's record log, the replay side from a rerun of
+// that window). Pure apart from the runs: printing is the CLI's job.
+
+import { runScenario, type RunRequest, type RunResult, type ScenarioDef } from "../scenarios/index.js";
+import type { TraceRecord } from "../sim/index.js";
+import { requestOf } from "./capture.js";
+import { captureWindow, divergentWindow, firstDifference, type Difference, type Window } from "./divergence.js";
+import { decodeRecordLog } from "./record-log.js";
+import type { ReproFile } from "./schema.js";
+import { hasSignature } from "./signature.js";
+import { SIMCTL_VERSION } from "./version.js";
+
+export interface ReplayReport {
+  result: RunResult;
+  identical: boolean;
+  window: Window | null;
+  difference: Difference | null;
+  /** Why no event could be named, when one could not. */
+  note: string | null;
+  versionDiffers: boolean;
+  /** The replay shows the recorded outcome: the same violation signature, or a pass for a pass. */
+  sameOutcome: boolean;
+  /** Identical, or (across versions) the same outcome. */
+  reproduced: boolean;
+}
+
+export interface ReplayOptions {
+  /** TEST-ONLY: see RunRequest.testPerturbAtRecord. */
+  testPerturbAtRecord?: number;
+}
+
+export function replayRepro(scenario: ScenarioDef, repro: ReproFile, options: ReplayOptions = {}): ReplayReport {
+  const request: RunRequest = requestOf(repro);
+  if (options.testPerturbAtRecord !== undefined) request.testPerturbAtRecord = options.testPerturbAtRecord;
+  const result = runScenario(scenario, request);
+  const window = divergentWindow(repro, result, repro.checkpointEvery);
+  const versionDiffers = repro.simctlVersion !== SIMCTL_VERSION;
+  const sameOutcome = repro.signature === null ? result.verdict === "pass" : hasSignature(result, repro.signature);
+  let difference: Difference | null = null;
+  let note: string | null = null;
+  if (window !== null) {
+    const recorded = recordedWindow(repro, window);
+    if (recorded === null) {
+      note = `the file's record log ends at record ${repro.recordLog?.count ?? 0}, before this window, so only the window can be named`;
+    } else {
+      difference = firstDifference(recorded, captureWindow(scenario, request, window));
+      if (difference === null) note = "the window's records agree on both sides: the divergence did not recur when the window was rerun";
+    }
+  }
+  const identical = window === null;
+  return { result, identical, window, difference, note, versionDiffers, sameOutcome, reproduced: identical || (versionDiffers && sameOutcome) };
+}
+
+/** The recorded records of a window, or null when the file's log does not reach it. */
+function recordedWindow(repro: ReproFile, window: Window): TraceRecord[] | null {
+  const log = repro.recordLog;
+  if (log === null || log === undefined) return null;
+  // A complete log covers every window; a truncated one only those it reaches the end of.
+  if (!log.complete && log.count < window.to) return null;
+  return decodeRecordLog(log, window.from, window.to);
+}
