@@ -93,7 +93,8 @@ export class EventQueue {
   }
 
   private grow(): void {
-    const cap = this.at.length * 2;
+    // Math.max: a queue built with capacity 0 must still grow (0 * 2 stays 0).
+    const cap = Math.max(8, this.at.length * 2);
     const at = new Float64Array(cap);
     const seq = new Float64Array(cap);
     const slot = new Int32Array(cap);
