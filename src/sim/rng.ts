@@ -16,6 +16,15 @@ import seedrandom from "seedrandom";
 
 type Alea = seedrandom.PRNG;
 
+/**
+ * `/` separates fork levels in a seed key, so a label's own `/` (and the escape
+ * character `%`) are escaped: otherwise fork("a/b") and fork("a").fork("b") would share
+ * one stream. Labels without either character are unchanged, and so are their streams.
+ */
+function escapeLabel(label: string): string {
+  return label.includes("/") || label.includes("%") ? label.replaceAll("%", "%25").replaceAll("/", "%2F") : label;
+}
+
 /** Records a label per draw when debugging a divergence. Shared by a stream and its forks. */
 export class DrawLog {
   readonly entries: string[] = [];
@@ -47,7 +56,7 @@ export class Rng {
    * same label twice yields the same stream, so labels must name one purpose each.
    */
   fork(label: string): Rng {
-    return new Rng(`${this.seedKey}/${label}`, this.log);
+    return new Rng(`${this.seedKey}/${escapeLabel(label)}`, this.log);
   }
 
   /** Number of values drawn from this stream (not counting forks). */
