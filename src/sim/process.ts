@@ -51,6 +51,8 @@ export class Task<T = unknown> {
   readonly parent: Task<unknown> | null;
   children: Set<Task<unknown>> | null = null;
   shieldDepth = 0;
+  /** Set by the first `cancel()`; combinators use it not to cancel a cleanup a second time. */
+  cancelRequested = false;
 
   private readonly gen: Proc<T>;
   private readonly nodeSym: Sym;
@@ -103,6 +105,7 @@ export class Task<T = unknown> {
 
   /** Requests cancellation; `finally` blocks run at the task's current yield point. */
   cancel(reason = "cancelled"): void {
+    if (!this.done) this.cancelRequested = true;
     this.interrupt(new Cancelled(reason));
   }
 
@@ -216,9 +219,9 @@ export class Task<T = unknown> {
     this.parent?.children?.delete(this as Task<unknown>);
     const callbacks = this.doneCallbacks;
     this.doneCallbacks = null;
-    if (state === "failed" && !this.handled && (callbacks === null || callbacks.length === 0)) {
-      this.kernel.unhandledFailure(this as Task<unknown>, value);
-    }
+    // Only `handled` (join, gather, race, scope, or the spawner's promise) excuses a
+    // failure: an onDone callback merely observes the end, it does not look at the error.
+    if (state === "failed" && !this.handled) this.kernel.unhandledFailure(this as Task<unknown>, value);
     if (callbacks !== null) for (const cb of callbacks) cb();
   }
 }
