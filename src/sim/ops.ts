@@ -83,7 +83,7 @@ export function* withTimeout<T>(body: Proc<T>, timeoutUs: Micros, what = "operat
     throw error;
   } finally {
     kernel.cancel(timer);
-    child.cancel("withTimeout exited");
+    yield* cancelAndWait([child as Task<unknown>], "withTimeout exited");
   }
 }
 
@@ -108,7 +108,7 @@ export function* race<T>(procs: readonly Proc<T>[]): Proc<{ index: number; value
       yield* waitAny(kids as Task<unknown>[], "race");
     }
   } finally {
-    for (const k of kids) k.cancel("race decided");
+    yield* cancelAndWait(kids as Task<unknown>[], "race decided");
   }
 }
 
@@ -123,27 +123,30 @@ export function* gather<T>(procs: readonly Proc<T>[], options: GatherOptions = {
   const kids = spawnAll(procs, "gather");
   const failFast = (options.mode ?? "fail-fast") === "fail-fast";
   try {
-    yield* waitCountdown(kids as Task<unknown>[], failFast);
+    const failed = yield* waitCountdown(kids as Task<unknown>[], failFast);
     if (failFast) {
-      const failed = kids.find((k) => k.state !== "done");
-      if (failed !== undefined) throw failed.error;
+      if (failed !== null) throw failed.error;
       return kids.map((k) => k.result as T);
     }
     return kids.map((k): Settled<T> => (k.state === "done" ? { ok: true, value: k.result as T } : { ok: false, error: k.error }));
   } finally {
-    for (const k of kids) k.cancel("gather exited");
+    yield* cancelAndWait(kids as Task<unknown>[], "gather exited");
   }
 }
 
-/** Waits until every task ended, or (failFast) until one ended badly. One wake per outcome, O(n) total. */
-function* waitCountdown(tasks: readonly Task<unknown>[], failFast: boolean): Proc<void> {
+/**
+ * Waits until every task ended, or (failFast) until one ended badly. One wake per
+ * outcome, O(n) total. Returns the first task that ended badly, in the order they
+ * ended (null if none did).
+ */
+function* waitCountdown(tasks: readonly Task<unknown>[], failFast: boolean): Proc<Task<unknown> | null> {
   let remaining = 0;
-  let failed = false;
+  let firstFailed: Task<unknown> | null = null;
   for (const t of tasks) {
     if (!t.done) remaining++;
-    else if (t.state !== "done") failed = true;
+    else if (t.state !== "done") firstFailed ??= t;
   }
-  if (remaining === 0 || (failFast && failed)) return;
+  if (remaining === 0 || (failFast && firstFailed !== null)) return firstFailed;
   const op: Op = {
     what: `gather (${remaining} of ${tasks.length} pending)`,
     arm(waiter, token) {
@@ -151,6 +154,7 @@ function* waitCountdown(tasks: readonly Task<unknown>[], failFast: boolean): Pro
         if (t.done) continue;
         t.onDone(() => {
           remaining--;
+          if (t.state !== "done") firstFailed ??= t;
           if (remaining === 0 || (failFast && t.state !== "done")) waiter.wake(token);
         });
       }
@@ -158,6 +162,27 @@ function* waitCountdown(tasks: readonly Task<unknown>[], failFast: boolean): Pro
     disarm() {},
   };
   yield op;
+  return firstFailed;
+}
+
+/**
+ * Cancels `tasks` and waits until every one has ended, so no child outlives the
+ * construct that spawned it: a child whose `finally` takes virtual time finishes its
+ * cleanup instead of being cut short when its parent ends. The wait is shielded; an
+ * interrupt of the caller that arrives meanwhile is thrown once the cleanup is done.
+ * Children that end at once (no yielding cleanup) cost no event.
+ */
+function* cancelAndWait(tasks: readonly Task<unknown>[], reason: string): Proc<void> {
+  // A task already cancelled may be running its cleanup: a second Cancelled would cut it short.
+  for (const t of tasks) if (!t.cancelRequested) t.cancel(reason);
+  if (tasks.every((t) => t.done)) return;
+  yield* shield(
+    (function* (): Proc<void> {
+      for (let pending = tasks.filter((t) => !t.done); pending.length > 0; pending = pending.filter((t) => !t.done)) {
+        yield* waitCountdown(pending, false);
+      }
+    })(),
+  );
 }
 
 /** Defers interrupts until `body` ends; a deferred interrupt is thrown right after. */
@@ -179,6 +204,8 @@ export class Scope {
   readonly children: Task<unknown>[] = [];
   firstError: unknown = undefined;
   failed = false;
+  /** Set once the scope is exiting: a child failing in its cleanup then no longer interrupts the owner. */
+  closing = false;
 
   constructor(private readonly owner: Task<unknown>) {}
 
@@ -194,7 +221,7 @@ export class Scope {
   }
 
   private childEnded(child: Task<unknown>): void {
-    if (child.state !== "failed" || this.failed) return;
+    if (child.state !== "failed" || this.failed || this.closing) return;
     this.failed = true;
     this.firstError = child.error;
     this.cancelAll(`sibling ${child.name} failed`);
@@ -228,6 +255,7 @@ export function* scope<T>(body: (s: Scope) => Proc<T>): Proc<T> {
     if (s.failed && (error instanceof ScopeFailed || isCancelled(error))) throw s.firstError;
     throw error;
   } finally {
-    s.cancelAll("scope exited");
+    s.closing = true;
+    yield* cancelAndWait(s.children, "scope exited");
   }
 }
