@@ -156,9 +156,11 @@ export class Channel<T> {
       what: `recv on ${label}`,
       arm: (task, token) => this.receivers.push({ task, token }),
       disarm: (task, granted) => {
-        // A receiver woken with an item that it never took: put the item back in front.
+        // A receiver woken with an item that it never took: hand the item to the next
+        // waiting receiver, or put it back in front of the buffer. (Only buffering it
+        // would strand it while other receivers wait on an empty-looking channel.)
         if (!granted) this.receivers.remove(task);
-        else if (task.pendingWakeValue !== CLOSED) this.buffer.unshift(task.pendingWakeValue as T);
+        else if (task.pendingWakeValue !== CLOSED) this.returnItem(task.pendingWakeValue as T);
       },
     };
     this.sendOp = {
@@ -229,6 +231,12 @@ export class Channel<T> {
     const item = this.buffer.shift() as T;
     this.passSpace();
     return item;
+  }
+
+  private returnItem(item: T): void {
+    const next = this.receivers.shift();
+    if (next !== undefined) next.task.wake(next.token, item);
+    else this.buffer.unshift(item);
   }
 
   private passSpace(): void {
