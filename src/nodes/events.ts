@@ -1,0 +1,77 @@
+// Every event kind the cluster nodes emit through `env.emit(kind, detail)`, in one place.
+// Checkers (src/nodes/checkers.ts) and scenario assertions read these instead of reaching
+// into node internals; the trace records them too. Detail fields are flat scalars.
+//
+// Keep this list in step with the emit calls: test/nodes/events.test.ts scans the
+// sources and fails on an emitted kind that is missing here.
+
+export const EVENT_KINDS = {
+  // Lifecycle of a node incarnation.
+  "node.started": "a node booted: { role, incarnation } (workers add totalCores)",
+
+  // Membership (src/nodes/parts/membership.ts).
+  "member.confirmed": "a peer was heard from directly for the first time: { node }",
+  "member.suspect": "suspicion started: { node, incarnation }",
+  "member.alive": "a suspicion was refuted by a higher incarnation: { node, incarnation }",
+  "member.dead": "not-DEAD → DEAD, once per transition: { node, incarnation, via: probe | gossip }",
+  "member.join": "DEAD → OK with an incarnation that passed the zombie guard: { node, incarnation }",
+  "member.restarted": "a live member reappeared with a restart-sized incarnation jump: { node, incarnation }",
+  "member.refuted": "this node refuted a suspicion or death about itself: { incarnation }",
+
+  // Election and quorum (parts/election.ts, parts/quorum.ts).
+  "leader.elected": "this node won an election: { group (dc or global), term }",
+  "leader.stepdown": "this node left the leadership: { group, term, reason: quorum | higher-term | leader-heartbeat }",
+  "quorum.check": "a leader's periodic quorum check: { ok, streak, active, size }",
+
+  // Gate peer reaping (parts/dead-peer-reaper.ts).
+  "peer.healthy": "an unhealthy or dead peer recovered before purge: { peer }",
+  "peer.dead": "a peer unhealthy for the reap interval became dead: { peer, unhealthyForMs }",
+  "peer.purged": "a peer dead for twice the reap interval was purged: { peer }",
+  "peer.recoveryIgnored": "a recovery signal older than the latest failure epoch: { peer, epoch }",
+
+  // Registration and heartbeats.
+  "worker.registered": "manager recorded a worker: { worker, totalCores, incarnation }",
+  "manager.registered": "gate recorded a manager: { manager, dc }",
+  "manager.healthChanged": "gate's view of a manager's heartbeat freshness changed: { manager, dc, healthy }",
+
+  // Jobs at the gate.
+  "job.accepted": "a gate accepted a client's job and leads it: { job, fenceToken }",
+  "job.rejected": "a gate rejected a submission: { job, reason }",
+  "job.dispatched": "a DC accepted the job: { job, dc, manager, attempts }",
+  "job.dcFailed": "every manager of a DC failed the dispatch: { job, dc }",
+  "job.terminal": "the leader gate finalised the job (exactly once per job): { job, status }",
+  "job.orphaned": "a peer gate holding a job's replica saw the leader gate die: { job, formerLeader }",
+  "job.adopted": "a gate adopted an orphaned job: { job, fenceToken, from }",
+  "job.deleted": "a terminal job's state was removed after retention: { job, role }",
+
+  // Jobs at the manager.
+  "job.leaderAccepted": "a DC leader manager accepted a job as its job leader: { job, dc, fenceToken }",
+  "job.takeover": "a manager took over a dead job leader's job: { job, dc, fenceToken, from }",
+  "job.dcTerminal": "a job leader finished the job in its DC: { job, dc, status }",
+  "fence.issued": "a job leader handed out a fence token: { job, token, purpose: create | dispatch | takeover }",
+  "workflow.dispatched": "PENDING → DISPATCHED: { job, workflow, worker, token }",
+  "workflow.running": "DISPATCHED → RUNNING (worker acked): { job, workflow, worker, token }",
+  "workflow.failed": "→ FAILED: { job, workflow, worker, reason, retry }",
+  "workflow.orphaned": "a workflow's worker (or job leader) is suspected or dead: { job, workflow, node }",
+  "workflow.requeued": "FAILED → PENDING for a retry on another worker: { job, workflow, attempts }",
+  "workflow.terminal": "the job leader recorded a terminal status: { job, workflow, status }",
+
+  // Workers.
+  "fence.accepted": "a worker accepted a dispatch token: { job, workflow, token }",
+  "fence.rejected": "a worker rejected a stale dispatch or transfer token: { job, workflow, token, last }",
+  "cores.allocated": "{ job, workflow, token, cores, inUse, total }",
+  "cores.freed": "{ job, workflow, cores, inUse, total }",
+  "workflow.started": "a worker started a run: { job, workflow, token }",
+  "workflow.finished": "a worker's run ended: { job, workflow, token, status }",
+  "transfer.accepted": "a worker accepted a job-leader transfer: { job, leader, token }",
+  "transfer.rejected": "{ job, leader, token, reason }",
+
+  // Client.
+  "client.submitted": "the client sent a new job: { job }",
+  "client.accepted": "a gate accepted the client's job: { job, gate }",
+  "client.rejected": "every submission attempt was rejected; the job never entered the system: { job, reason }",
+  "client.result": "the client heard the job's global result (first time only): { job, status }",
+  "client.duplicateResult": "the client heard a result again (acked, ignored): { job }",
+} as const;
+
+export type EventKind = keyof typeof EVENT_KINDS;

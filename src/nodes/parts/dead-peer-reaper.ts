@@ -1,0 +1,67 @@
+// Dead-peer reaping (PROTOCOL.md §5.3, GP-1): an unhealthy signal starts a peer's
+// unhealthy clock; a healthy signal clears it. Every checkIntervalMs a peer unhealthy for
+// at least reapIntervalMs becomes dead, and a peer dead for 2 × reapIntervalMs is purged
+// (the owner drops every trace of it through `onPurge`). A per-peer epoch rises with each
+// failure so a recovery signal older than the latest failure is ignored.
+
+import type { NodeEnv } from "../../sim/index.js";
+import type { ClusterMessage, NodeId } from "../messages.js";
+
+export interface ReaperConfig {
+  checkIntervalMs: number;
+  reapIntervalMs: number;
+}
+
+export class DeadPeerReaper {
+  readonly unhealthySinceUs = new Map<NodeId, number>();
+  readonly deadPeers = new Map<NodeId, { deadSinceUs: number }>();
+  readonly epochs = new Map<NodeId, number>();
+  private readonly onTick = (): void => this.check();
+
+  constructor(
+    private readonly env: NodeEnv<ClusterMessage>,
+    private readonly cfg: ReaperConfig,
+    private readonly onPurge: (peer: NodeId) => void,
+  ) {}
+
+  start(): void {
+    this.env.after(this.cfg.checkIntervalMs * 1000, this.onTick);
+  }
+
+  /** Returns the failure epoch this signal opened. */
+  markUnhealthy(peer: NodeId): number {
+    const epoch = (this.epochs.get(peer) ?? 0) + 1;
+    this.epochs.set(peer, epoch);
+    if (!this.unhealthySinceUs.has(peer) && !this.deadPeers.has(peer)) this.unhealthySinceUs.set(peer, this.env.localNow());
+    return epoch;
+  }
+
+  /** A recovery observed at `epoch` (default: now) clears the peer unless a newer failure exists. */
+  markHealthy(peer: NodeId, epoch = this.epochs.get(peer) ?? 0): void {
+    if (epoch < (this.epochs.get(peer) ?? 0)) {
+      this.env.emit("peer.recoveryIgnored", { peer, epoch });
+      return;
+    }
+    const wasTracked = this.unhealthySinceUs.delete(peer) || this.deadPeers.delete(peer);
+    if (wasTracked) this.env.emit("peer.healthy", { peer });
+  }
+
+  private check(): void {
+    this.env.after(this.cfg.checkIntervalMs * 1000, this.onTick);
+    const now = this.env.localNow();
+    const reapUs = this.cfg.reapIntervalMs * 1000;
+    for (const [peer, since] of [...this.unhealthySinceUs]) {
+      if (now - since < reapUs) continue;
+      this.unhealthySinceUs.delete(peer);
+      this.deadPeers.set(peer, { deadSinceUs: now });
+      this.env.emit("peer.dead", { peer, unhealthyForMs: Math.floor((now - since) / 1000) });
+    }
+    for (const [peer, dead] of [...this.deadPeers]) {
+      if (now - dead.deadSinceUs < 2 * reapUs) continue;
+      this.deadPeers.delete(peer);
+      this.epochs.delete(peer);
+      this.env.emit("peer.purged", { peer });
+      this.onPurge(peer);
+    }
+  }
+}

@@ -1,0 +1,250 @@
+// Term-based leader election with pre-vote (PROTOCOL.md §3.7, AD-5, AD-13): one instance
+// per DC among its managers, and one among the gates.
+//
+// follower --lease expired--> pre-candidate --majority of pre-votes--> candidate
+//   (term += 1, vote for self) --majority of votes--> leader (heartbeat every
+//   leaderHeartbeatIntervalMs). Any message with a higher term sends a node back to
+//   follower. The term and the vote are durable, so a restarted node can never vote twice
+//   in one term — which is what keeps "at most one leader per term" true across crashes.
+//
+// Simplified: the flapping detector and the "two leaders, lower address wins" tie-break
+// are not modelled (votes already make two leaders in one term impossible).
+
+import type { NodeEnv, TimerHandle } from "../../sim/index.js";
+import type { ElectionConfig } from "../config.js";
+import type { ClusterMessage, ElectionMessage, NodeId } from "../messages.js";
+import { assertNever } from "../messages.js";
+import { majority } from "./quorum.js";
+
+export type ElectionRole = "follower" | "pre-candidate" | "candidate" | "leader";
+
+export interface ElectionHooks {
+  /** Membership OK, LHM acceptable, not degraded (§3.7 "Eligible"). */
+  eligible(): boolean;
+  lhm(): number;
+  onBecameLeader?(term: number): void;
+  onLostLeadership?(term: number, reason: string): void;
+  /** The known leader changed (null: none known). */
+  onLeaderChanged?(leader: NodeId | null, term: number): void;
+}
+
+export class Election {
+  term = 0;
+  role: ElectionRole = "follower";
+  leader: NodeId | null = null;
+  private votedFor: NodeId | null = null;
+  private leaseExpiresUs = 0;
+  private votes = new Set<NodeId>();
+  private wakeTimer: TimerHandle = -1;
+  private heartbeatTimer: TimerHandle = -1;
+  private readonly rng;
+  private readonly onWake = (): void => this.wake();
+  private readonly onHeartbeat = (): void => this.sendHeartbeat();
+
+  constructor(
+    private readonly env: NodeEnv<ClusterMessage>,
+    private readonly cfg: ElectionConfig,
+    /** `global` for gates, the DC name for managers; used in emitted events. */
+    readonly group: string,
+    /** Every other voter from the configured topology. */
+    private readonly voters: readonly NodeId[],
+    private readonly hooks: ElectionHooks,
+  ) {
+    this.rng = env.rng.fork("election");
+  }
+
+  get isLeader(): boolean {
+    return this.role === "leader";
+  }
+
+  get clusterSize(): number {
+    return this.voters.length + 1;
+  }
+
+  start(): void {
+    const d = this.env.durable;
+    this.term = typeof d["election.term"] === "number" ? d["election.term"] : 0;
+    this.votedFor = typeof d["election.votedFor"] === "string" ? d["election.votedFor"] : null;
+    const jitterUs = this.rng.int(0, this.cfg.firstElectionJitterMaxMs * 1000);
+    this.schedule(this.cfg.leaderLeaseMs * 1000 + jitterUs);
+  }
+
+  handle(from: NodeId, msg: ElectionMessage): void {
+    // Pre-votes carry a proposed term and never change anyone's term (AD-5).
+    const preVote = msg.type === "pre-vote-req" || msg.type === "pre-vote-resp";
+    if (!preVote && msg.term > this.term) this.adoptTerm(msg.term);
+    switch (msg.type) {
+      case "pre-vote-req":
+        return this.answerPreVote(from, msg.term, msg.lhm);
+      case "pre-vote-resp":
+        return this.countPreVote(from, msg.term, msg.granted);
+      case "leader-claim":
+        return this.answerClaim(from, msg.term, msg.lhm);
+      case "leader-vote":
+        return this.countVote(from, msg.term, msg.granted);
+      case "leader-heartbeat":
+        return this.onLeaderHeartbeat(from, msg.term);
+      case "leader-stepdown":
+        if (from === this.leader && msg.term === this.term) {
+          this.setLeader(null);
+          this.leaseExpiresUs = 0;
+          this.schedule(this.rng.int(0, this.cfg.electionTimeoutJitterMs * 1000));
+        }
+        return;
+      default:
+        return assertNever(msg, "election message");
+    }
+  }
+
+  /** Leaves the leadership (quorum loss, degradation); peers hear `leader-stepdown`. */
+  stepDown(reason: string): void {
+    if (this.role !== "leader") return;
+    this.broadcast({ type: "leader-stepdown", term: this.term });
+    this.becomeFollower(reason);
+    this.setLeader(null);
+    this.schedule((this.cfg.electionTimeoutBaseMs + this.rng.int(0, this.cfg.electionTimeoutJitterMs)) * 1000);
+  }
+
+  // ---- follower and pre-vote ----------------------------------------------------------
+
+  private wake(): void {
+    this.wakeTimer = -1;
+    const now = this.env.localNow();
+    if (this.role === "leader") return;
+    if (this.role === "pre-candidate" || this.role === "candidate") {
+      // The round ended without a majority: back off with jitter and try again.
+      this.role = "follower";
+      this.schedule((this.cfg.electionTimeoutBaseMs + this.rng.int(0, this.cfg.electionTimeoutJitterMs)) * 1000);
+      return;
+    }
+    if (now < this.leaseExpiresUs) {
+      this.schedule(Math.min(this.leaseExpiresUs - now + 500_000, 2_000_000));
+      return;
+    }
+    if (!this.hooks.eligible() || this.hooks.lhm() > this.cfg.leaderMaxLhm) {
+      this.schedule(2_000_000);
+      return;
+    }
+    this.role = "pre-candidate";
+    this.votes = new Set([this.env.id]);
+    this.broadcast({ type: "pre-vote-req", term: this.term + 1, lhm: this.hooks.lhm() });
+    if (this.votes.size >= majority(this.clusterSize)) return this.startCandidacy();
+    this.schedule(this.cfg.preVoteTimeoutMs * 1000);
+  }
+
+  private answerPreVote(from: NodeId, term: number, lhm: number): void {
+    const leaseValid = this.role === "leader" || this.env.localNow() < this.leaseExpiresUs;
+    const granted = term > this.term && !leaseValid && lhm <= this.cfg.leaderMaxLhm;
+    this.env.send(from, { type: "pre-vote-resp", term, granted });
+  }
+
+  private countPreVote(from: NodeId, term: number, granted: boolean): void {
+    if (this.role !== "pre-candidate" || !granted || term !== this.term + 1) return;
+    this.votes.add(from);
+    if (this.votes.size >= majority(this.clusterSize)) this.startCandidacy();
+  }
+
+  // ---- candidate and votes ------------------------------------------------------------
+
+  private startCandidacy(): void {
+    this.role = "candidate";
+    this.term++;
+    this.votedFor = this.env.id;
+    this.persist();
+    this.votes = new Set([this.env.id]);
+    this.broadcast({ type: "leader-claim", term: this.term, lhm: this.hooks.lhm() });
+    if (this.votes.size >= majority(this.clusterSize)) return this.becomeLeader();
+    this.schedule((this.cfg.electionTimeoutBaseMs + this.rng.int(0, this.cfg.electionTimeoutJitterMs)) * 1000);
+  }
+
+  private answerClaim(from: NodeId, term: number, lhm: number): void {
+    const granted = term === this.term && (this.votedFor === null || this.votedFor === from) && lhm <= this.cfg.leaderMaxLhm;
+    if (granted) {
+      this.votedFor = from;
+      this.persist();
+      // Give the candidate its round before considering an election of our own.
+      this.leaseExpiresUs = this.env.localNow() + this.cfg.electionTimeoutBaseMs * 1000;
+    }
+    this.env.send(from, { type: "leader-vote", term, granted });
+  }
+
+  private countVote(from: NodeId, term: number, granted: boolean): void {
+    if (this.role !== "candidate" || !granted || term !== this.term) return;
+    this.votes.add(from);
+    if (this.votes.size >= majority(this.clusterSize)) this.becomeLeader();
+  }
+
+  private becomeLeader(): void {
+    this.role = "leader";
+    this.cancelWake();
+    this.setLeader(this.env.id);
+    this.env.emit("leader.elected", { group: this.group, term: this.term });
+    this.sendHeartbeat();
+    this.hooks.onBecameLeader?.(this.term);
+  }
+
+  private sendHeartbeat(): void {
+    this.heartbeatTimer = -1;
+    if (this.role !== "leader") return;
+    this.broadcast({ type: "leader-heartbeat", term: this.term });
+    this.heartbeatTimer = this.env.after(this.cfg.leaderHeartbeatIntervalMs * 1000, this.onHeartbeat);
+  }
+
+  private onLeaderHeartbeat(from: NodeId, term: number): void {
+    if (term < this.term) {
+      // A stale leader: answering with our term makes it step down.
+      this.env.send(from, { type: "leader-vote", term: this.term, granted: false });
+      return;
+    }
+    if (this.role !== "follower") this.becomeFollower("leader-heartbeat");
+    this.leaseExpiresUs = this.env.localNow() + this.cfg.leaderLeaseMs * 1000;
+    if (this.leader !== from) this.setLeader(from);
+    if (this.wakeTimer === -1) this.schedule(Math.min(this.cfg.leaderLeaseMs * 1000 + 500_000, 2_000_000));
+  }
+
+  // ---- shared -------------------------------------------------------------------------
+
+  private adoptTerm(term: number): void {
+    this.term = term;
+    this.votedFor = null;
+    this.persist();
+    if (this.role !== "follower") this.becomeFollower("higher-term");
+    if (this.wakeTimer === -1) this.schedule(this.cfg.leaderLeaseMs * 1000);
+  }
+
+  private becomeFollower(reason: string): void {
+    const wasLeader = this.role === "leader";
+    this.role = "follower";
+    if (this.heartbeatTimer !== -1) this.env.cancel(this.heartbeatTimer);
+    this.heartbeatTimer = -1;
+    if (wasLeader) {
+      this.env.emit("leader.stepdown", { group: this.group, term: this.term, reason });
+      if (this.leader === this.env.id) this.setLeader(null);
+      this.hooks.onLostLeadership?.(this.term, reason);
+    }
+  }
+
+  private setLeader(leader: NodeId | null): void {
+    this.leader = leader;
+    this.hooks.onLeaderChanged?.(leader, this.term);
+  }
+
+  private persist(): void {
+    this.env.durable["election.term"] = this.term;
+    this.env.durable["election.votedFor"] = this.votedFor;
+  }
+
+  private schedule(delayUs: number): void {
+    this.cancelWake();
+    this.wakeTimer = this.env.after(delayUs, this.onWake);
+  }
+
+  private cancelWake(): void {
+    if (this.wakeTimer !== -1) this.env.cancel(this.wakeTimer);
+    this.wakeTimer = -1;
+  }
+
+  private broadcast(msg: ElectionMessage): void {
+    for (const id of this.voters) this.env.send(id, msg);
+  }
+}

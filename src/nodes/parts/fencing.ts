@@ -1,0 +1,50 @@
+// Fence tokens (PROTOCOL.md §5.24). A FenceTracker keeps, per key, the highest token
+// accepted so far, starting at −1 so 0 is the first acceptable value; only a strictly
+// greater token is accepted and keys are independent (workers use one key per
+// sub-workflow for dispatch and one per job for transfers). A FenceCounter hands out the
+// strictly increasing tokens of one job on the job leader's side.
+
+export class FenceTracker {
+  private readonly last = new Map<string, number>();
+
+  current(key: string): number {
+    return this.last.get(key) ?? -1;
+  }
+
+  /** Accepts and records `token` when it is strictly greater than the last one. */
+  accept(key: string, token: number): boolean {
+    if (token <= this.current(key)) return false;
+    this.last.set(key, token);
+    return true;
+  }
+
+  /** Raises the floor without accepting anything (e.g. a transfer seen for the job). */
+  raise(key: string, token: number): void {
+    if (token > this.current(key)) this.last.set(key, token);
+  }
+
+  forget(key: string): void {
+    this.last.delete(key);
+  }
+
+  get size(): number {
+    return this.last.size;
+  }
+}
+
+export class FenceCounter {
+  constructor(private value = 0) {}
+
+  get current(): number {
+    return this.value;
+  }
+
+  next(): number {
+    return ++this.value;
+  }
+
+  /** Never lowers the counter: used when a takeover learns of higher tokens. */
+  atLeast(token: number): void {
+    if (token > this.value) this.value = token;
+  }
+}

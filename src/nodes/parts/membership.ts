@@ -1,0 +1,445 @@
+// SWIM-style membership with Lifeguard suspicion (PROTOCOL.md §3.5, §5.2, AD-29/31/46).
+//
+// One probe round at a time: a direct probe sent up to probeRetryCount + 1 times, then a
+// `ping-req` through k proxies, then — only for a confirmed peer — suspicion with a
+// Lifeguard deadline, gossiped as `suspect`. A suspected node refutes with a higher
+// incarnation; the deadline passing makes it DEAD and fires the dead hook exactly once.
+//
+// Gossip is sent directly to every live member once (no piggyback buffer or λ·ln(n+1)
+// rebroadcast yet); the worker heartbeat rides on acks through the `embed` hook.
+// Everything on the probe path reuses bound methods, so a round allocates only its
+// messages.
+
+import type { NodeEnv, TimerHandle } from "../../sim/index.js";
+import type { MembershipConfig } from "../config.js";
+import type { ClusterMessage, MembershipMessage, NodeId, WorkerHeartbeatBody } from "../messages.js";
+import { assertNever } from "../messages.js";
+
+export type MemberStatus = "unconfirmed" | "ok" | "suspect" | "dead";
+
+export interface Member {
+  readonly id: NodeId;
+  status: MemberStatus;
+  incarnation: number;
+  learnedAtUs: number;
+  suspectStartUs: number;
+  suspectMinMs: number;
+  suspectMaxMs: number;
+  confirmers: Set<NodeId> | null;
+  deadline: TimerHandle;
+  deadAtUs: number;
+  deathIncarnation: number;
+}
+
+export interface MembershipHooks {
+  onSuspect?(id: NodeId): void;
+  onDead?(id: NodeId, via: "probe" | "gossip"): void;
+  /** A suspicion was refuted, or a member confirmed for the first time. */
+  onAlive?(id: NodeId): void;
+  /** DEAD → OK through a higher incarnation (a restart). */
+  onJoin?(id: NodeId): void;
+  /** A live member came back with an incarnation ≥ old + zombieIncarnationBump: it restarted unnoticed. */
+  onRestart?(id: NodeId): void;
+  embed?(): WorkerHeartbeatBody | null;
+  onEmbedded?(from: NodeId, body: WorkerHeartbeatBody): void;
+}
+
+const DURABLE_KEY = "membership.incarnation";
+
+export class Membership {
+  incarnation = 1;
+  lhm = 0;
+  readonly members = new Map<NodeId, Member>();
+
+  private order: NodeId[] = [];
+  private cursor = 0;
+  private nextSeq = 1;
+  private probeTarget: NodeId | null = null;
+  private probeSeq = 0;
+  private probeAttempt = 0;
+  private probeIndirect = false;
+  private probeTimer: TimerHandle = -1;
+  private refutations: number[] = [];
+  private readonly proxied = new Map<number, { requester: NodeId; seq: number; target: NodeId }>();
+  private readonly rng;
+  private readonly onTick = (): void => this.tick();
+  private readonly onProbeTimer = (): void => this.probeTimedOut();
+
+  constructor(
+    private readonly env: NodeEnv<ClusterMessage>,
+    private readonly cfg: MembershipConfig,
+    private readonly seeds: readonly NodeId[],
+    private readonly hooks: MembershipHooks = {},
+  ) {
+    this.rng = env.rng.fork("membership");
+  }
+
+  start(): void {
+    const durable = this.env.durable;
+    const previous = typeof durable[DURABLE_KEY] === "number" ? (durable[DURABLE_KEY] as number) : 0;
+    // A restarted node must pass its peers' zombie guard, so it jumps by the bump.
+    this.incarnation = Math.max(this.env.incarnation, previous === 0 ? 1 : previous + this.cfg.zombieIncarnationBump);
+    durable[DURABLE_KEY] = this.incarnation;
+    const now = this.env.localNow();
+    for (const id of this.seeds) if (id !== this.env.id) this.members.set(id, newMember(id, now));
+    this.broadcast({ type: "alive", node: this.env.id, incarnation: this.incarnation });
+    this.env.after(this.rng.int(0, this.cfg.probeIntervalMs * 1000), this.onTick);
+  }
+
+  status(id: NodeId): MemberStatus | null {
+    return this.members.get(id)?.status ?? null;
+  }
+
+  incarnationOf(id: NodeId): number {
+    return this.members.get(id)?.incarnation ?? 0;
+  }
+
+  /** Not suspected and not dead: confirmed OK. */
+  isHealthy(id: NodeId): boolean {
+    return this.members.get(id)?.status === "ok";
+  }
+
+  /** Any valid message received directly from a peer confirms it (AD-29). */
+  heard(from: NodeId): void {
+    const m = this.members.get(from);
+    if (m !== undefined && m.status === "unconfirmed") this.confirm(m);
+  }
+
+  /** Forgets a member entirely (a gate purging a dead peer); if it returns it is new. */
+  purge(id: NodeId): void {
+    const m = this.members.get(id);
+    if (m === undefined) return;
+    this.env.cancel(m.deadline);
+    this.members.delete(id);
+  }
+
+  handle(from: NodeId, msg: MembershipMessage): void {
+    switch (msg.type) {
+      case "probe":
+        this.observeDirect(from, msg.incarnation);
+        this.env.send(from, { type: "ack", seq: msg.seq, incarnation: this.incarnation, embedded: this.hooks.embed?.() ?? null });
+        return;
+      case "ack":
+        this.observeDirect(from, msg.incarnation);
+        if (msg.embedded !== null) this.hooks.onEmbedded?.(from, msg.embedded);
+        this.onAck(from, msg.seq);
+        return;
+      case "ping-req":
+        return this.proxyProbe(from, msg.seq, msg.target);
+      case "ping-req-ack":
+        if (msg.reached && msg.seq === this.probeSeq && msg.target === this.probeTarget) this.probeSucceeded(false);
+        return;
+      case "suspect":
+        return this.onSuspectGossip(from, msg.node, msg.incarnation);
+      case "alive":
+        return this.onAliveGossip(from, msg.node, msg.incarnation);
+      case "dead":
+        return this.onDeadGossip(msg.node, msg.incarnation);
+      default:
+        return assertNever(msg, "membership message");
+    }
+  }
+
+  // ---- probing ------------------------------------------------------------------------
+
+  private tick(): void {
+    this.env.after(this.cfg.probeIntervalMs * 1000, this.onTick);
+    if (this.probeTarget !== null) return;
+    const target = this.nextTarget();
+    if (target === null) return;
+    this.probeTarget = target;
+    this.probeSeq = this.nextSeq++;
+    this.probeAttempt = 0;
+    this.probeIndirect = false;
+    this.sendProbe();
+  }
+
+  private nextTarget(): NodeId | null {
+    for (let scanned = 0; scanned <= this.order.length; scanned++) {
+      if (this.cursor >= this.order.length) this.reshuffle();
+      const id = this.order[this.cursor++];
+      if (id === undefined) return null;
+      const m = this.members.get(id);
+      if (m !== undefined && m.status !== "dead") return id;
+    }
+    return null;
+  }
+
+  private reshuffle(): void {
+    this.sweep();
+    const ids: NodeId[] = [];
+    for (const m of this.members.values()) if (m.status !== "dead") ids.push(m.id);
+    this.order = this.rng.shuffle(ids);
+    this.cursor = 0;
+  }
+
+  /** Drops members that never confirmed and dead ones past retention (§3.5). */
+  private sweep(): void {
+    const now = this.env.localNow();
+    for (const m of [...this.members.values()]) {
+      const unconfirmedTooLong = m.status === "unconfirmed" && now - m.learnedAtUs >= this.cfg.unconfirmedCleanupMs * 1000;
+      const deadTooLong = m.status === "dead" && now - m.deadAtUs >= this.cfg.deadMemberRetentionMs * 1000;
+      if (unconfirmedTooLong || deadTooLong) this.members.delete(m.id);
+    }
+  }
+
+  timeoutUs(): number {
+    const base = Math.min(this.cfg.probeTimeoutMaxMs, Math.max(this.cfg.probeTimeoutMinMs, this.cfg.probeTimeoutBaseMs));
+    return Math.round(base * 1000 * (1 + this.cfg.lhmTimeoutFactor * this.lhm));
+  }
+
+  private sendProbe(): void {
+    const last = this.probeAttempt === this.cfg.probeRetryCount;
+    this.env.send(this.probeTarget!, { type: "probe", seq: this.probeSeq, incarnation: this.incarnation });
+    this.probeTimer = this.env.after(Math.round(this.timeoutUs() * (last ? 0.8 : 0.5)), this.onProbeTimer);
+  }
+
+  private probeTimedOut(): void {
+    this.probeTimer = -1;
+    if (this.probeTarget === null) return;
+    if (!this.probeIndirect && this.probeAttempt < this.cfg.probeRetryCount) {
+      this.probeAttempt++;
+      this.sendProbe();
+      return;
+    }
+    if (!this.probeIndirect) {
+      this.bumpLhm(1);
+      this.probeIndirect = true;
+      if (this.sendPingReqs() > 0) {
+        this.probeTimer = this.env.after(this.timeoutUs(), this.onProbeTimer);
+        return;
+      }
+    }
+    const target = this.probeTarget;
+    this.probeTarget = null;
+    const m = this.members.get(target);
+    // Only a confirmed peer can be suspected (AD-29): UNCONFIRMED never becomes SUSPECT.
+    if (m !== undefined && m.status === "ok") this.startSuspicion(m, this.env.id, true);
+  }
+
+  private sendPingReqs(): number {
+    let sent = 0;
+    for (const m of this.members.values()) {
+      if (sent >= this.cfg.indirectProbeProxyCount) break;
+      if (m.id === this.probeTarget || m.status !== "ok") continue;
+      this.env.send(m.id, { type: "ping-req", seq: this.probeSeq, target: this.probeTarget! });
+      sent++;
+    }
+    return sent;
+  }
+
+  private onAck(from: NodeId, seq: number): void {
+    const proxied = this.proxied.get(seq);
+    if (proxied !== undefined && proxied.target === from) {
+      this.proxied.delete(seq);
+      this.env.send(proxied.requester, { type: "ping-req-ack", seq: proxied.seq, target: from, reached: true });
+      return;
+    }
+    if (from === this.probeTarget && seq === this.probeSeq) this.probeSucceeded(true);
+  }
+
+  private probeSucceeded(direct: boolean): void {
+    this.env.cancel(this.probeTimer);
+    this.probeTimer = -1;
+    this.probeTarget = null;
+    if (direct) this.bumpLhm(-1);
+  }
+
+  private proxyProbe(requester: NodeId, seq: number, target: NodeId): void {
+    const mySeq = this.nextSeq++;
+    this.proxied.set(mySeq, { requester, seq, target });
+    this.env.send(target, { type: "probe", seq: mySeq, incarnation: this.incarnation });
+    this.env.after(this.timeoutUs(), () => {
+      if (!this.proxied.delete(mySeq)) return;
+      this.env.send(requester, { type: "ping-req-ack", seq, target, reached: false });
+    });
+  }
+
+  private bumpLhm(delta: 1 | -1): void {
+    const next = this.lhm + delta;
+    if (next >= 0 && next <= this.cfg.lhmMaxScore) this.lhm = next;
+  }
+
+  // ---- suspicion, refutation, death ---------------------------------------------------
+
+  private startSuspicion(m: Member, confirmer: NodeId, gossip: boolean): void {
+    m.status = "suspect";
+    m.suspectStartUs = this.env.localNow();
+    const scale = 1 + this.cfg.lhmTimeoutFactor * this.lhm;
+    m.suspectMinMs = this.cfg.globalSuspicionMinMs * scale;
+    m.suspectMaxMs = this.cfg.globalSuspicionMaxMs * scale;
+    m.confirmers = new Set([confirmer]);
+    this.rescheduleDeadline(m);
+    this.env.emit("member.suspect", { node: m.id, incarnation: m.incarnation });
+    this.hooks.onSuspect?.(m.id);
+    if (gossip) this.broadcast({ type: "suspect", node: m.id, incarnation: m.incarnation });
+  }
+
+  /** Lifeguard: T shrinks with independent confirmers, always from the original start. */
+  private rescheduleDeadline(m: Member): void {
+    const n = this.liveCount() + 1;
+    const c = m.confirmers?.size ?? 1;
+    const span = m.suspectMaxMs - m.suspectMinMs;
+    const t = n <= 1 ? m.suspectMaxMs : Math.max(m.suspectMinMs, m.suspectMaxMs - (span * Math.log(c + 1)) / Math.log(n + 1));
+    const deadlineUs = m.suspectStartUs + Math.round(t * 1000);
+    this.env.cancel(m.deadline);
+    const id = m.id;
+    m.deadline = this.env.after(Math.max(0, deadlineUs - this.env.localNow()), () => this.suspicionExpired(id));
+  }
+
+  private suspicionExpired(id: NodeId): void {
+    const m = this.members.get(id);
+    if (m === undefined || m.status !== "suspect") return;
+    this.markDead(m, "probe");
+    this.broadcast({ type: "dead", node: id, incarnation: m.incarnation });
+  }
+
+  private markDead(m: Member, via: "probe" | "gossip"): void {
+    this.env.cancel(m.deadline);
+    m.deadline = -1;
+    m.status = "dead";
+    m.confirmers = null;
+    m.deadAtUs = this.env.localNow();
+    m.deathIncarnation = m.incarnation;
+    this.env.emit("member.dead", { node: m.id, incarnation: m.incarnation, via });
+    this.hooks.onDead?.(m.id, via);
+  }
+
+  private onSuspectGossip(from: NodeId, node: NodeId, inc: number): void {
+    if (node === this.env.id) return this.refute(inc, 1);
+    const m = this.members.get(node);
+    if (m === undefined || inc < m.incarnation || m.status === "dead" || m.status === "unconfirmed") return;
+    if (m.status === "suspect" && inc === m.incarnation) {
+      // An independent confirmation may only shorten the deadline, never restart it.
+      if (m.confirmers !== null && !m.confirmers.has(from)) {
+        m.confirmers.add(from);
+        this.rescheduleDeadline(m);
+      }
+      return;
+    }
+    m.incarnation = inc;
+    this.startSuspicion(m, from, false);
+  }
+
+  private onAliveGossip(from: NodeId, node: NodeId, inc: number): void {
+    if (node === this.env.id) return;
+    let m = this.members.get(node);
+    if (m === undefined) {
+      m = newMember(node, this.env.localNow());
+      m.incarnation = inc;
+      this.members.set(node, m);
+      if (from === node) this.confirm(m);
+      return;
+    }
+    if (from === node) this.observeDirect(node, inc);
+    else if (inc > m.incarnation) this.revive(m, inc);
+  }
+
+  private onDeadGossip(node: NodeId, inc: number): void {
+    if (node === this.env.id) return this.refute(inc, this.cfg.zombieIncarnationBump);
+    const m = this.members.get(node);
+    if (m === undefined || m.status === "dead" || inc < m.incarnation) return;
+    m.incarnation = inc;
+    this.markDead(m, "gossip");
+  }
+
+  /** A message straight from `from` carrying its incarnation. */
+  private observeDirect(from: NodeId, inc: number): void {
+    const m = this.members.get(from);
+    if (m === undefined) {
+      const fresh = newMember(from, this.env.localNow());
+      fresh.incarnation = inc;
+      this.members.set(from, fresh);
+      this.confirm(fresh);
+      return;
+    }
+    if (m.status === "dead" && inc <= m.deathIncarnation) {
+      // It missed its own death (a healed partition): tell it so it can refute.
+      this.env.send(from, { type: "dead", node: from, incarnation: m.deathIncarnation });
+      return;
+    }
+    if (inc > m.incarnation) this.revive(m, inc);
+    else if (m.status === "unconfirmed") this.confirm(m);
+    // Tell a suspect that talks to us what we think, so it can refute (it may have missed
+    // the gossip, e.g. behind a partition that has since healed).
+    else if (m.status === "suspect") this.env.send(from, { type: "suspect", node: from, incarnation: m.incarnation });
+  }
+
+  private revive(m: Member, inc: number): void {
+    if (m.status === "dead") {
+      const recent = this.env.localNow() - m.deadAtUs < this.cfg.zombieWindowMs * 1000;
+      if (recent && inc < m.deathIncarnation + this.cfg.zombieIncarnationBump) return;
+      m.incarnation = inc;
+      m.status = "ok";
+      this.env.emit("member.join", { node: m.id, incarnation: inc });
+      this.hooks.onJoin?.(m.id);
+      return;
+    }
+    const wasSuspect = m.status === "suspect";
+    const restarted = m.status !== "unconfirmed" && inc >= m.incarnation + this.cfg.zombieIncarnationBump;
+    m.incarnation = inc;
+    if (m.status === "unconfirmed") return this.confirm(m);
+    if (restarted) {
+      this.env.emit("member.restarted", { node: m.id, incarnation: inc });
+      this.hooks.onRestart?.(m.id);
+    }
+    if (wasSuspect) {
+      this.env.cancel(m.deadline);
+      m.deadline = -1;
+      m.confirmers = null;
+      m.status = "ok";
+      this.env.emit("member.alive", { node: m.id, incarnation: inc });
+      this.hooks.onAlive?.(m.id);
+    }
+  }
+
+  private confirm(m: Member): void {
+    m.status = "ok";
+    this.env.emit("member.confirmed", { node: m.id });
+    this.hooks.onAlive?.(m.id);
+  }
+
+  private refute(inc: number, bump: number): void {
+    if (inc < this.incarnation) return;
+    const now = this.env.localNow();
+    const windowUs = this.cfg.refutationRateLimitWindowMs * 1000;
+    this.refutations = this.refutations.filter((at) => now - at < windowUs);
+    if (this.refutations.length >= this.cfg.refutationRateLimitCount) return;
+    this.refutations.push(now);
+    this.bumpLhm(1);
+    this.incarnation = inc + bump;
+    this.env.durable[DURABLE_KEY] = this.incarnation;
+    this.env.emit("member.refuted", { incarnation: this.incarnation });
+    this.broadcast({ type: "alive", node: this.env.id, incarnation: this.incarnation });
+  }
+
+  private liveCount(): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m.status !== "dead") n++;
+    return n;
+  }
+
+  private broadcast(msg: MembershipMessage): void {
+    for (const m of this.members.values()) {
+      if (m.status === "dead" && msg.type !== "alive") continue;
+      if ("node" in msg && msg.node === m.id) continue;
+      this.env.send(m.id, msg);
+    }
+  }
+}
+
+function newMember(id: NodeId, now: number): Member {
+  return {
+    id,
+    status: "unconfirmed",
+    incarnation: 0,
+    learnedAtUs: now,
+    suspectStartUs: 0,
+    suspectMinMs: 0,
+    suspectMaxMs: 0,
+    confirmers: null,
+    deadline: -1,
+    deadAtUs: 0,
+    deathIncarnation: 0,
+  };
+}
