@@ -23,16 +23,27 @@ export function verdictLabel(verdict: RunResult["verdict"]): string {
   }
 }
 
-/** The exact command that reruns this result. */
-export function reproduceCommand(result: RunResult, defaults: Options): string {
+export type Limits = RunResult["limits"];
+
+/**
+ * The exact command that reruns this result. Budgets that differ from the scenario's
+ * defaults are part of it: a liveness failure under --max-events 10 only recurs with it.
+ */
+export function reproduceCommand(result: RunResult, defaults: Options, defaultLimits?: Limits): string {
   const parts = ["npx simctl run", result.scenario, "--seed", String(result.seed)];
   for (const [key, value] of Object.entries(result.options)) {
     if (defaults[key] !== value) parts.push("--set", `${key}=${String(value)}`);
   }
+  if (result.limits.maxEvents !== defaultLimits?.maxEvents) parts.push("--max-events", String(result.limits.maxEvents));
+  if (result.limits.maxTimeUs !== defaultLimits?.maxTimeUs) parts.push("--max-time", durationFlag(result.limits.maxTimeUs));
   return parts.join(" ");
 }
 
-export function renderRun(result: RunResult, timing: Timing, defaults: Options): string {
+function durationFlag(us: number): string {
+  return us % 1000 === 0 ? `${us / 1000}ms` : `${us}us`;
+}
+
+export function renderRun(result: RunResult, timing: Timing, defaults: Options, defaultLimits?: Limits): string {
   const lines: string[] = [];
   const secs = timing.wallMs / 1000;
   const eventsPerSec = secs > 0 ? Math.round(result.events / secs) : 0;
@@ -58,7 +69,7 @@ export function renderRun(result: RunResult, timing: Timing, defaults: Options):
   for (const v of extra) lines.push(`  ${chalk.red("✗")} ${v.check} — ${chalk.red(v.message)} ${chalk.dim(`@${formatTime(v.atUs)} seq ${v.seq}`)}`);
   lines.push(`${chalk.bold("trace")}     ${result.traceHash}`);
   lines.push(`${chalk.bold("verdict")}   ${verdictLabel(result.verdict)}`);
-  if (result.verdict !== "pass") lines.push(`${chalk.bold("reproduce")} ${reproduceCommand(result, defaults)}`);
+  if (result.verdict !== "pass") lines.push(`${chalk.bold("reproduce")} ${reproduceCommand(result, defaults, defaultLimits)}`);
   return lines.join("\n");
 }
 

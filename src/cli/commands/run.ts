@@ -2,7 +2,7 @@
 
 import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { runScenario, type RunResult, type ScenarioDef, type RunRequest } from "../../scenarios/index.js";
+import { DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_US, runScenario, type RunResult, type ScenarioDef, type RunRequest } from "../../scenarios/index.js";
 import { lookupScenario, parseMaxTime, parseOverrides, parsePositiveInt, parseSeed } from "../args.js";
 import { exitCodeFor } from "../exit-codes.js";
 import { renderRun } from "../render.js";
@@ -37,7 +37,8 @@ export function timedRun(scenario: ScenarioDef, request: RunRequest): TimedRun {
 
 export function buildRequest(scenario: ScenarioDef, flags: RunFlags): { request: RunRequest; seedWasRandom: boolean } {
   const seedWasRandom = flags.seed === undefined;
-  const seed = flags.seed === undefined ? randomInt(0, 2 ** 48) : parseSeed(flags.seed);
+  // randomInt's range (max - min) must stay below 2^48, so the bound is 2^48 - 1.
+  const seed = flags.seed === undefined ? randomInt(0, 2 ** 48 - 1) : parseSeed(flags.seed);
   const request: RunRequest = { seed, overrides: parseOverrides(scenario, flags.set ?? []) };
   if (flags.maxEvents !== undefined) request.maxEvents = parsePositiveInt(flags.maxEvents, "--max-events");
   if (flags.maxTime !== undefined) request.maxTimeUs = parseMaxTime(flags.maxTime);
@@ -62,7 +63,7 @@ export function runCommand(id: string, flags: RunFlags): number {
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...toJson(result, wallMs), repro: written?.path ?? null })}\n`);
   } else {
-    process.stdout.write(`${renderRun(result, { wallMs }, scenario.options)}\n`);
+    process.stdout.write(`${renderRun(result, { wallMs }, scenario.options, defaultLimits(scenario))}\n`);
     if (sink !== null) process.stdout.write(`trace file ${sink.path} (${sink.written} records)\n`);
     if (written !== null) process.stdout.write(`${reproLines(written)}\n`);
   }
@@ -72,6 +73,11 @@ export function runCommand(id: string, flags: RunFlags): number {
 function reproLines(w: WrittenRepro): string {
   const warn = w.sameTrace ? "" : "\nwarning: rerunning this seed to record it gave a different trace hash: the run is not deterministic (try simctl check)";
   return `repro     ${w.path}\nreplay    ${replayCommand(w.path)}${warn}`;
+}
+
+/** The budgets a run of `scenario` gets when no flag overrides them. */
+function defaultLimits(scenario: ScenarioDef): { maxEvents: number; maxTimeUs: number } {
+  return { maxEvents: scenario.limits?.maxEvents ?? DEFAULT_MAX_EVENTS, maxTimeUs: scenario.limits?.maxTimeUs ?? DEFAULT_MAX_TIME_US };
 }
 
 export function toJson(result: RunResult, wallMs: number): Record<string, unknown> {
