@@ -53,8 +53,10 @@ function renderShrink(path: string, out: string, r: ShrinkReport, bytes: { befor
   const lines = [`${chalk.bold("shrink")}    ${path}`, `${chalk.bold("signature")} ${r.signature}`];
   lines.push(`${chalk.bold("runs")}      ${r.runs}${r.budgetExhausted ? chalk.yellow(" (budget spent: the result is smaller, not minimal; raise --max-runs)") : ""}`);
   for (const step of r.log) lines.push(`  ${chalk.dim("·")} ${step}`);
-  lines.push(chalk.bold("size          before        after"));
-  for (const [label, a, b] of sizeRows(r.before, r.after, bytes)) lines.push(`  ${label.padEnd(12)}${a.padEnd(14)}${b}`);
+  const rows = sizeRows(r.before, r.after, bytes);
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  lines.push(chalk.bold(`${"size".padEnd(width + 2)}${"before".padEnd(14)}after`));
+  for (const [label, a, b] of rows) lines.push(`  ${label.padEnd(width)}${a.padEnd(14)}${b}`);
   lines.push(`${chalk.bold("wrote")}     ${out}`);
   lines.push(`${chalk.bold("replay")}    ${replayLine(out)}`);
   return lines;

@@ -1,0 +1,84 @@
+// simctl/testing: property tests over seeds, for vitest (or any runner that reports a
+// thrown Error). `sweep(scenario, { seeds, options, swarm })` runs each seed in this
+// thread, in order, and stops at the first failure: it writes a repro file and throws
+// an Error naming the seed, the violation, the file and the exact replay command.
+//
+//   SIM_SEED=N      rerun only seed N
+//   SIM_SEEDS=N     run N seeds instead of the test's count
+//   SIM_REPRO_DIR   where repro files go (default ./simctl-repros/)
+
+import { captureRun } from "../repro/capture.js";
+import { DEFAULT_REPRO_DIR, writeReproInto } from "../repro/io.js";
+import { violationSignature } from "../repro/signature.js";
+import { findScenario, runScenario, type Options, type RunRequest, type RunResult, type ScenarioDef } from "../scenarios/index.js";
+import { resolveSeeds, type SeedSpec } from "./seeds-env.js";
+
+export { resolveSeeds, SeedEnvError, type SeedSpec } from "./seeds-env.js";
+
+export interface SweepOptions {
+  /** A count (seeds 1..N), an inclusive range, or a list. Default 100. */
+  seeds?: SeedSpec;
+  /** Scenario option overrides. */
+  options?: Options;
+  /** Sets the scenario's `swarm` option (it must have one). */
+  swarm?: boolean;
+  maxEvents?: number;
+  maxTimeUs?: number;
+  /** Where a failure's repro file goes; default $SIM_REPRO_DIR or ./simctl-repros/. */
+  reproDir?: string;
+}
+
+export interface SweepReport {
+  scenario: string;
+  seeds: number;
+  events: number;
+}
+
+/** Thrown on the first failing seed; carries the result and the repro path. */
+export class SimulationFailure extends Error {
+  override readonly name = "SimulationFailure";
+  constructor(
+    message: string,
+    readonly result: RunResult,
+    readonly reproPath: string,
+  ) {
+    super(message);
+  }
+}
+
+export function sweep(scenarioOrId: string | ScenarioDef, options: SweepOptions = {}): SweepReport {
+  const scenario = typeof scenarioOrId === "string" ? findScenario(scenarioOrId) : scenarioOrId;
+  if (scenario === undefined) throw new Error(`simctl/testing: unknown scenario "${String(scenarioOrId)}"`);
+  const overrides: Options = { ...options.options };
+  if (options.swarm !== undefined) {
+    if (scenario.options["swarm"] === undefined) throw new Error(`simctl/testing: scenario ${scenario.id} has no swarm option`);
+    overrides["swarm"] = options.swarm;
+  }
+  const base: Omit<RunRequest, "seed"> = { overrides };
+  if (options.maxEvents !== undefined) base.maxEvents = options.maxEvents;
+  if (options.maxTimeUs !== undefined) base.maxTimeUs = options.maxTimeUs;
+  const seeds = resolveSeeds(options.seeds ?? 100);
+  let events = 0;
+  for (const [i, seed] of seeds.entries()) {
+    const result = runScenario(scenario, { ...base, seed });
+    events += result.events;
+    if (result.verdict !== "pass") fail(scenario, { ...base, seed }, result, i, seeds.length, options.reproDir);
+  }
+  return { scenario: scenario.id, seeds: seeds.length, events };
+}
+
+function fail(scenario: ScenarioDef, request: RunRequest, result: RunResult, index: number, count: number, reproDir: string | undefined): never {
+  const dir = reproDir ?? process.env["SIM_REPRO_DIR"] ?? DEFAULT_REPRO_DIR;
+  const path = writeReproInto(dir, captureRun(scenario, request, "testing").repro);
+  const v = result.violations[0];
+  const what = v === undefined ? result.verdict : `${v.check}: ${v.message}`;
+  const registered = findScenario(scenario.id) === scenario;
+  const lines = [
+    `${scenario.id} failed at seed ${request.seed} (${index + 1} of ${count} seeds): ${what}`,
+    `  verdict:   ${result.verdict}${v === undefined ? "" : `, signature ${violationSignature(v)}`}`,
+    `  repro:     ${path}`,
+    registered ? `  replay:    npx simctl replay ${path}` : `  replay:    (scenario ${scenario.id} is not registered, so the CLI cannot replay it; rerun the seed below)`,
+    `  this seed: SIM_SEED=${request.seed} npx vitest run`,
+  ];
+  throw new SimulationFailure(lines.join("\n"), result, path);
+}
