@@ -2,6 +2,7 @@
 // measured in the same run (never as pass/fail timing assertions). `--json` for machines.
 
 import { kernelBenchmarks, type BenchRow } from "./kernel.js";
+import { networkBenchmarks, type NetworkBenchRow } from "./network.js";
 
 function printTable(title: string, rows: BenchRow[]): void {
   process.stdout.write(`\n${title}\n`);
@@ -13,15 +14,30 @@ function printTable(title: string, rows: BenchRow[]): void {
   }
 }
 
+function printNetwork(rows: NetworkBenchRow[], kernelHoldEventsPerSec: number): void {
+  process.stdout.write(`\nnetwork (delivered messages/s; kernel hold-model events/s in this run: ${Math.round(kernelHoldEventsPerSec).toLocaleString("en-US")})\n`);
+  process.stdout.write(`${"benchmark".padEnd(40)} ${"delivered".padStart(10)} ${"events".padStart(10)} ${"wall ms".padStart(9)} ${"delivered/s".padStart(12)} ${"x kernel".padStart(8)}\n`);
+  for (const r of rows) {
+    process.stdout.write(
+      `${r.name.padEnd(40)} ${String(r.delivered).padStart(10)} ${String(r.events).padStart(10)} ${r.wallMs.toFixed(1).padStart(9)} ${Math.round(r.deliveredPerSec).toLocaleString("en-US").padStart(12)} ${(r.deliveredPerSec / kernelHoldEventsPerSec).toFixed(2).padStart(8)}\n`,
+    );
+  }
+}
+
 function main(): void {
   const json = process.argv.includes("--json");
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+  const want = (name: string) => only === undefined || only.split(",").includes(name);
   const kernel = kernelBenchmarks();
+  const holdAt1k = kernel.find((r) => r.pending === 1_000 && r.name.startsWith("kernel hold"))!.eventsPerSec;
+  const network = want("network") ? networkBenchmarks() : [];
   if (json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, kernel }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ node: process.version, kernel, network }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`simctl bench — node ${process.version}\n`);
   printTable("kernel (ratio = bare loop time / kernel time; target >= 0.50 for the hold model)", kernel);
+  if (network.length > 0) printNetwork(network, holdAt1k);
 }
 
 main();
