@@ -7,9 +7,11 @@
 //   client-once      the client hears each job's result exactly once (never twice; at the
 //                    end, every submitted job was answered or rejected)
 //   cores            no worker ever has more cores in use than it has
-//   fencing          per job, every issued token is above all earlier ones; per worker and
-//                    sub-workflow, accepted tokens strictly increase and never fall at or
-//                    below an accepted job-leader transfer token
+//   fencing          per job, a new job leader's first token (create, takeover) is above
+//                    every token issued before it, and each leader's own tokens strictly
+//                    increase (a cut-off stale leader may go on issuing: the workers must
+//                    refuse it); per worker and sub-workflow, accepted tokens strictly
+//                    increase and never fall at or below an accepted transfer token
 //   leader-per-term  at most one leader per term in each election group (DC or global)
 //   single-run       no (job, workflow, fence token) ever runs twice, nor twice at once
 //   cleanup          a terminal job's state is deleted once its retention has passed,
@@ -92,7 +94,7 @@ export class ClusterCheckers {
       case "cores.freed":
         return this.onCores(node, kind, d);
       case "fence.issued":
-        return this.onIssued(node, str(d, "job"), num(d, "token"));
+        return this.onIssued(node, str(d, "job"), num(d, "token"), str(d, "purpose"));
       case "fence.accepted":
         return this.onAccepted(node, str(d, "job"), str(d, "workflow"), num(d, "token"));
       case "transfer.accepted": {
@@ -146,10 +148,12 @@ export class ClusterCheckers {
     if (inUse !== num(d, "inUse")) this.sink(CHECK_NAMES.cores, `worker ${node} reports ${num(d, "inUse")} cores in use, its allocations add up to ${inUse}`, [node]);
   }
 
-  private onIssued(node: string, job: string, token: number): void {
-    const last = this.issued.get(job) ?? -1;
-    if (token <= last) this.sink(CHECK_NAMES.fencing, `job ${job}: ${node} issued fence token ${token}, not above ${last} issued earlier`, [node]);
-    else this.issued.set(job, token);
+  private onIssued(node: string, job: string, token: number, purpose: string): void {
+    const newLeader = purpose !== "dispatch";
+    const last = newLeader ? (this.issued.get(job) ?? -1) : (this.issued.get(`${node}|${job}`) ?? -1);
+    if (token <= last) this.sink(CHECK_NAMES.fencing, `job ${job}: ${node} issued ${purpose} token ${token}, not above ${last} issued ${newLeader ? "earlier" : "by itself earlier"}`, [node]);
+    this.issued.set(`${node}|${job}`, token);
+    this.issued.set(job, Math.max(this.issued.get(job) ?? -1, token));
   }
 
   private onAccepted(node: string, job: string, workflow: string, token: number): void {

@@ -173,6 +173,8 @@ export class TestCluster {
       },
       spawn: (name, proc) => kernel.spawn(name, proc, { parent: null }),
       emit: (kind, detail = {}) => {
+        // A node crashed mid-handler has stopped: the rest of the handler is not observable.
+        if (!live()) return;
         const e: Emitted = { atUs: kernel.now, node: h.id, kind, detail };
         this.events.push(e);
         for (const l of this.listeners) l(e);

@@ -63,7 +63,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
     });
     this.quorum = new QuorumMonitor(env, cfg, this.election, () => quorumView(this.membership, this.peers));
     this.workers = new WorkerRegistry(this.membership);
-    const host = { env, cfg, dc: this.dc, workers: this.workers, peers: this.peers, incarnation: () => this.membership.incarnation };
+    const host = { env, cfg, dc: this.dc, workers: this.workers, peers: this.peers, incarnation: () => this.membership.incarnation, term: () => this.election.term };
     this.table = new JobTable(host);
     this.takeovers = new Takeovers(host, this.table);
     this.gateRegistrar = new Registrar(env, cfg.registrationRetryBaseMs, () => ({ type: "manager-registration", body: this.heartbeatBody() }));

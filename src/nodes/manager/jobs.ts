@@ -22,6 +22,8 @@ export interface JobHost {
   readonly peers: readonly NodeId[];
   /** This manager's current membership incarnation. */
   incarnation(): number;
+  /** The DC election term this manager leads in (its fencing epoch). */
+  term(): number;
 }
 
 export class JobTable {
@@ -61,6 +63,7 @@ export class JobTable {
     const env = this.host.env;
     const job = newJob(spec, env.id, this.host.incarnation(), originGate, gateFenceToken, env.localNow());
     this.jobs.set(job.jobId, job);
+    job.fence.enterEpoch(this.host.term());
     const token = job.fence.next();
     env.emit("fence.issued", { job: job.jobId, token, purpose: "create" });
     env.emit("job.leaderAccepted", { job: job.jobId, dc: this.host.dc, fenceToken: token });

@@ -1,6 +1,6 @@
 // Job-leader takeover inside a DC (PROTOCOL.md §5.12): when a job's leader dies, the DC
 // leader takes the job over from its replica. It raises the job's fence token
-// (old + 1), tells every worker that holds the job's workflows (`job-leader-worker-
+// (old + 1, or the first token of its own term's epoch if that is higher), tells every worker that holds the job's workflows (`job-leader-worker-
 // transfer`) and the origin gate (`job-leader-manager-transfer`), then reconciles: the
 // workers are the source of truth (AD-4), so a workflow the replica thinks is live but
 // no worker reports within requestTimeoutStandardMs is requeued.
@@ -33,6 +33,7 @@ export class Takeovers {
     const from = job.leader;
     job.leader = env.id;
     job.leaderIncarnation = this.host.incarnation();
+    job.fence.enterEpoch(this.host.term());
     const token = job.fence.next();
     env.emit("fence.issued", { job: job.jobId, token, purpose: "takeover" });
     env.emit("job.takeover", { job: job.jobId, dc: this.host.dc, fenceToken: token, from });

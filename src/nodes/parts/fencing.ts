@@ -32,8 +32,20 @@ export class FenceTracker {
   }
 }
 
+/** Tokens per leadership epoch: 2^20 dispatches per job per term before epochs overlap. */
+export const EPOCH_STRIDE = 1_048_576;
+
 export class FenceCounter {
   constructor(private value = 0) {}
+
+  /**
+   * Moves the counter into a leadership epoch (the DC leader's term, AD-10): every token a
+   * later term's leader hands out is above every token of an earlier term, even when the
+   * earlier leader's last tokens never reached the replicas.
+   */
+  enterEpoch(epoch: number): void {
+    this.atLeast(epoch * EPOCH_STRIDE);
+  }
 
   get current(): number {
     return this.value;

@@ -101,6 +101,8 @@ export class Membership {
 
   /** Any valid message received directly from a peer confirms it (AD-29). */
   heard(from: NodeId): void {
+    // Hearing from the target of the current round answers the round, whatever the message.
+    if (from === this.probeTarget) this.probeSucceeded(false);
     const m = this.members.get(from);
     if (m !== undefined && m.status === "unconfirmed") this.confirm(m);
   }
