@@ -105,7 +105,10 @@ export class Task<T = unknown> {
 
   /** Requests cancellation; `finally` blocks run at the task's current yield point. */
   cancel(reason = "cancelled"): void {
-    if (!this.done) this.cancelRequested = true;
+    // An ended task ignores interrupts; returning first skips building an Error (and its
+    // stack trace), which combinators' cleanup otherwise does for every finished child.
+    if (this.done) return;
+    this.cancelRequested = true;
     this.interrupt(new Cancelled(reason));
   }
 
