@@ -99,8 +99,9 @@ export class TestCluster {
     this.kernel.at(Math.round(atMs * 1000), fn);
   }
 
-  start(): void {
-    for (const h of this.hosts.values()) this.kernel.at(0, () => this.boot(h));
+  /** Boots every node at time 0, except those listed (they stay down until `restart`). */
+  start(options: { except?: readonly NodeId[] } = {}): void {
+    for (const h of this.hosts.values()) if (!(options.except ?? []).includes(h.id)) this.kernel.at(0, () => this.boot(h));
   }
 
   crash(id: NodeId): void {
