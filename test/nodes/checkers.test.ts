@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { CHECK_NAMES, ClusterCheckers } from "../../src/nodes/checkers.js";
+import type { EmitDetail } from "../../src/sim/index.js";
+
+const RETENTION = { gateJobRetentionMs: 1000, gateJobCleanupIntervalMs: 1000, managerCompletedJobMaxAgeMs: 1000, managerFailedJobMaxAgeMs: 5000, managerJobCleanupIntervalMs: 1000 };
+
+function harness(): { feed: (node: string, kind: string, d: EmitDetail, atMs?: number) => void; checks: () => string[]; checkers: ClusterCheckers } {
+  const seen: string[] = [];
+  const checkers = new ClusterCheckers((check) => seen.push(check), RETENTION);
+  return { feed: (node, kind, d, atMs = 0) => checkers.observe(node, kind, d, atMs * 1000), checks: () => seen, checkers };
+}
+
+describe("global checkers fire on planted bugs (and only then)", () => {
+  it("terminal-once: a second terminal state for one job, or none at all once settled", () => {
+    const h = harness();
+    h.feed("gate-1", "job.accepted", { job: "j1" });
+    h.feed("gate-1", "job.accepted", { job: "j2" });
+    h.feed("gate-1", "job.terminal", { job: "j1", status: "completed" });
+    expect(h.checks()).toEqual([]);
+    h.feed("gate-2", "job.terminal", { job: "j1", status: "timeout" });
+    h.checkers.finish(0, true);
+    expect(h.checks()).toEqual([CHECK_NAMES.terminalOnce, CHECK_NAMES.terminalOnce]);
+  });
+
+  it("client-once: a repeated client result, or a submitted job never answered nor rejected", () => {
+    const h = harness();
+    for (const j of ["a", "b", "c"]) h.feed("client-1", "client.submitted", { job: j });
+    h.feed("client-1", "client.result", { job: "a", status: "completed" });
+    h.feed("client-1", "client.rejected", { job: "b", reason: "initializing" });
+    expect(h.checkers.pending()).toContain("c");
+    h.feed("client-1", "client.result", { job: "a", status: "completed" });
+    h.checkers.finish(0, true);
+    expect(h.checks()).toEqual([CHECK_NAMES.clientOnce, CHECK_NAMES.clientOnce]);
+  });
+
+  it("cores: more cores in use than the worker has, or a report that disagrees with the allocations", () => {
+    const h = harness();
+    h.feed("w", "cores.allocated", { cores: 3, inUse: 3, total: 4 });
+    h.feed("w", "cores.freed", { cores: 3, inUse: 0, total: 4 });
+    h.feed("w", "cores.allocated", { cores: 4, inUse: 4, total: 4 });
+    expect(h.checks()).toEqual([]);
+    h.feed("w", "cores.allocated", { cores: 1, inUse: 5, total: 4 });
+    expect(h.checks()).toEqual([CHECK_NAMES.cores]);
+    h.feed("w", "node.started", {});
+    h.feed("w", "cores.allocated", { cores: 1, inUse: 2, total: 4 });
+    expect(h.checks()).toEqual([CHECK_NAMES.cores, CHECK_NAMES.cores]);
+  });
+
+  it("fencing: a takeover token not above earlier ones, a leader's own token going back, a stale accept", () => {
+    const h = harness();
+    h.feed("m1", "fence.issued", { job: "j", token: 1, purpose: "create" });
+    h.feed("m1", "fence.issued", { job: "j", token: 2, purpose: "dispatch" });
+    h.feed("m2", "fence.issued", { job: "j", token: 3, purpose: "takeover" });
+    h.feed("m1", "fence.issued", { job: "j", token: 3, purpose: "dispatch" }); // stale leader, still its own increase
+    expect(h.checks()).toEqual([]);
+    h.feed("m3", "fence.issued", { job: "j", token: 3, purpose: "takeover" });
+    h.feed("m1", "fence.issued", { job: "j", token: 2, purpose: "dispatch" });
+    h.feed("w", "fence.accepted", { job: "j", workflow: "w1", token: 2 });
+    h.feed("w", "transfer.accepted", { job: "j", token: 5 });
+    h.feed("w", "fence.accepted", { job: "j", workflow: "w1", token: 4 });
+    expect(h.checks()).toEqual([CHECK_NAMES.fencing, CHECK_NAMES.fencing, CHECK_NAMES.fencing]);
+  });
+
+  it("leader-per-term: two nodes elected in the same term of one group; other groups are independent", () => {
+    const h = harness();
+    h.feed("m1", "leader.elected", { group: "dc1", term: 1 });
+    h.feed("m4", "leader.elected", { group: "dc2", term: 1 });
+    h.feed("m2", "leader.elected", { group: "dc1", term: 2 });
+    expect(h.checks()).toEqual([]);
+    h.feed("m3", "leader.elected", { group: "dc1", term: 2 });
+    expect(h.checks()).toEqual([CHECK_NAMES.leaderPerTerm]);
+  });
+
+  it("single-run: one fence epoch started twice, whether concurrently or one after the other", () => {
+    const h = harness();
+    h.feed("w1", "workflow.started", { job: "j", workflow: "a", token: 1 });
+    h.feed("w2", "workflow.started", { job: "j", workflow: "a", token: 2 });
+    expect(h.checks()).toEqual([]);
+    h.feed("w3", "workflow.started", { job: "j", workflow: "a", token: 1 });
+    h.feed("w1", "workflow.finished", { job: "j", workflow: "a", token: 2, status: "completed" });
+    h.feed("w1", "workflow.started", { job: "j", workflow: "a", token: 2 });
+    expect(h.checks()).toEqual([CHECK_NAMES.singleRun, CHECK_NAMES.singleRun]);
+  });
+
+  it("cleanup: a terminal job still held past retention + cleanup interval, unless deleted or its node restarted", () => {
+    const h = harness();
+    h.feed("gate-1", "job.terminal", { job: "kept" }, 0);
+    h.feed("gate-1", "job.terminal", { job: "deleted" }, 0);
+    h.feed("gate-1", "job.deleted", { job: "deleted", role: "gate" }, 1500);
+    h.feed("m1", "job.dcTerminal", { job: "lost", dc: "dc1", status: "completed" }, 0);
+    h.feed("m1", "node.started", {}, 100);
+    h.feed("m2", "job.dcTerminal", { job: "failed-slow", dc: "dc1", status: "failed" }, 0);
+    h.checkers.finish(2_500_000, false);
+    expect(h.checks()).toEqual([CHECK_NAMES.cleanup]);
+  });
+});
