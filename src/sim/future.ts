@@ -88,7 +88,8 @@ export class SimEvent {
     this.flag = false;
   }
 
+  /** Returns once the event is set; a waiter woken by `set` proceeds even if `clear` followed at once. */
   *wait(): Proc<void> {
-    while (!this.flag) yield this.waiters;
+    if (!this.flag) yield this.waiters;
   }
 }

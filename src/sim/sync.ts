@@ -128,6 +128,8 @@ export type OverflowPolicy = "block" | "drop-oldest" | "drop-newest" | "reject";
 export type OfferResult = "queued" | "delivered" | "dropped-oldest" | "dropped-newest" | "rejected";
 
 const CLOSED: unknown = Symbol("channel-closed");
+/** The wake value of a blocked sender that has been promised a buffer slot. */
+const SPACE: unknown = Symbol("channel-space");
 
 export class ChannelClosed extends Error {
   override readonly name = "ChannelClosed";
@@ -136,6 +138,10 @@ export class ChannelClosed extends Error {
 /**
  * A bounded FIFO channel. When full: `block` makes `send` wait; `drop-oldest` evicts the
  * head; `drop-newest` discards the new item; `reject` refuses it (offer returns "rejected").
+ *
+ * Blocked senders are served in arrival order: a freed slot is reserved for the first
+ * waiting sender when it is woken, so a sender arriving before it resumes cannot take
+ * the slot, and waits behind it.
  */
 export class Channel<T> {
   private buffer: T[] = [];
@@ -144,6 +150,8 @@ export class Channel<T> {
   private readonly senders = new WaitQueue();
   private readonly recvOp: Op;
   private readonly sendOp: Op;
+  /** Buffer slots promised to woken senders that have not resumed yet. */
+  private reserved = 0;
   dropped = 0;
 
   constructor(
@@ -168,7 +176,10 @@ export class Channel<T> {
       arm: (task, token) => this.senders.push({ task, token }),
       disarm: (task, granted) => {
         if (!granted) this.senders.remove(task);
-        else this.passSpace();
+        else if (task.pendingWakeValue === SPACE) {
+          this.reserved--;
+          this.passSpace();
+        }
       },
     };
   }
@@ -188,7 +199,7 @@ export class Channel<T> {
       receiver.task.wake(receiver.token, item);
       return "delivered";
     }
-    if (this.buffer.length < this.capacity) {
+    if (this.buffer.length + this.reserved < this.capacity) {
       this.buffer.push(item);
       return "queued";
     }
@@ -209,8 +220,34 @@ export class Channel<T> {
   /** Sends, waiting for space under the `block` policy. Returns what happened to the item. */
   *send(item: T): Proc<OfferResult> {
     if (this.policy !== "block") return this.offer(item);
-    while (!this.closed && this.receivers.length === 0 && this.buffer.length >= this.capacity) yield this.sendOp;
-    return this.offer(item);
+    if (this.mustWait()) {
+      const why = yield this.sendOp;
+      if (why === SPACE) {
+        this.reserved--;
+        return this.put(item);
+      }
+    }
+    return this.offer(item); // not full, or closed (offer throws ChannelClosed)
+  }
+
+  /** A blocking sender waits when the channel is full or other senders are ahead of it. */
+  private mustWait(): boolean {
+    if (this.closed) return false;
+    if (this.reserved > 0 || this.senders.length > 0) return true;
+    return this.receivers.length === 0 && this.buffer.length >= this.capacity;
+  }
+
+  /** A sender with a reserved slot: hand the item to a receiver (freeing the slot) or buffer it. */
+  private put(item: T): OfferResult {
+    if (this.closed) throw new ChannelClosed(`send on closed channel ${this.label}`);
+    const receiver = this.receivers.shift();
+    if (receiver === undefined) {
+      this.buffer.push(item);
+      return "queued";
+    }
+    receiver.task.wake(receiver.token, item);
+    this.passSpace();
+    return "delivered";
   }
 
   *recv(): Proc<T> {
@@ -224,7 +261,7 @@ export class Channel<T> {
   close(): void {
     this.closed = true;
     for (let r = this.receivers.shift(); r !== undefined; r = this.receivers.shift()) r.task.wake(r.token, CLOSED);
-    for (let s = this.senders.shift(); s !== undefined; s = this.senders.shift()) s.task.wake(s.token);
+    for (let s = this.senders.shift(); s !== undefined; s = this.senders.shift()) s.task.wake(s.token, CLOSED);
   }
 
   private take(): T {
@@ -239,8 +276,13 @@ export class Channel<T> {
     else this.buffer.unshift(item);
   }
 
+  /** Wakes waiting senders, in order, for as many slots as are free and unpromised. */
   private passSpace(): void {
-    const sender = this.senders.shift();
-    if (sender !== undefined) sender.task.wake(sender.token);
+    while (this.buffer.length + this.reserved < this.capacity) {
+      const sender = this.senders.shift();
+      if (sender === undefined) return;
+      this.reserved++;
+      sender.task.wake(sender.token, SPACE);
+    }
   }
 }

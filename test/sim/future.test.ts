@@ -89,3 +89,21 @@ describe("SimEvent", () => {
     expect(out.failure?.processes).toEqual(["waiter (waiting on event go)"]);
   });
 });
+
+describe("SimEvent pulses", () => {
+  it("a set followed at once by clear still releases everyone who was waiting", () => {
+    const w = world();
+    const ev = new SimEvent("pulse");
+    for (const name of ["a", "b"]) w.spawn(name, (function* () {
+      yield* ev.wait();
+      w.note(`${name} released`);
+    })());
+    w.kernel.at(ms(2), () => {
+      ev.set();
+      ev.clear();
+    });
+    const out = w.run();
+    expect(out.failure).toBeNull();
+    expect(w.log).toEqual([[ms(2), "a released"], [ms(2), "b released"]]);
+  });
+});

@@ -369,3 +369,112 @@ describe("Channel", () => {
     expect(() => new Channel(0)).toThrow(RangeError);
   });
 });
+
+describe("Channel senders", () => {
+  it("blocked senders are served in arrival order: a newcomer cannot overtake a sender that space was freed for", () => {
+    const w = world();
+    const ch = new Channel<string>(1, "block", "q");
+    ch.offer("x");
+    w.spawn("early", ch.send("early")); // blocks: the channel is full
+    w.spawn("consumer", (function* () {
+      yield* sleep(ms(5));
+      yield* ch.recv(); // frees the slot and promises it to "early"
+      yield* sleep(ms(1));
+      const got = [yield* ch.recv(), yield* ch.recv()];
+      w.note(got.join(","));
+    })());
+    // Wakes at the same instant, after the consumer freed the slot but before "early" resumed.
+    w.spawn("late", (function* () {
+      yield* sleep(ms(5));
+      w.note(`late: ${yield* ch.send("late")}`);
+    })());
+    const out = w.run();
+    expect(out.failure).toBeNull();
+    expect(texts(w.log)).toEqual(["late: delivered", "early,late"]);
+  });
+
+  it("offer() does not take a slot promised to a blocked sender", () => {
+    const w = world();
+    const ch = new Channel<string>(1, "block", "q");
+    ch.offer("x");
+    w.spawn("blocked", ch.send("blocked"));
+    w.spawn("consumer", (function* () {
+      yield* sleep(ms(1));
+      yield* ch.recv();
+      w.note(`offer: ${ch.offer("intruder")}`);
+      w.note(`next: ${yield* ch.recv()}`);
+    })());
+    w.run();
+    expect(texts(w.log)).toEqual(["offer: rejected", "next: blocked"]);
+  });
+
+  it("a sender handing its item straight to a waiting receiver passes the unused space on (no sender left blocked on an empty channel)", () => {
+    const w = world();
+    const ch = new Channel<string>(1, "block", "q");
+    ch.offer("x");
+    w.spawn("a", ch.send("a"));
+    w.spawn("c", (function* () {
+      yield* sleep(1);
+      yield* ch.send("c");
+    })());
+    w.spawn("reader", (function* () {
+      yield* sleep(ms(1));
+      const got: string[] = [];
+      for (let i = 0; i < 3; i++) got.push(yield* ch.recv());
+      w.note(got.join(","));
+    })());
+    const out = w.run();
+    expect(out.failure).toBeNull();
+    expect(texts(w.log)).toEqual(["x,a,c"]);
+  });
+
+  it("a sender granted space and cancelled before resuming passes that space to the next sender", () => {
+    const w = world();
+    const ch = new Channel<string>(1, "block", "q");
+    ch.offer("x");
+    const first = w.spawn("first", ch.send("first"));
+    w.spawn("second", (function* () {
+      yield* sleep(1);
+      yield* ch.send("second");
+    })());
+    w.spawn("reader", (function* () {
+      yield* sleep(ms(1));
+      const got = [yield* ch.recv()];
+      first.cancel(); // granted the freed space, not resumed yet
+      got.push(yield* ch.recv());
+      w.note(got.join(","));
+    })());
+    const out = w.run();
+    expect(out.failure).toBeNull();
+    expect(first.state).toBe("cancelled");
+    expect(texts(w.log)).toEqual(["x,second"]);
+    expect(ch.length).toBe(0);
+  });
+
+  it("under a storm of blocked senders and slow receivers every item arrives once, each sender's items in order", () => {
+    const w = world();
+    const ch = new Channel<[number, number]>(3, "block", "q");
+    const rng = Rng.fromSeed(31);
+    const received: [number, number][] = [];
+    for (let s = 0; s < 6; s++) {
+      w.spawn(`s${s}`, (function* () {
+        for (let i = 0; i < 40; i++) {
+          yield* sleep(rng.int(0, 300));
+          yield* ch.send([s, i]);
+        }
+      })());
+    }
+    for (let r = 0; r < 2; r++) {
+      w.spawn(`r${r}`, (function* () {
+        for (;;) {
+          received.push(yield* ch.recv());
+          yield* sleep(rng.int(0, 500));
+        }
+      })(), { daemon: true });
+    }
+    const out = w.run();
+    expect(out.failure).toBeNull();
+    expect(received).toHaveLength(240);
+    for (let s = 0; s < 6; s++) expect(received.filter(([x]) => x === s).map(([, i]) => i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+});
