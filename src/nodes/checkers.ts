@@ -7,13 +7,13 @@
 //   client-once      the client hears each job's result exactly once (never twice; at the
 //                    end, every submitted job was answered or rejected)
 //   cores            no worker ever has more cores in use than it has
-//   fencing          per job, a new job leader's first token (create, takeover) is above
+//   fencing          per (job, DC), a new job leader's first token (create, takeover) is above
 //                    every token issued before it, and each leader's own tokens strictly
 //                    increase (a cut-off stale leader may go on issuing: the workers must
 //                    refuse it); per worker and sub-workflow, accepted tokens strictly
 //                    increase and never fall at or below an accepted transfer token
 //   leader-per-term  at most one leader per term in each election group (DC or global)
-//   single-run       no (job, workflow, fence token) ever runs twice, nor twice at once
+//   single-run       no (job, DC, workflow, fence token) ever runs twice, nor twice at once
 //   cleanup          a terminal job's state is deleted once its retention has passed,
 //                    unless the node holding it restarted (volatile state gone) first
 
@@ -94,7 +94,8 @@ export class ClusterCheckers {
       case "cores.freed":
         return this.onCores(node, kind, d);
       case "fence.issued":
-        return this.onIssued(node, str(d, "job"), num(d, "token"), str(d, "purpose"));
+        // Each DC's job leader fences the job independently: the key is (job, dc).
+        return this.onIssued(node, `${str(d, "job")}@${str(d, "dc")}`, num(d, "token"), str(d, "purpose"));
       case "fence.accepted":
         return this.onAccepted(node, str(d, "job"), str(d, "workflow"), num(d, "token"));
       case "transfer.accepted": {
@@ -105,9 +106,9 @@ export class ClusterCheckers {
       case "leader.elected":
         return this.onLeader(node, str(d, "group"), num(d, "term"));
       case "workflow.started":
-        return this.onStarted(node, `${str(d, "job")}/${str(d, "workflow")}@${num(d, "token")}`);
+        return this.onStarted(node, runKey(d));
       case "workflow.finished":
-        this.running.delete(`${str(d, "job")}/${str(d, "workflow")}@${num(d, "token")}`);
+        this.running.delete(runKey(d));
         return;
       default:
         return;
@@ -205,6 +206,11 @@ export class ClusterCheckers {
     if (waiting.length === 0) return null;
     return `${waiting.length} job(s) without a client result: ${waiting.slice(0, 5).join(", ")}${waiting.length > 5 ? ", ..." : ""}`;
   }
+}
+
+/** A run is one (job, DC, workflow, fence token). */
+function runKey(d: EmitDetail): string {
+  return `${str(d, "job")}@${str(d, "dc")}/${str(d, "workflow")}#${num(d, "token")}`;
 }
 
 function str(d: EmitDetail, key: string): string {

@@ -201,7 +201,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     const run: Run = { key, jobId: d.jobId, workflowId: d.workflowId, fenceToken: d.fenceToken, startedAtUs: this.env.localNow(), durationUs, endTimer: -1, orphanedSinceUs: -1 };
     run.endTimer = this.env.after(durationUs, () => this.finishRun(run, this.drawOutcome(), null));
     this.runs.set(key, run);
-    this.env.emit("workflow.started", { job: d.jobId, workflow: d.workflowId, token: d.fenceToken });
+    this.env.emit("workflow.started", { job: d.jobId, dc: this.env.dc, workflow: d.workflowId, token: d.fenceToken });
     this.changed();
     if (this.progressTimer === -1) this.progressTimer = this.env.after(this.cfg.progressFlushIntervalMs * 1000, this.onProgress);
   }
@@ -216,7 +216,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     this.runs.delete(run.key);
     const freed = this.cores.free(run.key);
     this.env.emit("cores.freed", { job: run.jobId, workflow: run.workflowId, cores: freed, inUse: this.cores.coresInUse, total: this.cfg.totalCores });
-    this.env.emit("workflow.finished", { job: run.jobId, workflow: run.workflowId, token: run.fenceToken, status });
+    this.env.emit("workflow.finished", { job: run.jobId, dc: this.env.dc, workflow: run.workflowId, token: run.fenceToken, status });
     const result: WorkflowFinalResult = {
       type: "workflow-final-result",
       jobId: run.jobId,

@@ -52,6 +52,7 @@ describe("global checkers fire on planted bugs (and only then)", () => {
     h.feed("m1", "fence.issued", { job: "j", token: 2, purpose: "dispatch" });
     h.feed("m2", "fence.issued", { job: "j", token: 3, purpose: "takeover" });
     h.feed("m1", "fence.issued", { job: "j", token: 3, purpose: "dispatch" }); // stale leader, still its own increase
+    h.feed("m9", "fence.issued", { job: "j", dc: "dc2", token: 1, purpose: "create" }); // another DC fences on its own
     expect(h.checks()).toEqual([]);
     h.feed("m3", "fence.issued", { job: "j", token: 3, purpose: "takeover" });
     h.feed("m1", "fence.issued", { job: "j", token: 2, purpose: "dispatch" });
@@ -75,6 +76,7 @@ describe("global checkers fire on planted bugs (and only then)", () => {
     const h = harness();
     h.feed("w1", "workflow.started", { job: "j", workflow: "a", token: 1 });
     h.feed("w2", "workflow.started", { job: "j", workflow: "a", token: 2 });
+    h.feed("w9", "workflow.started", { job: "j", dc: "dc2", workflow: "a", token: 1 });
     expect(h.checks()).toEqual([]);
     h.feed("w3", "workflow.started", { job: "j", workflow: "a", token: 1 });
     h.feed("w1", "workflow.finished", { job: "j", workflow: "a", token: 2, status: "completed" });

@@ -65,7 +65,7 @@ export class JobTable {
     this.jobs.set(job.jobId, job);
     job.fence.enterEpoch(this.host.term());
     const token = job.fence.next();
-    env.emit("fence.issued", { job: job.jobId, token, purpose: "create" });
+    env.emit("fence.issued", { job: job.jobId, dc: this.host.dc, token, purpose: "create" });
     env.emit("job.leaderAccepted", { job: job.jobId, dc: this.host.dc, fenceToken: token });
     this.sync(job);
     this.pump();
@@ -116,7 +116,7 @@ export class JobTable {
     wf.attempts++;
     const record = this.host.workers.workers.get(worker);
     if (record !== undefined) record.reserved += wf.cores;
-    env.emit("fence.issued", { job: job.jobId, token, purpose: "dispatch" });
+    env.emit("fence.issued", { job: job.jobId, dc: this.host.dc, token, purpose: "dispatch" });
     env.emit("workflow.dispatched", { job: job.jobId, workflow: wf.workflowId, worker, token });
     env.send(worker, { type: "workflow-dispatch", jobId: job.jobId, workflowId: wf.workflowId, name: wf.name, cores: wf.cores, declaredDurationMs: wf.declaredDurationMs, fenceToken: token, jobLeader: env.id });
     const key = `${job.jobId}/${wf.workflowId}`;

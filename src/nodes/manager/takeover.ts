@@ -35,7 +35,7 @@ export class Takeovers {
     job.leaderIncarnation = this.host.incarnation();
     job.fence.enterEpoch(this.host.term());
     const token = job.fence.next();
-    env.emit("fence.issued", { job: job.jobId, token, purpose: "takeover" });
+    env.emit("fence.issued", { job: job.jobId, dc: this.host.dc, token, purpose: "takeover" });
     env.emit("job.takeover", { job: job.jobId, dc: this.host.dc, fenceToken: token, from });
     const holders = new Set<NodeId>();
     for (const wf of job.workflows.values()) {
