@@ -2,10 +2,10 @@
 // builds the node from its factory on every boot (restart = new incarnation, durable
 // state kept), and enforces crash and pause. Node timers carry the crash count they were
 // set in, so a crashed node's timers never fire; while paused, timers and deliveries
-// queue and run in order on resume.
+// queue and run in order on resume, and the node's processes wait between steps.
 
 import type { Kernel, TimerHandle } from "../kernel.js";
-import type { Proc, Task } from "../process.js";
+import type { Op, Proc, Task } from "../process.js";
 import type { Rng } from "../rng.js";
 import { sym, type Sym } from "../trace.js";
 import { errorMessage } from "../errors.js";
@@ -27,7 +27,6 @@ export interface HostServices {
 
 const K_NODE_TIMER = sym("node-timer");
 const K_BOOT = sym("boot");
-const K_RESUME = sym("resume");
 
 export interface HostStats {
   sent: number;
@@ -49,6 +48,9 @@ export class NodeHost implements NodeEnv {
   rng!: Rng;
   private readonly tasks = new Set<Task<unknown>>();
   private pausedQueue: (() => void)[] = [];
+  /** Processes of this node waiting for the pause to end. */
+  private resumeWaiters: { task: Task<unknown>; token: number }[] = [];
+  private readonly resumed: Op;
 
   constructor(
     private readonly services: HostServices,
@@ -56,6 +58,13 @@ export class NodeHost implements NodeEnv {
     private readonly factory: NodeFactory,
   ) {
     this.sym = sym(spec.id);
+    this.resumed = {
+      what: `resume of paused node ${spec.id}`,
+      arm: (task, token) => void this.resumeWaiters.push({ task, token }),
+      disarm: (task) => {
+        this.resumeWaiters = this.resumeWaiters.filter((w) => w.task !== task);
+      },
+    };
   }
 
   get id(): NodeId {
@@ -97,7 +106,7 @@ export class NodeHost implements NodeEnv {
   }
 
   spawn<T>(name: string, proc: Proc<T>): Task<T> {
-    const task = this.services.kernel.spawn(`${this.id}/${name}`, proc, { parent: null, daemon: true, node: this.sym });
+    const task = this.services.kernel.spawn(`${this.id}/${name}`, this.gated(proc), { parent: null, daemon: true, node: this.sym });
     this.tasks.add(task as Task<unknown>);
     task.onDone(() => this.tasks.delete(task as Task<unknown>));
     return task;
@@ -137,13 +146,51 @@ export class NodeHost implements NodeEnv {
     if (this.state === "up") this.state = "paused";
   }
 
-  /** Resumes: queued timers and deliveries run in arrival order, one event each. */
+  /**
+   * Resumes: queued timers and deliveries run now, in arrival order, inside the resume
+   * event, so they come before anything else arriving at this same instant (a later
+   * message on a FIFO link must not overtake a queued one). Then the node's processes
+   * continue.
+   */
   resume(): void {
     if (this.state !== "paused") return;
     this.state = "up";
     const queue = this.pausedQueue;
     this.pausedQueue = [];
-    for (const fn of queue) this.services.kernel.after(0, fn, K_RESUME, this.sym);
+    for (const fn of queue) fn();
+    const waiters = this.resumeWaiters;
+    this.resumeWaiters = [];
+    for (const w of waiters) w.task.wake(w.token);
+  }
+
+  /**
+   * Drives a node process one step at a time; between steps it waits while the node is
+   * paused, so none of the node's code runs during a pause. An interrupt that arrives
+   * meanwhile (the crash cancelling it) is thrown into the process at once if the node
+   * is no longer paused, otherwise on resume.
+   */
+  private *gated<T>(proc: Proc<T>): Proc<T> {
+    let input: unknown = undefined;
+    let isThrow = false;
+    for (;;) {
+      while (this.state === "paused") {
+        try {
+          yield this.resumed;
+        } catch (error) {
+          input = error;
+          isThrow = true;
+        }
+      }
+      const step = isThrow ? proc.throw(input) : proc.next(input);
+      if (step.done === true) return step.value;
+      try {
+        input = yield step.value;
+        isThrow = false;
+      } catch (error) {
+        input = error;
+        isThrow = true;
+      }
+    }
   }
 
   /** Runs `fn` now if up, queues it if paused, drops it if the node is down. Returns false when dropped. */
