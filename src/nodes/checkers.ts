@@ -197,6 +197,12 @@ export class ClusterCheckers {
     }
   }
 
+  /** Terminal jobs some node still holds (awaiting retention), or null when none. */
+  pendingCleanup(): string | null {
+    for (const h of this.held.values()) return `${h.role} ${h.node} still holds job ${h.job} (retention ${Math.floor(h.retentionUs / 1000)}ms)`;
+    return null;
+  }
+
   /** Why the cluster has not converged yet, or null. */
   pending(): string | null {
     const waiting: string[] = [];

@@ -1,0 +1,149 @@
+// Builds a World of gates, managers, workers and clients for a cluster scenario, wires
+// the global invariant checkers (src/nodes/checkers.ts) to ctx.violation, keeps the
+// emitted events for the scenario's own checks, and offers role selectors ("the DC
+// leader of dc1", "the gate-cluster leader") so scenarios read like short scripts.
+
+import { World, buildTopology, spreadDcs, type LinkOptions, type NodeId, type Observation } from "../../sim/index.js";
+import { CHECK_NAMES, ClusterCheckers, retentionFrom } from "../../nodes/checkers.js";
+import { clientFactory, type ClientNode } from "../../nodes/client.js";
+import { gateConfig, managerConfig, type ClientConfig, type GateConfig, type ManagerConfig, type WorkerConfig } from "../../nodes/config.js";
+import { gateFactory, type GateNode } from "../../nodes/gate/index.js";
+import { managerFactory, type ManagerNode } from "../../nodes/manager/index.js";
+import { workerFactory, type WorkerNode } from "../../nodes/worker.js";
+import type { ScenarioContext } from "../context.js";
+import type { Options, SummaryRow } from "../types.js";
+
+export interface ClusterSetup {
+  gates: number;
+  dcs: number;
+  managersPerDc: number;
+  workersPerDc: number;
+  clients?: number;
+  gate?: Partial<GateConfig>;
+  manager?: Partial<ManagerConfig>;
+  worker?: Partial<WorkerConfig>;
+  client?: Partial<ClientConfig>;
+  link?: Partial<LinkOptions>;
+}
+
+export class ClusterWorld {
+  readonly world: World;
+  readonly checkers: ClusterCheckers;
+  private readonly byKind = new Map<string, Observation[]>();
+  private readonly reactions: ((o: Observation) => void)[] = [];
+
+  constructor(
+    readonly ctx: ScenarioContext<Options>,
+    setup: ClusterSetup,
+  ) {
+    const topology = buildTopology({ regions: spreadDcs(setup.dcs), gates: setup.gates, managersPerDc: setup.managersPerDc, workersPerDc: setup.workersPerDc, clients: setup.clients ?? 1 });
+    this.world = new World(ctx, {
+      topology,
+      factories: { gate: gateFactory(setup.gate), manager: managerFactory(setup.manager), worker: workerFactory(setup.worker), client: clientFactory(setup.client) },
+      ...(setup.link === undefined ? {} : { link: setup.link }),
+    });
+    this.checkers = new ClusterCheckers((check, message, nodes) => ctx.violation(check, message, nodes), retentionFrom(gateConfig(setup.gate), managerConfig(setup.manager)));
+    for (const name of Object.values(CHECK_NAMES)) ctx.declareChecker(name);
+    this.world.onEmit((o) => this.observe(o));
+    ctx.summary(() => this.summary());
+    ctx.onFinish(() => this.finish());
+  }
+
+  private observe(o: Observation): void {
+    this.checkers.observe(o.node, o.kind, o.detail ?? {}, o.atUs);
+    let list = this.byKind.get(o.kind);
+    if (list === undefined) this.byKind.set(o.kind, (list = []));
+    list.push(o);
+    for (const r of this.reactions) r(o);
+  }
+
+  /** Events of one kind, optionally filtered. */
+  events(kind: string, match: (o: Observation) => boolean = () => true): Observation[] {
+    return (this.byKind.get(kind) ?? []).filter(match);
+  }
+
+  /** Runs `fn` once, on the first event of `kind` that matches ("after the first dispatch ACK"). */
+  once(kind: string, fn: (o: Observation) => void, match: (o: Observation) => boolean = () => true): void {
+    let done = false;
+    this.reactions.push((o) => {
+      if (done || o.kind !== kind || !match(o)) return;
+      done = true;
+      fn(o);
+    });
+  }
+
+  ids(role: string, dc?: string): NodeId[] {
+    return this.world.ids(role, dc);
+  }
+
+  /** The live manager of `dc` that currently leads it (highest term if two think so). */
+  dcLeader(dc: string): NodeId | null {
+    let best: ManagerNode | null = null;
+    let bestId: NodeId | null = null;
+    for (const id of this.ids("manager", dc)) {
+      const m = this.world.node<ManagerNode>(id);
+      if (m !== null && m.isLeader && (best === null || m.term > best.term)) {
+        best = m;
+        bestId = id;
+      }
+    }
+    return bestId;
+  }
+
+  gateLeader(): NodeId | null {
+    for (const id of this.ids("gate")) if (this.world.node<GateNode>(id)?.isLeader === true) return id;
+    return null;
+  }
+
+  gate(id: NodeId): GateNode | null {
+    return this.world.node<GateNode>(id);
+  }
+  manager(id: NodeId): ManagerNode | null {
+    return this.world.node<ManagerNode>(id);
+  }
+  worker(id: NodeId): WorkerNode | null {
+    return this.world.node<WorkerNode>(id);
+  }
+  client(id = "client-1"): ClientNode | null {
+    return this.world.node<ClientNode>(id);
+  }
+
+  /**
+   * Fault phase, heal, then wait until every client job has its answer — and, with
+   * `awaitCleanup`, until every node has deleted its terminal jobs after retention.
+   */
+  run(faultPhaseMs: number, livenessBudgetMs: number, options: { awaitCleanup?: boolean; pending?: () => string | null } = {}): void {
+    this.world.start();
+    const extra = options.pending ?? (() => null);
+    const cleanup = options.awaitCleanup === true ? () => this.checkers.pendingCleanup() : () => null;
+    this.world.runPhases({ faultPhaseMs, livenessBudgetMs, pending: () => this.checkers.pending() ?? extra() ?? cleanup() });
+  }
+
+  /** Statuses the client heard, in the order it heard them. */
+  clientStatuses(): string[] {
+    return this.events("client.result").map((o) => String(o.detail?.["status"]));
+  }
+
+  private finish(): void {
+    const settled = this.ctx.kernel.failure === null;
+    this.checkers.finish(this.ctx.kernel.now, settled);
+    const s = this.world.network.stats;
+    this.ctx.metric("messages.sent", s.sent);
+    this.ctx.metric("messages.delivered", s.delivered);
+    this.ctx.metric("jobs.submitted", this.events("client.submitted").length);
+    this.ctx.metric("jobs.answered", this.events("client.result").length);
+    for (const [reason, n] of Object.entries(s.dropped)) this.ctx.metric(`messages.dropped.${reason}`, n);
+  }
+
+  private summary(): SummaryRow[] {
+    return this.world.summaryRows().map((r) => ({ ...r, ...this.work(r.node, r.role) }));
+  }
+
+  /** Jobs and workflows per node for the CLI table. */
+  private work(id: NodeId, role: string): { jobs: number | string; workflows: number | string } {
+    if (role === "gate") return { jobs: this.gate(id)?.jobCount ?? "-", workflows: "-" };
+    if (role === "manager") return { jobs: this.manager(id)?.jobCount ?? "-", workflows: "-" };
+    if (role === "worker") return { jobs: "-", workflows: this.events("workflow.started", (o) => o.node === id).length };
+    return { jobs: this.events("client.submitted", (o) => o.node === id).length, workflows: "-" };
+  }
+}
