@@ -93,6 +93,7 @@ function addReproCommands(program: Command, setExit: (code: number) => void): vo
     .option("--max-time <duration>", "virtual time budget per seed")
     .option("--repro-dir <dir>", "where the repro file of each group's fastest seed goes", "simctl-repros")
     .option("--no-repro", "do not write repro files")
+    .option("--seed-timeout <duration>", "wall-clock limit per seed; a seed past it is a failure (default 10m)")
     .action(async (id: string, opts) => setExit(await sweepCommand(id, opts)));
 
   program

@@ -1,7 +1,8 @@
 // The pool of sweep worker threads. Workers run the compiled code in dist/ (from the
 // CLI and from tests alike), pull batches of seeds as they finish the last one, and
-// stream outcomes back. A worker that dies turns its unfinished seeds into grouped
-// "exception" failures and is replaced, so one bad seed never crashes the sweep.
+// stream one outcome per seed back. If a worker dies, or a seed runs past the wall-clock
+// limit, the seed it was running becomes a grouped failure, the rest of its batch goes
+// back in the queue and a fresh worker takes over: one bad seed never sinks the sweep.
 
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -18,6 +19,10 @@ export interface PoolOptions {
   seeds: Iterator<number>;
   total: number;
   onOutcome: (outcome: SeedOutcome) => void;
+  /** Wall-clock limit for one seed, in ms. */
+  seedTimeoutMs: number;
+  /** The worker script; tests substitute one that crashes or hangs. */
+  workerPath?: string;
 }
 
 export class PoolError extends Error {
@@ -25,60 +30,77 @@ export class PoolError extends Error {
 }
 
 export function runPool(options: PoolOptions): Promise<void> {
-  if (!existsSync(WORKER_PATH)) return Promise.reject(new PoolError(`sweep workers need the compiled CLI (${WORKER_PATH}): run npm run build`));
-  const batch = Math.max(1, Math.min(32, Math.ceil(options.total / (options.threads * 16))));
-  const threads = Math.max(1, Math.min(options.threads, options.total));
+  const workerPath = options.workerPath ?? WORKER_PATH;
+  if (!existsSync(workerPath)) return Promise.reject(new PoolError(`sweep workers need the compiled CLI (${workerPath}): run npm run build`));
+  const batchSize = Math.max(1, Math.min(32, Math.ceil(options.total / (options.threads * 16))));
+  const requeued: number[] = [];
+  const nextBatch = (): number[] => {
+    const seeds = requeued.splice(0, batchSize);
+    while (seeds.length < batchSize) {
+      const r = options.seeds.next();
+      if (r.done) break;
+      seeds.push(r.value);
+    }
+    return seeds;
+  };
   return new Promise((resolve, reject) => {
     let live = 0;
-    let failed = false;
-    const next = (): number[] => {
-      const seeds: number[] = [];
-      for (let r = options.seeds.next(); !r.done; r = options.seeds.next()) {
-        seeds.push(r.value);
-        if (seeds.length >= batch) break;
-      }
-      return seeds;
-    };
+    let fatal = false;
     const start = (): void => {
-      const first = next();
+      const first = nextBatch();
       if (first.length === 0) return;
       live++;
-      let pending = first;
-      const worker = new Worker(WORKER_PATH, { workerData: options.setup });
+      startWorker(first);
+    };
+    const startWorker = (first: number[]): void => {
+      let pending: number[] = [];
+      let blame: string | null = null;
+      let watchdog: NodeJS.Timeout | undefined;
+      const worker = new Worker(workerPath, { workerData: options.setup });
+      const arm = (): void => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => {
+          blame = `seed ran longer than the ${Math.round(options.seedTimeoutMs / 1000)} s wall-clock limit (hung?)`;
+          void worker.terminate();
+        }, options.seedTimeoutMs);
+      };
       const send = (seeds: number[]): void => {
-        pending = seeds;
+        pending = [...seeds];
+        arm();
         worker.postMessage({ seeds } satisfies ToWorker);
       };
       worker.on("message", (msg: FromWorker) => {
         if ("fatal" in msg) {
-          failed = true;
+          fatal = true;
+          pending = [];
           void worker.terminate();
           reject(new PoolError(msg.fatal));
           return;
         }
-        for (const o of msg.outcomes) options.onOutcome(o);
-        const more = failed ? [] : next();
+        pending.shift();
+        options.onOutcome(msg.outcome);
+        arm();
+        if (pending.length > 0) return;
+        const more = fatal ? [] : nextBatch();
         if (more.length > 0) send(more);
-        else {
-          pending = [];
-          void worker.terminate();
-        }
+        else void worker.terminate();
       });
-      worker.on("error", (error) => {
-        // The seeds in flight get the blame; the pool goes on with a fresh worker.
-        for (const seed of pending) options.onOutcome(exceptionOutcome(seed, new Error(`worker crashed: ${error.message}`)));
-        pending = [];
-      });
+      worker.on("error", (error) => (blame = `worker crashed: ${error.message}`));
       worker.on("exit", () => {
+        clearTimeout(watchdog);
         live--;
-        if (pending.length > 0) for (const seed of pending) options.onOutcome(exceptionOutcome(seed, new Error("worker exited unexpectedly")));
-        pending = [];
-        if (!failed) start();
-        if (live === 0 && !failed) resolve();
+        // The seed it was running takes the blame; the rest of its batch runs elsewhere.
+        const [culprit, ...rest] = pending;
+        if (culprit !== undefined) {
+          options.onOutcome(exceptionOutcome(culprit, blame ?? "worker exited unexpectedly"));
+          requeued.unshift(...rest);
+        }
+        if (!fatal) start();
+        if (live === 0 && !fatal) resolve();
       });
       send(first);
     };
-    for (let i = 0; i < threads; i++) start();
+    for (let i = 0; i < Math.max(1, Math.min(options.threads, options.total)); i++) start();
     if (live === 0) resolve();
   });
 }

@@ -1,6 +1,7 @@
 // A sweep worker thread: loads the compiled scenarios, then runs the batches of seeds
-// the pool sends and posts one outcome per seed back. Exceptions inside a seed become
-// outcomes (runSeed); only a failure to start is reported as fatal.
+// the pool sends, posting each seed's outcome as soon as it has one (so the pool always
+// knows which seed is running, should this thread die or hang). Exceptions inside a
+// seed become outcomes (runSeed); only a failure to start is reported as fatal.
 
 import { parentPort, workerData } from "node:worker_threads";
 import { findScenario, type RunRequest } from "../scenarios/index.js";
@@ -13,7 +14,7 @@ export interface WorkerSetup {
 }
 
 export type ToWorker = { seeds: number[] };
-export type FromWorker = { outcomes: SeedOutcome[] } | { fatal: string };
+export type FromWorker = { outcome: SeedOutcome } | { fatal: string };
 
 const port = parentPort;
 if (port !== null) {
@@ -23,8 +24,7 @@ if (port !== null) {
     port.postMessage({ fatal: `worker: unknown scenario ${setup.scenario} (is dist/ stale? run npm run build)` } satisfies FromWorker);
   } else {
     port.on("message", (msg: ToWorker) => {
-      const outcomes = msg.seeds.map((seed) => runSeed(scenario, setup.base, seed));
-      port.postMessage({ outcomes } satisfies FromWorker);
+      for (const seed of msg.seeds) port.postMessage({ outcome: runSeed(scenario, setup.base, seed) } satisfies FromWorker);
     });
   }
 }

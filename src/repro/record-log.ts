@@ -18,7 +18,7 @@ export interface RecordLog {
   data: string;
 }
 
-export const RECORD_LOG_LIMIT = 200_000;
+export const RECORD_LOG_LIMIT = 100_000; // about 2 MB of JSON at most for busy network traces
 const FIELDS = 7;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;

@@ -4,6 +4,7 @@
 // Exit 1 if any seed failed.
 
 import { availableParallelism } from "node:os";
+import { parseDuration } from "../../sim/index.js";
 import { DEFAULT_REPRO_DIR } from "../../repro/io.js";
 import { parseSeedRange, parseShard, SeedSpecError, shardSeeds, shardSize, WHOLE, type SeedRange, type Shard } from "../../repro/seeds.js";
 import { buildSummary, SweepAggregator, type SweepSummary } from "../../repro/sweep-summary.js";
@@ -28,6 +29,16 @@ export interface SweepFlags {
   maxTime?: string;
   reproDir?: string;
   repro?: boolean;
+  seedTimeout?: string;
+}
+
+const DEFAULT_SEED_TIMEOUT_MS = 10 * 60_000;
+
+/** A wall-clock duration such as 30s or 10m (the same syntax as --max-time), in ms. */
+function parseWallTimeout(text: string): number {
+  const us = parseDuration(text);
+  if (us === null || us < 1000) throw new UsageError(`invalid --seed-timeout "${text}": expected a duration like 30s or 10m`);
+  return Math.round(us / 1000);
 }
 
 interface SweepPlan {
@@ -37,6 +48,7 @@ interface SweepPlan {
   range: SeedRange;
   shard: Shard;
   threads: number;
+  seedTimeoutMs: number;
 }
 
 export async function sweepCommand(id: string, flags: SweepFlags): Promise<number> {
@@ -70,7 +82,8 @@ function planSweep(id: string, flags: SweepFlags): SweepPlan {
   if (flags.maxEvents !== undefined) limits.maxEvents = parsePositiveInt(flags.maxEvents, "--max-events");
   if (flags.maxTime !== undefined) limits.maxTimeUs = parseMaxTime(flags.maxTime);
   const threads = flags.jobs === undefined ? availableParallelism() : parsePositiveInt(flags.jobs, "-j");
-  return { scenario, overrides, limits, range, shard, threads };
+  const seedTimeoutMs = flags.seedTimeout === undefined ? DEFAULT_SEED_TIMEOUT_MS : parseWallTimeout(flags.seedTimeout);
+  return { scenario, overrides, limits, range, shard, threads, seedTimeoutMs };
 }
 
 async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSummary> {
@@ -84,6 +97,7 @@ async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSu
       setup,
       seeds: shardSeeds(plan.range, plan.shard),
       total,
+      seedTimeoutMs: plan.seedTimeoutMs,
       onOutcome: (o) => {
         agg.add(o);
         if (showProgress) progress.update(agg.seedsRun, agg.failed);
