@@ -36,7 +36,9 @@ export class ClusterWorld {
     readonly ctx: ScenarioContext<Options>,
     setup: ClusterSetup,
   ) {
-    const topology = buildTopology({ regions: spreadDcs(setup.dcs), gates: setup.gates, managersPerDc: setup.managersPerDc, workersPerDc: setup.workersPerDc, clients: setup.clients ?? 1 });
+    // A gates-only cluster still needs a region to put the gates in.
+    const regions = setup.dcs > 0 ? spreadDcs(setup.dcs) : [{ id: "us", dcs: [] }];
+    const topology = buildTopology({ regions, gates: setup.gates, managersPerDc: setup.managersPerDc, workersPerDc: setup.workersPerDc, clients: setup.clients ?? 1 });
     this.world = new World(ctx, {
       topology,
       factories: { gate: gateFactory(setup.gate), manager: managerFactory(setup.manager), worker: workerFactory(setup.worker), client: clientFactory(setup.client) },

@@ -2,5 +2,6 @@
 // simulated network, with the global invariant checkers on in every scenario.
 import type { ScenarioDef } from "../types.js";
 import { smoke } from "./smoke.js";
+import { gatePeerReaped, gatePeerRecovers, quorumLoss, quorumRegained, singleGate, splitBrain, twoGates } from "./gate-peers.js";
 
-export const clusterScenarios: readonly ScenarioDef[] = [smoke];
+export const clusterScenarios: readonly ScenarioDef[] = [smoke, gatePeerReaped, gatePeerRecovers, quorumLoss, quorumRegained, splitBrain, singleGate, twoGates];
