@@ -102,10 +102,15 @@ export class World {
     return this.host.kernel;
   }
 
-  /** Boots every node with a factory, in topology order, and schedules an explicit schedule if the run has one. */
+  /**
+   * Schedules the run's explicit fault schedule, if it has one, then boots every node
+   * with a factory, in topology order. The override goes first because scenarios plan
+   * (and draw swarm faults) before start(): a replay of a run's own schedule then fires
+   * its steps in the same event order as the original run, and its trace is identical.
+   */
   start(): void {
-    for (const h of this.hosts) if (this.bootable.has(h.role)) h.boot();
     if (this.host.faultOverride !== null) this.schedule(this.host.faultOverride, "the replayed fault schedule");
+    for (const h of this.hosts) if (this.bootable.has(h.role)) h.boot();
   }
 
   hostOf(id: NodeId): NodeHost {
@@ -160,11 +165,18 @@ export class World {
     this.schedule(steps, "the scenario's fault plan");
   }
 
-  /** Draws swarm options (or calm ones) and a random schedule for the fault phase, and plans it. */
+  /**
+   * Draws swarm options (or calm ones) and a random schedule for the fault phase, and
+   * plans it. The drawn base loss and duplication rates are steps at 0 ms of that plan,
+   * like every other random fault, so the applied schedule carries them: a replay of it
+   * (or a shrunk version without them) gets exactly the rates it lists.
+   */
   swarm(enabled: boolean, faultPhaseMs: number, faultyRoles = ""): FaultOptions {
     const options = enabled ? optionsSwarm(this.host.rng.fork("swarm-options"), faultyRoles) : optionsCalm();
-    if (enabled) this.network.setRates({ packetLossProbability: options.packetLossProbability, duplicateProbability: options.duplicateProbability });
-    this.plan(drawSchedule(this.host.rng.fork("swarm-schedule"), options, this.topology, faultPhaseMs));
+    const rates: FaultStep[] = [];
+    if (options.packetLossProbability > 0) rates.push({ atMs: 0, action: "set-loss", probability: options.packetLossProbability });
+    if (options.duplicateProbability > 0) rates.push({ atMs: 0, action: "set-duplicate", probability: options.duplicateProbability });
+    this.plan([...rates, ...drawSchedule(this.host.rng.fork("swarm-schedule"), options, this.topology, faultPhaseMs)]);
     return options;
   }
 
