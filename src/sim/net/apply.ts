@@ -1,10 +1,21 @@
 // Turns validated fault steps into effects on hosts, rules and the network. Steps with
 // `durationMs` undo themselves (a crash restarts, a pause resumes, a clog releases).
+// Every fault action leaves a `fault:<action>` trace record, undos included.
 
+import type { Kernel } from "../kernel.js";
+import { sym, type Sym } from "../trace.js";
 import type { FaultStep } from "./fault-step.js";
 import { Clog, PartitionRule, SlowLinkRule } from "./rules.js";
 import { resolveSelectors } from "./schedule.js";
 import type { World } from "./world.js";
+
+/** Kind of the kernel event that fires a planned step or a duration's undo (the action records itself). */
+export const K_FAULT_DUE: Sym = sym("fault-due");
+
+/** One `fault:<action>` trace record, naming the node when the step names exactly one. */
+export function traceFault(kernel: Kernel, action: string, node: unknown, digest: number): void {
+  kernel.trace.record(kernel.now, kernel.currentSeq, sym(`fault:${action}`), typeof node === "string" ? sym(node) : 0, 0, 0, digest);
+}
 
 export class FaultApplier {
   private readonly partitions = new Map<string, PartitionRule>();
@@ -25,12 +36,15 @@ export class FaultApplier {
     return typeof step.name === "string" ? step.name : `${prefix}${++this.counter}`;
   }
 
-  /** Undoes the step after `durationMs`, unless the liveness phase already healed everything. */
-  private later(step: FaultStep, undo: () => void): void {
+  /** Undoes the step after `durationMs` (traced as `fault:<undo>`), unless the liveness phase already healed everything. */
+  private later(step: FaultStep, undo: string, node: string | null, fn: () => void): void {
     if (typeof step.durationMs !== "number") return;
-    this.world.kernel.after(step.durationMs * 1000, () => {
-      if (!this.world.faultsOver) undo();
-    });
+    const kernel = this.world.kernel;
+    kernel.after(step.durationMs * 1000, () => {
+      if (this.world.faultsOver) return;
+      traceFault(kernel, undo, node, 0);
+      fn();
+    }, K_FAULT_DUE);
   }
 
   apply(step: FaultStep): void {
@@ -42,7 +56,7 @@ export class FaultApplier {
         const rule = new PartitionRule(`partition ${name}`, this.nodes(step.a, "a"), this.nodes(step.b, "b"), step.oneWay === true);
         this.partitions.set(name, rule);
         w.network.rules.install(rule);
-        this.later(step, () => this.healPartition(name));
+        this.later(step, "heal", null, () => this.healPartition(name));
         return;
       }
       case "heal":
@@ -60,7 +74,7 @@ export class FaultApplier {
         const clog = new Clog(`clog ${name}`, matches, expire);
         this.clogs.set(name, clog);
         w.network.rules.install(clog);
-        this.later(step, () => this.unclog(name));
+        this.later(step, "unclog", null, () => this.unclog(name));
         return;
       }
       case "unclog":
@@ -74,13 +88,13 @@ export class FaultApplier {
         const rule = new SlowLinkRule(`slow ${name}`, (a, b) => from.has(a) && to.has(b), Math.round(Number(step.extraMs) * 1000));
         this.slowLinks.set(name, rule);
         w.network.rules.install(rule);
-        this.later(step, () => this.unslow(name));
+        this.later(step, "unslow", null, () => this.unslow(name));
         return;
       }
       case "crash":
         for (const id of this.nodes(step.node, "node")) {
           w.hostOf(id).crash();
-          this.later(step, () => w.hostOf(id).boot());
+          this.later(step, "restart", id, () => w.hostOf(id).boot());
         }
         return;
       case "restart":
@@ -89,7 +103,7 @@ export class FaultApplier {
       case "pause":
         for (const id of this.nodes(step.node, "node")) {
           w.hostOf(id).pause();
-          this.later(step, () => w.hostOf(id).resume());
+          this.later(step, "resume", id, () => w.hostOf(id).resume());
         }
         return;
       case "resume":

@@ -19,7 +19,7 @@ import { NodeHost } from "./host.js";
 import type { LinkOptions, LinkOverride } from "./link.js";
 import { Network } from "./network.js";
 import { ScheduleError, stepTimeUs, validateSchedule } from "./schedule.js";
-import { FaultApplier } from "./apply.js";
+import { FaultApplier, K_FAULT_DUE, traceFault } from "./apply.js";
 import { drawSchedule, optionsCalm, optionsSwarm, type FaultOptions } from "./swarm.js";
 import type { Topology } from "./topology.js";
 
@@ -186,18 +186,20 @@ export class World {
     for (const step of steps) {
       this.host.kernel.at(stepTimeUs(step), () => {
         if (!this.faultsOver) this.apply({ ...step });
-      }, sym(`fault:${step.action}`));
+      }, K_FAULT_DUE);
     }
   }
 
-  /** Applies a step now, recording it with the exact time. */
+  /** Applies a step now, recording it with the exact time and tracing it as `fault:<action>`. */
   apply(step: FaultStep): void {
-    const now = this.host.kernel.now;
+    const kernel = this.host.kernel;
+    const now = kernel.now;
     const atMs = Math.floor(now / 1000);
     const recorded: FaultStep = { ...step, atMs };
     if (now % 1000 !== 0) recorded.atUs = now;
     else delete recorded.atUs;
     this.host.recordFault(recorded);
+    traceFault(kernel, recorded.action, recorded.node, digestValue(recorded));
     this.applier.apply(recorded);
   }
 
@@ -228,6 +230,7 @@ export class World {
 
   /** Liveness phase: heal partitions, release clogs, resume and restart nodes, stop random loss. */
   healAll(): void {
+    traceFault(this.host.kernel, "heal-all", null, 0);
     this.faultsOver = true;
     this.applier.healEverything();
     this.network.calm = true;
