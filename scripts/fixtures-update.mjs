@@ -20,8 +20,20 @@ if (args[0] === "--add") {
   const overrides = Object.fromEntries(pairs.map((p) => parseOverride(scenario, p)));
   console.log(`added     ${addFixture(FIXTURE_DIR, id, Number(seedText), overrides)}`);
 } else {
-  const updates = listFixtures().map(regenerateFixture);
-  for (const u of updates) console.log(u.line);
-  const changed = updates.filter((u) => u.changed).length;
-  console.log(`${updates.length} fixture(s), ${changed} changed`);
+  let changed = 0;
+  let broken = 0;
+  const files = listFixtures();
+  for (const file of files) {
+    try {
+      const u = regenerateFixture(file);
+      console.log(u.line);
+      if (u.changed) changed++;
+    } catch (error) {
+      // A fixture whose scenario or options no longer exist needs a person: say so, go on.
+      broken++;
+      console.log(`error     ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  console.log(`${files.length} fixture(s), ${changed} changed${broken > 0 ? `, ${broken} could not be regenerated` : ""}`);
+  if (broken > 0) process.exitCode = 1;
 }
