@@ -36,12 +36,16 @@ export class FaultApplier {
     return typeof step.name === "string" ? step.name : `${prefix}${++this.counter}`;
   }
 
-  /** Undoes the step after `durationMs` (traced as `fault:<undo>`), unless the liveness phase already healed everything. */
-  private later(step: FaultStep, undo: string, node: string | null, fn: () => void): void {
+  /**
+   * Undoes the step after `durationMs` (traced as `fault:<undo>`), unless the liveness
+   * phase already healed everything or the fault is no longer this step's own (`ours()`
+   * is false: the node crashed or paused again since, or the name now means a newer rule).
+   */
+  private later(step: FaultStep, undo: string, node: string | null, ours: () => boolean, fn: () => void): void {
     if (typeof step.durationMs !== "number") return;
     const kernel = this.world.kernel;
     kernel.after(step.durationMs * 1000, () => {
-      if (this.world.faultsOver) return;
+      if (this.world.faultsOver || !ours()) return;
       traceFault(kernel, undo, node, 0);
       fn();
     }, K_FAULT_DUE);
@@ -54,9 +58,10 @@ export class FaultApplier {
       case "partition": {
         const name = this.nameOf(step, "p");
         const rule = new PartitionRule(`partition ${name}`, this.nodes(step.a, "a"), this.nodes(step.b, "b"), step.oneWay === true);
+        this.healPartition(name); // a reused name replaces its rule (never orphaned past a heal)
         this.partitions.set(name, rule);
         w.network.rules.install(rule);
-        this.later(step, "heal", null, () => this.healPartition(name));
+        this.later(step, "heal", null, () => this.partitions.get(name) === rule, () => this.healPartition(name));
         return;
       }
       case "heal":
@@ -72,9 +77,10 @@ export class FaultApplier {
           (node !== null && (node.has(a) || node.has(b))) || (node === null && (from === null || from.has(a)) && (to === null || to.has(b)));
         const expire = typeof step.expireAfterMs === "number" ? step.expireAfterMs * 1000 : null;
         const clog = new Clog(`clog ${name}`, matches, expire);
+        this.unclog(name); // a reused name replaces its clog (its held messages are released, not lost)
         this.clogs.set(name, clog);
         w.network.rules.install(clog);
-        this.later(step, "unclog", null, () => this.unclog(name));
+        this.later(step, "unclog", null, () => this.clogs.get(name) === clog, () => this.unclog(name));
         return;
       }
       case "unclog":
@@ -86,15 +92,18 @@ export class FaultApplier {
         const from = new Set(this.nodes(step.from, "from"));
         const to = new Set(this.nodes(step.to, "to"));
         const rule = new SlowLinkRule(`slow ${name}`, (a, b) => from.has(a) && to.has(b), Math.round(Number(step.extraMs) * 1000));
+        this.unslow(name);
         this.slowLinks.set(name, rule);
         w.network.rules.install(rule);
-        this.later(step, "unslow", null, () => this.unslow(name));
+        this.later(step, "unslow", null, () => this.slowLinks.get(name) === rule, () => this.unslow(name));
         return;
       }
       case "crash":
         for (const id of this.nodes(step.node, "node")) {
-          w.hostOf(id).crash();
-          this.later(step, "restart", id, () => w.hostOf(id).boot());
+          const host = w.hostOf(id);
+          host.crash();
+          const life = host.crashCount;
+          this.later(step, "restart", id, () => host.crashCount === life, () => host.boot());
         }
         return;
       case "restart":
@@ -102,8 +111,11 @@ export class FaultApplier {
         return;
       case "pause":
         for (const id of this.nodes(step.node, "node")) {
-          w.hostOf(id).pause();
-          this.later(step, "resume", id, () => w.hostOf(id).resume());
+          const host = w.hostOf(id);
+          host.pause();
+          const pauses = host.pauseCount;
+          const life = host.crashCount;
+          this.later(step, "resume", id, () => host.pauseCount === pauses && host.crashCount === life, () => host.resume());
         }
         return;
       case "resume":

@@ -40,6 +40,8 @@ export class NodeHost implements NodeEnv {
   incarnation = 0;
   /** Bumped on every crash; deliveries and timers from an earlier life are void. */
   crashCount = 0;
+  /** Bumped on every pause, so a timed resume ends only the pause it belongs to. */
+  pauseCount = 0;
   instance: SimNode | null = null;
   readonly durable: Record<string, unknown> = {};
   readonly clock = new NodeClock();
@@ -143,7 +145,9 @@ export class NodeHost implements NodeEnv {
   }
 
   pause(): void {
-    if (this.state === "up") this.state = "paused";
+    if (this.state !== "up") return;
+    this.state = "paused";
+    this.pauseCount++;
   }
 
   /**

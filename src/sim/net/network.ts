@@ -113,7 +113,7 @@ export class Network {
     if (this.rules.size > 0) {
       const verdict = this.rules.judge(msg, src.id, to, now);
       if (verdict.kind === "drop") return this.drop(verdict.reason, src, dst, msg, typeSym, digest);
-      if (verdict.kind === "hold") return this.hold(verdict.clog, src, dst, msg, typeSym, digest);
+      if (verdict.kind === "hold") return this.hold(verdict.clog, src, dst, msg, typeSym, digest, dst.crashCount);
       if (verdict.kind === "delay") extraUs = verdict.extraUs;
     }
     this.transmit(src, dst, msg, typeSym, digest, knobs, extraUs);
@@ -163,13 +163,17 @@ export class Network {
     dst.guard(`receive(${msg.type} from ${from})`, () => node.receive(from, msg));
   }
 
-  private hold(clog: Clog, src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number): void {
+  private hold(clog: Clog, src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number, life: number): void {
     this.stats.held++;
     this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_HOLD, src.sym, dst.sym, typeSym, digest);
-    clog.held.push({ message: msg, from: src.id, to: dst.id, heldAtUs: this.kernel.now });
+    clog.held.push({ message: msg, from: src.id, to: dst.id, heldAtUs: this.kernel.now, life });
   }
 
-  /** Releases a clog's held messages in the order they were sent (expired ones are dropped). */
+  /**
+   * Releases a clog's held messages in the order they were sent. Expired ones are
+   * dropped, and so are those whose target crashed while they were held: like any
+   * message in flight, they were for the incarnation that is gone.
+   */
   release(clog: Clog): void {
     const now = this.kernel.now;
     const held = clog.held.splice(0);
@@ -182,10 +186,14 @@ export class Network {
         this.drop("clog-expiry", src, dst, h.message, typeSym, digest);
         continue;
       }
+      if (h.life !== dst.crashCount) {
+        this.drop("crashed-target", src, dst, h.message, typeSym, digest);
+        continue;
+      }
       // A still-installed later rule (another partition) may judge it again.
       const verdict = this.rules.judge(h.message, h.from, h.to, now);
       if (verdict.kind === "drop") this.drop(verdict.reason, src, dst, h.message, typeSym, digest);
-      else if (verdict.kind === "hold") this.hold(verdict.clog, src, dst, h.message, typeSym, digest);
+      else if (verdict.kind === "hold") this.hold(verdict.clog, src, dst, h.message, typeSym, digest, h.life);
       else this.transmit(src, dst, h.message, typeSym, digest, this.table[src.spec.index * this.n + dst.spec.index]!, verdict.kind === "delay" ? verdict.extraUs : 0);
     }
   }

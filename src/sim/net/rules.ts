@@ -48,7 +48,8 @@ export class PartitionRule implements FaultRule {
  * messages older than `expireAfterUs` when released are dropped ("clog-expiry").
  */
 export class Clog implements FaultRule {
-  readonly held: { message: Message; from: string; to: string; heldAtUs: Micros }[] = [];
+  /** `life` is the target's crash count at send: a target that crashed since gets nothing. */
+  readonly held: { message: Message; from: string; to: string; heldAtUs: Micros; life: number }[] = [];
   private readonly verdict: RuleVerdict;
 
   constructor(

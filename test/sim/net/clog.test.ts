@@ -92,4 +92,49 @@ describe("clog", () => {
     });
     expect(run.rec.receipts.map((r) => [r.n, r.atUs])).toEqual([[1, ms(31)], [2, ms(31)]]);
   });
+
+  it("a held message whose target crashed meanwhile is dropped as crashed-target, not given to the next incarnation", () => {
+    const run = runNet({
+      link,
+      plan: [
+        { atMs: 10, action: "clog", node: "b", name: "c" },
+        { atMs: 20, action: "crash", node: "b" },
+        { atMs: 25, action: "restart", node: "b" },
+        { atMs: 30, action: "unclog", name: "c" },
+      ],
+      script: (t) => t.at(15, () => (t.send("a", "b", 1), t.send("b", "a", 2))),
+    });
+    expect(on(run.rec, "a", "b")).toEqual([]);
+    expect(on(run.rec, "b", "a").map((r) => r.atUs)).toEqual([ms(31)]); // sent by b's first life: still delivered
+    expect(run.world.network.stats.dropped).toEqual({ "crashed-target": 1 });
+  });
+
+  it("a clog name used again replaces the old clog, releasing what it held; healing then leaves nothing held", () => {
+    const run = runNet({
+      link,
+      plan: [
+        { atMs: 10, action: "clog", name: "k", node: "c" },
+        { atMs: 20, action: "clog", name: "k", node: "b" },
+      ],
+      script: (t) => t.at(15, () => t.send("a", "c", 1)),
+      phases: { faultPhaseMs: 100, livenessBudgetMs: 100, pending: (t) => (t.rec.receipts.length > 0 ? null : "a -> c never arrived") },
+    });
+    expect(on(run.rec, "a", "c").map((r) => r.atUs)).toEqual([ms(21)]);
+    expect(run.result.verdict).toBe("pass");
+  });
+
+  it("a timed unclog releases only its own clog, not a newer one under the same name", () => {
+    const run = runNet({
+      link,
+      plan: [
+        { atMs: 10, action: "clog", name: "k", node: "b", durationMs: 100 }, // would release at 110
+        { atMs: 20, action: "unclog", name: "k" },
+        { atMs: 50, action: "clog", name: "k", node: "b" },
+        { atMs: 150, action: "unclog", name: "k" },
+      ],
+      script: (t) => t.at(60, () => t.send("a", "b", 1)),
+      runMs: 200,
+    });
+    expect(on(run.rec, "a", "b").map((r) => r.atUs)).toEqual([ms(151)]);
+  });
 });

@@ -74,4 +74,17 @@ describe("crash", () => {
     expect(on(run.rec, "a", "b")).toEqual([]);
     expect(run.world.network.stats.dropped).toEqual({ "crashed-target": 1 });
   });
+
+  it("a timed crash's restart revives only that crash, not a later one", () => {
+    const run = runNet({
+      plan: [
+        { atMs: 10, action: "crash", node: "b", durationMs: 100 }, // would restart at 110
+        { atMs: 20, action: "restart", node: "b" },
+        { atMs: 50, action: "crash", node: "b" }, // down for good
+      ],
+      runMs: 200,
+    });
+    expect(run.rec.boots.filter((b) => b.node === "b").map((b) => b.atUs)).toEqual([0, ms(20)]);
+    expect(run.world.hostOf("b").state).toBe("down");
+  });
 });

@@ -93,4 +93,31 @@ describe("partition", () => {
     expect(selectNodes(topology, "gate-1")).toEqual(["gate-1"]);
     for (const bad of ["gate-9", "dc:dc9", "zone:x", "role:manager@dc9"]) expect(selectNodes(topology, bad)).toBeNull();
   });
+
+  it("a partition name used again replaces the old rule, so a heal (or the liveness phase) leaves nothing behind", () => {
+    const run = runNet({
+      plan: [
+        { atMs: 10, action: "partition", name: "p", a: ["a"], b: ["b"] },
+        { atMs: 20, action: "partition", name: "p", a: ["a"], b: ["c"] },
+      ],
+      script: (t) => t.at(30, () => (t.send("a", "b", 1), t.send("a", "c", 2))),
+      phases: { faultPhaseMs: 100, livenessBudgetMs: 50, pending: () => "run to the end" },
+    });
+    expect(labels(run.rec, "a", "b")).toEqual([1]); // the first "p" is gone
+    expect(labels(run.rec, "a", "c")).toEqual([]);
+    expect(run.world.network.rules.size).toBe(0); // healed by the liveness phase
+  });
+
+  it("a timed heal heals only its own partition, not a newer one under the same name", () => {
+    const run = runNet({
+      plan: [
+        { atMs: 10, action: "partition", name: "p", a: ["a"], b: ["b"], durationMs: 100 }, // would heal at 110
+        { atMs: 20, action: "heal", name: "p" },
+        { atMs: 50, action: "partition", name: "p", a: ["a"], b: ["b"] },
+      ],
+      script: (t) => t.at(120, () => t.send("a", "b", 1)),
+      runMs: 200,
+    });
+    expect(labels(run.rec, "a", "b")).toEqual([]);
+  });
 });

@@ -88,4 +88,18 @@ describe("pause", () => {
     expect(run.rec.ran).toEqual([]);
     expect(run.world.hostOf("b").incarnation).toBe(2);
   });
+
+  it("a timed pause's resume ends only that pause, not a later one", () => {
+    const run = runNet({
+      link,
+      plan: [
+        { atMs: 10, action: "pause", node: "b", durationMs: 100 }, // would resume at 110
+        { atMs: 20, action: "resume", node: "b" },
+        { atMs: 50, action: "pause", node: "b", durationMs: 100 }, // lasts until 150
+      ],
+      script: (t) => t.at(120, () => t.send("a", "b", 1)),
+      runMs: 200,
+    });
+    expect(on(run.rec, "a", "b").map((r) => r.atUs)).toEqual([ms(150)]);
+  });
 });
