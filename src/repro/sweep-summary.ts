@@ -13,6 +13,8 @@ export interface SeedOutcome {
   verdict: Verdict;
   events: number;
   virtualTimeUs: number;
+  /** Empty when the seed threw before producing a run. */
+  traceHash: string;
   /** Null for a pass. */
   signature: string | null;
   check: string;
@@ -28,7 +30,7 @@ export interface SweepGroup {
   count: number;
   /** The smallest seeds of the group, ascending (at most GROUP_SEEDS). */
   seeds: number[];
-  fastest: { seed: number; events: number; virtualTimeUs: number; verdict: Verdict; message: string };
+  fastest: { seed: number; events: number; virtualTimeUs: number; traceHash: string; verdict: Verdict; message: string };
   /** The repro file written for the fastest seed, when one was. */
   repro: string | null;
 }
@@ -61,6 +63,7 @@ export function outcomeOf(result: RunResult): SeedOutcome {
     verdict: result.verdict,
     events: result.events,
     virtualTimeUs: result.virtualTimeUs,
+    traceHash: result.traceHash,
     signature: primarySignature(result),
     check: v?.check ?? (result.verdict === "pass" ? "" : result.verdict),
     message: v?.message ?? "",
@@ -72,7 +75,7 @@ export function outcomeOf(result: RunResult): SeedOutcome {
 export function exceptionOutcome(seed: number, error: unknown): SeedOutcome {
   const message = errorMessage(error);
   const violation = { check: "exception", message, nodes: [] };
-  return { seed, verdict: "error", events: 0, virtualTimeUs: 0, signature: violationSignature(violation), ...violation };
+  return { seed, verdict: "error", events: 0, virtualTimeUs: 0, traceHash: "", signature: violationSignature(violation), ...violation };
 }
 
 export class SweepAggregator {
@@ -85,7 +88,7 @@ export class SweepAggregator {
     this.verdicts[o.verdict]++;
     if (o.verdict === "pass" || o.signature === null) return;
     const parts = signatureParts({ check: o.check, message: o.message, nodes: o.nodes });
-    const fastest = { seed: o.seed, events: o.events, virtualTimeUs: o.virtualTimeUs, verdict: o.verdict, message: o.message };
+    const fastest = { seed: o.seed, events: o.events, virtualTimeUs: o.virtualTimeUs, traceHash: o.traceHash, verdict: o.verdict, message: o.message };
     const group = this.groups.get(o.signature);
     if (group === undefined) {
       this.groups.set(o.signature, { signature: o.signature, ...parts, count: 1, seeds: [o.seed], fastest, repro: null });

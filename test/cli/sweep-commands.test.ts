@@ -25,6 +25,7 @@ describe("sweep", () => {
   it("finds the planted bug on two threads, groups it, keeps the fastest seed and exits 1", async () => {
     const r = await simctl(cwd, "sweep", "kernel/ping-pong", "--seeds", SEEDS, "-j", "2", ...PLANTED, "--json", "--repro-dir", "sweep-out");
     expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe(""); // no progress bar off a terminal, and no state-leak warning
     whole = JSON.parse(r.stdout);
     expect(whole.seedsRun).toBe(120);
     expect(whole.groups).toHaveLength(1);

@@ -64,7 +64,7 @@ describe("sweep grouping", () => {
 
   it("counts passes without grouping them", () => {
     const agg = new SweepAggregator();
-    const pass: SeedOutcome = { seed: 1, verdict: "pass", events: 5, virtualTimeUs: 1, signature: null, check: "", message: "", nodes: [] };
+    const pass: SeedOutcome = { seed: 1, verdict: "pass", events: 5, virtualTimeUs: 1, traceHash: "0123456789abcdef", signature: null, check: "", message: "", nodes: [] };
     agg.add(pass);
     expect(agg.sortedGroups()).toEqual([]);
     expect(agg.failed).toBe(0);

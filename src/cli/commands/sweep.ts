@@ -114,7 +114,10 @@ function writeGroupRepros(plan: SweepPlan, summary: SweepSummary, dir: string): 
   for (const group of summary.groups) {
     const request = { seed: group.fastest.seed, overrides: plan.overrides, ...plan.limits };
     try {
-      group.repro = writeFailureRepro(plan.scenario, request, dir, "sweep", null).path;
+      const written = writeFailureRepro(plan.scenario, request, dir, "sweep", group.fastest.traceHash || null);
+      group.repro = written.path;
+      // A seed that runs differently alone than after other seeds in a worker leaks state between runs.
+      if (!written.sameTrace) process.stderr.write(`warning: seed ${group.fastest.seed} gave a different trace rerun alone than in its sweep worker: state leaks between runs (try simctl check)\n`);
     } catch (error) {
       // A seed that throws outside the kernel has no run to record; the group still stands.
       group.repro = null;
