@@ -89,6 +89,8 @@ export class Kernel {
 
   /** Schedules `fn` at absolute time `atUs` (clamped to now). */
   at(atUs: Micros, fn: Callback, kind: Sym = K_TIMER, node: Sym = 0): TimerHandle {
+    // NaN compares false both ways: it would sift to the heap's top and set the clock to NaN.
+    if (Number.isNaN(atUs)) throw new RangeError("kernel.at: time is NaN");
     const t = atUs < this.now ? this.now : atUs;
     const slot = this.allocSlot();
     this.fns[slot] = fn;

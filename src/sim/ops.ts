@@ -96,6 +96,8 @@ function spawnAll<T>(procs: readonly Proc<T>[], label: string): Task<T>[] {
 
 /** Runs all; the first to end wins (its error is thrown if it failed); the rest are cancelled. */
 export function* race<T>(procs: readonly Proc<T>[]): Proc<{ index: number; value: T }> {
+  // With no contestant nobody can win: waitAny([]) returns at once and the loop would spin.
+  if (procs.length === 0) throw new RangeError("race: needs at least one process");
   const kids = spawnAll(procs, "race");
   try {
     for (;;) {

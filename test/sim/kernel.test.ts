@@ -177,3 +177,23 @@ describe("Kernel run control", () => {
     expect(fired).toEqual([1, 2]);
   });
 });
+
+describe("Kernel input checks", () => {
+  it("refuses a NaN time instead of letting it corrupt the clock and the queue order", () => {
+    const k = new Kernel();
+    expect(() => k.at(Number.NaN, () => {})).toThrow(RangeError);
+    expect(() => k.after(Number.NaN, () => {})).toThrow(RangeError);
+    const fired: number[] = [];
+    k.at(3, () => fired.push(k.now));
+    k.run();
+    expect(fired).toEqual([3]);
+  });
+
+  it("keeps a trace checkpoint every 1024 events by default", () => {
+    const k = new Kernel();
+    for (let i = 0; i < 3000; i++) k.at(i, () => {});
+    k.run();
+    expect(k.trace.count).toBe(3000);
+    expect(k.trace.checkpoints()).toHaveLength(2);
+  });
+});

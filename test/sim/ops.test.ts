@@ -419,3 +419,24 @@ describe("no child outlives the construct that spawned it", () => {
     expect(w.kernel.now).toBe(ms(15));
   });
 });
+
+describe("degenerate inputs", () => {
+  it("race of no processes throws at once instead of spinning forever", () => {
+    const w = world();
+    const r = outcome(w, race([]));
+    expect(r.error).toBeInstanceOf(RangeError);
+    expect(r.atUs).toBe(0);
+  });
+
+  it("a zero timeout throws TimeoutError at once and the body never gets past its first yield", () => {
+    const w = world();
+    let finished = false;
+    const r = outcome(w, withTimeout((function* () {
+      yield* sleep(1);
+      finished = true;
+    })(), 0));
+    expect(r.error).toBeInstanceOf(TimeoutError);
+    expect(r.atUs).toBe(0);
+    expect(finished).toBe(false);
+  });
+});
