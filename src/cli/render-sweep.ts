@@ -4,7 +4,7 @@ import chalk from "chalk";
 import { formatRange } from "../repro/seeds.js";
 import type { SweepSummary } from "../repro/sweep-summary.js";
 import { renderTable } from "./render.js";
-import { replayCommand } from "./repro-output.js";
+import { replayCommandLine } from "./repro-output.js";
 
 export function renderSweep(s: SweepSummary, threads: number | null): string[] {
   const secs = s.wallMs / 1000;
@@ -27,7 +27,7 @@ export function renderSweep(s: SweepSummary, threads: number | null): string[] {
   const repros = s.groups.filter((g) => g.repro !== null);
   if (repros.length > 0) {
     lines.push("", chalk.bold("repro files (fastest seed of each group):"));
-    for (const g of repros) lines.push(`  ${replayCommand(g.repro!)}`);
+    for (const g of repros) lines.push(`  ${replayCommandLine(g.repro!)}`);
   }
   return lines;
 }

@@ -20,6 +20,6 @@ export function writeFailureRepro(scenario: ScenarioDef, request: RunRequest, di
 }
 
 /** The command that replays a repro file. */
-export function replayCommand(path: string): string {
+export function replayCommandLine(path: string): string {
   return `npx simctl replay ${/\s/.test(path) ? JSON.stringify(path) : path}`;
 }

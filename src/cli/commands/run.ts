@@ -8,7 +8,7 @@ import { exitCodeFor } from "../exit-codes.js";
 import { renderRun } from "../render.js";
 import { JsonlTraceFile } from "../trace-file.js";
 import { DEFAULT_REPRO_DIR } from "../../repro/io.js";
-import { replayCommand, writeFailureRepro, type WrittenRepro } from "../repro-output.js";
+import { replayCommandLine, writeFailureRepro, type WrittenRepro } from "../repro-output.js";
 
 export interface RunFlags {
   seed?: string;
@@ -72,7 +72,7 @@ export function runCommand(id: string, flags: RunFlags): number {
 
 function reproLines(w: WrittenRepro): string {
   const warn = w.sameTrace ? "" : "\nwarning: rerunning this seed to record it gave a different trace hash: the run is not deterministic (try simctl check)";
-  return `repro     ${w.path}\nreplay    ${replayCommand(w.path)}${warn}`;
+  return `repro     ${w.path}\nreplay    ${replayCommandLine(w.path)}${warn}`;
 }
 
 /** The budgets a run of `scenario` gets when no flag overrides them. */

@@ -11,7 +11,7 @@ import type { ShrinkSize } from "../../repro/shrink-size.js";
 import { OptionError } from "../../scenarios/index.js";
 import { lookupScenario, parsePositiveInt } from "../args.js";
 import { ExitCode, UsageError } from "../exit-codes.js";
-import { replayCommand as replayLine } from "../repro-output.js";
+import { replayCommandLine } from "../repro-output.js";
 import { loadRepro } from "./replay.js";
 
 export interface ShrinkFlags {
@@ -58,7 +58,7 @@ function renderShrink(path: string, out: string, r: ShrinkReport, bytes: { befor
   lines.push(chalk.bold(`${"size".padEnd(width + 2)}${"before".padEnd(14)}after`));
   for (const [label, a, b] of rows) lines.push(`  ${label.padEnd(width)}${a.padEnd(14)}${b}`);
   lines.push(`${chalk.bold("wrote")}     ${out}`);
-  lines.push(`${chalk.bold("replay")}    ${replayLine(out)}`);
+  lines.push(`${chalk.bold("replay")}    ${replayCommandLine(out)}`);
   return lines;
 }
 
