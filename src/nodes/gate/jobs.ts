@@ -73,6 +73,7 @@ export class GateJobs {
     const manager = d.pending ?? d.order[d.index];
     if (manager === undefined) return this.dcFailed(job, d);
     d.pending = manager;
+    this.host.env.emit("job.dispatchAttempt", { job: job.spec.jobId, dc: d.dc, manager });
     this.host.env.send(manager, { type: "job-submission", job: job.spec, originGate: this.host.env.id, gateFenceToken: job.fenceToken });
     const jobId = job.spec.jobId;
     d.timer = this.host.env.after(this.host.cfg.managerDispatchTimeoutMs * 1000, () => {
@@ -137,7 +138,8 @@ export class GateJobs {
     if (job === undefined || !this.leads(job)) return;
     this.host.env.send(from, { type: "job-final-result-ack", jobId: r.jobId, datacenter: r.datacenter });
     const d = job.dcs.get(r.datacenter);
-    if (d === undefined || d.result !== null || r.fenceToken < d.managerFenceToken || isTerminalStatus(job.status)) return;
+    // A DC the gate gave up on (it failed over) may still report later: too late to count.
+    if (d === undefined || d.state === "failed" || d.result !== null || r.fenceToken < d.managerFenceToken || isTerminalStatus(job.status)) return;
     d.result = r;
     d.state = "reported";
     d.managerFenceToken = r.fenceToken;

@@ -181,9 +181,9 @@ export const splitBrain = defineScenario({
   title: "A partition leaves no side with quorum: every leader steps down",
   description:
     "4 gates split 2 | 2 at 30 s (quorum is 3). GP-2.4: the leader steps down for quorum, the other side never elects " +
-    "one, and just before the heal no gate leads.",
+    "one, and just before the heal no gate leads. Long fault phase: LHM stretches each side's suspicion of the other.",
   covers: ["GP-2.4"],
-  options: { faultPhaseMs: 300_000, livenessBudgetMs: 30_000 },
+  options: { faultPhaseMs: 900_000, livenessBudgetMs: 30_000 },
   setup(ctx) {
     const c = gatesOnly(ctx, 4);
     c.world.plan([{ atMs: 30_000, action: "partition", a: ["gate-1", "gate-2"], b: ["gate-3", "gate-4"], oneWay: false, name: "split" }]);
