@@ -99,7 +99,8 @@ export class NodeHost implements NodeEnv {
   }
 
   after(delayUs: Micros, fn: () => void): TimerHandle {
-    const life = this.crashCount;
+    // Set by dying code (a `finally` run by the crash's cancellation): it belongs to no life.
+    const life = this.state === "down" ? -1 : this.crashCount;
     return this.services.kernel.after(this.clock.realDelay(delayUs), () => this.fireTimer(life, fn), K_NODE_TIMER, this.sym);
   }
 
@@ -111,6 +112,7 @@ export class NodeHost implements NodeEnv {
     const task = this.services.kernel.spawn(`${this.id}/${name}`, this.gated(proc), { parent: null, daemon: true, node: this.sym });
     this.tasks.add(task as Task<unknown>);
     task.onDone(() => this.tasks.delete(task as Task<unknown>));
+    if (this.state === "down") task.cancel(`${this.id} crashed`); // spawned by dying code: never runs
     return task;
   }
 

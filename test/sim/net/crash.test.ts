@@ -3,7 +3,7 @@
 // while it is down that arrives after the restart reaches the new incarnation.
 
 import { describe, expect, it } from "vitest";
-import { ms } from "../../../src/sim/index.js";
+import { ms, sleep, type Proc } from "../../../src/sim/index.js";
 import { on, runNet } from "./helpers.js";
 
 const link = { sameDcMinUs: 5_000, sameDcMaxUs: 5_000 }; // every message takes exactly 5 ms
@@ -86,5 +86,25 @@ describe("crash", () => {
     });
     expect(run.rec.boots.filter((b) => b.node === "b").map((b) => b.atUs)).toEqual([0, ms(20)]);
     expect(run.world.hostOf("b").state).toBe("down");
+  });
+
+  it("timers and processes started by dying code (a finally run by the crash) never run, not even in the next life", () => {
+    const run = runNet({
+      plan: [{ atMs: 10, action: "crash", node: "b" }, { atMs: 12, action: "restart", node: "b" }],
+      script: (t) => t.at(1, () => {
+        const node = t.node("b");
+        node.env.spawn("worker", (function* (): Proc<void> {
+          try {
+            yield* sleep(ms(100));
+          } finally {
+            node.note("finally");
+            node.timer("timer-from-finally", ms(5));
+            node.ticker("process-from-finally", ms(1));
+          }
+        })());
+      }),
+      runMs: 100,
+    });
+    expect(run.rec.ran.map((r) => [r.what, r.atUs])).toEqual([["finally", ms(10)]]);
   });
 });
