@@ -207,6 +207,11 @@ export class Task<T = unknown> {
       this.timer = this.kernel.after(what > 0 ? Math.round(what) : 0, this.onTimer, K_WAKE, this.nodeSym);
       return;
     }
+    if (typeof what !== "object" || what === null || typeof (what as Partial<Op>).arm !== "function") {
+      // Thrown into the process (its finally blocks run) rather than out of the kernel.
+      this.resume(new TypeError(`process "${this.name}" yielded ${describeYield(what)}: yield a duration or an Op, and delegate with yield* (yield* sleep(t), not yield sleep(t))`), true);
+      return;
+    }
     this.op = what;
     what.arm(this as Task<unknown>, token);
   }
@@ -227,4 +232,10 @@ export class Task<T = unknown> {
     if (state === "failed" && !this.handled) this.kernel.unhandledFailure(this as Task<unknown>, value);
     if (callbacks !== null) for (const cb of callbacks) cb();
   }
+}
+
+function describeYield(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object" && typeof (value as Partial<Generator>).next === "function") return "a generator";
+  return typeof value === "string" ? `the string ${JSON.stringify(value)}` : typeof value;
 }

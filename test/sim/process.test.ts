@@ -259,3 +259,33 @@ describe("Task structure and failures", () => {
     expect(w.log).toEqual([[3, "a"], [3, "b"]]);
   });
 });
+
+describe("misuse", () => {
+  it("yielding a generator instead of delegating to it (yield instead of yield*) fails that process with a hint, not the whole kernel", () => {
+    const w = world();
+    let cleaned = false;
+    w.spawn("forgetful", (function* (): Proc<void> {
+      try {
+        yield sleep(ms(1)) as unknown as number; // the classic slip: `yield` for `yield*`
+      } finally {
+        cleaned = true;
+      }
+    })());
+    const out = w.run();
+    expect(out.stop).toBe("failed");
+    expect(out.failure?.processes).toEqual(["forgetful"]);
+    expect(out.failure?.message).toMatch(/TypeError: .*yield\*/);
+    expect(cleaned).toBe(true);
+  });
+
+  it("yielding null or a string fails the process the same way", () => {
+    for (const bad of [null, "soon"]) {
+      const w = world();
+      w.spawn("odd", (function* (): Proc<void> {
+        yield bad as unknown as number;
+      })());
+      const out = w.run();
+      expect(out.failure?.message).toMatch(/process "odd" failed: TypeError/);
+    }
+  });
+});
