@@ -2,7 +2,7 @@
 // fault schedule or a changed option) fails the check it should: the checks can fail.
 
 import { describe, expect, it } from "vitest";
-import type { FaultStep } from "../../../src/sim/index.js";
+import { NodeHost, type FaultStep } from "../../../src/sim/index.js";
 import { netScenarios } from "../../../src/scenarios/net/index.js";
 import { runScenario, type RunRequest } from "../../../src/scenarios/runner.js";
 import type { RunResult } from "../../../src/scenarios/types.js";
@@ -123,5 +123,20 @@ describe("sabotaged variants fail the check they should", () => {
     const result = sabotage("net/swarm", { overrides: { livenessBudgetMs: 0 }, faultSchedule: [] });
     expect(result.verdict).toBe("liveness");
     expect(result.failure?.message).toMatch(/liveness: not converged 0ms after healing: \S+ has not heard \S+ since the heal/);
+  });
+
+  it("net/swarm on a simulator whose crash forgets to void in-flight messages: the crash safety check fails", () => {
+    const crash = NodeHost.prototype.crash;
+    NodeHost.prototype.crash = function (this: NodeHost) {
+      const life = this.crashCount;
+      crash.call(this);
+      this.crashCount = life; // sabotage: deliveries sent to the old life stay valid
+    };
+    try {
+      const result = sabotage("net/swarm", { faultSchedule: [{ atMs: 1_000, action: "crash", node: "dc2-wrk-1", durationMs: 30 }] });
+      expect(failed(result)).toEqual(["no message reached a crashed node while it was down, nor one sent to its previous life"]);
+    } finally {
+      NodeHost.prototype.crash = crash;
+    }
   });
 });
