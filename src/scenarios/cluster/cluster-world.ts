@@ -3,7 +3,8 @@
 // emitted events for the scenario's own checks, and offers role selectors ("the DC
 // leader of dc1", "the gate-cluster leader") so scenarios read like short scripts.
 
-import { World, buildTopology, spreadDcs, type LinkOptions, type NodeId, type Observation } from "../../sim/index.js";
+import { World, buildTopology, spreadDcs, type LinkOptions, type NodeFactory, type NodeId, type Observation } from "../../sim/index.js";
+import type { ClusterMessage } from "../../nodes/messages.js";
 import { CHECK_NAMES, ClusterCheckers, retentionFrom } from "../../nodes/checkers.js";
 import { clientFactory, type ClientNode } from "../../nodes/client.js";
 import { gateConfig, managerConfig, type ClientConfig, type GateConfig, type ManagerConfig, type WorkerConfig } from "../../nodes/config.js";
@@ -24,6 +25,8 @@ export interface ClusterSetup {
   worker?: Partial<WorkerConfig>;
   client?: Partial<ClientConfig>;
   link?: Partial<LinkOptions>;
+  /** Replaces a role's node (a scripted stand-in that drives the real nodes). */
+  factories?: Partial<Record<"gate" | "manager" | "worker" | "client", NodeFactory<ClusterMessage>>>;
 }
 
 export class ClusterWorld {
@@ -41,7 +44,7 @@ export class ClusterWorld {
     const topology = buildTopology({ regions, gates: setup.gates, managersPerDc: setup.managersPerDc, workersPerDc: setup.workersPerDc, clients: setup.clients ?? 1 });
     this.world = new World(ctx, {
       topology,
-      factories: { gate: gateFactory(setup.gate), manager: managerFactory(setup.manager), worker: workerFactory(setup.worker), client: clientFactory(setup.client) },
+      factories: { gate: gateFactory(setup.gate), manager: managerFactory(setup.manager), worker: workerFactory(setup.worker), client: clientFactory(setup.client), ...setup.factories },
       ...(setup.link === undefined ? {} : { link: setup.link }),
     });
     this.checkers = new ClusterCheckers((check, message, nodes) => ctx.violation(check, message, nodes), retentionFrom(gateConfig(setup.gate), managerConfig(setup.manager)));

@@ -4,11 +4,12 @@ import type { ScenarioDef } from "../types.js";
 import { smoke } from "./smoke.js";
 import { gatePeerReaped, gatePeerRecovers, quorumLoss, quorumRegained, singleGate, splitBrain, twoGates } from "./gate-peers.js";
 import { dcFailover, heartbeatTimeout, jobLeaderTakeover, managerDiesBeforeAck, multiDcDispatch } from "./dispatch.js";
+import { workerDispatchRules } from "./worker-dispatch-rules.js";
 import { allWorkersFail, jobTimeoutCancels, workerDiesBeforeAck, workerDiesMidWorkflow } from "./workers.js";
 
 export const clusterScenarios: readonly ScenarioDef[] = [
   smoke,
   gatePeerReaped, gatePeerRecovers, quorumLoss, quorumRegained, splitBrain, singleGate, twoGates,
   multiDcDispatch, managerDiesBeforeAck, dcFailover, heartbeatTimeout, jobLeaderTakeover,
-  workerDiesMidWorkflow, workerDiesBeforeAck, allWorkersFail, jobTimeoutCancels,
+  workerDiesMidWorkflow, workerDiesBeforeAck, allWorkersFail, jobTimeoutCancels, workerDispatchRules,
 ];
