@@ -20,7 +20,11 @@ export class MemoryLedger {
   private readonly live = new Map<number, Allocation>();
   private nextId = 0;
 
-  constructor(readonly limitBytes = Number.POSITIVE_INFINITY) {}
+  constructor(
+    readonly limitBytes = Number.POSITIVE_INFINITY,
+    /** Observes every free (e.g. to record when a task gave its memory back). */
+    private readonly onFree: ((a: Allocation) => void) | null = null,
+  ) {}
 
   allocate(owner: string, bytes: number): Allocation {
     if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new RangeError(`allocate: bytes must be a positive integer, got ${bytes}`);
@@ -42,6 +46,7 @@ export class MemoryLedger {
     this.live.delete(a.id);
     this.inUseBytes -= a.bytes;
     this.frees++;
+    this.onFree?.(a);
   }
 
   /** Runs `body` with `bytes` allocated; freed however `body` ends. */

@@ -10,7 +10,7 @@
 
 import { Cancelled, here, join, kernelOf, spawn, type Micros, type Proc, type Semaphore } from "../../sim/index.js";
 import type { CancellationToken } from "./cancellation-token.js";
-import { runWithTimeout } from "./time-limit.js";
+import { runWithTimeout, stopChild } from "./time-limit.js";
 
 export interface PipelineNode {
   name: string;
@@ -91,7 +91,7 @@ export function* runPipeline(spec: PipelineSpec, input: unknown, options: Pipeli
   } finally {
     kernel.cancel(timer);
     unsubscribe?.();
-    child.cancel("pipeline caller left");
+    yield* stopChild(child, stop === null, "pipeline caller left");
   }
 }
 

@@ -23,6 +23,7 @@ export class ResourcePool<R> {
   private readonly slots: Semaphore;
   private readonly drained = new SimEvent("pool drained");
   private closing = false;
+  private closesInFlight = 0;
 
   constructor(private readonly options: PoolOptions<R>) {
     this.slots = new Semaphore(options.maxSize, `${options.name} slots`);
@@ -79,10 +80,24 @@ export class ResourcePool<R> {
   private *giveBack(resource: R): Proc<void> {
     this.leased.delete(resource);
     this.slots.release();
-    // Closing is shielded: a second cancel must not leave a resource half-closed.
-    if (this.closing) yield* shield(this.closeOne(resource));
-    else this.idle.push(resource);
-    if (this.leased.size === 0) this.drained.set();
+    if (!this.closing) {
+      this.idle.push(resource);
+      this.updateDrained();
+      return;
+    }
+    // Closing is shielded so a second cancel cannot leave it half done; the deferred
+    // cancel is thrown right after the shield, hence the bookkeeping in `finally`.
+    this.closesInFlight++;
+    try {
+      yield* shield(this.closeOne(resource));
+    } finally {
+      this.closesInFlight--;
+      this.updateDrained();
+    }
+  }
+
+  private updateDrained(): void {
+    if (this.leased.size === 0 && this.closesInFlight === 0) this.drained.set();
   }
 
   private *closeOne(resource: R): Proc<void> {

@@ -1,10 +1,11 @@
 // runWithTimeout: the kernel's `withTimeout`, but the caller chooses the error thrown on
 // expiry, and only *our* expiry is converted. A body that throws its own TimeoutError,
 // or a caller cancelled at the very instant the timer fires, keeps its own error: the
-// expiry is recognised by identity (the child ended cancelled with exactly the
-// cancellation our timer sent), never by error class or message.
+// expiry is recognised by identity (the child ended with exactly the cancellation our
+// timer sent), never by error class or message. Like the kernel's combinators, it does
+// not return before the child has ended, so a cleanup that takes virtual time finishes.
 
-import { Cancelled, here, join, kernelOf, spawn, type Micros, type Proc } from "../../sim/index.js";
+import { Cancelled, here, join, kernelOf, shield, spawn, waitAny, type Micros, type Proc, type Task } from "../../sim/index.js";
 
 export interface TimeLimit {
   timeoutUs: Micros;
@@ -38,6 +39,16 @@ export function* runWithTimeout<T>(body: Proc<T>, limit: TimeLimit): Proc<T> {
     throw error;
   } finally {
     kernel.cancel(timer);
-    child.cancel(`${label}: caller left`);
+    yield* stopChild(child, expiry === null, `${label}: caller left`);
   }
+}
+
+/**
+ * Cancels `child` (unless it is already being stopped) and waits, shielded, until it has
+ * ended. Free when the child ended already or ends at once.
+ */
+export function* stopChild(child: Task<unknown>, cancel: boolean, reason: string): Proc<void> {
+  if (child.done) return;
+  if (cancel && !child.cancelRequested) child.cancel(reason);
+  if (!child.done) yield* shield(waitAny([child], `cleanup of ${child.name}`));
 }

@@ -1,0 +1,378 @@
+// spawn/* scenarios of the parallel runner itself (seed 004's spawn_parallel unit plan):
+// concurrency control, global timeout, edge cases, scale, exceptions, ordering,
+// progress and speed-up. A spawned "agent" here is a task body in virtual time.
+
+import { Cancelled, isCancelled, kernelOf, ms, now, sec, sleep, spawn, join, type Micros, type Proc } from "../../sim/index.js";
+import { predictFifo } from "../../nodes/parts/soak/predict.js";
+import { runParallel, type ParallelTask, type ProgressEvent } from "../../nodes/parts/parallel-runner.js";
+import { defineScenario } from "../types.js";
+
+/** Tasks that sleep their duration and return their index; `active` counts them as they run. */
+function sleepers(durations: readonly Micros[], probe: { active: number; peak: number; starts: number[]; ends: Micros[] }): ParallelTask<number>[] {
+  return durations.map((d, i) => ({
+    id: `agent-${i}`,
+    run: function* (): Proc<number> {
+      probe.starts.push(i);
+      probe.peak = Math.max(probe.peak, ++probe.active);
+      try {
+        yield* sleep(d);
+        return i;
+      } finally {
+        probe.active--;
+        probe.ends[i] = now();
+      }
+    },
+  }));
+}
+
+const newProbe = () => ({ active: 0, peak: 0, starts: [] as number[], ends: [] as Micros[] });
+
+export const spawnMaxConcurrent = defineScenario({
+  id: "spawn/max-concurrent",
+  title: "Active tasks never exceed max_concurrent; max_concurrent=1 runs serially in order",
+  description:
+    "Each round runs `tasks` tasks of drawn durations with a drawn max_concurrent (1–8). The tasks count themselves: the active count must never exceed the limit and must reach min(limit, tasks) (SPAWN-10). " +
+    "Every round also runs the same tasks with max_concurrent=1, which must start them strictly in input order, each exactly when the previous one ended (SPAWN-21).",
+  covers: ["SPAWN-10", "SPAWN-21"],
+  options: { rounds: 30, tasks: 24 },
+  shrinkable: { rounds: 1, tasks: 1 },
+  setup(ctx) {
+    const { rounds, tasks } = ctx.options;
+    const problems: string[] = [];
+    ctx.main("rounds", (function* () {
+      for (let round = 0; round < rounds; round++) {
+        const rng = ctx.rng.fork(`round-${round}`);
+        const durations = Array.from({ length: tasks }, () => rng.int(ms(1), ms(50)));
+        const max = rng.int(1, 8);
+        const p = newProbe();
+        const t0 = now();
+        const r = yield* runParallel(sleepers(durations, p), { maxConcurrent: max });
+        if (p.peak > max || p.peak !== Math.min(max, tasks) || r.peakActive !== p.peak) problems.push(`round ${round}: peak ${p.peak} (runner says ${r.peakActive}), limit ${max}`);
+        const want = predictFifo(durations.map((d) => ({ submitAtUs: t0, holdUs: d })), max);
+        if (want.some((w, i) => r.results[i]!.startedAtUs !== w.startUs)) problems.push(`round ${round}: starts differ from the FIFO schedule`);
+        const s = newProbe();
+        const s0 = now();
+        const serial = yield* runParallel(sleepers(durations, s), { maxConcurrent: 1 });
+        let at = s0;
+        for (const [i, res] of serial.results.entries()) {
+          if (s.starts[i] !== i || res.startedAtUs !== at) problems.push(`round ${round}: serial task ${i} started at ${res.startedAtUs}, expected ${at} (start order ${s.starts.slice(0, 5).join(",")})`);
+          at += durations[i]!;
+        }
+        if (s.peak !== 1) problems.push(`round ${round}: serial peak ${s.peak}`);
+      }
+    })());
+    ctx.check("active tasks never exceed max_concurrent, reach it, and max_concurrent=1 is serial in input order", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+  },
+});
+
+export const spawnGlobalTimeout = defineScenario({
+  id: "spawn/global-timeout",
+  title: "Global timeout = task timeout × 1.5 returns partial results without raising",
+  description:
+    "Each round runs slow agents (each under the per-task timeout, but too many for the slots) with a drawn task timeout T. The run must stop exactly at 1.5·T and return, not throw: tasks finished by then keep their results, the rest are marked unfinished (exit code −1), and nothing is still running afterwards. " +
+    "A control round whose tasks all fit within 1.5·T must return every result with no timeout flagged.",
+  covers: ["SPAWN-11"],
+  options: { rounds: 20, tasks: 10, maxConcurrent: 2 },
+  limits: { maxTimeUs: sec(86_400) }, // task timeouts up to the plan's 300 s
+  shrinkable: { rounds: 1 },
+  setup(ctx) {
+    const { rounds, tasks, maxConcurrent } = ctx.options;
+    const problems: string[] = [];
+    ctx.main("rounds", (function* () {
+      for (let round = 0; round < rounds; round++) {
+        const rng = ctx.rng.fork(`round-${round}`);
+        const taskTimeoutUs = rng.int(ms(100), ms(300_000)); // up to the plan's 300 s agents
+        const durations = Array.from({ length: tasks }, () => rng.int(Math.round(taskTimeoutUs / 2), taskTimeoutUs - 1));
+        const p = newProbe();
+        const t0 = now();
+        let report;
+        try {
+          report = yield* runParallel(sleepers(durations, p), { maxConcurrent, taskTimeoutUs });
+        } catch (error) {
+          problems.push(`round ${round}: raised ${String(error)}`);
+          continue;
+        }
+        const globalUs = Math.round((taskTimeoutUs * 3) / 2);
+        if (report.globalTimeoutUs !== globalUs || !report.globalTimedOut || now() !== t0 + globalUs) problems.push(`round ${round}: global ${report.globalTimeoutUs}, timed out ${report.globalTimedOut}, returned at +${now() - t0}us (want ${globalUs})`);
+        for (const r of report.results) {
+          const finished = p.ends[r.index] !== undefined && p.ends[r.index]! - t0 < globalUs;
+          if (finished ? r.status !== "ok" || r.output !== r.index : r.status !== "unfinished" || r.exitCode !== -1) problems.push(`round ${round}: task ${r.index} ${r.status}`);
+        }
+        if (p.active !== 0) problems.push(`round ${round}: ${p.active} task(s) still running`);
+        const ok = yield* runParallel(sleepers(durations.slice(0, maxConcurrent), newProbe()), { maxConcurrent, taskTimeoutUs });
+        if (ok.globalTimedOut || ok.succeeded !== Math.min(maxConcurrent, tasks)) problems.push(`round ${round}: control run timed out or lost results`);
+      }
+    })());
+    ctx.check("the run returns partial results at exactly 1.5 × the task timeout without raising", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+  },
+});
+
+export const spawnEdgeCases = defineScenario({
+  id: "spawn/edge-cases",
+  title: "Empty list, single task and max_concurrent of zero",
+  description:
+    "An empty task list returns an empty result list at once, not an error (SPAWN-16). A single task needs no special handling: one result, in place, same fields as any other (SPAWN-17). " +
+    "max_concurrent of 0, a negative number or a fraction is rejected with a RangeError naming maxConcurrent, before any task starts (SPAWN-20).",
+  covers: ["SPAWN-16", "SPAWN-17", "SPAWN-20"],
+  options: {},
+  setup(ctx) {
+    const problems: string[] = [];
+    let started = 0;
+    ctx.main("edges", (function* () {
+      const t0 = now();
+      const empty = yield* runParallel([], { maxConcurrent: 5 });
+      if (!Array.isArray(empty.results) || empty.results.length !== 0 || now() !== t0 || empty.globalTimedOut) problems.push(`empty list: ${JSON.stringify(empty.results)} after ${now() - t0}us`);
+      const p = newProbe();
+      const one = yield* runParallel(sleepers([ms(7)], p), { maxConcurrent: 5, taskTimeoutUs: ms(100) });
+      const r = one.results[0];
+      if (one.results.length !== 1 || r?.status !== "ok" || r.output !== 0 || r.exitCode !== 0 || r.index !== 0 || r.id !== "agent-0" || now() !== t0 + ms(7)) problems.push(`single task: ${JSON.stringify(one.results)}`);
+      for (const bad of [0, -1, 1.5, Number.NaN]) {
+        const tasks = [{ id: "never", run: function* (): Proc<number> { started++; return 1; } }];
+        try {
+          yield* runParallel(tasks, { maxConcurrent: bad });
+          problems.push(`maxConcurrent=${bad} was accepted`);
+        } catch (error) {
+          if (!(error instanceof RangeError) || !error.message.includes("maxConcurrent")) problems.push(`maxConcurrent=${bad}: ${String(error)}`);
+        }
+      }
+    })());
+    ctx.check("empty and single inputs behave like any other; a zero, negative or fractional max_concurrent is a clear RangeError", () => (problems.length === 0 ? null : problems.join("; ")));
+    ctx.check("a rejected call starts nothing", () => (started === 0 ? null : `${started} task(s) ran`));
+  },
+});
+
+export const spawnHighConcurrency = defineScenario({
+  id: "spawn/high-concurrency",
+  title: "100+ and 1,000+ tasks complete efficiently",
+  description:
+    "Runs 100 tasks (limit 10), 1,000 tasks (limit 100) and `bigTasks` tasks (limit 1000) of drawn durations. Every task must complete with its own result, the schedule must match the FIFO prediction (no task waits while a slot is free), " +
+    "and the kernel must spend a bounded number of events per task (at most `maxEventsPerTask`): the runner's cost grows linearly, not quadratically.",
+  covers: ["SPAWN-18"],
+  options: { bigTasks: 5000, maxEventsPerTask: 8 },
+  shrinkable: { bigTasks: 100 },
+  setup(ctx) {
+    const { bigTasks, maxEventsPerTask } = ctx.options;
+    const problems: string[] = [];
+    ctx.main("scale", (function* () {
+      for (const [count, limit] of [[100, 10], [1000, 100], [bigTasks, 1000]] as const) {
+        const rng = ctx.rng.fork(`scale-${count}`);
+        const durations = Array.from({ length: count }, () => rng.int(ms(1), ms(100)));
+        const events0 = kernelOf().events;
+        const t0 = now();
+        const r = yield* runParallel(sleepers(durations, newProbe()), { maxConcurrent: limit });
+        const events = kernelOf().events - events0;
+        const want = predictFifo(durations.map((d) => ({ submitAtUs: t0, holdUs: d })), limit);
+        if (r.succeeded !== count || r.results.some((x, i) => x.output !== i)) problems.push(`${count} tasks: ${r.succeeded} succeeded`);
+        if (want.some((w, i) => r.results[i]!.endedAtUs !== w.endUs)) problems.push(`${count} tasks: schedule differs from FIFO`);
+        if (events > maxEventsPerTask * count) problems.push(`${count} tasks: ${events} events (${(events / count).toFixed(1)} per task)`);
+        ctx.metric(`eventsPerTask.${count}`, Math.round((events / count) * 100) / 100);
+      }
+    })());
+    ctx.check("every task completes on the FIFO schedule with bounded events per task", () => (problems.length === 0 ? null : problems.join("; ")));
+  },
+});
+
+class RuntimeFailure extends Error {
+  override readonly name = "RuntimeError";
+}
+class ValueFailure extends Error {
+  override readonly name = "ValueError";
+}
+
+export const spawnExceptions = defineScenario({
+  id: "spawn/exceptions",
+  title: "Exceptions become failed results; cancellation propagates",
+  description:
+    "Agents throw RuntimeError-, ValueError- and TypeError-like exceptions at drawn instants among succeeding ones. Each exception must become a failed result in its own position with the exception's text as the error and exit code −1, and never abort the others. " +
+    "Cancellation is different: when one agent ends cancelled by itself the run must re-raise the cancellation and cancel its siblings at that instant; when the caller of the run is cancelled, the cancellation reaches the caller and every agent is cancelled then too.",
+  covers: ["SPAWN-19"],
+  options: { rounds: 20, tasks: 12 },
+  shrinkable: { rounds: 1, tasks: 2 },
+  setup(ctx) {
+    const { rounds, tasks } = ctx.options;
+    const problems: string[] = [];
+    ctx.main("rounds", (function* () {
+      for (let round = 0; round < rounds; round++) {
+        const rng = ctx.rng.fork(`round-${round}`);
+        const kinds = Array.from({ length: tasks }, () => rng.pick(["ok", "ok", "runtime", "value", "type"] as const));
+        const list: ParallelTask<string>[] = kinds.map((k, i) => ({
+          id: `agent-${i}`,
+          run: function* (): Proc<string> {
+            yield* sleep(rng.int(ms(1), ms(30)));
+            if (k === "runtime") throw new RuntimeFailure(`agent ${i} crashed`);
+            if (k === "value") throw new ValueFailure(`bad value from ${i}`);
+            if (k === "type") throw new TypeError(`agent ${i} got the wrong type`);
+            return `out-${i}`;
+          },
+        }));
+        const r = yield* runParallel(list, { maxConcurrent: 4 });
+        r.results.forEach((res, i) => {
+          const k = kinds[i]!;
+          const want = k === "runtime" ? `agent ${i} crashed` : k === "value" ? `bad value from ${i}` : k === "type" ? `agent ${i} got the wrong type` : null;
+          if (want === null ? res.status !== "ok" || res.output !== `out-${i}` : res.status !== "failed" || res.error !== want || res.exitCode !== -1 || res.success) problems.push(`round ${round} task ${i} (${k}): ${JSON.stringify(res)}`);
+        });
+        problems.push(...(yield* cancellationRound(round, rng.int(ms(5), ms(20)))));
+      }
+    })());
+    ctx.check("exceptions become failed results (text kept, exit −1) and cancellation propagates", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+  },
+});
+
+/** A task that cancels itself makes the run re-raise; cancelling the caller reaches the caller. Both cancel every sibling at that instant. */
+function* cancellationRound(round: number, atUs: Micros): Proc<string[]> {
+  const out: string[] = [];
+  const ended: Micros[] = [];
+  const mk = (selfCancel: boolean): ParallelTask<number>[] => Array.from({ length: 4 }, (_, i) => ({
+    id: `c${i}`,
+    run: function* (): Proc<number> {
+      try {
+        yield* sleep(i === 0 && selfCancel ? atUs : ms(500));
+        if (i === 0 && selfCancel) throw new Cancelled("agent cancelled itself");
+        return i;
+      } finally {
+        ended[i] = now();
+      }
+    },
+  }));
+  const t0 = now();
+  try {
+    yield* runParallel(mk(true), { maxConcurrent: 4 });
+    out.push(`round ${round}: a self-cancelled agent did not re-raise`);
+  } catch (error) {
+    if (!isCancelled(error) || now() !== t0 + atUs || ended.some((e) => e !== t0 + atUs)) out.push(`round ${round}: self-cancel gave ${String(error)} at +${now() - t0}us; siblings ended ${ended.map((e) => e - t0).join(",")}`);
+  }
+  ended.length = 0;
+  const t1 = now();
+  const caller = spawn("caller", runParallel(mk(false), { maxConcurrent: 4 }), { handled: true });
+  yield* sleep(atUs);
+  caller.cancel("user pressed stop");
+  try {
+    yield* join(caller);
+    out.push(`round ${round}: the cancelled caller returned`);
+  } catch (error) {
+    if (!isCancelled(error) || ended.length !== 4 || ended.some((e) => e !== t1 + atUs)) out.push(`round ${round}: caller cancel gave ${String(error)}; agents ended ${ended.map((e) => e - t1).join(",")}`);
+  }
+  return out;
+}
+
+export const spawnResultOrder = defineScenario({
+  id: "spawn/result-order",
+  title: "Results match input order whatever the completion order",
+  description:
+    "Each round runs agents with drawn durations (so completion order is shuffled) of which some fail. results[i] must be agent i's own result — its id, its index, its output or its error — in input order, with failures keeping their position; the round must actually have completed out of order.",
+  covers: ["SPAWN-22"],
+  options: { rounds: 30, tasks: 16 },
+  shrinkable: { rounds: 1, tasks: 2 },
+  setup(ctx) {
+    const { rounds, tasks } = ctx.options;
+    const problems: string[] = [];
+    let shuffled = 0;
+    ctx.main("rounds", (function* () {
+      for (let round = 0; round < rounds; round++) {
+        const rng = ctx.rng.fork(`round-${round}`);
+        const completion: number[] = [];
+        const fails = Array.from({ length: tasks }, () => rng.chance(1, 4));
+        const list: ParallelTask<string>[] = fails.map((f, i) => ({
+          id: `agent-${i}`,
+          run: function* (): Proc<string> {
+            yield* sleep(rng.int(ms(1), ms(100)));
+            completion.push(i);
+            if (f) throw new Error(`agent ${i} failed`);
+            return `result-${i}`;
+          },
+        }));
+        const r = yield* runParallel(list, { maxConcurrent: tasks });
+        r.results.forEach((res, i) => {
+          const ok = res.index === i && res.id === `agent-${i}` && (fails[i] ? res.status === "failed" && res.error === `agent ${i} failed` : res.output === `result-${i}`);
+          if (!ok) problems.push(`round ${round}: position ${i} holds ${JSON.stringify(res)}`);
+        });
+        if (completion.some((c, k) => c !== k)) shuffled++;
+      }
+    })());
+    ctx.check("results[i] is agent i's own result, failures in place", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    ctx.check("completion order differed from input order", () => (shuffled > 0 ? null : "every round completed in input order"));
+  },
+});
+
+export const spawnProgress = defineScenario({
+  id: "spawn/progress",
+  title: "Progress callback: start and completion per task with correct totals",
+  description:
+    "Runs `tasks` agents (some failing) with a progress callback that throws on every third call. The run must not abort; every task must report exactly one 'started' then exactly one ending ('completed' or 'failed') with its own index and id, every event must carry total = tasks and the current virtual time, and the runner must count the swallowed callback errors exactly.",
+  covers: ["SPAWN-23"],
+  options: { rounds: 20, tasks: 15 },
+  shrinkable: { rounds: 1, tasks: 1 },
+  setup(ctx) {
+    const { rounds, tasks } = ctx.options;
+    const problems: string[] = [];
+    ctx.main("rounds", (function* () {
+      for (let round = 0; round < rounds; round++) {
+        const rng = ctx.rng.fork(`round-${round}`);
+        const events: ProgressEvent[] = [];
+        let calls = 0;
+        let thrown = 0;
+        const fails = Array.from({ length: tasks }, () => rng.chance(1, 4));
+        const list: ParallelTask<number>[] = fails.map((f, i) => ({
+          id: `agent-${i}`,
+          run: function* (): Proc<number> {
+            yield* sleep(rng.int(ms(1), ms(50)));
+            if (f) throw new Error("boom");
+            return i;
+          },
+        }));
+        const r = yield* runParallel(list, {
+          maxConcurrent: 4,
+          onProgress: (e) => {
+            events.push({ ...e });
+            if (e.atUs !== now()) problems.push(`round ${round}: event at ${e.atUs} delivered at ${now()}`);
+            if (++calls % 3 === 0) {
+              thrown++;
+              throw new Error("progress UI crashed");
+            }
+          },
+        });
+        if (r.succeeded + r.failed !== tasks || r.progressErrors !== thrown) problems.push(`round ${round}: ${r.succeeded}+${r.failed} results, ${r.progressErrors} callback errors counted for ${thrown} thrown`);
+        for (let i = 0; i < tasks; i++) {
+          const mine = events.filter((e) => e.index === i);
+          const want = fails[i] ? "failed" : "completed";
+          if (mine.length !== 2 || mine[0]!.status !== "started" || mine[1]!.status !== want || mine.some((e) => e.id !== `agent-${i}` || e.total !== tasks)) problems.push(`round ${round} task ${i}: events ${JSON.stringify(mine)}`);
+        }
+      }
+    })());
+    ctx.check("one start and one ending per task, correct totals, and a throwing callback never aborts the run", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+  },
+});
+
+export const spawnSpeedup = defineScenario({
+  id: "spawn/speedup",
+  title: "Parallel execution takes under 50% of serial time",
+  description:
+    "Ten 100 ms agents: serially (max_concurrent=1) they take exactly 1,000 ms of virtual time; with max_concurrent=5, exactly 200 ms (two batches); with 10, exactly 100 ms. The parallel run must take under half the serial time. Durations can be jittered with `jitterMs`, in which case the exact figures become the FIFO predictions.",
+  covers: ["SPAWN-25"],
+  options: { tasks: 10, taskMs: 100, jitterMs: 0 },
+  shrinkable: { tasks: 2 },
+  setup(ctx) {
+    const { tasks, taskMs, jitterMs } = ctx.options;
+    const rng = ctx.rng.fork("durations");
+    const durations = Array.from({ length: tasks }, () => ms(taskMs) + rng.int(0, ms(jitterMs)));
+    const took: Record<number, Micros> = {};
+    ctx.main("timing", (function* () {
+      for (const max of [1, 5, 10]) {
+        const t0 = now();
+        yield* runParallel(sleepers(durations, newProbe()), { maxConcurrent: max });
+        took[max] = now() - t0;
+      }
+    })());
+    ctx.check("each run takes exactly its FIFO makespan (1,000 / 200 / 100 ms for the plan's numbers)", () => {
+      for (const max of [1, 5, 10]) {
+        const want = Math.max(...predictFifo(durations.map((d) => ({ submitAtUs: 0, holdUs: d })), max).map((p) => p.endUs));
+        if (took[max] !== want) return `max ${max}: took ${took[max]}us, expected ${want}us`;
+      }
+      return null;
+    });
+    ctx.check("parallel (max 5) takes under 50% of serial time", () => (took[5]! * 2 < took[1]! ? null : `parallel ${took[5]}us vs serial ${took[1]}us`));
+    ctx.onFinish(() => {
+      for (const [max, us] of Object.entries(took)) ctx.metric(`elapsedMs.max${max}`, us / 1000);
+    });
+  },
+});
