@@ -6,10 +6,14 @@ import { ms, sleep, type TraceRecord } from "../../src/sim/index.js";
 // Determinism: every registered scenario, five seeds, each run twice.
 
 const SEEDS = [0, 1, 7, 123_456_789, 2 ** 53 - 1];
-/** Events in the probe run that estimates a scenario's cost per event. */
-const PROBE_EVENTS = 20_000;
-/** Wall time one determinism run may take; longer scenarios are cut by an event budget. */
-const RUN_BUDGET_MS = 150;
+/** Wall time the whole determinism sweep may take on an idle two-core machine, shared by every scenario. */
+const TOTAL_BUDGET_MS = 6_000;
+/** Events in the probe run that estimates a scenario's cost. */
+const PROBE_EVENTS = 10_000;
+/** Never compare fewer events than this, however slow a scenario is. */
+const MIN_EVENTS = 10_000;
+/** How long to keep lengthening a capped prefix whose seeds all hash alike. */
+const FALLBACK_MS = 2_000;
 /** A probe slower than this skips the scenario (its owner must make it cheaper to test). */
 const PROBE_LIMIT_MS = 5_000;
 
@@ -19,19 +23,21 @@ interface Plan {
 }
 
 /**
- * Scenarios by other engineers can be long. A capped run is still a fair determinism
- * test: the trace hash covers every event up to the cap. The cap comes from a probe
- * run's wall time, and both runs of a pair (and all seeds) use the same cap.
+ * Scenarios by other engineers can be long, and more families keep arriving, so the
+ * sweep shares one wall-time budget: each scenario gets an equal slice for its ten runs.
+ * A capped run is still a fair determinism test: the trace hash covers every event up to
+ * the cap, and both runs of a pair (and all seeds) use the same cap.
  */
-function planFor(scenario: ScenarioDef): Plan | null {
+function planFor(scenario: ScenarioDef, scenarioCount: number): Plan | null {
   const start = performance.now();
   const probe = runScenario(scenario, { seed: 0, maxEvents: PROBE_EVENTS });
   const wallMs = performance.now() - start;
   if (wallMs > PROBE_LIMIT_MS) return null;
+  const perRunMs = TOTAL_BUDGET_MS / scenarioCount / (2 * SEEDS.length);
+  if (probe.events < PROBE_EVENTS && wallMs <= perRunMs) return { maxEvents: undefined, note: "full runs" };
+  const perEventMs = wallMs / Math.max(1, probe.events); // includes setup: errs on the cheap side
   const full = scenario.limits?.maxEvents ?? Number.POSITIVE_INFINITY;
-  if (probe.events < PROBE_EVENTS && wallMs <= RUN_BUDGET_MS) return { maxEvents: undefined, note: "full runs" };
-  const perEventMs = wallMs / Math.max(1, probe.events);
-  const cap = Math.min(full, Math.max(PROBE_EVENTS, Math.floor(RUN_BUDGET_MS / perEventMs)));
+  const cap = Math.min(full, Math.max(MIN_EVENTS, Math.floor(perRunMs / perEventMs)));
   return { maxEvents: cap, note: `first ${cap} events` };
 }
 
@@ -48,19 +54,28 @@ describe("determinism of every registered scenario", () => {
   });
 
   it.each(scenarios.map((s) => [s.id, s] as const))("%s: each of 5 seeds run twice gives one trace; different seeds give different traces", (id, scenario) => {
-    const plan = planFor(scenario);
+    const plan = planFor(scenario, scenarios.length);
     if (plan === null) {
       console.warn(`determinism: skipped ${id}: a ${PROBE_EVENTS}-event probe took over ${PROBE_LIMIT_MS} ms`);
       return;
     }
     const request = (seed: number): { seed: number; maxEvents?: number } => (plan.maxEvents === undefined ? { seed } : { seed, maxEvents: plan.maxEvents });
-    const hashes: string[] = [];
+    let hashes: string[] = [];
     for (const seed of SEEDS) {
       const a = runScenario(scenario, request(seed));
       const b = runScenario(scenario, request(seed));
       expect(fingerprint(b), `${id} seed ${seed} (${plan.note})`).toEqual(fingerprint(a));
       expect(a.events, `${id} seed ${seed} fired no events`).toBeGreaterThan(0);
       hashes.push(a.traceHash);
+    }
+    // A capped prefix may not reach the first seeded draw: then judge longer prefixes,
+    // up to whole runs, for a bounded time.
+    let cap = plan.maxEvents;
+    const deadline = performance.now() + FALLBACK_MS;
+    while (new Set(hashes).size < SEEDS.length && cap !== undefined && performance.now() < deadline) {
+      cap = cap * 4 >= (scenario.limits?.maxEvents ?? Number.POSITIVE_INFINITY) ? undefined : cap * 4;
+      const capped = cap;
+      hashes = SEEDS.map((seed) => runScenario(scenario, capped === undefined ? { seed } : { seed, maxEvents: capped }).traceHash);
     }
     expect(new Set(hashes).size, `${id}: seeds ${SEEDS.join(", ")} gave hashes ${hashes.join(", ")}`).toBe(SEEDS.length);
   });
