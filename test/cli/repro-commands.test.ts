@@ -15,7 +15,7 @@ beforeAll(async () => {
   const r = await simctl(cwd, "run", "kernel/ping-pong", "--seed", "6", ...PLANTED, "--repro-dir", "out", "--json");
   expect(r.code, r.stderr).toBe(1);
   repro = join(cwd, JSON.parse(r.stdout).repro as string);
-});
+}, 240_000); // a stale dist/ is rebuilt first, which is slow on a busy machine
 
 afterAll(() => {
   if (cwd !== "") rmSync(cwd, { recursive: true, force: true });

@@ -13,7 +13,7 @@ const SEEDS = "1..120";
 beforeAll(() => {
   ensureBuilt();
   cwd = mkdtempSync(join(tmpdir(), "simctl-sweep-cli-"));
-});
+}, 240_000); // a stale dist/ is rebuilt first, which is slow on a busy machine
 
 afterAll(() => {
   if (cwd !== "") rmSync(cwd, { recursive: true, force: true });
