@@ -128,6 +128,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
       case "job-leader-manager-transfer-ack":
       case "job-leadership-announcement":
       case "job-leader-gate-transfer":
+      case "job-leader-gate-transfer-ack":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by client" });
       default:
         return assertNever(msg, "message");

@@ -260,6 +260,22 @@ export interface GateJobReplica {
 }
 export interface JobLeadershipAnnouncement { type: "job-leadership-announcement"; replica: GateJobReplica }
 export interface JobLeaderGateTransfer { type: "job-leader-gate-transfer"; jobId: string; newGate: NodeId; fenceToken: number }
+/**
+ * A manager's answer to a gate transfer. `accepted = false` names the gate it already
+ * follows (a higher or equal token won). `finalDelivered` says the DC's final result was
+ * already acked by the previous leader gate, with `status`, so the adopter inherits the
+ * job's terminal state instead of reaching a second one.
+ */
+export interface JobLeaderGateTransferAck {
+  type: "job-leader-gate-transfer-ack";
+  jobId: string;
+  datacenter: string;
+  accepted: boolean;
+  currentGate: NodeId | null;
+  currentFenceToken: number;
+  finalDelivered: boolean;
+  status: JobOutcome | null;
+}
 export interface GateJobLeaderTransfer { type: "gate-job-leader-transfer"; jobId: string; newGate: NodeId; fenceToken: number }
 
 /** The reply to a message its receiver does not handle or cannot parse. */
@@ -298,6 +314,7 @@ export type ClusterMessage =
   | JobLeaderManagerTransferAck
   | JobLeadershipAnnouncement
   | JobLeaderGateTransfer
+  | JobLeaderGateTransferAck
   | GateJobLeaderTransfer
   | ErrorReply;
 

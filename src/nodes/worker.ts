@@ -156,6 +156,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "job-leadership-announcement":
       case "job-leader-gate-transfer":
       case "gate-job-leader-transfer":
+      case "job-leader-gate-transfer-ack":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by worker" });
       default:
         return assertNever(msg, "message");

@@ -120,9 +120,12 @@ export class GateNode implements SimNode<ClusterMessage> {
         return this.jobTable.onFinalResult(from, msg);
       case "global-job-result-ack":
         return this.jobTable.onResultAck(msg.jobId);
-      case "job-leader-manager-transfer":
-        this.jobTable.onManagerTransfer(msg.jobId, msg.datacenter, msg.newLeader, msg.fenceToken);
-        return this.env.send(from, { type: "job-leader-manager-transfer-ack", jobId: msg.jobId, accepted: true });
+      case "job-leader-manager-transfer": {
+        const known = this.jobTable.onManagerTransfer(msg.jobId, msg.datacenter, msg.newLeader, msg.fenceToken);
+        return this.env.send(from, { type: "job-leader-manager-transfer-ack", jobId: msg.jobId, accepted: known });
+      }
+      case "job-leader-gate-transfer-ack":
+        return this.orphans.onTransferAck(msg);
       case "job-leadership-announcement":
         return this.orphans.onReplica(msg.replica);
       case "error-reply":

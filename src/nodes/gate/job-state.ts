@@ -13,6 +13,8 @@ export interface DcState {
   /** The DC job leader's fence token; a transfer must carry a higher one. */
   managerFenceToken: number;
   result: JobFinalResult | null;
+  /** The result was acked by an earlier leader gate and only reported to us (adoption). */
+  inherited: boolean;
   lastProgressSequence: number;
   // Dispatch attempt cursor (§5.5).
   order: NodeId[];
@@ -38,7 +40,7 @@ export interface GateJob {
 }
 
 export function newDcState(dc: string): DcState {
-  return { dc, state: "dispatching", manager: null, managerFenceToken: 0, result: null, lastProgressSequence: 0, order: [], index: 0, attempt: 0, redirects: 0, pending: null, timer: -1 };
+  return { dc, state: "dispatching", manager: null, managerFenceToken: 0, result: null, inherited: false, lastProgressSequence: 0, order: [], index: 0, attempt: 0, redirects: 0, pending: null, timer: -1 };
 }
 
 export function isTerminalStatus(s: GateJob["status"]): s is JobOutcome {

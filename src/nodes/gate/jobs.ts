@@ -160,15 +160,21 @@ export class GateJobs {
     }
     if (accepted === 0 && job.fallback.length === 0) return this.finalize(job, "failed", "no DC accepted the job");
     const early = statuses.some((s) => s !== "completed");
-    if (accepted > 0 && (!waiting || early)) this.finalize(job, aggregateStatus(statuses), null);
+    if (accepted === 0 || (waiting && !early)) return;
+    // Every result we finalise on was inherited: the old leader gate already finalised
+    // the job in the same step it acked them, so this gate takes over that terminal state.
+    let inherited = true;
+    for (const d of job.dcs.values()) if (d.result !== null && !d.inherited) inherited = false;
+    this.finalize(job, aggregateStatus(statuses), null, inherited);
   }
 
-  finalize(job: GateJob, status: JobOutcome, error: string | null): void {
+  finalize(job: GateJob, status: JobOutcome, error: string | null, inherited = false): void {
     if (isTerminalStatus(job.status)) return;
     job.status = status;
     job.terminalAtUs = this.host.env.localNow();
     for (const d of job.dcs.values()) if (d.timer !== -1) this.host.env.cancel(d.timer);
-    this.host.env.emit("job.terminal", { job: job.spec.jobId, status, error });
+    this.host.env.emit(inherited ? "job.terminalInherited" : "job.terminal", { job: job.spec.jobId, status, error });
+    // Re-sending an inherited result is safe: the client ignores a result it already has.
     this.sendResult(job, error);
     this.announce(job);
   }
@@ -206,12 +212,26 @@ export class GateJobs {
     if (d !== undefined && sequence > d.lastProgressSequence) d.lastProgressSequence = sequence;
   }
 
-  /** The DC's job leader changed (§5.12 gate side): accept only a higher token. */
-  onManagerTransfer(jobId: string, dc: string, manager: NodeId, token: number): void {
-    const d = this.jobs.get(jobId)?.dcs.get(dc);
-    if (d === undefined || token <= d.managerFenceToken) return;
-    d.manager = manager;
-    d.managerFenceToken = token;
+  /** The DC's job leader changed (§5.12 gate side): accept only a higher token. False: not a job this gate leads. */
+  onManagerTransfer(jobId: string, dc: string, manager: NodeId, token: number): boolean {
+    const job = this.jobs.get(jobId);
+    const d = job?.dcs.get(dc);
+    if (job === undefined || d === undefined || !this.leads(job)) return false;
+    if (token > d.managerFenceToken) {
+      d.manager = manager;
+      d.managerFenceToken = token;
+    }
+    return true;
+  }
+
+  /** An adopted job's DC result that the previous leader gate already received (see orphans.ts). */
+  inheritResult(job: GateJob, dc: string, status: JobOutcome): void {
+    const d = job.dcs.get(dc);
+    if (d === undefined || d.result !== null || isTerminalStatus(job.status)) return;
+    d.result = { type: "job-final-result", jobId: job.spec.jobId, datacenter: dc, status, totalCompleted: 0, totalFailed: 0, fenceToken: d.managerFenceToken, error: null };
+    d.state = "reported";
+    d.inherited = true;
+    this.maybeFinalize(job);
   }
 
   // ---- timeouts and cleanup -------------------------------------------------------------

@@ -1,15 +1,21 @@
 // Gate job ownership across gates (PROTOCOL.md §5.13): the leader gate announces each job
 // to its peers, which keep a replica. When the leader gate dies (or restarts, losing its
-// volatile state), its jobs become orphaned; after orphanGracePeriodMs the owner among
-// the live gates — by rendezvous hashing on the job id, so every gate agrees without
-// talking — adopts each one: fence token + 1, `job-leader-gate-transfer` to each DC's job
-// leader, `gate-job-leader-transfer` to the client, and it resumes any DC dispatch that
-// had not been accepted yet.
+// volatile state), its jobs become orphaned. The live gates other than the former leader
+// are ranked per job by rendezvous hashing, so every gate with the same view agrees
+// without talking; the k-th ranked adopts once the job has been orphaned for
+// (k + 1) × orphanGracePeriodMs and nobody has announced an adoption (views differ under
+// faults, so a lower-ranked gate covers for one that cannot act). Adoption: fence token
+// + 1, `job-leader-gate-transfer` to every manager of each target DC, and
+// `gate-job-leader-transfer` to the client; it resumes any DC dispatch not yet accepted.
+// Managers answer with the gate they follow: a gate that lost the race, or a leader that
+// sees a higher token announced, steps back to holding a replica. A DC whose final result
+// the old gate already acked is reported as such, and the adopter inherits the terminal
+// state (gate/jobs.ts `inheritResult`).
 //
-// Simplified: no lease expiry or `orphanTimeoutMs` failure, and no forwarding of job
+// Simplified: no job leases or `orphanTimeoutMs` failure, and no forwarding of job
 // messages between gates (managers re-route through the transfer instead).
 
-import type { GateJobReplica, NodeId } from "../messages.js";
+import type { GateJobReplica, JobLeaderGateTransferAck, NodeId } from "../messages.js";
 import { fromGateReplica, isTerminalStatus, type GateJob } from "./job-state.js";
 import type { GateHost, GateJobs } from "./jobs.js";
 
@@ -30,9 +36,32 @@ export class GateOrphans {
   onReplica(r: GateJobReplica): void {
     const existing = this.jobs.jobs.get(r.job.jobId);
     if (existing !== undefined && r.fenceToken < existing.fenceToken) return;
-    if (existing !== undefined && this.jobs.leads(existing)) return;
+    if (existing !== undefined && this.jobs.leads(existing)) {
+      // Another gate adopted our job with a higher token: we no longer lead it.
+      if (r.fenceToken <= existing.fenceToken || r.leaderGate === this.host.env.id) return;
+      this.stepBack(existing, r.leaderGate, r.fenceToken);
+    }
     if (existing !== undefined && isTerminalStatus(existing.status)) return;
     this.jobs.jobs.set(r.job.jobId, fromGateReplica(r, this.host.env.localNow()));
+  }
+
+  /** A manager told an adopter which gate it follows. */
+  onTransferAck(ack: JobLeaderGateTransferAck): void {
+    const job = this.jobs.jobs.get(ack.jobId);
+    if (job === undefined || !this.jobs.leads(job)) return;
+    if (!ack.accepted && ack.currentGate !== null && ack.currentGate !== this.host.env.id && ack.currentFenceToken >= job.fenceToken) {
+      return this.stepBack(job, ack.currentGate, ack.currentFenceToken);
+    }
+    if (ack.accepted && ack.finalDelivered && ack.status !== null) this.jobs.inheritResult(job, ack.datacenter, ack.status);
+  }
+
+  private stepBack(job: GateJob, to: NodeId, fenceToken: number): void {
+    const env = this.host.env;
+    for (const d of job.dcs.values()) if (d.timer !== -1) env.cancel(d.timer);
+    job.leaderGate = to;
+    job.fenceToken = Math.max(job.fenceToken, fenceToken);
+    job.orphanedSinceUs = -1;
+    env.emit("job.leadershipLost", { job: job.spec.jobId, to, fenceToken });
   }
 
   onPeerLost(peer: NodeId): void {
@@ -50,9 +79,10 @@ export class GateOrphans {
     const now = env.localNow();
     let live: NodeId[] | null = null;
     for (const job of [...this.jobs.jobs.values()]) {
-      if (job.orphanedSinceUs < 0 || isTerminalStatus(job.status) || now - job.orphanedSinceUs < cfg.orphanGracePeriodMs * 1000) continue;
+      if (job.orphanedSinceUs < 0 || isTerminalStatus(job.status)) continue;
       live ??= this.liveGates();
-      if (ringOwner(job.spec.jobId, live) === env.id) this.adopt(job);
+      const rank = ringRank(job.spec.jobId, live.filter((g) => g !== job.leaderGate)).indexOf(env.id);
+      if (rank >= 0 && now - job.orphanedSinceUs >= cfg.orphanGracePeriodMs * 1000 * (rank + 1)) this.adopt(job);
     }
   }
 
@@ -64,26 +94,24 @@ export class GateOrphans {
     job.orphanedSinceUs = -1;
     env.emit("job.adopted", { job: job.spec.jobId, fenceToken: job.fenceToken, from });
     for (const d of [...job.dcs.values()]) {
-      if (d.manager !== null) env.send(d.manager, { type: "job-leader-gate-transfer", jobId: job.spec.jobId, newGate: env.id, fenceToken: job.fenceToken });
-      else this.jobs.startDc(job, d.dc);
+      if (d.manager === null) {
+        this.jobs.startDc(job, d.dc);
+        continue;
+      }
+      // Every manager of the DC: the job leader may have changed since the replica was made.
+      const managers = new Set([d.manager, ...(this.host.dcView.dcManagers.get(d.dc)?.keys() ?? [])]);
+      for (const m of managers) env.send(m, { type: "job-leader-gate-transfer", jobId: job.spec.jobId, newGate: env.id, fenceToken: job.fenceToken });
     }
     env.send(job.spec.callbackAddr, { type: "gate-job-leader-transfer", jobId: job.spec.jobId, newGate: env.id, fenceToken: job.fenceToken });
     this.jobs.announce(job);
   }
 }
 
-/** Rendezvous hashing: the live gate with the highest hash of (job, gate); ties by id. */
-export function ringOwner(jobId: string, gates: readonly NodeId[]): NodeId | null {
-  let best: NodeId | null = null;
-  let bestHash = -1;
-  for (const g of gates) {
-    const h = fnv1a(`${jobId}|${g}`);
-    if (h > bestHash || (h === bestHash && best !== null && g < best)) {
-      best = g;
-      bestHash = h;
-    }
-  }
-  return best;
+/** Rendezvous hashing: gates ordered by the hash of (job, gate), highest first; ties by id. */
+export function ringRank(jobId: string, gates: readonly NodeId[]): NodeId[] {
+  const scored = gates.map((g) => ({ g, h: fnv1a(`${jobId}|${g}`) }));
+  scored.sort((a, b) => b.h - a.h || (a.g < b.g ? -1 : a.g > b.g ? 1 : 0));
+  return scored.map((s) => s.g);
 }
 
 function fnv1a(text: string): number {

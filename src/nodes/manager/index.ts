@@ -146,9 +146,10 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       case "job-leader-worker-transfer-ack":
         return this.takeovers.onWorkerAck(from, msg);
       case "job-leader-manager-transfer-ack":
-        return this.takeovers.onGateAck(msg.jobId);
+        if (msg.accepted) this.takeovers.onGateAck(msg.jobId);
+        return;
       case "job-leader-gate-transfer":
-        return this.onGateTransfer(msg.jobId, msg.newGate, msg.fenceToken);
+        return this.onGateTransfer(from, msg.jobId, msg.newGate, msg.fenceToken);
       case "registration-response":
       case "manager-registration":
       case "manager-heartbeat":
@@ -165,6 +166,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       case "job-leader-manager-transfer":
       case "job-leadership-announcement":
       case "gate-job-leader-transfer":
+      case "job-leader-gate-transfer-ack":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by manager" });
       default:
         return assertNever(msg, "message");
@@ -198,13 +200,26 @@ export class ManagerNode implements SimNode<ClusterMessage> {
     if (job !== null) this.table.jobs.set(job.jobId, job);
   }
 
-  private onGateTransfer(jobId: string, newGate: NodeId, token: number): void {
+  /**
+   * A gate adopted the job (§5.13): follow it only for a higher token. The job leader
+   * tells it whether the old gate already has this DC's final result, so the adopter
+   * inherits a terminal state rather than reaching a second one.
+   */
+  private onGateTransfer(from: NodeId, jobId: string, newGate: NodeId, token: number): void {
     const job = this.table.jobs.get(jobId);
-    if (job === undefined || token <= job.gateFenceToken) return;
-    job.originGate = newGate;
-    job.gateFenceToken = token;
-    job.finalAcked = false;
-    if (this.table.leads(job)) this.table.sync(job);
+    const base = { type: "job-leader-gate-transfer-ack", jobId, datacenter: this.dc } as const;
+    if (job === undefined) {
+      return this.env.send(from, { ...base, accepted: false, currentGate: null, currentFenceToken: 0, finalDelivered: false, status: null });
+    }
+    const accepted = token > job.gateFenceToken || (token === job.gateFenceToken && job.originGate === newGate);
+    if (token > job.gateFenceToken) {
+      job.originGate = newGate;
+      job.gateFenceToken = token;
+      if (this.table.leads(job)) this.table.sync(job);
+    }
+    const leads = this.table.leads(job);
+    const delivered = leads && job.finalAcked && job.status !== "running";
+    this.env.send(from, { ...base, accepted, currentGate: job.originGate, currentFenceToken: job.gateFenceToken, finalDelivered: delivered, status: delivered && job.status !== "running" ? job.status : null });
   }
 
   // ---- workers and peers ---------------------------------------------------------------

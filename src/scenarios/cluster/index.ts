@@ -4,6 +4,7 @@ import type { ScenarioDef } from "../types.js";
 import { smoke } from "./smoke.js";
 import { gatePeerReaped, gatePeerRecovers, quorumLoss, quorumRegained, singleGate, splitBrain, twoGates } from "./gate-peers.js";
 import { dcFailover, heartbeatTimeout, jobLeaderTakeover, managerDiesBeforeAck, multiDcDispatch } from "./dispatch.js";
+import { chaos } from "./chaos.js";
 import { workerDispatchRules } from "./worker-dispatch-rules.js";
 import { allWorkersFail, jobTimeoutCancels, workerDiesBeforeAck, workerDiesMidWorkflow } from "./workers.js";
 
@@ -12,4 +13,5 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   gatePeerReaped, gatePeerRecovers, quorumLoss, quorumRegained, splitBrain, singleGate, twoGates,
   multiDcDispatch, managerDiesBeforeAck, dcFailover, heartbeatTimeout, jobLeaderTakeover,
   workerDiesMidWorkflow, workerDiesBeforeAck, allWorkersFail, jobTimeoutCancels, workerDispatchRules,
+  chaos,
 ];
