@@ -79,7 +79,9 @@ export function* withTimeout<T>(body: Proc<T>, timeoutUs: Micros, what = "operat
   try {
     return yield* join(child);
   } catch (error) {
-    if (expired && isCancelled(error)) throw new TimeoutError(what, timeoutUs);
+    // Only the child's own cancellation by our timer is a timeout; a caller cancelled in
+    // the same instant (after the timer fired, before it resumed) stays cancelled.
+    if (expired && isCancelled(error) && error === child.error) throw new TimeoutError(what, timeoutUs);
     throw error;
   } finally {
     kernel.cancel(timer);
