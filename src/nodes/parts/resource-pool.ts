@@ -24,6 +24,7 @@ export class ResourcePool<R> {
   private readonly drained = new SimEvent("pool drained");
   private closing = false;
   private closesInFlight = 0;
+  private serials = 0;
 
   constructor(private readonly options: PoolOptions<R>) {
     this.slots = new Semaphore(options.maxSize, `${options.name} slots`);
@@ -64,7 +65,8 @@ export class ResourcePool<R> {
       if (this.closing) throw new PoolClosed(`pool ${this.options.name} shut down while waiting`);
       let resource = this.idle.pop(); // most recently used first: warm resources stay warm
       if (resource === undefined) {
-        resource = yield* this.options.create(this.stats.created + 1);
+        // The serial is taken before creating: creations run concurrently.
+        resource = yield* this.options.create(++this.serials);
         this.stats.created++;
       } else this.stats.reused++;
       this.leased.add(resource);
