@@ -6,8 +6,9 @@ import type { RunResult, Violation } from "../scenarios/index.js";
 
 /**
  * The message as a template: hex hashes become `H`, numbers (and the digits inside ids
- * such as `j17` or `dc1-mgr-2`) become `N`. Only the first clause is kept, because
- * checkers often append a variable-length list ("3 wrong; p1 ...; p7 ...").
+ * such as `j17` or `dc1-mgr-2`) become `N`. Checkers often list a variable number of
+ * items, so only the first clause is kept ("3 wrong; p1 ...; p7 ..."), and a comma list
+ * whose items normalise alike shrinks to one item ("client-N-jN, client-N-jN, ...").
  */
 export function messageTemplate(message: string): string {
   const first = message.split("; ")[0] ?? message;
@@ -16,7 +17,22 @@ export function messageTemplate(message: string): string {
     .replace(/\d+(\.\d+)?/g, "N")
     .replace(/\s+/g, " ")
     .trim();
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+  const collapsed = collapseLists(text);
+  return collapsed.length > 160 ? `${collapsed.slice(0, 157)}...` : collapsed;
+}
+
+/** `a, a, a, ...` → `a`: repeated equal items and a trailing ellipsis item are dropped. */
+function collapseLists(text: string): string {
+  const items = text.split(", ");
+  const kept: string[] = [];
+  for (const item of items) {
+    if (item === "..." || item === "…") continue;
+    const prev = kept[kept.length - 1];
+    // The first item carries the sentence before the list: compare with its last word.
+    if (prev !== undefined && (prev === item || prev.endsWith(` ${item}`))) continue;
+    kept.push(item);
+  }
+  return kept.join(", ");
 }
 
 /** A node's role: its id with the digits stripped (`dc1-mgr-2` → `dc-mgr`). */
