@@ -219,6 +219,9 @@ export interface JobReplica {
   timeoutMs: number;
   acceptedAtUs: number;
   terminal: boolean;
+  /** The DC's outcome once terminal, and whether the origin gate has acked it. */
+  outcome: JobOutcome | null;
+  finalDelivered: boolean;
   workflows: ReplicaWorkflow[];
 }
 export interface ReplicaWorkflow {

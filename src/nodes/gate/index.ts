@@ -45,7 +45,7 @@ export class GateNode implements SimNode<ClusterMessage> {
       },
       onAlive: (id) => this.reaper.markHealthy(id),
       onJoin: (id) => this.reaper.markHealthy(id),
-      onRestart: (id) => this.orphans.onPeerLost(id),
+      // A restarted peer kept its jobs (durable job log): nothing is orphaned by a restart.
     });
     this.election = new Election(env, cfg, "global", this.peers, {
       eligible: () => true,

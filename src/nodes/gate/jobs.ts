@@ -20,7 +20,11 @@ export interface GateHost {
 }
 
 export class GateJobs {
-  readonly jobs = new Map<string, GateJob>();
+  /**
+   * Led jobs and peer replicas. Durable: it stands for the per-job gate log (§1 Restart,
+   * AD-38), so a restarted gate still knows its jobs; timers and leases are volatile.
+   */
+  readonly jobs: Map<string, GateJob>;
   private readonly rng;
   private readonly onTimeoutCheck = (): void => this.checkTimeouts();
   private readonly onCleanup = (): void => this.cleanup();
@@ -28,6 +32,9 @@ export class GateJobs {
 
   constructor(private readonly host: GateHost) {
     this.rng = host.env.rng.fork("gate-dispatch");
+    const durable = host.env.durable;
+    if (!(durable["gate.jobs"] instanceof Map)) durable["gate.jobs"] = new Map<string, GateJob>();
+    this.jobs = durable["gate.jobs"] as Map<string, GateJob>;
   }
 
   start(): void {
@@ -35,6 +42,17 @@ export class GateJobs {
     env.after(cfg.timeoutCheckIntervalMs * 1000, this.onTimeoutCheck);
     env.after(cfg.jobCleanupIntervalMs * 1000, this.onCleanup);
     env.after(cfg.requestTimeoutShortMs * 1000, this.onResend);
+    this.resumeAfterRestart();
+  }
+
+  /** After a restart: the old life's timers are gone; redo pending dispatches and re-announce. */
+  private resumeAfterRestart(): void {
+    for (const job of this.jobs.values()) {
+      for (const d of job.dcs.values()) d.timer = -1;
+      if (!this.leads(job) || isTerminalStatus(job.status)) continue;
+      for (const d of [...job.dcs.values()]) if (d.state === "dispatching") this.startDc(job, d.dc);
+      this.announce(job);
+    }
   }
 
   leads(job: GateJob): boolean {

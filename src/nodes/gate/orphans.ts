@@ -16,10 +16,12 @@
 // messages between gates (managers re-route through the transfer instead).
 
 import type { GateJobReplica, JobLeaderGateTransferAck, NodeId } from "../messages.js";
-import { fromGateReplica, isTerminalStatus, type GateJob } from "./job-state.js";
+import { fromGateReplica, isTerminalStatus, toGateReplica, type GateJob } from "./job-state.js";
 import type { GateHost, GateJobs } from "./jobs.js";
 
 export class GateOrphans {
+  /** Adopted jobs' DCs whose managers have not yet acknowledged the new gate. */
+  private readonly unconfirmed = new Map<string, Set<string>>();
   private readonly onTick = (): void => this.check();
 
   constructor(
@@ -37,8 +39,13 @@ export class GateOrphans {
     const existing = this.jobs.jobs.get(r.job.jobId);
     if (existing !== undefined && r.fenceToken < existing.fenceToken) return;
     if (existing !== undefined && this.jobs.leads(existing)) {
-      // Another gate adopted our job with a higher token: we no longer lead it.
-      if (r.fenceToken <= existing.fenceToken || r.leaderGate === this.host.env.id) return;
+      if (r.leaderGate === this.host.env.id) return;
+      if (r.fenceToken < existing.fenceToken || (r.fenceToken === existing.fenceToken && r.leaderGate > this.host.env.id)) {
+        // A stale claim (e.g. a restarted former leader): tell it who leads now.
+        this.host.env.send(r.leaderGate, { type: "job-leadership-announcement", replica: toGateReplica(existing) });
+        return;
+      }
+      // Another gate adopted our job with a higher token (or wins the tie): we no longer lead it.
       this.stepBack(existing, r.leaderGate, r.fenceToken);
     }
     if (existing !== undefined && isTerminalStatus(existing.status)) return;
@@ -52,7 +59,9 @@ export class GateOrphans {
     if (!ack.accepted && ack.currentGate !== null && ack.currentGate !== this.host.env.id && ack.currentFenceToken >= job.fenceToken) {
       return this.stepBack(job, ack.currentGate, ack.currentFenceToken);
     }
-    if (ack.accepted && ack.finalDelivered && ack.status !== null) this.jobs.inheritResult(job, ack.datacenter, ack.status);
+    if (!ack.accepted) return;
+    this.unconfirmed.get(ack.jobId)?.delete(ack.datacenter);
+    if (ack.finalDelivered && ack.status !== null) this.jobs.inheritResult(job, ack.datacenter, ack.status);
   }
 
   private stepBack(job: GateJob, to: NodeId, fenceToken: number): void {
@@ -77,6 +86,7 @@ export class GateOrphans {
     const { env, cfg } = this.host;
     env.after(cfg.orphanCheckIntervalMs * 1000, this.onTick);
     const now = env.localNow();
+    this.resendTransfers();
     let live: NodeId[] | null = null;
     for (const job of [...this.jobs.jobs.values()]) {
       if (job.orphanedSinceUs < 0 || isTerminalStatus(job.status)) continue;
@@ -93,17 +103,37 @@ export class GateOrphans {
     job.fenceToken++;
     job.orphanedSinceUs = -1;
     env.emit("job.adopted", { job: job.spec.jobId, fenceToken: job.fenceToken, from });
+    const waiting = new Set<string>();
     for (const d of [...job.dcs.values()]) {
-      if (d.manager === null) {
-        this.jobs.startDc(job, d.dc);
-        continue;
-      }
-      // Every manager of the DC: the job leader may have changed since the replica was made.
-      const managers = new Set([d.manager, ...(this.host.dcView.dcManagers.get(d.dc)?.keys() ?? [])]);
-      for (const m of managers) env.send(m, { type: "job-leader-gate-transfer", jobId: job.spec.jobId, newGate: env.id, fenceToken: job.fenceToken });
+      if (d.manager === null) this.jobs.startDc(job, d.dc);
+      else waiting.add(d.dc);
     }
+    this.unconfirmed.set(job.spec.jobId, waiting);
+    this.sendTransfers(job, waiting);
     env.send(job.spec.callbackAddr, { type: "gate-job-leader-transfer", jobId: job.spec.jobId, newGate: env.id, fenceToken: job.fenceToken });
     this.jobs.announce(job);
+  }
+
+  /** Sends the transfer to every manager of each DC: the job leader may have changed since the replica was made. */
+  private sendTransfers(job: GateJob, dcs: ReadonlySet<string>): void {
+    const env = this.host.env;
+    for (const dc of dcs) {
+      const d = job.dcs.get(dc);
+      const managers = new Set([...(d?.manager === null || d === undefined ? [] : [d.manager]), ...(this.host.dcView.dcManagers.get(dc)?.keys() ?? [])]);
+      for (const m of managers) env.send(m, { type: "job-leader-gate-transfer", jobId: job.spec.jobId, newGate: env.id, fenceToken: job.fenceToken });
+    }
+  }
+
+  /** Transfers are retried every orphan check until each DC has acknowledged the new gate. */
+  private resendTransfers(): void {
+    for (const [jobId, dcs] of [...this.unconfirmed]) {
+      const job = this.jobs.jobs.get(jobId);
+      if (job === undefined || !this.jobs.leads(job) || isTerminalStatus(job.status) || dcs.size === 0) {
+        this.unconfirmed.delete(jobId);
+        continue;
+      }
+      this.sendTransfers(job, dcs);
+    }
   }
 }
 

@@ -217,8 +217,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       job.gateFenceToken = token;
       if (this.table.leads(job)) this.table.sync(job);
     }
-    const leads = this.table.leads(job);
-    const delivered = leads && job.finalAcked && job.status !== "running";
+    const delivered = job.finalAcked && job.status !== "running";
     this.env.send(from, { ...base, accepted, currentGate: job.originGate, currentFenceToken: job.gateFenceToken, finalDelivered: delivered, status: delivered && job.status !== "running" ? job.status : null });
   }
 

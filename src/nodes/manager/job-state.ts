@@ -110,6 +110,8 @@ export function toReplica(job: ManagedJob): JobReplica {
     timeoutMs: job.timeoutMs,
     acceptedAtUs: job.acceptedAtUs,
     terminal: job.status !== "running",
+    outcome: job.status === "running" ? null : job.status,
+    finalDelivered: job.finalAcked,
     workflows,
   };
 }
@@ -127,9 +129,10 @@ export function applyReplica(existing: ManagedJob | undefined, r: JobReplica, no
   job.gateFenceToken = r.gateFenceToken;
   job.lastUpdateUs = nowUs;
   if (r.terminal && job.status === "running") {
-    job.status = "completed";
+    job.status = r.outcome ?? "completed";
     job.terminalAtUs = nowUs;
   }
+  job.finalAcked = job.finalAcked || r.finalDelivered;
   for (const w of r.workflows) {
     job.workflows.set(w.workflowId, {
       workflowId: w.workflowId,

@@ -252,7 +252,10 @@ export class JobTable {
 
   onFinalAck(jobId: string): void {
     const job = this.jobs.get(jobId);
-    if (job !== undefined) job.finalAcked = true;
+    if (job === undefined || job.finalAcked) return;
+    job.finalAcked = true;
+    // Replicas learn it too: after a takeover or restart, any of them can tell an adopting gate.
+    if (this.leads(job)) this.sync(job);
   }
 
   /** The final result is retried until acked or the gate has been silent too long. */
