@@ -6,16 +6,22 @@ import { ms, sleep, type TraceRecord } from "../../src/sim/index.js";
 // Determinism: every registered scenario, five seeds, each run twice.
 
 const SEEDS = [0, 1, 7, 123_456_789, 2 ** 53 - 1];
-/** Wall time the whole determinism sweep may take on an idle two-core machine, shared by every scenario. */
-const TOTAL_BUDGET_MS = 6_000;
+/** CPU time the whole determinism sweep may take, shared by every registered scenario. */
+const TOTAL_BUDGET_MS = 5_000;
 /** Events in the probe run that estimates a scenario's cost. */
-const PROBE_EVENTS = 10_000;
-/** Never compare fewer events than this, however slow a scenario is. */
-const MIN_EVENTS = 10_000;
-/** How long to keep lengthening a capped prefix whose seeds all hash alike. */
+const PROBE_EVENTS = 5_000;
+/** Never compare fewer events than this, however costly a scenario is. */
+const MIN_EVENTS = 2_000;
+/** CPU milliseconds used by this process so far: unlike wall time, not inflated by a busy machine. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** How long (CPU time) to keep lengthening a capped prefix whose seeds all hash alike. */
 const FALLBACK_MS = 2_000;
 /** A probe slower than this skips the scenario (its owner must make it cheaper to test). */
-const PROBE_LIMIT_MS = 5_000;
+const PROBE_LIMIT_MS = 5_000; // CPU time
 
 interface Plan {
   maxEvents: number | undefined;
@@ -24,18 +30,18 @@ interface Plan {
 
 /**
  * Scenarios by other engineers can be long, and more families keep arriving, so the
- * sweep shares one wall-time budget: each scenario gets an equal slice for its ten runs.
+ * sweep shares one CPU-time budget: each scenario gets an equal slice for its ten runs.
  * A capped run is still a fair determinism test: the trace hash covers every event up to
  * the cap, and both runs of a pair (and all seeds) use the same cap.
  */
 function planFor(scenario: ScenarioDef, scenarioCount: number): Plan | null {
-  const start = performance.now();
+  const start = cpuMs();
   const probe = runScenario(scenario, { seed: 0, maxEvents: PROBE_EVENTS });
-  const wallMs = performance.now() - start;
-  if (wallMs > PROBE_LIMIT_MS) return null;
+  const spentMs = cpuMs() - start; // includes setup and first-run compilation: errs on the cheap side
+  if (spentMs > PROBE_LIMIT_MS) return null;
   const perRunMs = TOTAL_BUDGET_MS / scenarioCount / (2 * SEEDS.length);
-  if (probe.events < PROBE_EVENTS && wallMs <= perRunMs) return { maxEvents: undefined, note: "full runs" };
-  const perEventMs = wallMs / Math.max(1, probe.events); // includes setup: errs on the cheap side
+  if (probe.events < PROBE_EVENTS && spentMs <= perRunMs) return { maxEvents: undefined, note: "full runs" };
+  const perEventMs = spentMs / Math.max(1, probe.events);
   const full = scenario.limits?.maxEvents ?? Number.POSITIVE_INFINITY;
   const cap = Math.min(full, Math.max(MIN_EVENTS, Math.floor(perRunMs / perEventMs)));
   return { maxEvents: cap, note: `first ${cap} events` };
@@ -71,8 +77,8 @@ describe("determinism of every registered scenario", () => {
     // A capped prefix may not reach the first seeded draw: then judge longer prefixes,
     // up to whole runs, for a bounded time.
     let cap = plan.maxEvents;
-    const deadline = performance.now() + FALLBACK_MS;
-    while (new Set(hashes).size < SEEDS.length && cap !== undefined && performance.now() < deadline) {
+    const deadline = cpuMs() + FALLBACK_MS;
+    while (new Set(hashes).size < SEEDS.length && cap !== undefined && cpuMs() < deadline) {
       cap = cap * 4 >= (scenario.limits?.maxEvents ?? Number.POSITIVE_INFINITY) ? undefined : cap * 4;
       const capped = cap;
       hashes = SEEDS.map((seed) => runScenario(scenario, capped === undefined ? { seed } : { seed, maxEvents: capped }).traceHash);

@@ -35,23 +35,27 @@ describe("EventQueue", () => {
   it("keeps order when pops and pushes interleave (a running simulation's pattern)", () => {
     const rng = Rng.fromSeed(12);
     const q = new EventQueue();
-    const ref: Entry[] = [];
+    const pending: Entry[] = []; // the reference: kept sorted by insertion at the right place
+    const popped: Entry[] = [];
+    const expected: Entry[] = [];
     let seq = 0;
     let now = 0;
     for (let step = 0; step < 8_000; step++) {
       if (q.size === 0 || rng.chance(3, 5)) {
         const e = { at: now + rng.int(0, 20), seq: seq++, slot: step };
         q.push(e.at, e.seq, e.slot);
-        ref.push(e);
+        let i = pending.length;
+        while (i > 0 && bySortKey(pending[i - 1]!, e) > 0) i--;
+        pending.splice(i, 0, e);
       } else {
-        ref.sort(bySortKey);
-        const expected = ref.shift()!;
-        expect({ at: q.peekAt(), seq: q.peekSeq(), slot: q.peekSlot() }).toEqual(expected);
-        now = expected.at;
+        expected.push(pending.shift()!);
+        popped.push({ at: q.peekAt(), seq: q.peekSeq(), slot: q.peekSlot() });
+        now = q.peekAt();
         q.pop();
       }
     }
-    expect(drain(q)).toEqual(ref.sort(bySortKey));
+    expect(popped).toEqual(expected);
+    expect(drain(q)).toEqual(pending);
   });
 
   it("grows past its initial capacity without losing or reordering entries", () => {
