@@ -8,7 +8,7 @@
 // no later node starts. Node executions may share a pool of slots (`slots`), which is
 // how an orchestrator bounds the work of many concurrent pipelines.
 
-import { Cancelled, here, join, kernelOf, spawn, type Micros, type Proc, type Semaphore } from "../../sim/index.js";
+import { Cancelled, here, join, kernelOf, spawn, sym, type Micros, type Proc, type Semaphore } from "../../sim/index.js";
 import type { CancellationToken } from "./cancellation-token.js";
 import { runWithTimeout, stopChild } from "./time-limit.js";
 
@@ -65,13 +65,15 @@ export class CancellationError extends Error {
   }
 }
 
+const PIPELINE_NODE = sym("pipeline");
+
 /** Runs the pipeline on `input`; returns the last node's output. */
 export function* runPipeline(spec: PipelineSpec, input: unknown, options: PipelineRunOptions = {}): Proc<unknown> {
   const completed: string[] = [];
   const token = options.token;
   if (token?.cancelled) throw new CancellationError(spec.name, token.reason ?? "cancelled", completed);
   const kernel = kernelOf();
-  const child = spawn(`${here().name}/${spec.name}`, runNodes(spec, input, completed, options), { handled: true });
+  const child = spawn(`${here().name}/${spec.name}`, runNodes(spec, input, completed, options), { handled: true, node: PIPELINE_NODE });
   // The interrupt we send is remembered by identity, so only our own stop is translated.
   let stop: { cause: Cancelled; error: () => Error } | null = null;
   const halt = (cause: Cancelled, error: () => Error): void => {

@@ -5,7 +5,7 @@
 // timer sent), never by error class or message. Like the kernel's combinators, it does
 // not return before the child has ended, so a cleanup that takes virtual time finishes.
 
-import { Cancelled, here, join, kernelOf, shield, spawn, waitAny, type Micros, type Proc, type Task } from "../../sim/index.js";
+import { Cancelled, here, join, kernelOf, shield, spawn, sym, waitAny, type Micros, type Proc, type Task } from "../../sim/index.js";
 
 export interface TimeLimit {
   timeoutUs: Micros;
@@ -24,7 +24,9 @@ export function* runWithTimeout<T>(body: Proc<T>, limit: TimeLimit): Proc<T> {
   if (!Number.isFinite(limit.timeoutUs) || limit.timeoutUs < 0) throw new RangeError(`runWithTimeout: timeoutUs must be >= 0, got ${limit.timeoutUs}`);
   const kernel = kernelOf();
   const label = limit.label ?? "limit";
-  const child = spawn(`${here().name}/${label}`, body, { handled: true });
+  // The trace node is the label's symbol (cached), not the full path's: hashing a fresh
+  // path string per call showed up in profiles of 1,000-pipeline runs.
+  const child = spawn(`${here().name}/${label}`, body, { handled: true, node: sym(label) });
   let expiry: Cancelled | null = null;
   const timer = kernel.after(Math.round(limit.timeoutUs), () => {
     if (child.done) return;
