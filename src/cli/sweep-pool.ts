@@ -32,75 +32,92 @@ export class PoolError extends Error {
 export function runPool(options: PoolOptions): Promise<void> {
   const workerPath = options.workerPath ?? WORKER_PATH;
   if (!existsSync(workerPath)) return Promise.reject(new PoolError(`sweep workers need the compiled CLI (${workerPath}): run npm run build`));
-  const batchSize = Math.max(1, Math.min(32, Math.ceil(options.total / (options.threads * 16))));
-  const requeued: number[] = [];
-  const nextBatch = (): number[] => {
-    const seeds = requeued.splice(0, batchSize);
-    while (seeds.length < batchSize) {
-      const r = options.seeds.next();
+  return new Promise((resolve, reject) => new Pool(options, workerPath, resolve, reject).start());
+}
+
+class Pool {
+  private readonly batchSize: number;
+  private readonly requeued: number[] = [];
+  private live = 0;
+  private fatal = false;
+
+  constructor(
+    private readonly options: PoolOptions,
+    private readonly workerPath: string,
+    private readonly resolve: () => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    this.batchSize = Math.max(1, Math.min(32, Math.ceil(options.total / (options.threads * 16))));
+  }
+
+  start(): void {
+    for (let i = 0; i < Math.max(1, Math.min(this.options.threads, this.options.total)); i++) this.spawnIfWork();
+    if (this.live === 0) this.resolve();
+  }
+
+  private nextBatch(): number[] {
+    const seeds = this.requeued.splice(0, this.batchSize);
+    while (seeds.length < this.batchSize) {
+      const r = this.options.seeds.next();
       if (r.done) break;
       seeds.push(r.value);
     }
     return seeds;
-  };
-  return new Promise((resolve, reject) => {
-    let live = 0;
-    let fatal = false;
-    const start = (): void => {
-      const first = nextBatch();
-      if (first.length === 0) return;
-      live++;
-      startWorker(first);
+  }
+
+  private spawnIfWork(): void {
+    const first = this.fatal ? [] : this.nextBatch();
+    if (first.length === 0) return;
+    this.live++;
+    this.spawn(first);
+  }
+
+  private spawn(first: number[]): void {
+    let pending: number[] = [];
+    let blame: string | null = null;
+    let watchdog: NodeJS.Timeout | undefined;
+    const worker = new Worker(this.workerPath, { workerData: this.options.setup });
+    const arm = (): void => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        blame = `seed ran longer than the ${Math.round(this.options.seedTimeoutMs / 1000)} s wall-clock limit (hung?)`;
+        void worker.terminate();
+      }, this.options.seedTimeoutMs);
     };
-    const startWorker = (first: number[]): void => {
-      let pending: number[] = [];
-      let blame: string | null = null;
-      let watchdog: NodeJS.Timeout | undefined;
-      const worker = new Worker(workerPath, { workerData: options.setup });
-      const arm = (): void => {
-        clearTimeout(watchdog);
-        watchdog = setTimeout(() => {
-          blame = `seed ran longer than the ${Math.round(options.seedTimeoutMs / 1000)} s wall-clock limit (hung?)`;
-          void worker.terminate();
-        }, options.seedTimeoutMs);
-      };
-      const send = (seeds: number[]): void => {
-        pending = [...seeds];
-        arm();
-        worker.postMessage({ seeds } satisfies ToWorker);
-      };
-      worker.on("message", (msg: FromWorker) => {
-        if ("fatal" in msg) {
-          fatal = true;
-          pending = [];
-          void worker.terminate();
-          reject(new PoolError(msg.fatal));
-          return;
-        }
-        pending.shift();
-        options.onOutcome(msg.outcome);
-        arm();
-        if (pending.length > 0) return;
-        const more = fatal ? [] : nextBatch();
-        if (more.length > 0) send(more);
-        else void worker.terminate();
-      });
-      worker.on("error", (error) => (blame = `worker crashed: ${error.message}`));
-      worker.on("exit", () => {
-        clearTimeout(watchdog);
-        live--;
-        // The seed it was running takes the blame; the rest of its batch runs elsewhere.
-        const [culprit, ...rest] = pending;
-        if (culprit !== undefined) {
-          options.onOutcome(exceptionOutcome(culprit, blame ?? "worker exited unexpectedly"));
-          requeued.unshift(...rest);
-        }
-        if (!fatal) start();
-        if (live === 0 && !fatal) resolve();
-      });
-      send(first);
+    const send = (seeds: number[]): void => {
+      pending = [...seeds];
+      arm();
+      worker.postMessage({ seeds } satisfies ToWorker);
     };
-    for (let i = 0; i < Math.max(1, Math.min(options.threads, options.total)); i++) start();
-    if (live === 0) resolve();
-  });
+    worker.on("message", (msg: FromWorker) => {
+      if ("fatal" in msg) {
+        this.fatal = true;
+        pending = [];
+        void worker.terminate();
+        this.reject(new PoolError(msg.fatal));
+        return;
+      }
+      pending.shift();
+      this.options.onOutcome(msg.outcome);
+      arm();
+      if (pending.length > 0) return;
+      const more = this.fatal ? [] : this.nextBatch();
+      if (more.length > 0) send(more);
+      else void worker.terminate();
+    });
+    worker.on("error", (error) => (blame = `worker crashed: ${error.message}`));
+    worker.on("exit", () => {
+      clearTimeout(watchdog);
+      this.live--;
+      // The seed it was running takes the blame; the rest of its batch runs elsewhere.
+      const [culprit, ...rest] = pending;
+      if (culprit !== undefined) {
+        this.options.onOutcome(exceptionOutcome(culprit, blame ?? "worker exited unexpectedly"));
+        this.requeued.unshift(...rest);
+      }
+      this.spawnIfWork();
+      if (this.live === 0 && !this.fatal) this.resolve();
+    });
+    send(first);
+  }
 }
