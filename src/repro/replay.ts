@@ -42,8 +42,8 @@ export function replayRepro(scenario: ScenarioDef, repro: ReproFile, options: Re
   let note: string | null = null;
   if (window !== null) {
     const recorded = recordedWindow(repro, window);
-    if (recorded === null) {
-      note = `the file's record log ends at record ${repro.recordLog?.count ?? 0}, before this window, so only the window can be named`;
+    if (typeof recorded === "string") {
+      note = recorded;
     } else {
       difference = firstDifference(recorded, captureWindow(scenario, request, window));
       if (difference === null) note = "the window's records agree on both sides: the divergence did not recur when the window was rerun";
@@ -53,11 +53,16 @@ export function replayRepro(scenario: ScenarioDef, repro: ReproFile, options: Re
   return { result, identical, window, difference, note, versionDiffers, sameOutcome, reproduced: identical || (versionDiffers && sameOutcome) };
 }
 
-/** The recorded records of a window, or null when the file's log does not reach it. */
-function recordedWindow(repro: ReproFile, window: Window): TraceRecord[] | null {
+/** The recorded records of a window, or why they cannot be had. */
+function recordedWindow(repro: ReproFile, window: Window): TraceRecord[] | string {
   const log = repro.recordLog;
-  if (log === null || log === undefined) return null;
+  const missing = "the file has no record log reaching this window, so only the window can be named";
+  if (log === null || log === undefined) return missing;
   // A complete log covers every window; a truncated one only those it reaches the end of.
-  if (!log.complete && log.count < window.to) return null;
-  return decodeRecordLog(log, window.from, window.to);
+  if (!log.complete && log.count < window.to) return missing;
+  try {
+    return decodeRecordLog(log, window.from, window.to);
+  } catch (error) {
+    return `the file's record log is unreadable (${error instanceof Error ? error.message : String(error)}), so only the window can be named`;
+  }
 }

@@ -43,6 +43,8 @@ describe("replay", () => {
     expect(report.window?.checkpoint).toBe(0);
     expect(report.difference).toBeNull();
     expect(report.note).toMatch(/record log/);
+    const garbled = replayRepro(pingPong, { ...repro, recordLog: { ...repro.recordLog!, data: "bm90IGRlZmxhdGU=" } }, { testPerturbAtRecord: 100 });
+    expect(garbled.note).toMatch(/record log is unreadable/);
   });
 
   it("across versions, reports whether the run still fails with the recorded signature", () => {
