@@ -15,6 +15,8 @@ interface Submission {
   readonly spec: JobSpec;
   attempts: number;
   gate: NodeId | null;
+  /** A gate a rejection named as the job's lease holder: try it next. */
+  hint: NodeId | null;
   accepted: boolean;
   result: JobOutcome | null;
   timer: TimerHandle;
@@ -58,7 +60,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
 
   /** Submits a job (the scripted workload uses this too). */
   submit(spec: JobSpec): void {
-    const s: Submission = { spec, attempts: 0, gate: null, accepted: false, result: null, timer: -1 };
+    const s: Submission = { spec, attempts: 0, gate: null, hint: null, accepted: false, result: null, timer: -1 };
     this.submissions.set(spec.jobId, s);
     this.env.emit("client.submitted", { job: spec.jobId });
     this.trySend(s);
@@ -76,7 +78,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
   receive(from: NodeId, msg: ClusterMessage): void {
     switch (msg.type) {
       case "job-ack":
-        return this.onAck(from, msg.jobId, msg.accepted, msg.error);
+        return this.onAck(from, msg.jobId, msg.accepted, msg.error, msg.leader);
       case "global-job-result":
         this.env.send(from, { type: "global-job-result-ack", jobId: msg.jobId });
         return this.onResult(msg.jobId, msg.status);
@@ -129,6 +131,8 @@ export class ClientNode implements SimNode<ClusterMessage> {
       case "job-leadership-announcement":
       case "job-leader-gate-transfer":
       case "job-leader-gate-transfer-ack":
+      case "job-lease-request":
+      case "job-lease-grant":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by client" });
       default:
         return assertNever(msg, "message");
@@ -137,20 +141,24 @@ export class ClientNode implements SimNode<ClusterMessage> {
 
   private trySend(s: Submission): void {
     if (this.gates.length === 0) return;
-    const gate = this.gates[s.attempts % this.gates.length]!;
+    const gate = s.hint ?? this.gates[s.attempts % this.gates.length]!;
+    s.hint = null;
     s.attempts++;
     s.gate = gate;
     this.env.send(gate, { type: "job-submission", job: s.spec, originGate: null, gateFenceToken: 0 });
     s.timer = this.env.after(this.cfg.requestTimeoutMs * 1000, () => this.retry(s, "timeout"));
   }
 
-  private onAck(from: NodeId, jobId: string, accepted: boolean, error: string | null): void {
+  private onAck(from: NodeId, jobId: string, accepted: boolean, error: string | null, leader: NodeId | null): void {
     const s = this.submissions.get(jobId);
     // A late acceptance from a gate tried earlier still counts: that gate owns the job.
     if (s === undefined || s.accepted || (!accepted && s.gate !== from)) return;
     this.env.cancel(s.timer);
     s.timer = -1;
-    if (!accepted) return this.retry(s, error ?? "rejected");
+    if (!accepted) {
+      if (leader !== null && this.gates.includes(leader)) s.hint = leader;
+      return this.retry(s, error ?? "rejected");
+    }
     s.accepted = true;
     s.gate = from;
     this.env.emit("client.accepted", { job: jobId, gate: from });

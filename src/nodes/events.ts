@@ -36,7 +36,7 @@ export const EVENT_KINDS = {
 
   // Jobs at the gate.
   "job.accepted": "a gate accepted a client's job and leads it: { job, fenceToken }",
-  "job.rejected": "a gate rejected a submission: { job, reason }",
+  "job.rejected": "a gate rejected a submission: { job, reason } (quorum unavailable, initializing, lease held by another gate, ...)",
   "job.dispatchAttempt": "the gate sent the job to one manager of a DC: { job, dc, manager }",
   "job.dispatched": "a DC accepted the job: { job, dc, manager, attempts }",
   "job.dcFailed": "every manager of a DC failed the dispatch: { job, dc }",

@@ -262,6 +262,9 @@ export interface GateJobReplica {
   terminal: boolean;
 }
 export interface JobLeadershipAnnouncement { type: "job-leadership-announcement"; replica: GateJobReplica }
+/** Gate → gate: may I hold this job's lease? (the create_lease commit of §5.13, by majority). */
+export interface JobLeaseRequest { type: "job-lease-request"; jobId: string }
+export interface JobLeaseGrant { type: "job-lease-grant"; jobId: string; granted: boolean; holder: NodeId }
 export interface JobLeaderGateTransfer { type: "job-leader-gate-transfer"; jobId: string; newGate: NodeId; fenceToken: number }
 /**
  * A manager's answer to a gate transfer. `accepted = false` names the gate it already
@@ -317,6 +320,8 @@ export type ClusterMessage =
   | JobLeaderManagerTransferAck
   | JobLeadershipAnnouncement
   | JobLeaderGateTransfer
+  | JobLeaseRequest
+  | JobLeaseGrant
   | JobLeaderGateTransferAck
   | GateJobLeaderTransfer
   | ErrorReply;

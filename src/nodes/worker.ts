@@ -157,6 +157,8 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "job-leader-gate-transfer":
       case "gate-job-leader-transfer":
       case "job-leader-gate-transfer-ack":
+      case "job-lease-request":
+      case "job-lease-grant":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by worker" });
       default:
         return assertNever(msg, "message");

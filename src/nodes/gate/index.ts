@@ -16,6 +16,7 @@ import { QuorumMonitor, quorumView, type QuorumView } from "../parts/quorum.js";
 import { DcView } from "./dc-view.js";
 import { isTerminalStatus } from "./job-state.js";
 import { GateJobs } from "./jobs.js";
+import { JobLeases } from "./leases.js";
 import { GateOrphans } from "./orphans.js";
 
 export class GateNode implements SimNode<ClusterMessage> {
@@ -26,9 +27,14 @@ export class GateNode implements SimNode<ClusterMessage> {
   readonly dcView: DcView;
   readonly jobTable: GateJobs;
   readonly orphans: GateOrphans;
+  readonly leases: JobLeases;
   private readonly peers: readonly NodeId[];
   private readonly configuredManagers: readonly NodeId[];
   private readonly onHealthSweep = (): void => this.sweepManagerHealth();
+  private readonly onLeaseSweep = (): void => {
+    this.env.after(this.cfg.jobCleanupIntervalMs * 1000, this.onLeaseSweep);
+    this.leases.sweep((jobId) => this.jobTable.jobs.has(jobId));
+  };
 
   constructor(
     readonly env: NodeEnv<ClusterMessage>,
@@ -55,7 +61,8 @@ export class GateNode implements SimNode<ClusterMessage> {
     this.dcView = new DcView(cfg.heartbeatTimeoutMs * 1000, this.configuredManagers);
     const host = { env, cfg, dcView: this.dcView, peers: this.peers };
     this.jobTable = new GateJobs(host);
-    this.orphans = new GateOrphans(host, this.jobTable, () => this.liveGates());
+    this.leases = new JobLeases(env, this.peers, cfg.requestTimeoutShortMs, cfg.jobRetentionMs);
+    this.orphans = new GateOrphans(host, this.jobTable, () => this.liveGates(), (jobId, gate) => this.leases.record(jobId, gate));
   }
 
   // ---- read-only view ----------------------------------------------------------------
@@ -86,6 +93,7 @@ export class GateNode implements SimNode<ClusterMessage> {
     this.jobTable.start();
     this.orphans.start();
     this.env.after(this.cfg.managerHealthCheckIntervalMs * 1000, this.onHealthSweep);
+    this.env.after(this.cfg.jobCleanupIntervalMs * 1000, this.onLeaseSweep);
   }
 
   receive(from: NodeId, msg: ClusterMessage): void {
@@ -126,8 +134,16 @@ export class GateNode implements SimNode<ClusterMessage> {
       }
       case "job-leader-gate-transfer-ack":
         return this.orphans.onTransferAck(msg);
-      case "job-leadership-announcement":
-        return this.orphans.onReplica(msg.replica);
+      case "job-leadership-announcement": {
+        this.orphans.onReplica(msg.replica);
+        const job = this.jobTable.jobs.get(msg.replica.job.jobId);
+        if (job !== undefined) this.leases.record(job.spec.jobId, job.leaderGate);
+        return;
+      }
+      case "job-lease-request":
+        return this.leases.onRequest(from, msg.jobId);
+      case "job-lease-grant":
+        return this.leases.onGrant(from, msg.jobId, msg.granted, msg.holder);
       case "error-reply":
         return;
       case "worker-registration":
@@ -160,22 +176,26 @@ export class GateNode implements SimNode<ClusterMessage> {
 
   private onSubmission(from: NodeId, msg: JobSubmission): void {
     const spec = msg.job;
-    const reply = (accepted: boolean, error: string | null): void =>
-      this.env.send(from, { type: "job-ack", jobId: spec.jobId, accepted, error, leader: accepted ? this.env.id : null });
+    const reply = (accepted: boolean, error: string | null, leader: NodeId | null): void =>
+      this.env.send(from, { type: "job-ack", jobId: spec.jobId, accepted, error, leader });
     const existing = this.jobTable.jobs.get(spec.jobId);
     // A client retry of a job some gate already owns is acked, never a second job.
-    if (existing !== undefined) return reply(true, null);
-    if (!this.quorumState.hasQuorum) return this.reject(spec.jobId, "quorum unavailable", reply);
+    if (existing !== undefined) return reply(true, null, existing.leaderGate);
+    if (!this.quorumState.hasQuorum) return this.reject(spec.jobId, "quorum unavailable", null, reply);
     const selection = this.dcView.select(spec.datacenterCount, this.env.localNow());
-    if (!selection.ok && selection.error === "initializing") return this.reject(spec.jobId, "initializing", reply);
-    reply(true, null);
-    // The job lease's first acquisition: fence token 0 → 1 (§5.24).
-    this.jobTable.accept(spec, 1);
+    if (!selection.ok && selection.error === "initializing") return this.reject(spec.jobId, "initializing", null, reply);
+    this.leases.acquire(spec.jobId, (outcome) => {
+      if (!outcome.ok) return this.reject(spec.jobId, outcome.error, outcome.holder, reply);
+      if (this.jobTable.jobs.has(spec.jobId)) return reply(true, null, this.env.id);
+      reply(true, null, this.env.id);
+      // The job lease's first acquisition: fence token 0 → 1 (§5.24).
+      this.jobTable.accept(spec, 1);
+    });
   }
 
-  private reject(jobId: string, reason: string, reply: (accepted: boolean, error: string | null) => void): void {
+  private reject(jobId: string, reason: string, holder: NodeId | null, reply: (accepted: boolean, error: string | null, leader: NodeId | null) => void): void {
     this.env.emit("job.rejected", { job: jobId, reason });
-    reply(false, reason);
+    reply(false, reason, holder);
   }
 
   private onManagerRegistration(from: NodeId, body: ManagerHeartbeatBody): void {

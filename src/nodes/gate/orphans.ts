@@ -29,6 +29,8 @@ export class GateOrphans {
     private readonly jobs: GateJobs,
     /** Gates not known DEAD, self included. */
     private readonly liveGates: () => NodeId[],
+    /** Records the job's lease holder (see leases.ts). */
+    private readonly recordHolder: (jobId: string, gate: NodeId) => void,
   ) {}
 
   start(): void {
@@ -102,6 +104,7 @@ export class GateOrphans {
     job.leaderGate = env.id;
     job.fenceToken++;
     job.orphanedSinceUs = -1;
+    this.recordHolder(job.spec.jobId, env.id);
     env.emit("job.adopted", { job: job.spec.jobId, fenceToken: job.fenceToken, from });
     const waiting = new Set<string>();
     for (const d of [...job.dcs.values()]) {

@@ -167,6 +167,8 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       case "job-leadership-announcement":
       case "gate-job-leader-transfer":
       case "job-leader-gate-transfer-ack":
+      case "job-lease-request":
+      case "job-lease-grant":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by manager" });
       default:
         return assertNever(msg, "message");
