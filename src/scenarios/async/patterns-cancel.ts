@@ -83,17 +83,8 @@ export const cancelCleanup = defineScenario({
 
     ctx.check("every entered context exits exactly once, innermost first, at the cancel instant", () => {
       for (let op = 0; op < operations; op++) {
-        const mine = log.filter((e) => e.op === op).map((e) => e.what);
-        const entered = mine.filter((w) => w.endsWith("_acquired")).map((w) => w.replace("_acquired", ""));
-        const released = mine.filter((w) => w.endsWith("_released")).map((w) => w.replace("_released", ""));
-        if (released.join() !== [...entered].reverse().join()) return `op ${op}: entered [${entered}] released [${released}]`;
-        const t = tasks[op]!;
-        if (t.state === "cancelled") {
-          const at = cancelAt[op];
-          const late = log.filter((e) => e.op === op && (e.what.endsWith("_released") || e.what.endsWith("_cancelled")) && e.atUs !== at);
-          if (late.length > 0) return `op ${op}: ${late[0]!.what} at ${late[0]!.atUs}, cancelled at ${at}`;
-          if (entered.length > 0 && !mine.includes(`${entered[entered.length - 1]}_cancelled`)) return `op ${op}: no cancellation logged`;
-        } else if (t.state !== "done") return `op ${op} ended ${t.state}`;
+        const problem = cleanupProblem(log.filter((e) => e.op === op), tasks[op]!, cancelAt[op] ?? null);
+        if (problem !== null) return `op ${op}: ${problem}`;
       }
       return null;
     });
@@ -109,6 +100,19 @@ export const cancelCleanup = defineScenario({
     ctx.onFinish(() => ctx.metric("cancelled", tasks.filter((t) => t.state === "cancelled").length));
   },
 });
+
+/** What is wrong with one operation's cleanup log, if anything. */
+function cleanupProblem(mine: readonly CleanupEntry[], task: Task<unknown>, cancelAt: Micros | null): string | null {
+  const what = mine.map((e) => e.what);
+  const entered = what.filter((w) => w.endsWith("_acquired")).map((w) => w.replace("_acquired", ""));
+  const released = what.filter((w) => w.endsWith("_released")).map((w) => w.replace("_released", ""));
+  if (released.join() !== [...entered].reverse().join()) return `entered [${entered}] released [${released}]`;
+  if (task.state === "done") return null;
+  if (task.state !== "cancelled") return `ended ${task.state}`;
+  const late = mine.find((e) => (e.what.endsWith("_released") || e.what.endsWith("_cancelled")) && e.atUs !== cancelAt);
+  if (late !== undefined) return `${late.what} at ${late.atUs}, cancelled at ${cancelAt}`;
+  return entered.length > 0 && !what.includes(`${entered[entered.length - 1]}_cancelled`) ? "no cancellation logged" : null;
+}
 
 /** Waits for a task to end without rethrowing its error. */
 function* waitEnd(task: Task<unknown>): Proc<void> {

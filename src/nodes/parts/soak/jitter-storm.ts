@@ -5,7 +5,7 @@
 // storm ends with a drain or a cancelling shutdown at a drawn instant. Every common
 // invariant must hold, and admission must stay FIFO.
 
-import { kernelOf, ms, now, sleep, spawn, join, type Kernel, type Proc, type Rng } from "../../../sim/index.js";
+import { kernelOf, ms, sleep, spawn, join, type Kernel, type Proc, type Rng } from "../../../sim/index.js";
 import { fifoCheck } from "./checks.js";
 import { buildReport, makeWorker, type SoakEnv } from "./env.js";
 import type { ScenarioReport } from "./report.js";

@@ -1,0 +1,155 @@
+// spawn/* scenarios of the parallel runner's concurrency control (seed 004's
+// spawn_parallel unit plan): the max_concurrent bound and serial slot, the global
+// timeout, very high concurrency and the parallel speed-up. A spawned "agent" here is a
+// task body in virtual time.
+
+import { kernelOf, ms, now, sec, type Micros } from "../../sim/index.js";
+import { predictFifo } from "../../nodes/parts/soak/predict.js";
+import { runParallel } from "../../nodes/parts/parallel-runner.js";
+import { defineScenario } from "../types.js";
+import { newProbe, sleepers } from "./spawn-sleepers.js";
+
+export const spawnMaxConcurrent = defineScenario({
+  id: "spawn/max-concurrent",
+  title: "Active tasks never exceed max_concurrent; max_concurrent=1 runs serially in order",
+  description:
+    "Each round runs `tasks` tasks of drawn durations with a drawn max_concurrent (1–8). The tasks count themselves: the active count must never exceed the limit and must reach min(limit, tasks) (SPAWN-10). " +
+    "Every round also runs the same tasks with max_concurrent=1, which must start them strictly in input order, each exactly when the previous one ended (SPAWN-21).",
+  covers: ["SPAWN-10", "SPAWN-21"],
+  options: { rounds: 30, tasks: 24 },
+  shrinkable: { rounds: 1, tasks: 1 },
+  setup(ctx) {
+    const { rounds, tasks } = ctx.options;
+    const problems: string[] = [];
+    ctx.main("rounds", (function* () {
+      for (let round = 0; round < rounds; round++) {
+        const rng = ctx.rng.fork(`round-${round}`);
+        const durations = Array.from({ length: tasks }, () => rng.int(ms(1), ms(50)));
+        const max = rng.int(1, 8);
+        const p = newProbe();
+        const t0 = now();
+        const r = yield* runParallel(sleepers(durations, p), { maxConcurrent: max });
+        if (p.peak > max || p.peak !== Math.min(max, tasks) || r.peakActive !== p.peak) problems.push(`round ${round}: peak ${p.peak} (runner says ${r.peakActive}), limit ${max}`);
+        const want = predictFifo(durations.map((d) => ({ submitAtUs: t0, holdUs: d })), max);
+        if (want.some((w, i) => r.results[i]!.startedAtUs !== w.startUs)) problems.push(`round ${round}: starts differ from the FIFO schedule`);
+        const s = newProbe();
+        const s0 = now();
+        const serial = yield* runParallel(sleepers(durations, s), { maxConcurrent: 1 });
+        let at = s0;
+        for (const [i, res] of serial.results.entries()) {
+          if (s.starts[i] !== i || res.startedAtUs !== at) problems.push(`round ${round}: serial task ${i} started at ${res.startedAtUs}, expected ${at} (start order ${s.starts.slice(0, 5).join(",")})`);
+          at += durations[i]!;
+        }
+        if (s.peak !== 1) problems.push(`round ${round}: serial peak ${s.peak}`);
+      }
+    })());
+    ctx.check("active tasks never exceed max_concurrent, reach it, and max_concurrent=1 is serial in input order", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+  },
+});
+
+export const spawnGlobalTimeout = defineScenario({
+  id: "spawn/global-timeout",
+  title: "Global timeout = task timeout × 1.5 returns partial results without raising",
+  description:
+    "Each round runs slow agents (each under the per-task timeout, but too many for the slots) with a drawn task timeout T. The run must stop exactly at 1.5·T and return, not throw: tasks finished by then keep their results, the rest are marked unfinished (exit code −1), and nothing is still running afterwards. " +
+    "A control round whose tasks all fit within 1.5·T must return every result with no timeout flagged.",
+  covers: ["SPAWN-11"],
+  options: { rounds: 20, tasks: 10, maxConcurrent: 2 },
+  limits: { maxTimeUs: sec(86_400) }, // task timeouts up to the plan's 300 s
+  shrinkable: { rounds: 1 },
+  setup(ctx) {
+    const { rounds, tasks, maxConcurrent } = ctx.options;
+    const problems: string[] = [];
+    ctx.main("rounds", (function* () {
+      for (let round = 0; round < rounds; round++) {
+        const rng = ctx.rng.fork(`round-${round}`);
+        const taskTimeoutUs = rng.int(ms(100), ms(300_000)); // up to the plan's 300 s agents
+        const durations = Array.from({ length: tasks }, () => rng.int(Math.round(taskTimeoutUs / 2), taskTimeoutUs - 1));
+        const p = newProbe();
+        const t0 = now();
+        let report;
+        try {
+          report = yield* runParallel(sleepers(durations, p), { maxConcurrent, taskTimeoutUs });
+        } catch (error) {
+          problems.push(`round ${round}: raised ${String(error)}`);
+          continue;
+        }
+        const globalUs = Math.round((taskTimeoutUs * 3) / 2);
+        if (report.globalTimeoutUs !== globalUs || !report.globalTimedOut || now() !== t0 + globalUs) problems.push(`round ${round}: global ${report.globalTimeoutUs}, timed out ${report.globalTimedOut}, returned at +${now() - t0}us (want ${globalUs})`);
+        for (const r of report.results) {
+          const finished = p.ends[r.index] !== undefined && p.ends[r.index]! - t0 < globalUs;
+          if (finished ? r.status !== "ok" || r.output !== r.index : r.status !== "unfinished" || r.exitCode !== -1) problems.push(`round ${round}: task ${r.index} ${r.status}`);
+        }
+        if (p.active !== 0) problems.push(`round ${round}: ${p.active} task(s) still running`);
+        const ok = yield* runParallel(sleepers(durations.slice(0, maxConcurrent), newProbe()), { maxConcurrent, taskTimeoutUs });
+        if (ok.globalTimedOut || ok.succeeded !== Math.min(maxConcurrent, tasks)) problems.push(`round ${round}: control run timed out or lost results`);
+      }
+    })());
+    ctx.check("the run returns partial results at exactly 1.5 × the task timeout without raising", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+  },
+});
+
+export const spawnHighConcurrency = defineScenario({
+  id: "spawn/high-concurrency",
+  title: "100+ and 1,000+ tasks complete efficiently",
+  description:
+    "Runs 100 tasks (limit 10), 1,000 tasks (limit 100) and `bigTasks` tasks (limit 1000) of drawn durations. Every task must complete with its own result, the schedule must match the FIFO prediction (no task waits while a slot is free), " +
+    "and the kernel must spend a bounded number of events per task (at most `maxEventsPerTask`): the runner's cost grows linearly, not quadratically.",
+  covers: ["SPAWN-18"],
+  options: { bigTasks: 5000, maxEventsPerTask: 8 },
+  shrinkable: { bigTasks: 100 },
+  setup(ctx) {
+    const { bigTasks, maxEventsPerTask } = ctx.options;
+    const problems: string[] = [];
+    ctx.main("scale", (function* () {
+      for (const [count, limit] of [[100, 10], [1000, 100], [bigTasks, 1000]] as const) {
+        const rng = ctx.rng.fork(`scale-${count}`);
+        const durations = Array.from({ length: count }, () => rng.int(ms(1), ms(100)));
+        const events0 = kernelOf().events;
+        const t0 = now();
+        const r = yield* runParallel(sleepers(durations, newProbe()), { maxConcurrent: limit });
+        const events = kernelOf().events - events0;
+        const want = predictFifo(durations.map((d) => ({ submitAtUs: t0, holdUs: d })), limit);
+        if (r.succeeded !== count || r.results.some((x, i) => x.output !== i)) problems.push(`${count} tasks: ${r.succeeded} succeeded`);
+        if (want.some((w, i) => r.results[i]!.endedAtUs !== w.endUs)) problems.push(`${count} tasks: schedule differs from FIFO`);
+        if (events > maxEventsPerTask * count) problems.push(`${count} tasks: ${events} events (${(events / count).toFixed(1)} per task)`);
+        ctx.metric(`eventsPerTask.${count}`, Math.round((events / count) * 100) / 100);
+      }
+    })());
+    ctx.check("every task completes on the FIFO schedule with bounded events per task", () => (problems.length === 0 ? null : problems.join("; ")));
+  },
+});
+
+export const spawnSpeedup = defineScenario({
+  id: "spawn/speedup",
+  title: "Parallel execution takes under 50% of serial time",
+  description:
+    "Ten 100 ms agents: serially (max_concurrent=1) they take exactly 1,000 ms of virtual time; with max_concurrent=5, exactly 200 ms (two batches); with 10, exactly 100 ms. The parallel run must take under half the serial time. Durations can be jittered with `jitterMs`, in which case the exact figures become the FIFO predictions.",
+  covers: ["SPAWN-25"],
+  options: { tasks: 10, taskMs: 100, jitterMs: 0 },
+  shrinkable: { tasks: 2 },
+  setup(ctx) {
+    const { tasks, taskMs, jitterMs } = ctx.options;
+    const rng = ctx.rng.fork("durations");
+    const durations = Array.from({ length: tasks }, () => ms(taskMs) + rng.int(0, ms(jitterMs)));
+    const took: Record<number, Micros> = {};
+    ctx.main("timing", (function* () {
+      for (const max of [1, 5, 10]) {
+        const t0 = now();
+        yield* runParallel(sleepers(durations, newProbe()), { maxConcurrent: max });
+        took[max] = now() - t0;
+      }
+    })());
+    ctx.check("each run takes exactly its FIFO makespan (1,000 / 200 / 100 ms for the plan's numbers)", () => {
+      for (const max of [1, 5, 10]) {
+        const want = Math.max(...predictFifo(durations.map((d) => ({ submitAtUs: 0, holdUs: d })), max).map((p) => p.endUs));
+        if (took[max] !== want) return `max ${max}: took ${took[max]}us, expected ${want}us`;
+      }
+      return null;
+    });
+    ctx.check("parallel (max 5) takes under 50% of serial time", () => (took[5]! * 2 < took[1]! ? null : `parallel ${took[5]}us vs serial ${took[1]}us`));
+    ctx.onFinish(() => {
+      for (const [max, us] of Object.entries(took)) ctx.metric(`elapsedMs.max${max}`, us / 1000);
+    });
+  },
+});
