@@ -272,7 +272,10 @@ export class GateJobs {
     env.after(cfg.jobCleanupIntervalMs * 1000, this.onCleanup);
     const now = env.localNow();
     for (const job of [...this.jobs.values()]) {
-      if (!isTerminalStatus(job.status) || now - job.terminalAtUs < cfg.jobRetentionMs * 1000) continue;
+      const expired = isTerminalStatus(job.status) && now - job.terminalAtUs >= cfg.jobRetentionMs * 1000;
+      // A replica whose terminal announcement never arrived: its job has long timed out.
+      const staleReplica = !this.leads(job) && job.orphanedSinceUs < 0 && now - job.acceptedAtUs >= (job.spec.timeoutMs + cfg.jobRetentionMs) * 1000;
+      if (!expired && !staleReplica) continue;
       this.jobs.delete(job.spec.jobId);
       env.emit("job.deleted", { job: job.spec.jobId, role: "gate" });
     }
