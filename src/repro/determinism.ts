@@ -12,6 +12,8 @@ export interface DeterminismReport {
   window: Window | null;
   difference: Difference | null;
   note: string | null;
+  /** Set when the traces agree but the results do not (nondeterminism the trace misses). */
+  resultMismatch: string | null;
 }
 
 export interface DeterminismOptions {
@@ -25,8 +27,18 @@ export function checkDeterminism(scenario: ScenarioDef, request: RunRequest, opt
   const a = runScenario(scenario, request);
   const b = runScenario(scenario, second);
   const window = divergentWindow(a, b, request.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY);
-  if (window === null) return { first: a, second: b, window, difference: null, note: null };
+  if (window === null) return { first: a, second: b, window, difference: null, note: null, resultMismatch: resultMismatch(a, b) };
   const difference = firstDifference(captureWindow(scenario, request, window), captureWindow(scenario, second, window));
   const note = difference === null ? "the window's records agree when rerun: the divergence is intermittent" : null;
-  return { first: a, second: b, window, difference, note };
+  return { first: a, second: b, window, difference, note, resultMismatch: null };
+}
+
+const COMPARED = ["verdict", "events", "virtualTimeUs", "violations", "checks", "metrics", "summary", "faultSchedule"] as const;
+
+/** The first result field that differs between two runs with identical traces, if any. */
+function resultMismatch(a: RunResult, b: RunResult): string | null {
+  for (const key of COMPARED) {
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `the traces agree but the results' ${key} differ`;
+  }
+  return null;
 }

@@ -64,7 +64,16 @@ describe("determinism check", () => {
   it("finds two fresh runs of a kernel scenario identical", () => {
     const report = checkDeterminism(findScenario("kernel/timeout-storm")!, { seed: 5, overrides: { processes: 300 } });
     expect(report.window).toBeNull();
+    expect(report.resultMismatch).toBeNull();
     expect(report.first.traceHash).toBe(report.second.traceHash);
+  });
+
+  it("catches nondeterminism that never reaches the trace, in the results", () => {
+    let calls = 0;
+    const leaky = { ...pingPong, setup: (ctx: Parameters<typeof pingPong.setup>[0]) => (pingPong.setup(ctx), ctx.metric("leak", calls++)) };
+    const report = checkDeterminism(leaky, request);
+    expect(report.window).toBeNull();
+    expect(report.resultMismatch).toBe("the traces agree but the results' metrics differ");
   });
 
   it("names the first divergent event when the second run is perturbed", () => {
