@@ -80,16 +80,17 @@ export const spawnFallback = defineScenario({
   setup(ctx) {
     const { subgoals } = ctx.options;
     const problems: string[] = [];
+    const rng = ctx.rng.fork("fallback");
     ctx.main("fallback", (function* () {
       const seen = new Map<string, string[]>();
       const adhoc = new Map<string, AgentScript>();
       const goals: Subgoal[] = Array.from({ length: subgoals }, (_, index) => {
         const agentId = `adhoc-role-${index}`;
-        adhoc.set(agentId, echoAgent(agentId, ms(5), seen));
+        adhoc.set(agentId, echoAgent(agentId, rng.int(ms(1), ms(50)), seen));
         return { index, agentId, description: `task ${index}` };
       });
       for (const matcher of [null, (s: Subgoal) => `matched persona for ${s.agentId}`]) {
-        const report = yield* executeAgents(goals, baseOptions({ adhoc, matcher }));
+        const report = yield* executeAgents(goals, baseOptions({ adhoc, matcher, maxConcurrent: rng.int(1, 6) }));
         for (const g of goals) {
           const prompt = report.metadata.prompts.get(g.index);
           const want = matcher === null ? defaultFallbackTemplate(g) : matcher(g);
@@ -98,7 +99,8 @@ export const spawnFallback = defineScenario({
       }
       // SPAWN-8: open the circuit of one registered agent, then run a mixed batch.
       const options = baseOptions({
-        registry: new Map([["broken-agent", echoAgent("broken-agent", ms(5), seen)], ["good-agent", echoAgent("good-agent", ms(5), seen)]]),
+        registry: new Map([["broken-agent", echoAgent("broken-agent", ms(5), seen)], ["good-agent", echoAgent("good-agent", rng.int(ms(1), ms(50)), seen)]]),
+        maxConcurrent: rng.int(1, 6),
         fallbackAgent: function* (c) {
           yield* sleep(ms(2));
           return `fallback answered: ${c.prompt}`;
@@ -106,7 +108,7 @@ export const spawnFallback = defineScenario({
       });
       options.breaker.recordFailure("broken-agent", "crash");
       options.breaker.recordFailure("broken-agent", "crash");
-      const mixed = goals.map((g) => ({ ...g, agentId: g.index % 2 === 0 ? "broken-agent" : "good-agent" }));
+      const mixed = goals.map((g) => ({ ...g, agentId: g.index === 0 || rng.chance(1, 2) ? "broken-agent" : "good-agent" }));
       const report = yield* executeAgents(mixed, options);
       const m = report.metadata;
       const broken = mixed.filter((g) => g.agentId === "broken-agent");

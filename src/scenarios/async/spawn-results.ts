@@ -11,22 +11,26 @@ export const spawnEdgeCases = defineScenario({
   id: "spawn/edge-cases",
   title: "Empty list, single task and max_concurrent of zero",
   description:
-    "An empty task list returns an empty result list at once, not an error (SPAWN-16). A single task needs no special handling: one result, in place, same fields as any other (SPAWN-17). " +
+    "An empty task list returns an empty result list at once, not an error (SPAWN-16). A single task (of a drawn duration, under a drawn limit) needs no special handling: one result, in place, same fields as any other, ending when the task ends (SPAWN-17). " +
     "max_concurrent of 0, a negative number or a fraction is rejected with a RangeError naming maxConcurrent, before any task starts (SPAWN-20).",
   covers: ["SPAWN-16", "SPAWN-17", "SPAWN-20"],
   options: {},
   setup(ctx) {
     const problems: string[] = [];
     let started = 0;
+    const rng = ctx.rng.fork("edges");
     ctx.main("edges", (function* () {
       const t0 = now();
-      const empty = yield* runParallel([], { maxConcurrent: 5 });
+      const empty = yield* runParallel([], { maxConcurrent: rng.int(1, 10) });
       if (!Array.isArray(empty.results) || empty.results.length !== 0 || now() !== t0 || empty.globalTimedOut) problems.push(`empty list: ${JSON.stringify(empty.results)} after ${now() - t0}us`);
-      const p = newProbe();
-      const one = yield* runParallel(sleepers([ms(7)], p), { maxConcurrent: 5, taskTimeoutUs: ms(100) });
-      const r = one.results[0];
-      if (one.results.length !== 1 || r?.status !== "ok" || r.output !== 0 || r.exitCode !== 0 || r.index !== 0 || r.id !== "agent-0" || now() !== t0 + ms(7)) problems.push(`single task: ${JSON.stringify(one.results)}`);
-      for (const bad of [0, -1, 1.5, Number.NaN]) {
+      for (let k = 0; k < 5; k++) {
+        const d = rng.int(1, ms(100));
+        const t1 = now();
+        const one = yield* runParallel(sleepers([d], newProbe()), { maxConcurrent: rng.int(1, 10), taskTimeoutUs: ms(200) });
+        const r = one.results[0];
+        if (one.results.length !== 1 || r?.status !== "ok" || r.output !== 0 || r.exitCode !== 0 || r.index !== 0 || r.id !== "agent-0" || now() !== t1 + d) problems.push(`single task of ${d}us: ${JSON.stringify(one.results)}`);
+      }
+      for (const bad of [0, -rng.int(1, 1000), rng.int(1, 9) + 0.5, Number.NaN]) {
         const tasks = [{ id: "never", run: function* (): Proc<number> { started++; return 1; } }];
         try {
           yield* runParallel(tasks, { maxConcurrent: bad });
