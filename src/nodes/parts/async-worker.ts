@@ -11,7 +11,7 @@
 //   - a failing body never stalls the worker: its error goes to whoever awaits the handle.
 // Concurrency can change between runs: shutdown, then start with a new value.
 
-import { Future, SimEvent, Semaphore, TimeoutError, Cancelled, isCancelled, kernelOf, now, type Proc, type Task } from "../../sim/index.js";
+import { Future, SimEvent, Semaphore, TimeoutError, Cancelled, isCancelled, kernelOf, now, sym, type Proc, type Task } from "../../sim/index.js";
 import { runWithTimeout } from "./time-limit.js";
 import {
   WorkerNotRunning, type AsyncWorkerLike, type Outcome, type SubmitOptions, type WorkHandle, type WorkerEvent,
@@ -66,6 +66,7 @@ export class AsyncWorker implements AsyncWorkerLike {
   peakActive = 0;
 
   private slots: Semaphore | null = null;
+  private readonly nodeSym: number;
   private readonly live = new Map<number, Entry<unknown>>();
   private readonly idle = new SimEvent("worker idle");
   private nextId = 0;
@@ -74,6 +75,7 @@ export class AsyncWorker implements AsyncWorkerLike {
 
   constructor(private readonly options: AsyncWorkerOptions) {
     this.name = options.name;
+    this.nodeSym = sym(options.name);
     this.concurrency = validConcurrency(options.concurrency);
     this.idle.set();
   }
@@ -95,7 +97,8 @@ export class AsyncWorker implements AsyncWorkerLike {
     this.idle.clear();
     this.counts.submitted++;
     this.emit("submitted", id);
-    const task = kernelOf().spawn(`${this.name}#${id}`, this.run(entry, this.slots!), { parent: null, handled: true });
+    // Traced under the worker's symbol: hashing a fresh per-task name showed in profiles.
+    const task = kernelOf().spawn(`${this.name}#${id}`, this.run(entry, this.slots!), { parent: null, handled: true, node: this.nodeSym });
     entry.task = task;
     // Covers every ending, including a cancel before the process ever started.
     task.onDone(() => this.settle(entry, task.state === "done" ? task.result! : cancelledOutcome(entry, task.error)));
