@@ -1,19 +1,18 @@
 // SWIM-style membership with Lifeguard suspicion (PROTOCOL.md §3.5, §5.2, AD-29/31/46).
 //
-// One probe round at a time: a direct probe sent up to probeRetryCount + 1 times, then a
-// `ping-req` through k proxies, then — only for a confirmed peer — suspicion with a
-// Lifeguard deadline, gossiped as `suspect`. A suspected node refutes with a higher
+// The member table. Probe rounds (probe-rounds.ts) report a target that never answered;
+// only a confirmed peer then becomes suspect, with a Lifeguard deadline, gossiped as
+// `suspect`. A suspected node refutes with a higher
 // incarnation; the deadline passing makes it DEAD and fires the dead hook exactly once.
 //
 // Gossip is sent directly to every live member once (no piggyback buffer or λ·ln(n+1)
 // rebroadcast yet); the worker heartbeat rides on acks through the `embed` hook.
-// Everything on the probe path reuses bound methods, so a round allocates only its
-// messages.
 
 import type { NodeEnv, TimerHandle } from "../../sim/index.js";
 import type { MembershipConfig } from "../config.js";
 import type { ClusterMessage, MembershipMessage, NodeId, WorkerHeartbeatBody } from "../messages.js";
 import { assertNever } from "../messages.js";
+import { ProbeRounds, type ProbeTable } from "./probe-rounds.js";
 
 export type MemberStatus = "unconfirmed" | "ok" | "suspect" | "dead";
 
@@ -46,24 +45,14 @@ export interface MembershipHooks {
 
 const DURABLE_KEY = "membership.incarnation";
 
-export class Membership {
+export class Membership implements ProbeTable {
   incarnation = 1;
   lhm = 0;
   readonly members = new Map<NodeId, Member>();
 
-  private order: NodeId[] = [];
-  private cursor = 0;
-  private nextSeq = 1;
-  private probeTarget: NodeId | null = null;
-  private probeSeq = 0;
-  private probeAttempt = 0;
-  private probeIndirect = false;
-  private probeTimer: TimerHandle = -1;
   private refutations: number[] = [];
-  private readonly proxied = new Map<number, { requester: NodeId; seq: number; target: NodeId }>();
   private readonly rng;
-  private readonly onTick = (): void => this.tick();
-  private readonly onProbeTimer = (): void => this.probeTimedOut();
+  readonly probes: ProbeRounds;
 
   constructor(
     private readonly env: NodeEnv<ClusterMessage>,
@@ -72,6 +61,7 @@ export class Membership {
     private readonly hooks: MembershipHooks = {},
   ) {
     this.rng = env.rng.fork("membership");
+    this.probes = new ProbeRounds(env, cfg, this.rng, this);
   }
 
   start(): void {
@@ -83,7 +73,7 @@ export class Membership {
     const now = this.env.localNow();
     for (const id of this.seeds) if (id !== this.env.id) this.members.set(id, newMember(id, now));
     this.broadcast({ type: "alive", node: this.env.id, incarnation: this.incarnation });
-    this.env.after(this.rng.int(0, this.cfg.probeIntervalMs * 1000), this.onTick);
+    this.probes.start();
   }
 
   status(id: NodeId): MemberStatus | null {
@@ -102,7 +92,7 @@ export class Membership {
   /** Any valid message received directly from a peer confirms it (AD-29). */
   heard(from: NodeId): void {
     // Hearing from the target of the current round answers the round, whatever the message.
-    if (from === this.probeTarget) this.probeSucceeded(false);
+    if (from === this.probes.target) this.probes.probeSucceeded(false);
     const m = this.members.get(from);
     if (m !== undefined && m.status === "unconfirmed") this.confirm(m);
   }
@@ -124,13 +114,12 @@ export class Membership {
       case "ack":
         this.observeDirect(from, msg.incarnation);
         if (msg.embedded !== null) this.hooks.onEmbedded?.(from, msg.embedded);
-        this.onAck(from, msg.seq);
+        this.probes.onAck(from, msg.seq);
         return;
       case "ping-req":
-        return this.proxyProbe(from, msg.seq, msg.target);
+        return this.probes.proxyProbe(from, msg.seq, msg.target);
       case "ping-req-ack":
-        if (msg.reached && msg.seq === this.probeSeq && msg.target === this.probeTarget) this.probeSucceeded(false);
-        return;
+        return this.probes.onPingReqAck(msg.seq, msg.target, msg.reached);
       case "suspect":
         return this.onSuspectGossip(from, msg.node, msg.incarnation);
       case "alive":
@@ -142,41 +131,10 @@ export class Membership {
     }
   }
 
-  // ---- probing ------------------------------------------------------------------------
-
-  private tick(): void {
-    this.env.after(this.cfg.probeIntervalMs * 1000, this.onTick);
-    if (this.probeTarget !== null) return;
-    const target = this.nextTarget();
-    if (target === null) return;
-    this.probeTarget = target;
-    this.probeSeq = this.nextSeq++;
-    this.probeAttempt = 0;
-    this.probeIndirect = false;
-    this.sendProbe();
-  }
-
-  private nextTarget(): NodeId | null {
-    for (let scanned = 0; scanned <= this.order.length; scanned++) {
-      if (this.cursor >= this.order.length) this.reshuffle();
-      const id = this.order[this.cursor++];
-      if (id === undefined) return null;
-      const m = this.members.get(id);
-      if (m !== undefined && m.status !== "dead") return id;
-    }
-    return null;
-  }
-
-  private reshuffle(): void {
-    this.sweep();
-    const ids: NodeId[] = [];
-    for (const m of this.members.values()) if (m.status !== "dead") ids.push(m.id);
-    this.order = this.rng.shuffle(ids);
-    this.cursor = 0;
-  }
+  // ---- table upkeep ------------------------------------------------------------------
 
   /** Drops members that never confirmed and dead ones past retention (§3.5). */
-  private sweep(): void {
+  sweep(): void {
     const now = this.env.localNow();
     for (const m of [...this.members.values()]) {
       const unconfirmedTooLong = m.status === "unconfirmed" && now - m.learnedAtUs >= this.cfg.unconfirmedCleanupMs * 1000;
@@ -185,81 +143,20 @@ export class Membership {
     }
   }
 
-  timeoutUs(): number {
-    const base = Math.min(this.cfg.probeTimeoutMaxMs, Math.max(this.cfg.probeTimeoutMinMs, this.cfg.probeTimeoutBaseMs));
-    return Math.round(base * 1000 * (1 + this.cfg.lhmTimeoutFactor * this.lhm));
+  bumpLhm(delta: 1 | -1): void {
+    const next = this.lhm + delta;
+    if (next >= 0 && next <= this.cfg.lhmMaxScore) this.lhm = next;
   }
 
-  private sendProbe(): void {
-    const last = this.probeAttempt === this.cfg.probeRetryCount;
-    this.env.send(this.probeTarget!, { type: "probe", seq: this.probeSeq, incarnation: this.incarnation });
-    this.probeTimer = this.env.after(Math.round(this.timeoutUs() * (last ? 0.8 : 0.5)), this.onProbeTimer);
-  }
 
-  private probeTimedOut(): void {
-    this.probeTimer = -1;
-    if (this.probeTarget === null) return;
-    if (!this.probeIndirect && this.probeAttempt < this.cfg.probeRetryCount) {
-      this.probeAttempt++;
-      this.sendProbe();
-      return;
-    }
-    if (!this.probeIndirect) {
-      this.bumpLhm(1);
-      this.probeIndirect = true;
-      if (this.sendPingReqs() > 0) {
-        this.probeTimer = this.env.after(this.timeoutUs(), this.onProbeTimer);
-        return;
-      }
-    }
-    const target = this.probeTarget;
-    this.probeTarget = null;
+  /** ProbeTable: a round got no answer; only a confirmed peer can be suspected (AD-29). */
+  probeFailed(target: NodeId): void {
     const m = this.members.get(target);
-    // Only a confirmed peer can be suspected (AD-29): UNCONFIRMED never becomes SUSPECT.
     if (m !== undefined && m.status === "ok") this.startSuspicion(m, this.env.id, true);
   }
 
-  private sendPingReqs(): number {
-    let sent = 0;
-    for (const m of this.members.values()) {
-      if (sent >= this.cfg.indirectProbeProxyCount) break;
-      if (m.id === this.probeTarget || m.status !== "ok") continue;
-      this.env.send(m.id, { type: "ping-req", seq: this.probeSeq, target: this.probeTarget! });
-      sent++;
-    }
-    return sent;
-  }
-
-  private onAck(from: NodeId, seq: number): void {
-    const proxied = this.proxied.get(seq);
-    if (proxied !== undefined && proxied.target === from) {
-      this.proxied.delete(seq);
-      this.env.send(proxied.requester, { type: "ping-req-ack", seq: proxied.seq, target: from, reached: true });
-      return;
-    }
-    if (from === this.probeTarget && seq === this.probeSeq) this.probeSucceeded(true);
-  }
-
-  private probeSucceeded(direct: boolean): void {
-    this.env.cancel(this.probeTimer);
-    this.probeTimer = -1;
-    this.probeTarget = null;
-    if (direct) this.bumpLhm(-1);
-  }
-
-  private proxyProbe(requester: NodeId, seq: number, target: NodeId): void {
-    const mySeq = this.nextSeq++;
-    this.proxied.set(mySeq, { requester, seq, target });
-    this.env.send(target, { type: "probe", seq: mySeq, incarnation: this.incarnation });
-    this.env.after(this.timeoutUs(), () => {
-      if (!this.proxied.delete(mySeq)) return;
-      this.env.send(requester, { type: "ping-req-ack", seq, target, reached: false });
-    });
-  }
-
-  private bumpLhm(delta: 1 | -1): void {
-    const next = this.lhm + delta;
-    if (next >= 0 && next <= this.cfg.lhmMaxScore) this.lhm = next;
+  timeoutUs(): number {
+    return this.probes.timeoutUs();
   }
 
   // ---- suspicion, refutation, death ---------------------------------------------------
