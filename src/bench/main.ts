@@ -3,6 +3,7 @@
 
 import { kernelBenchmarks, type BenchRow } from "./kernel.js";
 import { networkBenchmarks, type NetworkBenchRow } from "./network.js";
+import { asyncBenchmarks } from "./async.js";
 
 function printTable(title: string, rows: BenchRow[]): void {
   process.stdout.write(`\n${title}\n`);
@@ -31,13 +32,21 @@ function main(): void {
   const kernel = kernelBenchmarks();
   const holdAt1k = kernel.find((r) => r.pending === 1_000 && r.name.startsWith("kernel hold"))!.eventsPerSec;
   const network = want("network") ? networkBenchmarks() : [];
+  const asyncRows = want("async") ? asyncBenchmarks() : [];
   if (json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, kernel, network }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ node: process.version, kernel, network, async: asyncRows }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`simctl bench — node ${process.version}\n`);
   printTable("kernel (ratio = bare loop time / kernel time; target >= 0.50 for the hold model)", kernel);
   if (network.length > 0) printNetwork(network, holdAt1k);
+  if (asyncRows.length > 0) {
+    process.stdout.write(`\nasync toolkit plans (events/s; x kernel = ratio to kernel hold-model events/s in this run)\n`);
+    for (const r of asyncRows) {
+      const eps = r.events / (r.wallMs / 1000);
+      process.stdout.write(`${r.name.padEnd(40)} ${r.wallMs.toFixed(1).padStart(9)} ms ${String(r.events).padStart(9)} events ${Math.round(eps).toLocaleString("en-US").padStart(10)} events/s ${(eps / holdAt1k).toFixed(2).padStart(6)} x kernel  ${r.detail}\n`);
+    }
+  }
 }
 
 main();
