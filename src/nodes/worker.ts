@@ -112,8 +112,8 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "workflow-dispatch":
         return this.onDispatch(from, msg);
       case "workflow-progress-ack":
-        if (this.runs.has(`${msg.jobId}/${msg.workflowId}`) && msg.jobLeader !== this.jobLeaders.get(msg.jobId)) {
-          // A stale route: the ack names the job's current leader (§5.14).
+        // Hot path: compare first, build the run key only when the route changed (§5.14).
+        if (msg.jobLeader !== this.jobLeaders.get(msg.jobId) && this.runs.has(`${msg.jobId}/${msg.workflowId}`)) {
           this.jobLeaders.set(msg.jobId, msg.jobLeader);
         }
         return;

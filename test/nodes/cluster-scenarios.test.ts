@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { clusterScenarios } from "../../src/scenarios/cluster/index.js";
+import { runScenario } from "../../src/scenarios/runner.js";
+import { sweep } from "../../src/testing/index.js";
+
+describe("cluster scenarios (library runs, not the binary)", () => {
+  for (const scenario of clusterScenarios.filter((s) => s.id !== "cluster/chaos")) {
+    it(`${scenario.id} passes every check at seed 1`, () => {
+      const r = runScenario(scenario, { seed: 1 });
+      const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+      expect(failed).toEqual([]);
+      expect(r.verdict).toBe("pass");
+    });
+  }
+
+  it("every cluster scenario but chaos names the catalog rows it asserts", () => {
+    const uncovered = clusterScenarios.filter((s) => s.covers.length === 0).map((s) => s.id);
+    expect(uncovered.sort()).toEqual(["cluster/chaos", "cluster/job-leader-takeover"]);
+  });
+
+  it("cluster/chaos holds every invariant and converges over 200 swarm seeds", () => {
+    const report = sweep("cluster/chaos", { seeds: 200, swarm: true });
+    expect(report.seeds).toBe(200);
+  });
+});
