@@ -4,6 +4,15 @@
 import { kernelBenchmarks, type BenchRow } from "./kernel.js";
 import { networkBenchmarks, type NetworkBenchRow } from "./network.js";
 import { asyncBenchmarks } from "./async.js";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { ClusterBenchResult } from "./cluster.js";
+
+/** The cluster bench runs in a child process so its peak RSS is its own. */
+function clusterInChild(): ClusterBenchResult {
+  const script = fileURLToPath(new URL("./cluster.js", import.meta.url));
+  return JSON.parse(execFileSync(process.execPath, [script], { encoding: "utf8" })) as ClusterBenchResult;
+}
 
 function printTable(title: string, rows: BenchRow[]): void {
   process.stdout.write(`\n${title}\n`);
@@ -33,13 +42,22 @@ function main(): void {
   const holdAt1k = kernel.find((r) => r.pending === 1_000 && r.name.startsWith("kernel hold"))!.eventsPerSec;
   const network = want("network") ? networkBenchmarks() : [];
   const asyncRows = want("async") ? asyncBenchmarks() : [];
+  const cluster = want("cluster") ? clusterInChild() : null;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, kernel, network, async: asyncRows }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ node: process.version, kernel, network, async: asyncRows, cluster }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`simctl bench — node ${process.version}\n`);
   printTable("kernel (ratio = bare loop time / kernel time; target >= 0.50 for the hold model)", kernel);
   if (network.length > 0) printNetwork(network, holdAt1k);
+  if (cluster !== null) {
+    process.stdout.write(`\nstandard cluster (3 gates; 3 DCs x 3 managers x 10 workers; 1 job/s for 10 virtual min; then drain)\n`);
+    process.stdout.write(
+      `verdict ${cluster.verdict}  jobs answered ${cluster.jobsAnswered}  wall ${cluster.wallMs} ms  delivered ${cluster.delivered}  ` +
+        `${cluster.deliveredPerSec.toLocaleString("en-US")} delivered msgs/s (${(cluster.deliveredPerSec / holdAt1k).toFixed(2)} x kernel events/s; goal 1,000,000)  ` +
+        `virtual/wall ${cluster.virtualPerWall}x  peak RSS ${cluster.peakRssMb} MB\n`,
+    );
+  }
   if (asyncRows.length > 0) {
     process.stdout.write(`\nasync toolkit plans (events/s; x kernel = ratio to kernel hold-model events/s in this run)\n`);
     for (const r of asyncRows) {
