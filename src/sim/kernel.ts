@@ -198,7 +198,13 @@ export class Kernel {
       this.events++;
       // Kind 0 marks an event whose callback writes its own, richer record (deliveries).
       if (kind !== 0) trace.record(at, seq, kind, node, 0, 0, 0);
-      fn();
+      try {
+        fn();
+      } catch (error) {
+        // A throwing callback is a bug in a scenario or model: fail the run, naming it,
+        // rather than tearing through runScenario as an internal error.
+        this.fail("failed", `event callback threw at ${formatTime(at)} (seq ${seq}): ${errorMessage(error)}`);
+      }
     }
   }
 

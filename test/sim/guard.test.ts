@@ -84,12 +84,14 @@ describe("determinism guard at run time", () => {
     expect(out.failure?.processes).toEqual([]);
   });
 
-  it("restores the real functions even when the run throws", () => {
+  it("restores the real functions after a callback throws, and the run fails naming the error", () => {
     const k = new Kernel();
     k.at(1, () => {
       throw new Error("callback bug");
     });
-    expect(() => k.run()).toThrow("callback bug");
+    const out = k.run();
+    expect(out.stop).toBe("failed");
+    expect(out.failure?.message).toContain("callback bug");
     expectRealFunctionsBack();
   });
 

@@ -85,6 +85,7 @@ function validateStep(step: FaultStep, index: number, topology: Topology, partit
       return;
     case "unclog":
       if (clogs.size === 0) problems.push(`${where}: unclog without a clog before it`);
+      else if (typeof step.name === "string" && !clogs.has(step.name)) problems.push(`${where}: unclog names clog "${step.name}", which was never installed`);
       if (typeof step.name === "string") clogs.delete(step.name);
       else clogs.clear();
       return;
@@ -105,7 +106,7 @@ function validateStep(step: FaultStep, index: number, topology: Topology, partit
       return;
     case "clock-drift":
       resolveSelectors(topology, step.node, "node", where, problems);
-      requireNumber(step, "ppm", where, problems, (n) => Math.abs(n) <= 1_000_000, "a number of ppm within ±1e6");
+      requireNumber(step, "ppm", where, problems, (n) => Math.abs(n) < 1_000_000, "a number of ppm strictly within ±1e6 (at -1e6 the clock stops)");
       return;
     case "clock-jump":
       resolveSelectors(topology, step.node, "node", where, problems);

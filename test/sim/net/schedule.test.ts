@@ -57,6 +57,15 @@ describe("schedule validation", () => {
     expect(theProblem([{ atMs: 5, action: "partition", name: "p", a: "a", b: "b" }, { atMs: 10, action: "heal", name: "q" }])).toContain('heal names partition "q", which was never installed');
   });
 
+  it("unclog naming a clog never installed", () => {
+    expect(theProblem([{ atMs: 5, action: "clog", node: "a", name: "c" }, { atMs: 10, action: "unclog", name: "d" }])).toContain('unclog names clog "d", which was never installed');
+  });
+
+  it("a drift of -1e6 ppm (a stopped clock) is refused; just inside is accepted", () => {
+    expect(theProblem([{ atMs: 0, action: "clock-drift", node: "a", ppm: -1_000_000 }])).toContain("strictly within ±1e6");
+    ok([{ atMs: 0, action: "clock-drift", node: "a", ppm: -999_999 }]);
+  });
+
   it("bad probability", () => {
     expect(theProblem([{ atMs: 10, action: "set-loss", probability: 1.5 }])).toBe('step 0 (set-loss at 10ms): "probability" must be a probability in [0, 1]');
     expect(theProblem([{ atMs: 10, action: "set-duplicate", probability: -0.1 }])).toContain('"probability" must be a probability in [0, 1]');
