@@ -29,6 +29,8 @@ export class GateJobs {
   private readonly onTimeoutCheck = (): void => this.checkTimeouts();
   private readonly onCleanup = (): void => this.cleanup();
   private readonly onResend = (): void => this.resendResults();
+  /** Terminal jobs this gate leads whose global result the client has not acked yet. */
+  private readonly resultsOwed = new Set<GateJob>();
 
   constructor(private readonly host: GateHost) {
     this.rng = host.env.rng.fork("gate-dispatch");
@@ -49,6 +51,7 @@ export class GateJobs {
   private resumeAfterRestart(): void {
     for (const job of this.jobs.values()) {
       for (const d of job.dcs.values()) d.timer = -1;
+      if (this.leads(job) && isTerminalStatus(job.status) && !job.resultAcked) this.resultsOwed.add(job);
       if (!this.leads(job) || isTerminalStatus(job.status)) continue;
       for (const d of [...job.dcs.values()]) if (d.state === "dispatching") this.startDc(job, d.dc);
       this.announce(job);
@@ -193,6 +196,7 @@ export class GateJobs {
     for (const d of job.dcs.values()) if (d.timer !== -1) this.host.env.cancel(d.timer);
     this.host.env.emit(inherited ? "job.terminalInherited" : "job.terminal", { job: job.spec.jobId, status, error });
     // Re-sending an inherited result is safe: the client ignores a result it already has.
+    this.resultsOwed.add(job);
     this.sendResult(job, error);
     this.announce(job);
   }
@@ -218,8 +222,9 @@ export class GateJobs {
 
   private resendResults(): void {
     this.host.env.after(this.host.cfg.requestTimeoutShortMs * 1000, this.onResend);
-    for (const job of this.jobs.values()) {
-      if (this.leads(job) && isTerminalStatus(job.status) && !job.resultAcked) this.sendResult(job, null);
+    for (const job of this.resultsOwed) {
+      if (this.jobs.get(job.spec.jobId) === job && this.leads(job) && !job.resultAcked) this.sendResult(job, null);
+      else this.resultsOwed.delete(job);
     }
   }
 

@@ -37,7 +37,6 @@ export interface ManagedJob {
   terminalAtUs: number;
   finalAcked: boolean;
   progressSequence: number;
-  progressDirty: boolean;
   lastUpdateUs: number;
   /** During a takeover: workflows some worker confirmed; null otherwise. */
   reconciling: Set<string> | null;
@@ -79,7 +78,6 @@ export function newJob(spec: JobSpec, leader: NodeId, leaderIncarnation: number,
     terminalAtUs: -1,
     finalAcked: false,
     progressSequence: 0,
-    progressDirty: false,
     lastUpdateUs: nowUs,
     reconciling: null,
   };

@@ -28,6 +28,14 @@ export interface JobHost {
 
 export class JobTable {
   readonly jobs = new Map<string, ManagedJob>();
+  /** Jobs this manager leads that may have PENDING workflows: all `pump` has to look at. */
+  private readonly waiting = new Set<ManagedJob>();
+  /** Jobs with progress not yet pushed to their gate. */
+  private readonly progressDirty = new Set<ManagedJob>();
+  private readonly syncQueue = new Set<ManagedJob>();
+  /** Terminal jobs this manager leads whose final result the gate has not acked yet. */
+  private readonly finalsOwed = new Set<ManagedJob>();
+  private readonly onSyncFlush = (): void => this.flushSyncs();
   private readonly ackTimers = new Map<string, TimerHandle>();
   private pumpTimer: TimerHandle = -1;
   private pumpAtUs = Infinity;
@@ -68,15 +76,29 @@ export class JobTable {
     env.emit("fence.issued", { job: job.jobId, dc: this.host.dc, token, purpose: "create" });
     env.emit("job.leaderAccepted", { job: job.jobId, dc: this.host.dc, fenceToken: token });
     this.sync(job);
+    this.waiting.add(job);
     this.pump();
     return job;
   }
 
-  /** Replicates the job to the DC's other managers (written before any ack that needs it). */
+  /**
+   * Replicates the job to the DC's other managers. Changes made in one step are coalesced
+   * into one sync sent right after it (a zero-delay timer), so a step that moves several
+   * workflows costs one replica per peer.
+   */
   sync(job: ManagedJob): void {
     job.lastUpdateUs = this.host.env.localNow();
-    const replica = toReplica(job);
-    for (const p of this.host.peers) this.host.env.send(p, { type: "job-state-sync", replica });
+    this.syncQueue.add(job);
+    if (this.syncQueue.size === 1) this.host.env.after(0, this.onSyncFlush);
+  }
+
+  private flushSyncs(): void {
+    for (const job of this.syncQueue) {
+      if (this.jobs.get(job.jobId) !== job) continue;
+      const replica = toReplica(job);
+      for (const p of this.host.peers) this.host.env.send(p, { type: "job-state-sync", replica });
+    }
+    this.syncQueue.clear();
   }
 
   // ---- scheduling ---------------------------------------------------------------------
@@ -84,17 +106,29 @@ export class JobTable {
   /** Dispatches every ready workflow of the jobs this manager leads that a worker can take. */
   pump(): void {
     const now = this.host.env.localNow();
-    for (const job of this.jobs.values()) {
-      if (!this.leads(job) || job.status !== "running" || job.reconciling !== null) continue;
+    for (const job of this.waiting) {
+      if (this.jobs.get(job.jobId) !== job || !this.leads(job) || job.status !== "running") {
+        this.waiting.delete(job);
+        continue;
+      }
+      if (job.reconciling !== null) continue;
+      let pending = 0;
       for (const wf of job.workflows.values()) {
         if (wf.status !== "pending") continue;
+        pending++;
         if (wf.notBeforeUs > now) {
           this.wakeAt(wf.notBeforeUs);
           continue;
         }
         this.place(job, wf);
       }
+      if (pending === 0) this.waiting.delete(job);
     }
+  }
+
+  /** Marks a job as having PENDING workflows (accept, requeue, takeover). */
+  markWaiting(job: ManagedJob): void {
+    this.waiting.add(job);
   }
 
   private place(job: ManagedJob, wf: ManagedWorkflow): void {
@@ -179,6 +213,7 @@ export class JobTable {
     wf.status = "pending";
     wf.worker = null;
     wf.notBeforeUs = this.host.env.localNow() + backoffMs * 1000;
+    this.waiting.add(job);
     this.host.env.emit("workflow.requeued", { job: job.jobId, workflow: wf.workflowId, attempts: wf.attempts });
     this.sync(job);
     this.wakeAt(wf.notBeforeUs);
@@ -193,7 +228,7 @@ export class JobTable {
     const wf = job.workflows.get(p.workflowId);
     if (wf === undefined || !this.leads(job) || wf.fenceToken !== p.fenceToken || job.status !== "running") return;
     wf.completedCount = p.completedCount;
-    job.progressDirty = true;
+    this.progressDirty.add(job);
   }
 
   onFinalResult(from: NodeId, r: WorkflowFinalResult): void {
@@ -220,7 +255,7 @@ export class JobTable {
   finishWorkflow(job: ManagedJob, wf: ManagedWorkflow, status: "completed" | "failed" | "cancelled", reason: string | null): void {
     wf.status = status;
     this.host.env.emit("workflow.terminal", { job: job.jobId, workflow: wf.workflowId, status, reason });
-    job.progressDirty = true;
+    this.progressDirty.add(job);
     this.sync(job);
     this.checkJobDone(job);
   }
@@ -238,6 +273,12 @@ export class JobTable {
     job.terminalAtUs = this.host.env.localNow();
     this.host.env.emit("job.dcTerminal", { job: job.jobId, dc: this.host.dc, status: job.status });
     this.sync(job);
+    this.oweFinal(job);
+  }
+
+  /** Sends the job's final result now and keeps retrying until acked. */
+  oweFinal(job: ManagedJob): void {
+    this.finalsOwed.add(job);
     this.sendFinal(job);
   }
 
@@ -263,21 +304,22 @@ export class JobTable {
     this.host.env.after(this.host.cfg.requestTimeoutShortMs * 1000, this.onFinalResend);
     const now = this.host.env.localNow();
     const giveUpUs = this.host.cfg.gateUnresponsiveFallbackMs * 1000;
-    for (const job of this.jobs.values()) {
-      if (!this.leads(job) || job.status === "running" || job.finalAcked) continue;
-      if (now - job.terminalAtUs < giveUpUs) this.sendFinal(job);
+    for (const job of this.finalsOwed) {
+      const owed = this.jobs.get(job.jobId) === job && this.leads(job) && !job.finalAcked && now - job.terminalAtUs < giveUpUs;
+      if (owed) this.sendFinal(job);
+      else this.finalsOwed.delete(job);
     }
   }
 
   private pushProgress(): void {
     this.host.env.after(this.host.cfg.progressPushIntervalMs * 1000, this.onProgressPush);
-    for (const job of this.jobs.values()) {
-      if (!job.progressDirty || !this.leads(job) || job.originGate === null) continue;
-      job.progressDirty = false;
+    for (const job of this.progressDirty) {
+      if (!this.leads(job) || job.originGate === null || this.jobs.get(job.jobId) !== job) continue;
       let finished = 0;
       for (const wf of job.workflows.values()) if (isTerminal(wf.status)) finished++;
       this.host.env.send(job.originGate, { type: "job-progress", jobId: job.jobId, datacenter: this.host.dc, progressSequence: ++job.progressSequence, finishedWorkflows: finished, totalWorkflows: job.workflows.size, fenceToken: job.fence.current });
     }
+    this.progressDirty.clear();
   }
 
   /** The gate declared a global timeout: cancel what runs, drop what waits (MW-7.1.5). */

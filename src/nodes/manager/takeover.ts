@@ -48,6 +48,8 @@ export class Takeovers {
       this.pendingGateNotices.set(job.jobId, token);
       this.notifyGate(job, token);
     }
+    // A job that finished under the old leader may still owe the gate its final result.
+    if (job.status !== "running" && !job.finalAcked) this.table.oweFinal(job);
     this.table.sync(job);
   }
 
@@ -77,6 +79,7 @@ export class Takeovers {
       }
     }
     this.table.sync(job);
+    this.table.markWaiting(job);
     this.table.pump();
   }
 
