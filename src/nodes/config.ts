@@ -169,7 +169,7 @@ export interface WorkerConfig extends MembershipConfig {
   registrationRetryBaseMs: number;
   /** Model: a run lasts declaredDurationMs × U(1 − ratio, 1 + ratio). */
   workflowDurationJitterRatio: number;
-  /** Model: a run fails with probability workflowFailureNumerator / 1_000_000. */
+  /** Model: a run fails with probability workflowFailurePerMillion / 1_000_000. */
   workflowFailurePerMillion: number;
 }
 
