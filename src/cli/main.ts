@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from "commander";
 import chalk from "chalk";
 import { ExitCode, UsageError } from "./exit-codes.js";
+import { ScheduleError } from "../sim/net/schedule.js";
 import { listCommand } from "./commands/list.js";
 import { runCommand } from "./commands/run.js";
 import { replayCommand } from "./commands/replay.js";
@@ -50,6 +51,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--max-events <n>", "event budget")
     .option("--max-time <duration>", "virtual time budget, e.g. 10m")
     .option("--set <key=value>", "override a scenario option (repeatable)", collect, [])
+    .option("--faults <file>", "apply this JSON fault schedule instead of the scenario's own faults")
     .option("--repro-dir <dir>", "where a failing run writes its repro file", "simctl-repros")
     .option("--no-repro", "do not write a repro file on failure")
     .action((id: string, opts) => setExit(runCommand(id, opts)));
@@ -134,6 +136,10 @@ function handleError(error: unknown): number {
   if (error instanceof UsageError) {
     process.stderr.write(`simctl: error: ${error.message}\n`);
     return error.exitCode;
+  }
+  if (error instanceof ScheduleError) {
+    process.stderr.write(`simctl: error: invalid fault schedule: ${error.message}\n`);
+    return ExitCode.Usage;
   }
   process.stderr.write(`${chalk.red("simctl: internal error (a bug in simctl, please report it):")}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return ExitCode.Internal;

@@ -23,12 +23,20 @@ export class ScenarioContext<O extends Options = Options> {
     /** The scenario's own stream; fork it per component (`ctx.rng.fork("load")`). */
     readonly rng: Rng,
     readonly options: Readonly<O>,
-    /**
-     * An explicit fault schedule (from a repro file or a shrink candidate). When set, it
-     * replaces the scenario's scripted and randomly drawn faults.
-     */
-    readonly faultOverride: readonly FaultStep[] | null = null,
+    private readonly explicitFaults: readonly FaultStep[] | null = null,
   ) {}
+
+  /** True once something (the World) has read the explicit schedule: it applies to this scenario. */
+  faultOverrideRead = false;
+
+  /**
+   * An explicit fault schedule (from a repro file, a shrink candidate or `run --faults`).
+   * When set, it replaces the scenario's scripted and randomly drawn faults.
+   */
+  get faultOverride(): readonly FaultStep[] | null {
+    this.faultOverrideRead = true;
+    return this.explicitFaults;
+  }
 
   /** Called by whatever applies a fault step, so the run result can replay it. */
   recordFault(step: FaultStep): void {

@@ -3,6 +3,7 @@
 
 import { Kernel, Rng, bindKernel, errorMessage, installDeterminismGuard, sym, type Micros, type Trace, type TraceListener, type RunFailure } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
+import { ScheduleError } from "../sim/net/schedule.js";
 import { ScenarioContext } from "./context.js";
 import { resolveOptions } from "./options.js";
 import { DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_US, type Options, type RunResult, type ScenarioDef, type Verdict } from "./types.js";
@@ -53,6 +54,13 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
   } finally {
     unguard();
     bindKernel(previous);
+  }
+  // A schedule the caller supplied is input: its problems are the caller's, not a crash.
+  if (request.faultSchedule !== undefined) {
+    if (setupError instanceof ScheduleError) throw setupError;
+    if (request.faultSchedule.length > 0 && !ctx.faultOverrideRead) {
+      throw new ScheduleError([`scenario ${scenario.id} has no simulated network, so a fault schedule does not apply to it`]);
+    }
   }
   const outcome = setupError === null ? kernel.run(limits) : null;
   const { checks, summary } = ctx.finish();

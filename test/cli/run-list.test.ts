@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -138,6 +138,32 @@ describe.concurrent("simctl run", () => {
     expectOneLineError(rs[0]!, /max-events/);
     expectOneLineError(rs[1]!, /unknown option "rounds_"/);
     expectOneLineError(rs[2]!, /rounds expects a number/);
+  });
+
+  it("--faults: an invalid schedule, an unreadable file, non-JSON and a network-less scenario each exit 2 with one line", async () => {
+    const bad = join(cwd, "bad-faults.json");
+    writeFileSync(bad, JSON.stringify([{ atMs: 500, action: "crash", node: "nobody" }, { atMs: -1, action: "explode" }]));
+    const invalid = await simctl("run", "net/partition-heal", "--seed", "1", "--faults", bad);
+    expectOneLineError(invalid, /^simctl: error: invalid fault schedule: 3 problems/);
+    for (const problem of ['unknown node "nobody"', "atMs must be a non-negative integer", 'unknown action "explode"']) expect(invalid.stderr).toContain(problem);
+    expectOneLineError(await simctl("run", "net/partition-heal", "--seed", "1", "--faults", join(cwd, "missing.json")), /cannot read fault schedule .*ENOENT/);
+    const notJson = join(cwd, "not-json.json");
+    writeFileSync(notJson, "[{ atMs: 1");
+    expectOneLineError(await simctl("run", "net/partition-heal", "--seed", "1", "--faults", notJson), /invalid fault schedule .*not JSON/);
+    const good = join(cwd, "good-faults.json");
+    writeFileSync(good, JSON.stringify([{ atMs: 100, action: "crash", node: "n1" }]));
+    expectOneLineError(await simctl("run", "kernel/ping-pong", "--seed", "1", "--faults", good), /has no simulated network/);
+  });
+
+  it("--faults replaces the scenario's own faults: the applied schedule is exactly the file's", async () => {
+    const file = join(cwd, "one-crash.json");
+    writeFileSync(file, JSON.stringify([{ atMs: 700, action: "crash", node: "n3", durationMs: 300 }]));
+    const r = await simctl("run", "net/one-way-partition", "--seed", "2", "--faults", file, "--json", "--no-repro");
+    const out = JSON.parse(r.stdout) as { faultSchedule: { action: string; node?: string }[]; verdict: string };
+    // The timed restart is the crash step's own undo, not a step of its own (replaying it would apply it twice).
+    expect(out.faultSchedule).toEqual([{ atMs: 700, action: "crash", node: "n3", durationMs: 300 }]);
+    // The scenario's one-way partition did not happen, so its "n1 -> n2 dropped" check fails.
+    expect(out.verdict).toBe("fail");
   });
 
   it("--max-events 10 on a long scenario exits 3 (liveness), and the printed reproduce command keeps the budget", async () => {

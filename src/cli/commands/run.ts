@@ -4,7 +4,9 @@ import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_US, runScenario, type RunResult, type ScenarioDef, type RunRequest } from "../../scenarios/index.js";
 import { lookupScenario, parseMaxTime, parseOverrides, parsePositiveInt, parseSeed } from "../args.js";
-import { exitCodeFor } from "../exit-codes.js";
+import { UsageError, exitCodeFor } from "../exit-codes.js";
+import { readFileSync } from "node:fs";
+import type { FaultStep } from "../../sim/index.js";
 import { renderRun } from "../render.js";
 import { JsonlTraceFile } from "../trace-file.js";
 import { DEFAULT_REPRO_DIR } from "../../repro/io.js";
@@ -21,6 +23,8 @@ export interface RunFlags {
   reproDir?: string;
   /** False with --no-repro. */
   repro?: boolean;
+  /** A JSON fault schedule file that replaces the scenario's own faults. */
+  faults?: string;
 }
 
 export interface TimedRun {
@@ -42,7 +46,26 @@ export function buildRequest(scenario: ScenarioDef, flags: RunFlags): { request:
   const request: RunRequest = { seed, overrides: parseOverrides(scenario, flags.set ?? []) };
   if (flags.maxEvents !== undefined) request.maxEvents = parsePositiveInt(flags.maxEvents, "--max-events");
   if (flags.maxTime !== undefined) request.maxTimeUs = parseMaxTime(flags.maxTime);
+  if (flags.faults !== undefined) request.faultSchedule = readFaultFile(flags.faults);
   return { request, seedWasRandom };
+}
+
+/** Reads a fault schedule file: JSON, an array of steps. Each step is validated by the run against the scenario's topology. */
+function readFaultFile(path: string): FaultStep[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read fault schedule ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`invalid fault schedule ${path}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!Array.isArray(parsed)) throw new UsageError(`invalid fault schedule ${path}: expected a JSON array of steps like [{ "atMs": 1000, "action": "crash", "node": "dc1-mgr-1" }]`);
+  return parsed as FaultStep[];
 }
 
 export function runCommand(id: string, flags: RunFlags): number {

@@ -109,7 +109,7 @@ export class World {
    * its steps in the same event order as the original run, and its trace is identical.
    */
   start(): void {
-    if (this.host.faultOverride !== null) this.schedule(this.host.faultOverride, "the replayed fault schedule");
+    if (this.host.faultOverride !== null) this.schedule(this.host.faultOverride, "the given fault schedule");
     for (const h of this.hosts) if (this.bootable.has(h.role)) h.boot();
   }
 

@@ -59,10 +59,10 @@ describe("fault schedule replay", () => {
     expect(run.result.faultSchedule).toEqual(given);
   });
 
-  it("an invalid replayed schedule fails the run at setup, naming the problem", () => {
-    const result = runScenario(netScenario(spec), { seed: 1, faultSchedule: [{ atMs: 5, action: "crash", node: "nobody" }] });
-    expect(result.verdict).toBe("error");
-    expect(result.failure?.message).toContain('the replayed fault schedule: step 0 (crash at 5ms): unknown node "nobody"');
+  it("an invalid given schedule is the caller's error: runScenario throws a ScheduleError naming the problem", () => {
+    expect(() => runScenario(netScenario(spec), { seed: 1, faultSchedule: [{ atMs: 5, action: "crash", node: "nobody" }] })).toThrow(
+      'the given fault schedule: step 0 (crash at 5ms): unknown node "nobody"',
+    );
   });
 
   it("net/swarm: replaying the applied swarm schedule reproduces the run bit for bit (seeds 1..3)", () => {
