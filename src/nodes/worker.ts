@@ -10,12 +10,13 @@
 
 import type { NodeEnv, NodeFactory, SimNode, TimerHandle } from "../sim/index.js";
 import { workerConfig, type WorkerConfig } from "./config.js";
-import type { ClusterMessage, NodeId, WorkerHeartbeatBody, WorkflowDispatch, WorkflowFinalResult, WorkflowOutcome, WorkerWorkflowState } from "./messages.js";
+import type { ClusterMessage, NodeId, WorkerHeartbeatBody, WorkflowDispatch, WorkflowFinalResult, WorkflowOutcome } from "./messages.js";
 import { assertNever } from "./messages.js";
 import { CoreAllocator } from "./parts/core-allocator.js";
 import { FenceTracker } from "./parts/fencing.js";
 import { Membership } from "./parts/membership.js";
 import { Registrar } from "./parts/registrar.js";
+import { WorkerLeadership } from "./worker-leadership.js";
 
 interface Run {
   key: string;
@@ -37,7 +38,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   /** The current job leader per job this worker holds work for. */
   readonly jobLeaders = new Map<string, NodeId>();
   private readonly dispatchFences = new FenceTracker();
-  private readonly transferFences = new FenceTracker();
+  private readonly leadership: WorkerLeadership<Run>;
   private readonly registrar: Registrar;
   private readonly managers: readonly NodeId[];
   private readonly rng;
@@ -47,7 +48,10 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   private progressTimer: TimerHandle = -1;
   private readonly onProgress = (): void => this.flushProgress();
   private readonly onHeartbeatFlush = (): void => this.sendHeartbeats();
-  private readonly onOrphanCheck = (): void => this.checkOrphans();
+  private readonly onOrphanCheck = (): void => {
+    this.env.after(this.cfg.orphanCheckIntervalMs * 1000, this.onOrphanCheck);
+    this.leadership.checkOrphans();
+  };
   private readonly onResendResults = (): void => this.resendResults();
 
   constructor(
@@ -60,13 +64,13 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     this.cores = new CoreAllocator(cfg.totalCores);
     this.membership = new Membership(env, cfg, [...this.managers, ...env.peers("worker", dc)], {
       embed: () => this.heartbeatBody(),
-      onDead: (id) => this.onManagerLost(id),
-      onJoin: (id) => this.onManagerBack(id, true),
-      onAlive: (id) => this.onManagerBack(id, false),
+      onDead: (id) => this.leadership.onManagerLost(id),
+      onJoin: (id) => this.leadership.onManagerBack(id, true),
+      onAlive: (id) => this.leadership.onManagerBack(id, false),
       onRestart: (id) => {
         // A quick restart loses the manager's memory just like a death does.
-        this.onManagerLost(id);
-        this.onManagerBack(id, true);
+        this.leadership.onManagerLost(id);
+        this.leadership.onManagerBack(id, true);
       },
     });
     this.registrar = new Registrar(env, cfg.registrationRetryBaseMs, () => ({
@@ -75,6 +79,16 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       totalCores: cfg.totalCores,
       availableCores: this.cores.availableCores,
     }));
+    this.leadership = new WorkerLeadership<Run>({
+      env,
+      cfg,
+      runs: this.runs,
+      pendingResults: this.pendingResults,
+      jobLeaders: this.jobLeaders,
+      managers: this.managers,
+      registrar: this.registrar,
+      finishRun: (run, status, error) => this.finishRun(run, status, error),
+    });
   }
 
   // ---- read-only view for checkers and scenarios --------------------------------------
@@ -122,7 +136,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "workflow-cancel-request":
         return this.onCancelRequest(from, msg.jobId, msg.workflowId);
       case "job-leader-worker-transfer":
-        return this.onTransfer(from, msg.jobId, msg.newLeader, msg.fenceToken);
+        return this.leadership.onTransfer(from, msg.jobId, msg.newLeader, msg.fenceToken);
       case "error-reply":
         return;
       case "pre-vote-req":
@@ -189,7 +203,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
 
   private dispatchError(key: string, d: WorkflowDispatch): string | null {
     if (this.runs.size >= this.cfg.maxPendingWorkflows) return "too many pending workflows";
-    const last = Math.max(this.dispatchFences.current(key), this.transferFences.current(d.jobId));
+    const last = Math.max(this.dispatchFences.current(key), this.leadership.fences.current(d.jobId));
     if (d.fenceToken <= last) {
       this.env.emit("fence.rejected", { job: d.jobId, workflow: d.workflowId, token: d.fenceToken, last });
       return "stale fence token";
@@ -286,69 +300,6 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     for (const run of this.runs.values()) if (run.jobId === jobId) return;
     for (const r of this.pendingResults.values()) if (r.jobId === jobId) return;
     this.jobLeaders.delete(jobId);
-  }
-
-  // ---- job-leader transfer and orphans (§5.12 worker side) ----------------------------
-
-  private onTransfer(from: NodeId, jobId: string, newLeader: NodeId, token: number): void {
-    const known = this.managers.includes(newLeader);
-    const current = this.transferFences.current(jobId);
-    const duplicate = token === current && this.jobLeaders.get(jobId) === newLeader;
-    let reason: string | null = null;
-    if (!known) reason = "unknown manager";
-    else if (token <= current && !duplicate) reason = "stale token";
-    if (reason !== null) {
-      this.env.emit("transfer.rejected", { job: jobId, leader: newLeader, token, reason });
-      this.env.emit("fence.rejected", { job: jobId, workflow: "*", token, last: current });
-    } else if (!duplicate) {
-      this.transferFences.accept(jobId, token);
-      this.jobLeaders.set(jobId, newLeader);
-      for (const run of this.runs.values()) if (run.jobId === jobId) run.orphanedSinceUs = -1;
-      this.env.emit("transfer.accepted", { job: jobId, leader: newLeader, token });
-      for (const result of this.pendingResults.values()) if (result.jobId === jobId) this.env.send(newLeader, result);
-    }
-    this.env.send(from, {
-      type: "job-leader-worker-transfer-ack",
-      jobId,
-      accepted: reason === null,
-      rejectionReason: reason,
-      fenceToken: token,
-      workflowStates: this.statesOf(jobId),
-    });
-  }
-
-  private statesOf(jobId: string): WorkerWorkflowState[] {
-    const states: WorkerWorkflowState[] = [];
-    for (const run of this.runs.values()) if (run.jobId === jobId) states.push({ workflowId: run.workflowId, fenceToken: run.fenceToken, status: "running" });
-    for (const r of this.pendingResults.values()) if (r.jobId === jobId) states.push({ workflowId: r.workflowId, fenceToken: r.fenceToken, status: r.status });
-    return states;
-  }
-
-  private onManagerLost(manager: NodeId): void {
-    if (!this.managers.includes(manager)) return;
-    const now = this.env.localNow();
-    for (const run of this.runs.values()) {
-      if (this.jobLeaders.get(run.jobId) !== manager || run.orphanedSinceUs >= 0) continue;
-      run.orphanedSinceUs = now;
-      this.env.emit("workflow.orphaned", { job: run.jobId, workflow: run.workflowId, node: manager });
-    }
-  }
-
-  private onManagerBack(manager: NodeId, restarted: boolean): void {
-    if (!this.managers.includes(manager)) return;
-    // A restarted manager lost its registry (volatile state): register again.
-    if (restarted) this.registrar.register(manager);
-    if (restarted) return;
-    for (const run of this.runs.values()) if (this.jobLeaders.get(run.jobId) === manager) run.orphanedSinceUs = -1;
-  }
-
-  private checkOrphans(): void {
-    this.env.after(this.cfg.orphanCheckIntervalMs * 1000, this.onOrphanCheck);
-    const now = this.env.localNow();
-    const graceUs = this.cfg.orphanGracePeriodMs * 1000;
-    for (const run of [...this.runs.values()]) {
-      if (run.orphanedSinceUs >= 0 && now - run.orphanedSinceUs >= graceUs) this.finishRun(run, "cancelled", "orphaned");
-    }
   }
 
   // ---- heartbeats ---------------------------------------------------------------------
