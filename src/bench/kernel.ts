@@ -59,32 +59,43 @@ export function kernelProcesses(pending: number, events: number, delays: Float64
   });
 }
 
-/** Best of `repeats` (the least disturbed run), after one warm-up. */
-function best(repeats: number, fn: () => number): number {
-  fn();
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < repeats; i++) min = Math.min(min, fn());
-  return min;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/**
+ * Rounds of (bare, hold, processes) run back to back, after one warm-up round. On a
+ * shared VM the machine's speed drifts; a ratio taken within one round cancels most of
+ * that drift, and the median of the rounds' ratios is what we report.
+ */
 export function kernelBenchmarks(options: { events?: number; repeats?: number } = {}): BenchRow[] {
   const events = options.events ?? 3_000_000;
-  const repeats = options.repeats ?? 3;
+  const repeats = options.repeats ?? 5;
   const delays = makeDelays();
   const rows: BenchRow[] = [];
   for (const pending of [1_000, 100_000]) {
-    const bare = best(repeats, () => time(() => bareHoldLoop(pending, events, delays)));
-    const hold = best(repeats, () => kernelHold(pending, events, delays));
-    const procs = best(repeats, () => kernelProcesses(pending, events, delays));
-    const row = (name: string, wallMs: number, base: number | null): BenchRow => ({
-      name,
-      pending,
-      events,
-      wallMs: Math.round(wallMs * 10) / 10,
-      eventsPerSec: Math.round(events / (wallMs / 1000)),
-      ratioToBare: base === null ? null : Math.round((base / wallMs) * 100) / 100,
-    });
-    rows.push(row("bare typed-array loop", bare, null), row("kernel hold model (timers, trace on)", hold, bare), row("kernel generator processes (trace on)", procs, bare));
+    const times = { bare: [] as number[], hold: [] as number[], procs: [] as number[] };
+    for (let round = 0; round <= repeats; round++) {
+      const bare = time(() => bareHoldLoop(pending, events, delays));
+      const hold = kernelHold(pending, events, delays);
+      const procs = kernelProcesses(pending, events, delays);
+      if (round === 0) continue; // warm-up
+      times.bare.push(bare);
+      times.hold.push(hold);
+      times.procs.push(procs);
+    }
+    const ratio = (kernel: number[]) => median(kernel.map((k, i) => times.bare[i]! / k));
+    const row = (name: string, samples: number[], r: number | null): BenchRow => {
+      const wallMs = median(samples);
+      return { name, pending, events, wallMs: Math.round(wallMs * 10) / 10, eventsPerSec: Math.round(events / (wallMs / 1000)), ratioToBare: r === null ? null : Math.round(r * 100) / 100 };
+    };
+    rows.push(
+      row("bare typed-array loop", times.bare, null),
+      row("kernel hold model (timers, trace on)", times.hold, ratio(times.hold)),
+      row("kernel generator processes (trace on)", times.procs, ratio(times.procs)),
+    );
   }
   return rows;
 }

@@ -48,7 +48,7 @@ function main(): void {
     return;
   }
   process.stdout.write(`simctl bench — node ${process.version}\n`);
-  printTable("kernel (ratio = bare loop time / kernel time; target >= 0.50 for the hold model)", kernel);
+  printTable("kernel (x bare = median over 5 rounds of bare time / kernel time in the same round; target >= 0.50 for the hold model)", kernel);
   if (network.length > 0) printNetwork(network, holdAt1k);
   if (cluster !== null) {
     process.stdout.write(`\nstandard cluster (3 gates; 3 DCs x 3 managers x 10 workers; 1 job/s for 10 virtual min; then drain)\n`);

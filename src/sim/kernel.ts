@@ -73,6 +73,12 @@ export class Kernel {
   readonly live = new Set<Task<unknown>>();
 
   private readonly queue = new EventQueue();
+  /**
+   * True while a callback runs and its own (already fired) entry is still the heap's
+   * top. The first event it schedules replaces that entry; if it schedules none, the
+   * entry is popped after it returns. Event order is exactly that of pop-then-push.
+   */
+  private firedOnTop = false;
   private nextSeq = 0;
   private fns: (Callback | null)[] = [];
   private gens = new Uint32Array(1024);
@@ -96,7 +102,13 @@ export class Kernel {
     this.fns[slot] = fn;
     this.kinds[slot] = kind;
     this.nodes[slot] = node;
-    this.queue.push(t, this.nextSeq++, slot);
+    if (this.firedOnTop) {
+      // The event being fired still sits at the heap's top: overwrite it (one sift-down).
+      this.firedOnTop = false;
+      this.queue.replaceTop(t, this.nextSeq++, slot);
+    } else {
+      this.queue.push(t, this.nextSeq++, slot);
+    }
     return this.gens[slot]! * SLOT_BITS + slot;
   }
 
@@ -115,7 +127,7 @@ export class Kernel {
   }
 
   get pendingEvents(): number {
-    return this.queue.size;
+    return this.queue.size - (this.firedOnTop ? 1 : 0);
   }
 
   spawn<T>(name: string, proc: Proc<T>, options: SpawnOptions = {}): Task<T> {
@@ -189,10 +201,10 @@ export class Kernel {
         this.fail("liveness", `event budget exhausted: ${this.events} events fired (--max-events ${maxEvents})`);
         return;
       }
-      q.pop();
       const kind = this.kinds[slot]!;
       const node = this.nodes[slot]!;
       this.releaseSlot(slot);
+      this.firedOnTop = true;
       this.now = at;
       this.currentSeq = seq;
       this.events++;
@@ -204,6 +216,10 @@ export class Kernel {
         // A throwing callback is a bug in a scenario or model: fail the run, naming it,
         // rather than tearing through runScenario as an internal error.
         this.fail("failed", `event callback threw at ${formatTime(at)} (seq ${seq}): ${errorMessage(error)}`);
+      }
+      if (this.firedOnTop) {
+        this.firedOnTop = false;
+        q.pop();
       }
     }
   }

@@ -7,7 +7,10 @@
 // computed once. The hot path folds integers only; text is produced only when a sink
 // or listener asks for records.
 
-import { Hash64, hashString32 } from "./hash.js";
+import { Hash64, hashString32, mix32 } from "./hash.js";
+
+const P_LO = 0x9e3779b1 | 0;
+const P_HI = 0x27d4eb2f | 0;
 
 export type Sym = number;
 
@@ -58,16 +61,27 @@ export class Trace {
     return this.records;
   }
 
+  /**
+   * Folds one record. Every field goes through the low lane (one mix each); the high
+   * lane is mixed once per record from the low lane and the record index, so the state
+   * stays 64 bits at 10 mixes a record instead of 14. Times and sequence numbers are
+   * non-negative integers below 2^53: they are split into two 32-bit words directly.
+   */
   record(atUs: number, seq: number, kind: Sym, node: Sym, peer: Sym, type: Sym, digest: number): void {
     const h = this.hash;
-    h.num(atUs);
-    h.num(seq);
-    h.word(kind);
-    h.word(node);
-    h.word(peer);
-    h.word(type);
-    h.word(digest);
+    let lo = h.lo;
+    lo = mix32(lo, atUs >>> 0, P_LO);
+    lo = mix32(lo, (atUs / 4294967296) >>> 0, P_LO);
+    lo = mix32(lo, seq >>> 0, P_LO);
+    lo = mix32(lo, (seq / 4294967296) >>> 0, P_LO);
+    lo = mix32(lo, kind, P_LO);
+    lo = mix32(lo, node, P_LO);
+    lo = mix32(lo, peer, P_LO);
+    lo = mix32(lo, type, P_LO);
+    lo = mix32(lo, digest, P_LO);
+    h.lo = lo;
     const index = this.records++;
+    h.hi = mix32(h.hi ^ lo, index, P_HI);
     if (this.records % this.checkpointEvery === 0) this.checkpointWords.push(h.hi, h.lo);
     if (this.listener !== null) {
       this.listener({
