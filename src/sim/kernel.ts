@@ -159,7 +159,8 @@ export class Kernel {
 
   /**
    * Runs until the queue drains, `stop()` or `fail()` is called, or a limit is hit.
-   * The determinism guard is on for the whole call. May be called again to continue.
+   * The determinism guard is on for the whole call. After a drain (queue empty) it may be
+   * called again once more events are scheduled; after stop() or a failure the run is over.
    */
   run(limits: RunLimits = {}): RunOutcome {
     const maxEvents = limits.maxEvents ?? Number.POSITIVE_INFINITY;

@@ -3,6 +3,7 @@
 // permit or item handed to a waiter that is interrupted before it resumes is given back.
 
 import type { Op, Proc, Task } from "./process.js";
+import { activeKernel } from "./kernel.js";
 
 type Waiter = { task: Task<unknown>; token: number };
 
@@ -101,6 +102,7 @@ export class Semaphore {
   }
 }
 
+/** A FIFO mutex. `holder` names the task holding it (for deadlock reports and assertions). */
 export class Lock {
   private readonly sem: Semaphore;
   holder: Task<unknown> | null = null;
@@ -111,7 +113,8 @@ export class Lock {
   get locked(): boolean {
     return this.sem.availablePermits === 0;
   }
-  *acquire(owner: Task<unknown> | null = null): Proc<void> {
+  /** Acquires for `owner` (the running task by default, when there is one). */
+  *acquire(owner: Task<unknown> | null = activeKernel()?.current ?? null): Proc<void> {
     yield* this.sem.acquire();
     this.holder = owner;
   }
@@ -120,7 +123,12 @@ export class Lock {
     this.sem.release();
   }
   *withLock<T>(body: Proc<T>): Proc<T> {
-    return yield* this.sem.withPermit(body);
+    yield* this.acquire();
+    try {
+      return yield* body;
+    } finally {
+      this.release();
+    }
   }
 }
 

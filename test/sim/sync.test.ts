@@ -151,6 +151,28 @@ describe("Semaphore", () => {
 });
 
 describe("Lock", () => {
+
+  it("withLock records the holding task while held and clears it after, even when the body throws", () => {
+    const w = world();
+    const lock = new Lock("l");
+    const seen: string[] = [];
+    w.spawn("first", (function* () {
+      yield* lock.withLock((function* () {
+        seen.push(`inside: ${lock.holder?.name ?? "none"}`);
+        yield* sleep(ms(1));
+        throw new Error("boom");
+      })());
+    })(), { handled: true });
+    w.spawn("second", (function* () {
+      yield* sleep(1);
+      yield* lock.withLock((function* () {
+        seen.push(`inside: ${lock.holder?.name ?? "none"}`);
+      })());
+      seen.push(`after: ${lock.holder?.name ?? "none"} locked=${lock.locked}`);
+    })());
+    w.run();
+    expect(seen).toEqual(["inside: first", "inside: second", "after: none locked=false"]);
+  });
   it("grants the lock in arrival order and excludes everyone else meanwhile", () => {
     const w = world();
     const lock = new Lock("db");
