@@ -217,8 +217,13 @@ export class NodeHost implements NodeEnv {
     try {
       fn();
     } catch (error) {
-      this.services.kernel.fail("failed", `node ${this.id} threw in ${what}: ${errorMessage(error)}`, [this.id]);
+      this.failed(what, error);
     }
+  }
+
+  /** A throw out of the node is a bug in the model: it fails the run, naming the node. */
+  failed(what: string, error: unknown): void {
+    this.services.kernel.fail("failed", `node ${this.id} threw in ${what}: ${errorMessage(error)}`, [this.id]);
   }
 
   private fireTimer(life: number, fn: () => void): void {
