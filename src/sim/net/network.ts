@@ -25,7 +25,7 @@ const K_DUP = sym("duplicate");
 const K_HOLD = sym("hold");
 const K_UNDELIVERABLE = sym("undeliverable");
 
-export type DropReason = "loss" | "partition" | "clog-expiry" | "crashed-target" | "oversize" | "target-down";
+export type DropReason = "loss" | "partition" | "clog-expiry" | "crashed-target" | "oversize";
 
 export interface NetworkStats {
   sent: number;
@@ -104,9 +104,11 @@ export class Network {
     if (sizeOf(msg) > knobs.maxMessageBytes) {
       this.drop("oversize", src, dst, msg, typeSym, digest);
       const life = src.crashCount;
-      this.kernel.after(0, () => {
+      const tell = (): void => {
         if (life === src.crashCount && src.instance?.undeliverable) src.guard("undeliverable", () => src.instance!.undeliverable!(to, msg, "oversize"));
-      }, K_UNDELIVERABLE, src.sym);
+      };
+      // Like any event for the node: queued while it is paused, dropped if it died meanwhile.
+      this.kernel.after(0, () => void src.whenRunnable(tell), K_UNDELIVERABLE, src.sym);
       return;
     }
     let extraUs = 0;

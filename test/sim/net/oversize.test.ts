@@ -34,4 +34,15 @@ describe("oversize", () => {
     expect(run.rec.undeliverable).toEqual([]);
     expect(run.result.verdict).toBe("pass");
   });
+
+  it("a sender paused before being told learns of it only when it resumes", () => {
+    const run = runNet({
+      link: { maxMessageBytes: 10 },
+      script: (t) => {
+        t.at(10, () => (t.send("a", "b", 1, "m", 20), t.world.hostOf("a").pause()));
+        t.at(15, () => t.world.hostOf("a").resume());
+      },
+    });
+    expect(run.rec.undeliverable.map((u) => [u.atUs, u.reason])).toEqual([[15_000, "oversize"]]);
+  });
 });
