@@ -4,6 +4,7 @@ import { ms, now, sleep, type Micros, type Proc } from "../../sim/index.js";
 import { Deadline, DeadlineExceeded } from "../../nodes/parts/deadline.js";
 import { runParallel } from "../../nodes/parts/parallel-runner.js";
 import { defineScenario } from "../types.js";
+import { checkRounds } from "./rounds.js";
 
 export const nestedDeadline = defineScenario({
   id: "async/nested-deadline",
@@ -78,40 +79,35 @@ export const partialResults = defineScenario({
   shrinkable: { rounds: 1, operations: 1, maxConcurrent: 1 },
   setup(ctx) {
     const { rounds, operations, maxConcurrent } = ctx.options;
-    const problems: string[] = [];
     let partial = 0;
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const durations = Array.from({ length: operations }, () => rng.int(ms(1), ms(100)));
-        const timeoutUs = rng.int(ms(20), ms(250));
-        const endedAt: (Micros | null)[] = durations.map(() => null);
-        const t0 = now();
-        const tasks = durations.map((d, i) => ({
-          id: `op${i}`,
-          run: function* (): Proc<number> {
-            try {
-              yield* sleep(d);
-              return i * i;
-            } finally {
-              endedAt[i] = now();
-            }
-          },
-        }));
-        const report = yield* runParallel(tasks, { maxConcurrent, globalTimeoutUs: timeoutUs });
-        const deadline = t0 + timeoutUs;
-        const finished = report.results.filter((r) => r.status === "ok");
-        if (report.globalTimedOut !== finished.length < operations) problems.push(`round ${round}: globalTimedOut=${report.globalTimedOut} with ${finished.length}/${operations} done`);
-        if (report.globalTimedOut && now() !== deadline) problems.push(`round ${round}: returned at +${now() - t0}us, timeout ${timeoutUs}us`);
-        report.results.forEach((r, i) => {
-          const doneInTime = r.endedAtUs !== null && r.endedAtUs <= deadline;
-          if (r.index !== i) problems.push(`round ${round}: result ${i} is op ${r.index}`);
-          else if (r.status === "ok" ? !doneInTime || r.output !== i * i : !unfinishedFits(r.status, r.startedAtUs, endedAt[i] ?? null, deadline)) problems.push(`round ${round} op ${i}: ${r.status} ended ${endedAt[i]}`);
-        });
-        if (report.globalTimedOut) partial++;
-      }
-    })());
-    ctx.check("a timed-out batch returns at the timeout with the finished results in place and the rest marked unfinished", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    checkRounds(ctx, { rounds: rounds, check: "a timed-out batch returns at the timeout with the finished results in place and the rest marked unfinished" }, function* (round, rng, problems) {
+      const durations = Array.from({ length: operations }, () => rng.int(ms(1), ms(100)));
+      const timeoutUs = rng.int(ms(20), ms(250));
+      const endedAt: (Micros | null)[] = durations.map(() => null);
+      const t0 = now();
+      const tasks = durations.map((d, i) => ({
+        id: `op${i}`,
+        run: function* (): Proc<number> {
+          try {
+            yield* sleep(d);
+            return i * i;
+          } finally {
+            endedAt[i] = now();
+          }
+        },
+      }));
+      const report = yield* runParallel(tasks, { maxConcurrent, globalTimeoutUs: timeoutUs });
+      const deadline = t0 + timeoutUs;
+      const finished = report.results.filter((r) => r.status === "ok");
+      if (report.globalTimedOut !== finished.length < operations) problems.push(`round ${round}: globalTimedOut=${report.globalTimedOut} with ${finished.length}/${operations} done`);
+      if (report.globalTimedOut && now() !== deadline) problems.push(`round ${round}: returned at +${now() - t0}us, timeout ${timeoutUs}us`);
+      report.results.forEach((r, i) => {
+        const doneInTime = r.endedAtUs !== null && r.endedAtUs <= deadline;
+        if (r.index !== i) problems.push(`round ${round}: result ${i} is op ${r.index}`);
+        else if (r.status === "ok" ? !doneInTime || r.output !== i * i : !unfinishedFits(r.status, r.startedAtUs, endedAt[i] ?? null, deadline)) problems.push(`round ${round} op ${i}: ${r.status} ended ${endedAt[i]}`);
+      });
+      if (report.globalTimedOut) partial++;
+    });
     ctx.check("some rounds returned partial results", () => (partial > 0 ? null : "no round timed out"));
     ctx.onFinish(() => ctx.metric("partialRounds", partial));
   },

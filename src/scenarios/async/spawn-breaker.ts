@@ -8,6 +8,7 @@ import { FAILURE_TYPES, type CircuitBreaker, type CircuitState, type FailureType
 import { SPAWN_FAILURE_WINDOW_US, SPAWN_LENIENT, SPAWN_REGULAR, spawnBreaker } from "../../nodes/parts/breaker-policies.js";
 import { callThrough } from "../../nodes/parts/breaker-call.js";
 import { defineScenario } from "../types.js";
+import { checkRounds } from "./rounds.js";
 
 const EDGES = new Set(["closed>open", "open>half-open", "half-open>closed", "half-open>open", "open>closed"]);
 
@@ -189,26 +190,21 @@ export const spawnParallelRecovery = defineScenario({
   shrinkable: { rounds: 1, parallelCalls: 2 },
   setup(ctx) {
     const { rounds, parallelCalls } = ctx.options;
-    const problems: string[] = [];
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const breaker = spawnBreaker();
-        const key = `agent-${round}`;
-        breaker.recordFailure(key, "crash");
-        breaker.recordFailure(key, "crash");
-        yield* sleep(sec(120) + rng.int(0, sec(5)));
-        let ran = 0;
-        const results = yield* gather(Array.from({ length: parallelCalls }, () => attempt(breaker, key, rng.int(ms(10), ms(200)), () => ran++)), { mode: "settle-all" });
-        const admitted = results.filter((r) => r.ok).length;
-        if (ran !== 1 || admitted !== 1) problems.push(`round ${round}: ${ran} trial(s) ran, ${admitted} admitted of ${parallelCalls}`);
-        if (breaker.state(key) !== "closed") problems.push(`round ${round}: state ${breaker.state(key)} after the trial succeeded`);
-        const after = yield* gather(Array.from({ length: parallelCalls }, () => attempt(breaker, key, ms(1), () => {})), { mode: "settle-all" });
-        if (after.some((r) => !r.ok)) problems.push(`round ${round}: calls refused after recovery`);
-        problems.push(...(yield* inFlightRecovery(breaker, `inflight-${round}`, rng)));
-      }
-    })());
-    ctx.check("one trial after the reset timeout; a parallel success closes the circuit and admits later calls", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    checkRounds(ctx, { rounds: rounds, check: "one trial after the reset timeout; a parallel success closes the circuit and admits later calls" }, function* (round, rng, problems) {
+      const breaker = spawnBreaker();
+      const key = `agent-${round}`;
+      breaker.recordFailure(key, "crash");
+      breaker.recordFailure(key, "crash");
+      yield* sleep(sec(120) + rng.int(0, sec(5)));
+      let ran = 0;
+      const results = yield* gather(Array.from({ length: parallelCalls }, () => attempt(breaker, key, rng.int(ms(10), ms(200)), () => ran++)), { mode: "settle-all" });
+      const admitted = results.filter((r) => r.ok).length;
+      if (ran !== 1 || admitted !== 1) problems.push(`round ${round}: ${ran} trial(s) ran, ${admitted} admitted of ${parallelCalls}`);
+      if (breaker.state(key) !== "closed") problems.push(`round ${round}: state ${breaker.state(key)} after the trial succeeded`);
+      const after = yield* gather(Array.from({ length: parallelCalls }, () => attempt(breaker, key, ms(1), () => {})), { mode: "settle-all" });
+      if (after.some((r) => !r.ok)) problems.push(`round ${round}: calls refused after recovery`);
+      problems.push(...(yield* inFlightRecovery(breaker, `inflight-${round}`, rng)));
+    });
   },
 });
 

@@ -11,6 +11,7 @@ import type { FailureType } from "../../nodes/parts/circuit-breaker.js";
 import { AgentError, ERROR_PATTERNS } from "../../nodes/parts/failure-patterns.js";
 import { defaultFallbackTemplate, executeAgents, type AgentScript, type CollectOptions, type Subgoal } from "../../nodes/parts/spawn-executor.js";
 import { defineScenario } from "../types.js";
+import { checkRounds } from "./rounds.js";
 
 /** A script that sleeps, then answers with who it is, which subgoal and which prompt it got. */
 function echoAgent(id: string, durationUs: Micros, seen: Map<string, string[]>): AgentScript {
@@ -36,35 +37,30 @@ export const spawnAdhocParallel = defineScenario({
   shrinkable: { rounds: 1, subgoals: 1 },
   setup(ctx) {
     const { rounds, subgoals } = ctx.options;
-    const problems: string[] = [];
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const seen = new Map<string, string[]>();
-        const registry = new Map<string, AgentScript>();
-        const adhoc = new Map<string, AgentScript>();
-        const goals: Subgoal[] = Array.from({ length: subgoals }, (_, index) => {
-          const isAdhoc = rng.chance(1, 2);
-          const agentId = isAdhoc ? `adhoc-agent-${index}` : `registered-${index % 3}`;
-          (isAdhoc ? adhoc : registry).set(agentId, echoAgent(agentId, rng.int(ms(10), ms(500)), seen));
-          return { index, agentId, description: `subgoal ${index} of round ${round}` };
-        });
-        const options = baseOptions({ registry, adhoc, maxConcurrent: rng.int(2, 8) });
-        const report = yield* executeAgents(goals, options);
-        const m = report.metadata;
-        const wantSpawned = goals.filter((g) => adhoc.has(g.agentId)).map((g) => g.agentId);
-        if (m.spawnCount !== wantSpawned.length || [...m.spawnedAgents].sort().join() !== [...wantSpawned].sort().join()) problems.push(`round ${round}: spawned [${m.spawnedAgents.join()}] (${m.spawnCount}), expected [${wantSpawned.join()}]`);
-        for (const g of goals) {
-          const r = report.run.results[g.index]!;
-          const prompt = adhoc.has(g.agentId) ? options.matcher!(g) : g.description;
-          if (r.status !== "ok" || r.output !== `${g.agentId} answered: ${prompt}`) problems.push(`round ${round} subgoal ${g.index}: ${r.status} ${r.output ?? r.error}`);
-          const cls = options.breaker.classOf(g.agentId);
-          if (cls !== (adhoc.has(g.agentId) ? "lenient" : "regular")) problems.push(`round ${round}: ${g.agentId} in class ${cls}`);
-        }
-        if (m.failedSubgoals !== 0 || m.circuitBlockedCount !== 0) problems.push(`round ${round}: ${m.failedSubgoals} failed, ${m.circuitBlockedCount} blocked`);
+    checkRounds(ctx, { rounds: rounds, check: "every subgoal gets its own agent's answer; spawn list and count are exact; classes are right" }, function* (round, rng, problems) {
+      const seen = new Map<string, string[]>();
+      const registry = new Map<string, AgentScript>();
+      const adhoc = new Map<string, AgentScript>();
+      const goals: Subgoal[] = Array.from({ length: subgoals }, (_, index) => {
+        const isAdhoc = rng.chance(1, 2);
+        const agentId = isAdhoc ? `adhoc-agent-${index}` : `registered-${index % 3}`;
+        (isAdhoc ? adhoc : registry).set(agentId, echoAgent(agentId, rng.int(ms(10), ms(500)), seen));
+        return { index, agentId, description: `subgoal ${index} of round ${round}` };
+      });
+      const options = baseOptions({ registry, adhoc, maxConcurrent: rng.int(2, 8) });
+      const report = yield* executeAgents(goals, options);
+      const m = report.metadata;
+      const wantSpawned = goals.filter((g) => adhoc.has(g.agentId)).map((g) => g.agentId);
+      if (m.spawnCount !== wantSpawned.length || [...m.spawnedAgents].sort().join() !== [...wantSpawned].sort().join()) problems.push(`round ${round}: spawned [${m.spawnedAgents.join()}] (${m.spawnCount}), expected [${wantSpawned.join()}]`);
+      for (const g of goals) {
+        const r = report.run.results[g.index]!;
+        const prompt = adhoc.has(g.agentId) ? options.matcher!(g) : g.description;
+        if (r.status !== "ok" || r.output !== `${g.agentId} answered: ${prompt}`) problems.push(`round ${round} subgoal ${g.index}: ${r.status} ${r.output ?? r.error}`);
+        const cls = options.breaker.classOf(g.agentId);
+        if (cls !== (adhoc.has(g.agentId) ? "lenient" : "regular")) problems.push(`round ${round}: ${g.agentId} in class ${cls}`);
       }
-    })());
-    ctx.check("every subgoal gets its own agent's answer; spawn list and count are exact; classes are right", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+      if (m.failedSubgoals !== 0 || m.circuitBlockedCount !== 0) problems.push(`round ${round}: ${m.failedSubgoals} failed, ${m.circuitBlockedCount} blocked`);
+    });
   },
 });
 
@@ -136,31 +132,26 @@ export const spawnPreSpawnBlock = defineScenario({
   shrinkable: { rounds: 1, subgoals: 3, maxConcurrent: 1 },
   setup(ctx) {
     const { rounds, subgoals, maxConcurrent } = ctx.options;
-    const problems: string[] = [];
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const spawnedAt: Micros[] = [];
-        const script: AgentScript = function* () {
-          spawnedAt.push(now());
-          yield* sleep(rng.int(ms(100), sec(2)));
-          throw new AgentError("crash", "agent process exited with code 1");
-        };
-        const options = baseOptions({ registry: new Map([["broken-agent", script]]), maxConcurrent });
-        const goals = Array.from({ length: subgoals }, (_, index): Subgoal => ({ index, agentId: "broken-agent", description: `step ${index}` }));
-        const report = yield* executeAgents(goals, options);
-        const m = report.metadata;
-        const openedAt = options.breaker.transitions.find((t) => t.to === "open")?.atUs ?? Number.POSITIVE_INFINITY;
-        if (spawnedAt.length + m.circuitBlockedCount !== subgoals || m.circuitBlocked.length !== m.circuitBlockedCount) problems.push(`round ${round}: ${spawnedAt.length} spawns + ${m.circuitBlockedCount} blocks for ${subgoals}`);
-        if (spawnedAt.some((t) => t >= openedAt)) problems.push(`round ${round}: a spawn at or after the circuit opened (${openedAt})`);
-        for (const b of m.circuitBlocked) {
-          const r = report.run.results[b.subgoalIndex]!;
-          if (r.startedAtUs === null || r.startedAtUs < openedAt || r.endedAtUs !== r.startedAtUs || !/^Circuit open: \d+ failures, retry in \d+s$/.test(b.reason) || b.health.state !== "open") problems.push(`round ${round}: block ${JSON.stringify(b.reason)} for subgoal ${b.subgoalIndex} at ${r.startedAtUs}..${r.endedAtUs}`);
-        }
-        if (m.failedSubgoals !== subgoals || m.circuitBlockedCount === 0) problems.push(`round ${round}: failed ${m.failedSubgoals}, blocked ${m.circuitBlockedCount}`);
+    checkRounds(ctx, { rounds: rounds, check: "an open circuit refuses before spawning, at no cost, and every block is recorded" }, function* (round, rng, problems) {
+      const spawnedAt: Micros[] = [];
+      const script: AgentScript = function* () {
+        spawnedAt.push(now());
+        yield* sleep(rng.int(ms(100), sec(2)));
+        throw new AgentError("crash", "agent process exited with code 1");
+      };
+      const options = baseOptions({ registry: new Map([["broken-agent", script]]), maxConcurrent });
+      const goals = Array.from({ length: subgoals }, (_, index): Subgoal => ({ index, agentId: "broken-agent", description: `step ${index}` }));
+      const report = yield* executeAgents(goals, options);
+      const m = report.metadata;
+      const openedAt = options.breaker.transitions.find((t) => t.to === "open")?.atUs ?? Number.POSITIVE_INFINITY;
+      if (spawnedAt.length + m.circuitBlockedCount !== subgoals || m.circuitBlocked.length !== m.circuitBlockedCount) problems.push(`round ${round}: ${spawnedAt.length} spawns + ${m.circuitBlockedCount} blocks for ${subgoals}`);
+      if (spawnedAt.some((t) => t >= openedAt)) problems.push(`round ${round}: a spawn at or after the circuit opened (${openedAt})`);
+      for (const b of m.circuitBlocked) {
+        const r = report.run.results[b.subgoalIndex]!;
+        if (r.startedAtUs === null || r.startedAtUs < openedAt || r.endedAtUs !== r.startedAtUs || !/^Circuit open: \d+ failures, retry in \d+s$/.test(b.reason) || b.health.state !== "open") problems.push(`round ${round}: block ${JSON.stringify(b.reason)} for subgoal ${b.subgoalIndex} at ${r.startedAtUs}..${r.endedAtUs}`);
       }
-    })());
-    ctx.check("an open circuit refuses before spawning, at no cost, and every block is recorded", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+      if (m.failedSubgoals !== subgoals || m.circuitBlockedCount === 0) problems.push(`round ${round}: failed ${m.failedSubgoals}, blocked ${m.circuitBlockedCount}`);
+    });
   },
 });
 
@@ -203,36 +194,31 @@ export const spawnFailurePatterns = defineScenario({
   shrinkable: { rounds: 1 },
   setup(ctx) {
     const { rounds, agentTimeoutMs } = ctx.options;
-    const problems: string[] = [];
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const kinds = ["pattern:rate_limit", "pattern:auth", "pattern:timeout", "timeout", "inference", "crash"] as const;
-        const after = kinds.map(() => rng.int(ms(50), sec(5)));
-        const registry = new Map<string, AgentScript>(kinds.map((k, i) => [`agent-${k}`, failingAgent(k, after[i]!)]));
-        const goals = kinds.map((k, index): Subgoal => ({ index, agentId: `agent-${k}`, description: k }));
-        const options = baseOptions({ registry, agentTimeoutUs: ms(agentTimeoutMs), maxConcurrent: kinds.length });
-        const t0 = now();
-        const report = yield* executeAgents(goals, options);
-        const m = report.metadata;
-        kinds.forEach((k, i) => {
-          const id = `agent-${k}`;
-          const early = m.earlyTerminations.filter((e) => e.agentId === id);
-          const r = report.run.results[i]!;
-          if (k.startsWith("pattern:")) {
-            const pattern = ERROR_PATTERNS.find((p) => `pattern:${p.kind}` === k)!;
-            if (early.length !== 1 || early[0]!.reason !== pattern.reason || early[0]!.detectionTimeUs !== after[i] || r.endedAtUs !== t0 + after[i]!) problems.push(`round ${round} ${k}: early ${JSON.stringify(early)}, ended +${(r.endedAtUs ?? 0) - t0}us, printed at +${after[i]}us`);
-          } else if (early.length !== 0) problems.push(`round ${round} ${k}: unexpected early termination`);
-          const want: FailureType = k.startsWith("pattern:") ? "error_pattern" : (k as FailureType);
-          const types = m.failures.filter((f) => f.agentId === id).map((f) => f.type);
-          const counts = options.breaker.health(id).failuresByType;
-          const leaked = Object.entries(counts).filter(([t, n]) => t !== want && n !== 0);
-          if (types.join() !== want || counts[want] !== 1 || leaked.length > 0) problems.push(`round ${round} ${k}: metadata types [${types}], breaker ${JSON.stringify(counts)}`);
-          if (k === "timeout" && r.endedAtUs !== t0 + ms(agentTimeoutMs)) problems.push(`round ${round}: timeout agent ended at +${(r.endedAtUs ?? 0) - t0}us`);
-        });
-      }
-    })());
-    ctx.check("pattern failures terminate early with reason and detection time; each failure type is counted on its own", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    checkRounds(ctx, { rounds: rounds, check: "pattern failures terminate early with reason and detection time; each failure type is counted on its own" }, function* (round, rng, problems) {
+      const kinds = ["pattern:rate_limit", "pattern:auth", "pattern:timeout", "timeout", "inference", "crash"] as const;
+      const after = kinds.map(() => rng.int(ms(50), sec(5)));
+      const registry = new Map<string, AgentScript>(kinds.map((k, i) => [`agent-${k}`, failingAgent(k, after[i]!)]));
+      const goals = kinds.map((k, index): Subgoal => ({ index, agentId: `agent-${k}`, description: k }));
+      const options = baseOptions({ registry, agentTimeoutUs: ms(agentTimeoutMs), maxConcurrent: kinds.length });
+      const t0 = now();
+      const report = yield* executeAgents(goals, options);
+      const m = report.metadata;
+      kinds.forEach((k, i) => {
+        const id = `agent-${k}`;
+        const early = m.earlyTerminations.filter((e) => e.agentId === id);
+        const r = report.run.results[i]!;
+        if (k.startsWith("pattern:")) {
+          const pattern = ERROR_PATTERNS.find((p) => `pattern:${p.kind}` === k)!;
+          if (early.length !== 1 || early[0]!.reason !== pattern.reason || early[0]!.detectionTimeUs !== after[i] || r.endedAtUs !== t0 + after[i]!) problems.push(`round ${round} ${k}: early ${JSON.stringify(early)}, ended +${(r.endedAtUs ?? 0) - t0}us, printed at +${after[i]}us`);
+        } else if (early.length !== 0) problems.push(`round ${round} ${k}: unexpected early termination`);
+        const want: FailureType = k.startsWith("pattern:") ? "error_pattern" : (k as FailureType);
+        const types = m.failures.filter((f) => f.agentId === id).map((f) => f.type);
+        const counts = options.breaker.health(id).failuresByType;
+        const leaked = Object.entries(counts).filter(([t, n]) => t !== want && n !== 0);
+        if (types.join() !== want || counts[want] !== 1 || leaked.length > 0) problems.push(`round ${round} ${k}: metadata types [${types}], breaker ${JSON.stringify(counts)}`);
+        if (k === "timeout" && r.endedAtUs !== t0 + ms(agentTimeoutMs)) problems.push(`round ${round}: timeout agent ended at +${(r.endedAtUs ?? 0) - t0}us`);
+      });
+    });
   },
 });
 
@@ -246,23 +232,18 @@ export const spawnPartialSuccess = defineScenario({
   shrinkable: { rounds: 1, subgoals: 1 },
   setup(ctx) {
     const { rounds, subgoals } = ctx.options;
-    const problems: string[] = [];
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng: Rng = ctx.rng.fork(`round-${round}`);
-        const seen = new Map<string, string[]>();
-        const plan = Array.from({ length: subgoals }, () => (rng.chance(1, 3) ? rng.pick(["crash", "inference", "pattern:auth", "timeout"] as const) : null));
-        const registry = new Map<string, AgentScript>(plan.map((f, i) => [`agent-${i}`, f === null ? echoAgent(`agent-${i}`, rng.int(ms(1), ms(50)), seen) : failingAgent(f, rng.int(ms(1), ms(50)))]));
-        const goals = plan.map((_, index): Subgoal => ({ index, agentId: `agent-${index}`, description: `g${index}` }));
-        const report = yield* executeAgents(goals, baseOptions({ registry, agentTimeoutUs: sec(1) }));
-        const m = report.metadata;
-        const wantFailed = plan.filter((f) => f !== null).length;
-        if (m.failedSubgoals !== wantFailed || m.totalSubgoals !== subgoals) problems.push(`round ${round}: failed ${m.failedSubgoals}/${wantFailed}, total ${m.totalSubgoals}`);
-        report.run.results.forEach((r, i) => {
-          if (plan[i] === null ? r.output !== `agent-${i} answered: g${i}` : r.success || r.error === null || r.exitCode !== -1) problems.push(`round ${round} subgoal ${i}: ${JSON.stringify(r)}`);
-        });
-      }
-    })());
-    ctx.check("failed_subgoals equals the failures, successes keep their answers", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    checkRounds(ctx, { rounds: rounds, check: "failed_subgoals equals the failures, successes keep their answers" }, function* (round, rng, problems) {
+      const seen = new Map<string, string[]>();
+      const plan = Array.from({ length: subgoals }, () => (rng.chance(1, 3) ? rng.pick(["crash", "inference", "pattern:auth", "timeout"] as const) : null));
+      const registry = new Map<string, AgentScript>(plan.map((f, i) => [`agent-${i}`, f === null ? echoAgent(`agent-${i}`, rng.int(ms(1), ms(50)), seen) : failingAgent(f, rng.int(ms(1), ms(50)))]));
+      const goals = plan.map((_, index): Subgoal => ({ index, agentId: `agent-${index}`, description: `g${index}` }));
+      const report = yield* executeAgents(goals, baseOptions({ registry, agentTimeoutUs: sec(1) }));
+      const m = report.metadata;
+      const wantFailed = plan.filter((f) => f !== null).length;
+      if (m.failedSubgoals !== wantFailed || m.totalSubgoals !== subgoals) problems.push(`round ${round}: failed ${m.failedSubgoals}/${wantFailed}, total ${m.totalSubgoals}`);
+      report.run.results.forEach((r, i) => {
+        if (plan[i] === null ? r.output !== `agent-${i} answered: g${i}` : r.success || r.error === null || r.exitCode !== -1) problems.push(`round ${round} subgoal ${i}: ${JSON.stringify(r)}`);
+      });
+    });
   },
 });

@@ -8,6 +8,7 @@ import { predictFifo } from "../../nodes/parts/soak/predict.js";
 import { runParallel } from "../../nodes/parts/parallel-runner.js";
 import { defineScenario } from "../types.js";
 import { newProbe, sleepers } from "./spawn-sleepers.js";
+import { checkRounds } from "./rounds.js";
 
 export const spawnMaxConcurrent = defineScenario({
   id: "spawn/max-concurrent",
@@ -20,30 +21,25 @@ export const spawnMaxConcurrent = defineScenario({
   shrinkable: { rounds: 1, tasks: 1 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
-    const problems: string[] = [];
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const durations = Array.from({ length: tasks }, () => rng.int(ms(1), ms(50)));
-        const max = rng.int(1, 8);
-        const p = newProbe();
-        const t0 = now();
-        const r = yield* runParallel(sleepers(durations, p), { maxConcurrent: max });
-        if (p.peak > max || p.peak !== Math.min(max, tasks) || r.peakActive !== p.peak) problems.push(`round ${round}: peak ${p.peak} (runner says ${r.peakActive}), limit ${max}`);
-        const want = predictFifo(durations.map((d) => ({ submitAtUs: t0, holdUs: d })), max);
-        if (want.some((w, i) => r.results[i]!.startedAtUs !== w.startUs)) problems.push(`round ${round}: starts differ from the FIFO schedule`);
-        const s = newProbe();
-        const s0 = now();
-        const serial = yield* runParallel(sleepers(durations, s), { maxConcurrent: 1 });
-        let at = s0;
-        for (const [i, res] of serial.results.entries()) {
-          if (s.starts[i] !== i || res.startedAtUs !== at) problems.push(`round ${round}: serial task ${i} started at ${res.startedAtUs}, expected ${at} (start order ${s.starts.slice(0, 5).join(",")})`);
-          at += durations[i]!;
-        }
-        if (s.peak !== 1) problems.push(`round ${round}: serial peak ${s.peak}`);
+    checkRounds(ctx, { rounds: rounds, check: "active tasks never exceed max_concurrent, reach it, and max_concurrent=1 is serial in input order" }, function* (round, rng, problems) {
+      const durations = Array.from({ length: tasks }, () => rng.int(ms(1), ms(50)));
+      const max = rng.int(1, 8);
+      const p = newProbe();
+      const t0 = now();
+      const r = yield* runParallel(sleepers(durations, p), { maxConcurrent: max });
+      if (p.peak > max || p.peak !== Math.min(max, tasks) || r.peakActive !== p.peak) problems.push(`round ${round}: peak ${p.peak} (runner says ${r.peakActive}), limit ${max}`);
+      const want = predictFifo(durations.map((d) => ({ submitAtUs: t0, holdUs: d })), max);
+      if (want.some((w, i) => r.results[i]!.startedAtUs !== w.startUs)) problems.push(`round ${round}: starts differ from the FIFO schedule`);
+      const s = newProbe();
+      const s0 = now();
+      const serial = yield* runParallel(sleepers(durations, s), { maxConcurrent: 1 });
+      let at = s0;
+      for (const [i, res] of serial.results.entries()) {
+        if (s.starts[i] !== i || res.startedAtUs !== at) problems.push(`round ${round}: serial task ${i} started at ${res.startedAtUs}, expected ${at} (start order ${s.starts.slice(0, 5).join(",")})`);
+        at += durations[i]!;
       }
-    })());
-    ctx.check("active tasks never exceed max_concurrent, reach it, and max_concurrent=1 is serial in input order", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+      if (s.peak !== 1) problems.push(`round ${round}: serial peak ${s.peak}`);
+    });
   },
 });
 
@@ -59,33 +55,28 @@ export const spawnGlobalTimeout = defineScenario({
   shrinkable: { rounds: 1 },
   setup(ctx) {
     const { rounds, tasks, maxConcurrent } = ctx.options;
-    const problems: string[] = [];
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const taskTimeoutUs = rng.int(ms(100), ms(300_000)); // up to the plan's 300 s agents
-        const durations = Array.from({ length: tasks }, () => rng.int(Math.round(taskTimeoutUs / 2), taskTimeoutUs - 1));
-        const p = newProbe();
-        const t0 = now();
-        let report;
-        try {
-          report = yield* runParallel(sleepers(durations, p), { maxConcurrent, taskTimeoutUs });
-        } catch (error) {
-          problems.push(`round ${round}: raised ${String(error)}`);
-          continue;
-        }
-        const globalUs = Math.round((taskTimeoutUs * 3) / 2);
-        if (report.globalTimeoutUs !== globalUs || !report.globalTimedOut || now() !== t0 + globalUs) problems.push(`round ${round}: global ${report.globalTimeoutUs}, timed out ${report.globalTimedOut}, returned at +${now() - t0}us (want ${globalUs})`);
-        for (const r of report.results) {
-          const finished = p.ends[r.index] !== undefined && p.ends[r.index]! - t0 < globalUs;
-          if (finished ? r.status !== "ok" || r.output !== r.index : r.status !== "unfinished" || r.exitCode !== -1) problems.push(`round ${round}: task ${r.index} ${r.status}`);
-        }
-        if (p.active !== 0) problems.push(`round ${round}: ${p.active} task(s) still running`);
-        const ok = yield* runParallel(sleepers(durations.slice(0, maxConcurrent), newProbe()), { maxConcurrent, taskTimeoutUs });
-        if (ok.globalTimedOut || ok.succeeded !== Math.min(maxConcurrent, tasks)) problems.push(`round ${round}: control run timed out or lost results`);
+    checkRounds(ctx, { rounds, check: "the run returns partial results at exactly 1.5 × the task timeout without raising" }, function* (round, rng, problems) {
+      const taskTimeoutUs = rng.int(ms(100), ms(300_000)); // up to the plan's 300 s agents
+      const durations = Array.from({ length: tasks }, () => rng.int(Math.round(taskTimeoutUs / 2), taskTimeoutUs - 1));
+      const p = newProbe();
+      const t0 = now();
+      let report;
+      try {
+        report = yield* runParallel(sleepers(durations, p), { maxConcurrent, taskTimeoutUs });
+      } catch (error) {
+        problems.push(`round ${round}: raised ${String(error)}`);
+        return;
       }
-    })());
-    ctx.check("the run returns partial results at exactly 1.5 × the task timeout without raising", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+      const globalUs = Math.round((taskTimeoutUs * 3) / 2);
+      if (report.globalTimeoutUs !== globalUs || !report.globalTimedOut || now() !== t0 + globalUs) problems.push(`round ${round}: global ${report.globalTimeoutUs}, timed out ${report.globalTimedOut}, returned at +${now() - t0}us (want ${globalUs})`);
+      for (const r of report.results) {
+        const finished = p.ends[r.index] !== undefined && p.ends[r.index]! - t0 < globalUs;
+        if (finished ? r.status !== "ok" || r.output !== r.index : r.status !== "unfinished" || r.exitCode !== -1) problems.push(`round ${round}: task ${r.index} ${r.status}`);
+      }
+      if (p.active !== 0) problems.push(`round ${round}: ${p.active} task(s) still running`);
+      const ok = yield* runParallel(sleepers(durations.slice(0, maxConcurrent), newProbe()), { maxConcurrent, taskTimeoutUs });
+      if (ok.globalTimedOut || ok.succeeded !== Math.min(maxConcurrent, tasks)) problems.push(`round ${round}: control run timed out or lost results`);
+    });
   },
 });
 
@@ -116,7 +107,7 @@ export const spawnHighConcurrency = defineScenario({
         ctx.metric(`eventsPerTask.${count}`, Math.round((events / count) * 100) / 100);
       }
     })());
-    ctx.check("every task completes on the FIFO schedule with bounded events per task", () => (problems.length === 0 ? null : problems.join("; ")));
+    ctx.check("every task completes on the FIFO schedule with bounded events per task", () => (problems.length === 0 ? null : problems.slice(0, 1000).join("; ")));
   },
 });
 

@@ -6,6 +6,7 @@ import { Cancelled, isCancelled, ms, now, sleep, spawn, join, type Micros, type 
 import { runParallel, type ParallelTask, type ProgressEvent } from "../../nodes/parts/parallel-runner.js";
 import { defineScenario } from "../types.js";
 import { newProbe, sleepers } from "./spawn-sleepers.js";
+import { checkRounds } from "./rounds.js";
 
 export const spawnEdgeCases = defineScenario({
   id: "spawn/edge-cases",
@@ -63,31 +64,26 @@ export const spawnExceptions = defineScenario({
   shrinkable: { rounds: 1, tasks: 2 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
-    const problems: string[] = [];
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const kinds = Array.from({ length: tasks }, () => rng.pick(["ok", "ok", "runtime", "value", "type"] as const));
-        const list: ParallelTask<string>[] = kinds.map((k, i) => ({
-          id: `agent-${i}`,
-          run: function* (): Proc<string> {
-            yield* sleep(rng.int(ms(1), ms(30)));
-            if (k === "runtime") throw new RuntimeFailure(`agent ${i} crashed`);
-            if (k === "value") throw new ValueFailure(`bad value from ${i}`);
-            if (k === "type") throw new TypeError(`agent ${i} got the wrong type`);
-            return `out-${i}`;
-          },
-        }));
-        const r = yield* runParallel(list, { maxConcurrent: 4 });
-        r.results.forEach((res, i) => {
-          const k = kinds[i]!;
-          const want = k === "runtime" ? `agent ${i} crashed` : k === "value" ? `bad value from ${i}` : k === "type" ? `agent ${i} got the wrong type` : null;
-          if (want === null ? res.status !== "ok" || res.output !== `out-${i}` : res.status !== "failed" || res.error !== want || res.exitCode !== -1 || res.success) problems.push(`round ${round} task ${i} (${k}): ${JSON.stringify(res)}`);
-        });
-        problems.push(...(yield* cancellationRound(round, rng.int(ms(5), ms(20)))));
-      }
-    })());
-    ctx.check("exceptions become failed results (text kept, exit −1) and cancellation propagates", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    checkRounds(ctx, { rounds: rounds, check: "exceptions become failed results (text kept, exit −1) and cancellation propagates" }, function* (round, rng, problems) {
+      const kinds = Array.from({ length: tasks }, () => rng.pick(["ok", "ok", "runtime", "value", "type"] as const));
+      const list: ParallelTask<string>[] = kinds.map((k, i) => ({
+        id: `agent-${i}`,
+        run: function* (): Proc<string> {
+          yield* sleep(rng.int(ms(1), ms(30)));
+          if (k === "runtime") throw new RuntimeFailure(`agent ${i} crashed`);
+          if (k === "value") throw new ValueFailure(`bad value from ${i}`);
+          if (k === "type") throw new TypeError(`agent ${i} got the wrong type`);
+          return `out-${i}`;
+        },
+      }));
+      const r = yield* runParallel(list, { maxConcurrent: 4 });
+      r.results.forEach((res, i) => {
+        const k = kinds[i]!;
+        const want = k === "runtime" ? `agent ${i} crashed` : k === "value" ? `bad value from ${i}` : k === "type" ? `agent ${i} got the wrong type` : null;
+        if (want === null ? res.status !== "ok" || res.output !== `out-${i}` : res.status !== "failed" || res.error !== want || res.exitCode !== -1 || res.success) problems.push(`round ${round} task ${i} (${k}): ${JSON.stringify(res)}`);
+      });
+      problems.push(...(yield* cancellationRound(round, rng.int(ms(5), ms(20)))));
+    });
   },
 });
 
@@ -138,31 +134,26 @@ export const spawnResultOrder = defineScenario({
   shrinkable: { rounds: 1, tasks: 2 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
-    const problems: string[] = [];
     let shuffled = 0;
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const completion: number[] = [];
-        const fails = Array.from({ length: tasks }, () => rng.chance(1, 4));
-        const list: ParallelTask<string>[] = fails.map((f, i) => ({
-          id: `agent-${i}`,
-          run: function* (): Proc<string> {
-            yield* sleep(rng.int(ms(1), ms(100)));
-            completion.push(i);
-            if (f) throw new Error(`agent ${i} failed`);
-            return `result-${i}`;
-          },
-        }));
-        const r = yield* runParallel(list, { maxConcurrent: tasks });
-        r.results.forEach((res, i) => {
-          const ok = res.index === i && res.id === `agent-${i}` && (fails[i] ? res.status === "failed" && res.error === `agent ${i} failed` : res.output === `result-${i}`);
-          if (!ok) problems.push(`round ${round}: position ${i} holds ${JSON.stringify(res)}`);
-        });
-        if (completion.some((c, k) => c !== k)) shuffled++;
-      }
-    })());
-    ctx.check("results[i] is agent i's own result, failures in place", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    checkRounds(ctx, { rounds: rounds, check: "results[i] is agent i's own result, failures in place" }, function* (round, rng, problems) {
+      const completion: number[] = [];
+      const fails = Array.from({ length: tasks }, () => rng.chance(1, 4));
+      const list: ParallelTask<string>[] = fails.map((f, i) => ({
+        id: `agent-${i}`,
+        run: function* (): Proc<string> {
+          yield* sleep(rng.int(ms(1), ms(100)));
+          completion.push(i);
+          if (f) throw new Error(`agent ${i} failed`);
+          return `result-${i}`;
+        },
+      }));
+      const r = yield* runParallel(list, { maxConcurrent: tasks });
+      r.results.forEach((res, i) => {
+        const ok = res.index === i && res.id === `agent-${i}` && (fails[i] ? res.status === "failed" && res.error === `agent ${i} failed` : res.output === `result-${i}`);
+        if (!ok) problems.push(`round ${round}: position ${i} holds ${JSON.stringify(res)}`);
+      });
+      if (completion.some((c, k) => c !== k)) shuffled++;
+    });
     ctx.check("completion order differed from input order", () => (shuffled > 0 ? null : "every round completed in input order"));
   },
 });
@@ -177,41 +168,36 @@ export const spawnProgress = defineScenario({
   shrinkable: { rounds: 1, tasks: 1 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
-    const problems: string[] = [];
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const events: ProgressEvent[] = [];
-        let calls = 0;
-        let thrown = 0;
-        const fails = Array.from({ length: tasks }, () => rng.chance(1, 4));
-        const list: ParallelTask<number>[] = fails.map((f, i) => ({
-          id: `agent-${i}`,
-          run: function* (): Proc<number> {
-            yield* sleep(rng.int(ms(1), ms(50)));
-            if (f) throw new Error("boom");
-            return i;
-          },
-        }));
-        const r = yield* runParallel(list, {
-          maxConcurrent: 4,
-          onProgress: (e) => {
-            events.push({ ...e });
-            if (e.atUs !== now()) problems.push(`round ${round}: event at ${e.atUs} delivered at ${now()}`);
-            if (++calls % 3 === 0) {
-              thrown++;
-              throw new Error("progress UI crashed");
-            }
-          },
-        });
-        if (r.succeeded + r.failed !== tasks || r.progressErrors !== thrown) problems.push(`round ${round}: ${r.succeeded}+${r.failed} results, ${r.progressErrors} callback errors counted for ${thrown} thrown`);
-        for (let i = 0; i < tasks; i++) {
-          const mine = events.filter((e) => e.index === i);
-          const want = fails[i] ? "failed" : "completed";
-          if (mine.length !== 2 || mine[0]!.status !== "started" || mine[1]!.status !== want || mine.some((e) => e.id !== `agent-${i}` || e.total !== tasks)) problems.push(`round ${round} task ${i}: events ${JSON.stringify(mine)}`);
-        }
+    checkRounds(ctx, { rounds: rounds, check: "one start and one ending per task, correct totals, and a throwing callback never aborts the run" }, function* (round, rng, problems) {
+      const events: ProgressEvent[] = [];
+      let calls = 0;
+      let thrown = 0;
+      const fails = Array.from({ length: tasks }, () => rng.chance(1, 4));
+      const list: ParallelTask<number>[] = fails.map((f, i) => ({
+        id: `agent-${i}`,
+        run: function* (): Proc<number> {
+          yield* sleep(rng.int(ms(1), ms(50)));
+          if (f) throw new Error("boom");
+          return i;
+        },
+      }));
+      const r = yield* runParallel(list, {
+        maxConcurrent: 4,
+        onProgress: (e) => {
+          events.push({ ...e });
+          if (e.atUs !== now()) problems.push(`round ${round}: event at ${e.atUs} delivered at ${now()}`);
+          if (++calls % 3 === 0) {
+            thrown++;
+            throw new Error("progress UI crashed");
+          }
+        },
+      });
+      if (r.succeeded + r.failed !== tasks || r.progressErrors !== thrown) problems.push(`round ${round}: ${r.succeeded}+${r.failed} results, ${r.progressErrors} callback errors counted for ${thrown} thrown`);
+      for (let i = 0; i < tasks; i++) {
+        const mine = events.filter((e) => e.index === i);
+        const want = fails[i] ? "failed" : "completed";
+        if (mine.length !== 2 || mine[0]!.status !== "started" || mine[1]!.status !== want || mine.some((e) => e.id !== `agent-${i}` || e.total !== tasks)) problems.push(`round ${round} task ${i}: events ${JSON.stringify(mine)}`);
       }
-    })());
-    ctx.check("one start and one ending per task, correct totals, and a throwing callback never aborts the run", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    });
   },
 });

@@ -5,6 +5,7 @@ import { backoffCeiling, type BackoffPolicy, type Jitter } from "../../nodes/par
 import { retry, type RetryStop } from "../../nodes/parts/retry.js";
 import { RetryBudget } from "../../nodes/parts/retry-budget.js";
 import { defineScenario } from "../types.js";
+import { checkRounds } from "./rounds.js";
 
 class Flaky extends Error {}
 class Fatal extends Error {}
@@ -30,31 +31,26 @@ export const spawnRetryBackoff = defineScenario({
   shrinkable: { rounds: 1 },
   setup(ctx) {
     const { rounds, baseMs, capMs } = ctx.options;
-    const problems: string[] = [];
-    ctx.main("rounds", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const failures = rng.int(1, 10);
-        for (const jitter of ["none", "full", "decorrelated"] as Jitter[]) {
-          const policy: BackoffPolicy = { baseUs: ms(baseMs), capUs: ms(capMs), jitter };
-          const starts: Micros[] = [];
-          const delays: Micros[] = [];
-          const out = yield* retry(flaky(failures, starts), { maxRetries: 12, backoff: policy, rng: rng.fork(jitter), onRetry: (i) => delays.push(i.delayUs) });
-          const gaps = starts.slice(1).map((s, i) => s - starts[i]! - ms(1));
-          if (out !== `ok after ${failures + 1}` || gaps.join() !== delays.join()) problems.push(`round ${round} ${jitter}: ${out}, gaps ${gaps.join()} vs delays ${delays.join()}`);
-          delays.forEach((d, i) => {
-            const n = i + 1;
-            const ceil = backoffCeiling(policy, n);
-            const prev = i === 0 ? policy.baseUs : delays[i - 1]!;
-            const ok = jitter === "none" ? d === ceil : jitter === "full" ? d >= 0 && d <= ceil : d >= Math.min(policy.baseUs, policy.capUs) && d <= Math.min(policy.capUs, Math.max(policy.baseUs, prev * 3));
-            if (!ok) problems.push(`round ${round} ${jitter}: retry ${n} waited ${d}us (ceiling ${ceil}us, previous ${prev}us)`);
-          });
-          if (jitter === "none" && delays.some((d, i) => i > 0 && d !== Math.min(ms(capMs), delays[i - 1]! * 2))) problems.push(`round ${round}: delays do not double: ${delays.join()}`);
-        }
-        problems.push(...(yield* limits(round, rng.int(1, 5), rng.fork("limits"))));
+    checkRounds(ctx, { rounds: rounds, check: "delays grow exponentially within their jitter bounds, capped" }, function* (round, rng, problems) {
+      const failures = rng.int(1, 10);
+      for (const jitter of ["none", "full", "decorrelated"] as Jitter[]) {
+        const policy: BackoffPolicy = { baseUs: ms(baseMs), capUs: ms(capMs), jitter };
+        const starts: Micros[] = [];
+        const delays: Micros[] = [];
+        const out = yield* retry(flaky(failures, starts), { maxRetries: 12, backoff: policy, rng: rng.fork(jitter), onRetry: (i) => delays.push(i.delayUs) });
+        const gaps = starts.slice(1).map((s, i) => s - starts[i]! - ms(1));
+        if (out !== `ok after ${failures + 1}` || gaps.join() !== delays.join()) problems.push(`round ${round} ${jitter}: ${out}, gaps ${gaps.join()} vs delays ${delays.join()}`);
+        delays.forEach((d, i) => {
+          const n = i + 1;
+          const ceil = backoffCeiling(policy, n);
+          const prev = i === 0 ? policy.baseUs : delays[i - 1]!;
+          const ok = jitter === "none" ? d === ceil : jitter === "full" ? d >= 0 && d <= ceil : d >= Math.min(policy.baseUs, policy.capUs) && d <= Math.min(policy.capUs, Math.max(policy.baseUs, prev * 3));
+          if (!ok) problems.push(`round ${round} ${jitter}: retry ${n} waited ${d}us (ceiling ${ceil}us, previous ${prev}us)`);
+        });
+        if (jitter === "none" && delays.some((d, i) => i > 0 && d !== Math.min(ms(capMs), delays[i - 1]! * 2))) problems.push(`round ${round}: delays do not double: ${delays.join()}`);
       }
-    })());
-    ctx.check("delays grow exponentially within their jitter bounds, capped", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+      problems.push(...(yield* limits(round, rng.int(1, 5), rng.fork("limits"))));
+    });
   },
 });
 
