@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Hash64, digestValue, hashString32 } from "../../src/sim/index.js";
+import { Hash64, digestValue, hashString32, payloadDigest } from "../../src/sim/index.js";
 
 function numHash(...values: number[]): string {
   const h = new Hash64();
@@ -54,5 +54,30 @@ describe("digestValue", () => {
   it("tells apart values of different types that print alike", () => {
     const values = [1, "1", true, null, undefined, [1], { 1: 1 }, new Map([[1, 1]]), new Set([1]), 1n];
     expect(new Set(values.map(digestValue)).size).toBe(values.length);
+  });
+});
+
+describe("payloadDigest", () => {
+  it("follows every value, the key count and the value order, but not the key text", () => {
+    const m = { type: "workflow-progress", jobId: "job-7", fence: 3, done: [1, 2], ok: true };
+    expect(payloadDigest(m)).toBe(payloadDigest({ type: "workflow-progress", jobId: "job-7", fence: 3, done: [1, 2], ok: true }));
+    const variants = [
+      { type: "workflow-progress", jobId: "job-8", fence: 3, done: [1, 2], ok: true },
+      { type: "workflow-progress", jobId: "job-7", fence: 4, done: [1, 2], ok: true },
+      { type: "workflow-progress", jobId: "job-7", fence: 3, done: [2, 1], ok: true },
+      { type: "workflow-progress", jobId: "job-7", fence: 3, done: [1, 2], ok: false },
+      { type: "workflow-progress", jobId: "job-7", fence: 3, done: [1, 2] },
+      { type: "workflow-progress", jobId: "job-7", fence: 3, done: [1, 2], ok: true, extra: undefined },
+      { type: "workflow-progress", fence: 3, jobId: "job-7", done: [1, 2], ok: true },
+    ];
+    expect(new Set([payloadDigest(m), ...variants.map(payloadDigest)]).size).toBe(variants.length + 1);
+    // Renaming a key alone is invisible (documented trade: the same code builds the same keys).
+    expect(payloadDigest({ a: 1 })).toBe(payloadDigest({ b: 1 }));
+    expect(digestValue({ a: 1 })).not.toBe(digestValue({ b: 1 }));
+  });
+
+  it("strings of odd and even length, and strings that differ only in their last unit, differ", () => {
+    const texts = ["", "a", "ab", "abc", "abd", "abcd", "abce", "ba"];
+    expect(new Set(texts.map(payloadDigest)).size).toBe(texts.length);
   });
 });

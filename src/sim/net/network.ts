@@ -9,7 +9,7 @@
 
 import { K_SELF_RECORDED, type Kernel } from "../kernel.js";
 import type { Rng } from "../rng.js";
-import { digestValue } from "../hash.js";
+import { payloadDigest } from "../hash.js";
 import { sym, type Sym } from "../trace.js";
 import type { Micros } from "../time.js";
 import type { Message, NodeId } from "./env.js";
@@ -96,7 +96,7 @@ export class Network {
     if (dst === undefined) throw new Error(`${src.id} sent ${msg.type} to unknown node "${to}"`);
     const now = this.kernel.now;
     const typeSym = sym(msg.type);
-    const digest = digestValue(msg);
+    const digest = payloadDigest(msg);
     this.kernel.trace.record(now, this.kernel.currentSeq, K_SEND, src.sym, dst.sym, typeSym, digest);
     this.stats.sent++;
     src.stats.sent++;
@@ -189,7 +189,7 @@ export class Network {
       const src = this.byId.get(h.from)!;
       const dst = this.byId.get(h.to)!;
       const typeSym = sym(h.message.type);
-      const digest = digestValue(h.message);
+      const digest = payloadDigest(h.message);
       if (clog.expireAfterUs !== null && now - h.heldAtUs > clog.expireAfterUs) {
         this.drop("clog-expiry", src, dst, h.message, typeSym, digest);
         continue;

@@ -10,7 +10,7 @@
 
 import type { Kernel } from "../kernel.js";
 import { sym } from "../trace.js";
-import { digestValue } from "../hash.js";
+import { digestValue, payloadDigest } from "../hash.js";
 import type { Rng } from "../rng.js";
 import type { Micros } from "../time.js";
 import type { EmitDetail, Message, NodeFactory, NodeId, SimNode } from "./env.js";
@@ -138,7 +138,7 @@ export class World {
 
   private observe(from: NodeHost, kind: string, detail: EmitDetail | undefined): void {
     const kernel = this.host.kernel;
-    kernel.trace.record(kernel.now, kernel.currentSeq, sym(K_EMIT_PREFIX + kind), from.sym, 0, 0, detail === undefined ? 0 : digestValue(detail));
+    kernel.trace.record(kernel.now, kernel.currentSeq, sym(K_EMIT_PREFIX + kind), from.sym, 0, 0, detail === undefined ? 0 : payloadDigest(detail));
     if (this.listeners.length === 0) return;
     const observation: Observation = { atUs: kernel.now, node: from.id, role: from.role, kind, detail };
     for (const l of this.listeners) l(observation);

@@ -3,7 +3,7 @@
 // scenario at run time, undone by its duration, or healed by the liveness phase.
 
 import { describe, expect, it } from "vitest";
-import { digestValue, sym, type TraceRecord } from "../../../src/sim/index.js";
+import { payloadDigest, sym, type TraceRecord } from "../../../src/sim/index.js";
 import { runNet } from "./helpers.js";
 
 const count = (trace: TraceRecord[], kind: string) => trace.filter((r) => r.kind === kind).length;
@@ -13,7 +13,7 @@ describe("trace", () => {
     const run = runNet({ script: (t) => t.at(10, () => t.send("a", "b", 7, "hello")) }, { collectTrace: true });
     const send = run.trace.find((r) => r.kind === "send")!;
     const deliver = run.trace.find((r) => r.kind === "deliver")!;
-    const digest = digestValue({ type: "hello", n: 7 }) >>> 0;
+    const digest = payloadDigest({ type: "hello", n: 7 }) >>> 0;
     expect(send).toMatchObject({ atUs: 10_000, node: "a", peer: "b", type: "hello", digest });
     expect(deliver).toMatchObject({ node: "b", peer: "a", type: "hello", digest });
     expect(deliver.atUs).toBeGreaterThan(10_000);
@@ -26,7 +26,7 @@ describe("trace", () => {
       script: (t) => t.at(10, () => (t.send("a", "b", 1), t.send("a", "c", 2, "m", 900))),
     }, { collectTrace: true });
     const drops = run.trace.filter((r) => r.kind === "drop");
-    const folded = (msg: object, reason: string) => ((digestValue(msg) ^ sym(`drop:${reason}`)) >>> 0);
+    const folded = (msg: object, reason: string) => ((payloadDigest(msg) ^ sym(`drop:${reason}`)) >>> 0);
     expect(drops.map((d) => [d.node, d.peer, d.digest])).toEqual([
       ["a", "b", folded({ type: "m", n: 1 }, "partition")],
       ["a", "c", folded({ type: "m", n: 2, sizeBytes: 900 }, "oversize")],
