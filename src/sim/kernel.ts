@@ -3,7 +3,9 @@
 // its callback runs; callbacks add richer records (message type, peer, digest) themselves.
 //
 // Timer handles are plain numbers (generation * 2^24 + slot) so scheduling allocates
-// nothing beyond the callback the caller already holds.
+// nothing beyond the callback the caller already holds. `atWith` carries one value and
+// one number to a long-lived handler, so hot callers (node timers, message deliveries)
+// need no fresh closure per event.
 
 import { EventQueue } from "./queue.js";
 import { Trace, sym, type Sym } from "./trace.js";
@@ -13,6 +15,8 @@ import { errorMessage, type NondeterminismError } from "./errors.js";
 import { formatTime, type Micros } from "./time.js";
 
 export type Callback = () => void;
+/** A long-lived event handler; `arg` and `num` are the values given to atWith. */
+export type Handler<T> = (arg: T, num: number) => void;
 export type TimerHandle = number;
 
 const SLOT_BITS = 16_777_216; // 2^24 live slots at most
@@ -80,7 +84,9 @@ export class Kernel {
    */
   private firedOnTop = false;
   private nextSeq = 0;
-  private fns: (Callback | null)[] = [];
+  private fns: (Handler<unknown> | null)[] = [];
+  private args: unknown[] = [];
+  private nums = new Float64Array(1024);
   private gens = new Uint32Array(1024);
   private kinds = new Int32Array(1024);
   private nodes = new Int32Array(1024);
@@ -95,11 +101,22 @@ export class Kernel {
 
   /** Schedules `fn` at absolute time `atUs` (clamped to now). */
   at(atUs: Micros, fn: Callback, kind: Sym = K_TIMER, node: Sym = 0): TimerHandle {
+    return this.atWith(atUs, fn, undefined, 0, kind, node);
+  }
+
+  after(delayUs: Micros, fn: Callback, kind: Sym = K_TIMER, node: Sym = 0): TimerHandle {
+    return this.atWith(this.now + delayUs, fn, undefined, 0, kind, node);
+  }
+
+  /** Schedules `handler(arg, num)` at absolute time `atUs` (clamped to now). */
+  atWith<T>(atUs: Micros, handler: Handler<T>, arg: T, num: number, kind: Sym = K_TIMER, node: Sym = 0): TimerHandle {
     // NaN compares false both ways: it would sift to the heap's top and set the clock to NaN.
-    if (Number.isNaN(atUs)) throw new RangeError("kernel.at: time is NaN");
+    if (atUs !== atUs) throw new RangeError("kernel.at: time is NaN");
     const t = atUs < this.now ? this.now : atUs;
     const slot = this.allocSlot();
-    this.fns[slot] = fn;
+    this.fns[slot] = handler as Handler<unknown>;
+    this.args[slot] = arg;
+    this.nums[slot] = num;
     this.kinds[slot] = kind;
     this.nodes[slot] = node;
     if (this.firedOnTop) {
@@ -112,8 +129,8 @@ export class Kernel {
     return this.gens[slot]! * SLOT_BITS + slot;
   }
 
-  after(delayUs: Micros, fn: Callback, kind: Sym = K_TIMER, node: Sym = 0): TimerHandle {
-    return this.at(this.now + delayUs, fn, kind, node);
+  afterWith<T>(delayUs: Micros, handler: Handler<T>, arg: T, num: number, kind: Sym = K_TIMER, node: Sym = 0): TimerHandle {
+    return this.atWith(this.now + delayUs, handler, arg, num, kind, node);
   }
 
   /** Cancels a pending timer. Returns false if it already fired or was cancelled. */
@@ -123,6 +140,7 @@ export class Kernel {
     const gen = (handle - slot) / SLOT_BITS;
     if (this.gens[slot] !== gen || this.fns[slot] === null || this.fns[slot] === undefined) return false;
     this.fns[slot] = null;
+    this.args[slot] = undefined;
     return true;
   }
 
@@ -204,6 +222,8 @@ export class Kernel {
       }
       const kind = this.kinds[slot]!;
       const node = this.nodes[slot]!;
+      const arg = this.args[slot];
+      const num = this.nums[slot]!;
       this.releaseSlot(slot);
       this.firedOnTop = true;
       this.now = at;
@@ -212,7 +232,7 @@ export class Kernel {
       // Kind 0 marks an event whose callback writes its own, richer record (deliveries).
       if (kind !== 0) trace.record(at, seq, kind, node, 0, 0, 0);
       try {
-        fn();
+        fn(arg, num);
       } catch (error) {
         // A throwing callback is a bug in a scenario or model: fail the run, naming it,
         // rather than tearing through runScenario as an internal error.
@@ -251,12 +271,14 @@ export class Kernel {
     const slot = this.fns.length;
     if (slot >= SLOT_BITS) throw new Error("kernel: more than 2^24 pending events");
     this.fns.push(null);
+    this.args.push(undefined);
     if (slot >= this.gens.length) this.growSlots();
     return slot;
   }
 
   private releaseSlot(slot: number): void {
     this.fns[slot] = null;
+    this.args[slot] = undefined; // let the message or payload go
     this.gens[slot] = (this.gens[slot]! + 1) & GEN_MASK;
     this.freeSlots.push(slot);
   }
@@ -266,7 +288,10 @@ export class Kernel {
     const gens = new Uint32Array(cap);
     const kinds = new Int32Array(cap);
     const nodes = new Int32Array(cap);
+    const nums = new Float64Array(cap);
     gens.set(this.gens);
+    nums.set(this.nums);
+    this.nums = nums;
     kinds.set(this.kinds);
     nodes.set(this.nodes);
     this.gens = gens;

@@ -101,7 +101,7 @@ export class NodeHost implements NodeEnv {
   after(delayUs: Micros, fn: () => void): TimerHandle {
     // Set by dying code (a `finally` run by the crash's cancellation): it belongs to no life.
     const life = this.state === "down" ? -1 : this.crashCount;
-    return this.services.kernel.after(this.clock.realDelay(delayUs), () => this.fireTimer(life, fn), K_NODE_TIMER, this.sym);
+    return this.services.kernel.afterWith(this.clock.realDelay(delayUs), this.fireTimer, fn, life, K_NODE_TIMER, this.sym);
   }
 
   cancel(handle: TimerHandle): void {
@@ -226,12 +226,18 @@ export class NodeHost implements NodeEnv {
     this.services.kernel.fail("failed", `node ${this.id} threw in ${what}: ${errorMessage(error)}`, [this.id]);
   }
 
-  private fireTimer(life: number, fn: () => void): void {
+  /** One handler for every timer of this node (no closure per timer): `life` is the crash count it was set in. */
+  private readonly fireTimer = (fn: () => void, life: number): void => {
     if (life !== this.crashCount) return;
     if (this.state === "paused") {
-      this.pausedQueue.push(() => this.fireTimer(life, fn));
+      this.pausedQueue.push(() => this.fireTimer(fn, life));
       return;
     }
-    if (this.state === "up") this.guard("timer", fn);
-  }
+    if (this.state !== "up") return;
+    try {
+      fn();
+    } catch (error) {
+      this.failed("timer", error);
+    }
+  };
 }

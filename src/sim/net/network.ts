@@ -43,6 +43,17 @@ function sizeOf(msg: Message): number {
   return typeof size === "number" ? size : DEFAULT_MESSAGE_BYTES;
 }
 
+/** A message in flight: what its delivery event needs, in one allocation. */
+class Packet {
+  constructor(
+    readonly src: NodeHost,
+    readonly dst: NodeHost,
+    readonly msg: Message,
+    readonly typeSym: Sym,
+    readonly digest: number,
+  ) {}
+}
+
 export class Network {
   readonly rules = new RulePipeline();
   readonly stats: NetworkStats = { sent: 0, delivered: 0, duplicated: 0, held: 0, dropped: {} };
@@ -143,33 +154,33 @@ export class Network {
       if (now + delay < earliest) delay = earliest - now;
       this.lastArrival[pair] = now + delay;
     }
-    const life = dst.crashCount;
-    const from = src.id;
-    this.kernel.after(delay, () => this.arrive(life, src, dst, from, msg, typeSym, digest), K_SELF_RECORDED, dst.sym);
+    this.kernel.afterWith(delay, this.arrive, new Packet(src, dst, msg, typeSym, digest), dst.crashCount, K_SELF_RECORDED, dst.sym);
   }
 
-  private arrive(life: number, src: NodeHost, dst: NodeHost, from: NodeId, msg: Message, typeSym: Sym, digest: number): void {
+  /** The delivery event's handler (one for all messages); `life` is the target's crash count at send. */
+  private readonly arrive = (p: Packet, life: number): void => {
+    const dst = p.dst;
     if (life !== dst.crashCount || dst.state === "down" || dst.state === "off") {
-      this.drop("crashed-target", src, dst, msg, typeSym, digest);
+      this.drop("crashed-target", p.src, dst, p.msg, p.typeSym, p.digest);
       return;
     }
     if (dst.state === "paused") {
-      dst.whenRunnable(() => this.arrive(life, src, dst, from, msg, typeSym, digest));
+      dst.whenRunnable(() => this.arrive(p, life));
       return;
     }
-    this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DELIVER, dst.sym, src.sym, typeSym, digest);
+    const src = p.src;
+    this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DELIVER, dst.sym, src.sym, p.typeSym, p.digest);
     this.stats.delivered++;
     dst.stats.received++;
     src.stats.delivered++;
-    const node = dst.instance!;
     // Inline rather than through dst.guard: this runs for every delivery, and the error
     // text (and a closure) should cost nothing unless the node actually throws.
     try {
-      node.receive(from, msg);
+      dst.instance!.receive(src.id, p.msg);
     } catch (error) {
-      dst.failed(`receive(${msg.type} from ${from})`, error);
+      dst.failed(`receive(${p.msg.type} from ${src.id})`, error);
     }
-  }
+  };
 
   private hold(clog: Clog, src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number, life: number): void {
     this.stats.held++;
