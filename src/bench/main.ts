@@ -6,7 +6,7 @@ import { networkBenchmarks, type NetworkBenchRow } from "./network.js";
 import { asyncBenchmarks } from "./async.js";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { ClusterBenchResult } from "./cluster.js";
+import type { ClusterBenchResult, ClusterRunTiming } from "./cluster.js";
 
 /** The cluster bench runs in a child process so its peak RSS is its own. */
 function clusterInChild(): ClusterBenchResult {
@@ -34,6 +34,17 @@ function printNetwork(rows: NetworkBenchRow[], kernelHoldEventsPerSec: number): 
   }
 }
 
+function printCluster(c: ClusterBenchResult, kernelHoldEventsPerSec: number): void {
+  process.stdout.write(`\nstandard cluster (3 gates; 3 DCs x 3 managers x 10 workers; 1 job/s for 10 virtual min; then drain; goal 1,000,000 delivered msgs/s)\n`);
+  process.stdout.write(
+    `verdict ${c.verdict}  jobs answered ${c.jobsAnswered}  events ${c.events}  delivered ${c.delivered}  trace ${c.traceHash}${c.identicalRuns ? " (every run identical)" : " (RUNS DIFFER: nondeterminism!)"}  peak RSS ${c.peakRssMb} MB\n`,
+  );
+  const row = (label: string, t: ClusterRunTiming, extra: string): string =>
+    `${label.padEnd(40)} ${t.wallMs.toFixed(0).padStart(7)} ms ${t.deliveredPerSec.toLocaleString("en-US").padStart(10)} delivered/s ${(t.deliveredPerSec / kernelHoldEventsPerSec).toFixed(2).padStart(6)} x kernel  virtual/wall ${t.virtualPerWall}x${extra}\n`;
+  process.stdout.write(row("cold (first run in a fresh process)", c.cold, ""));
+  process.stdout.write(row(`warm (median of ${c.warm.runs} more runs)`, c.warm, `  best ${c.warm.bestWallMs} ms`));
+}
+
 function main(): void {
   const json = process.argv.includes("--json");
   const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -50,14 +61,7 @@ function main(): void {
   process.stdout.write(`simctl bench — node ${process.version}\n`);
   printTable("kernel (x bare = median over 5 rounds of bare time / kernel time in the same round; target >= 0.50 for the hold model)", kernel);
   if (network.length > 0) printNetwork(network, holdAt1k);
-  if (cluster !== null) {
-    process.stdout.write(`\nstandard cluster (3 gates; 3 DCs x 3 managers x 10 workers; 1 job/s for 10 virtual min; then drain)\n`);
-    process.stdout.write(
-      `verdict ${cluster.verdict}  jobs answered ${cluster.jobsAnswered}  wall ${cluster.wallMs} ms  delivered ${cluster.delivered}  ` +
-        `${cluster.deliveredPerSec.toLocaleString("en-US")} delivered msgs/s (${(cluster.deliveredPerSec / holdAt1k).toFixed(2)} x kernel events/s; goal 1,000,000)  ` +
-        `virtual/wall ${cluster.virtualPerWall}x  peak RSS ${cluster.peakRssMb} MB\n`,
-    );
-  }
+  if (cluster !== null) printCluster(cluster, holdAt1k);
   if (asyncRows.length > 0) {
     process.stdout.write(`\nasync toolkit plans (events/s; x kernel = ratio to kernel hold-model events/s in this run)\n`);
     for (const r of asyncRows) {
