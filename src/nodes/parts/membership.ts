@@ -51,6 +51,8 @@ export class Membership implements ProbeTable {
   readonly members = new Map<NodeId, Member>();
 
   private refutations: number[] = [];
+  /** Members in status "unconfirmed" (kept by add, remove and setStatus). */
+  private unconfirmed = 0;
   private readonly rng;
   readonly probes: ProbeRounds;
 
@@ -71,7 +73,7 @@ export class Membership implements ProbeTable {
     this.incarnation = Math.max(this.env.incarnation, previous === 0 ? 1 : previous + this.cfg.zombieIncarnationBump);
     durable[DURABLE_KEY] = this.incarnation;
     const now = this.env.localNow();
-    for (const id of this.seeds) if (id !== this.env.id) this.members.set(id, newMember(id, now));
+    for (const id of this.seeds) if (id !== this.env.id) this.add(newMember(id, now));
     this.broadcast({ type: "alive", node: this.env.id, incarnation: this.incarnation });
     this.probes.start();
   }
@@ -93,6 +95,8 @@ export class Membership implements ProbeTable {
   heard(from: NodeId): void {
     // Hearing from the target of the current round answers the round, whatever the message.
     if (from === this.probes.target) this.probes.probeSucceeded(false);
+    // Once every member is confirmed (nearly always) there is nothing to look up.
+    if (this.unconfirmed === 0) return;
     const m = this.members.get(from);
     if (m !== undefined && m.status === "unconfirmed") this.confirm(m);
   }
@@ -102,7 +106,7 @@ export class Membership implements ProbeTable {
     const m = this.members.get(id);
     if (m === undefined) return;
     this.env.cancel(m.deadline);
-    this.members.delete(id);
+    this.remove(m);
   }
 
   handle(from: NodeId, msg: MembershipMessage): void {
@@ -139,7 +143,7 @@ export class Membership implements ProbeTable {
     for (const m of [...this.members.values()]) {
       const unconfirmedTooLong = m.status === "unconfirmed" && now - m.learnedAtUs >= this.cfg.unconfirmedCleanupMs * 1000;
       const deadTooLong = m.status === "dead" && now - m.deadAtUs >= this.cfg.deadMemberRetentionMs * 1000;
-      if (unconfirmedTooLong || deadTooLong) this.members.delete(m.id);
+      if (unconfirmedTooLong || deadTooLong) this.remove(m);
     }
   }
 
@@ -162,7 +166,7 @@ export class Membership implements ProbeTable {
   // ---- suspicion, refutation, death ---------------------------------------------------
 
   private startSuspicion(m: Member, confirmer: NodeId, gossip: boolean): void {
-    m.status = "suspect";
+    this.setStatus(m, "suspect");
     m.suspectStartUs = this.env.localNow();
     const scale = 1 + this.cfg.lhmTimeoutFactor * this.lhm;
     m.suspectMinMs = this.cfg.globalSuspicionMinMs * scale;
@@ -196,7 +200,7 @@ export class Membership implements ProbeTable {
   private markDead(m: Member, via: "probe" | "gossip"): void {
     this.env.cancel(m.deadline);
     m.deadline = -1;
-    m.status = "dead";
+    this.setStatus(m, "dead");
     m.confirmers = null;
     m.deadAtUs = this.env.localNow();
     m.deathIncarnation = m.incarnation;
@@ -226,7 +230,7 @@ export class Membership implements ProbeTable {
     if (m === undefined) {
       m = newMember(node, this.env.localNow());
       m.incarnation = inc;
-      this.members.set(node, m);
+      this.add(m);
       if (from === node) this.confirm(m);
       return;
     }
@@ -248,7 +252,7 @@ export class Membership implements ProbeTable {
     if (m === undefined) {
       const fresh = newMember(from, this.env.localNow());
       fresh.incarnation = inc;
-      this.members.set(from, fresh);
+      this.add(fresh);
       this.confirm(fresh);
       return;
     }
@@ -269,7 +273,7 @@ export class Membership implements ProbeTable {
       const recent = this.env.localNow() - m.deadAtUs < this.cfg.zombieWindowMs * 1000;
       if (recent && inc < m.deathIncarnation + this.cfg.zombieIncarnationBump) return;
       m.incarnation = inc;
-      m.status = "ok";
+      this.setStatus(m, "ok");
       this.env.emit("member.join", { node: m.id, incarnation: inc });
       this.hooks.onJoin?.(m.id);
       return;
@@ -286,14 +290,31 @@ export class Membership implements ProbeTable {
       this.env.cancel(m.deadline);
       m.deadline = -1;
       m.confirmers = null;
-      m.status = "ok";
+      this.setStatus(m, "ok");
       this.env.emit("member.alive", { node: m.id, incarnation: inc });
       this.hooks.onAlive?.(m.id);
     }
   }
 
+  private add(m: Member): void {
+    this.members.set(m.id, m);
+    if (m.status === "unconfirmed") this.unconfirmed++;
+  }
+
+  private remove(m: Member): void {
+    this.members.delete(m.id);
+    if (m.status === "unconfirmed") this.unconfirmed--;
+  }
+
+  /** Every status change goes through here, so `unconfirmed` stays exact. */
+  private setStatus(m: Member, status: MemberStatus): void {
+    if (m.status === "unconfirmed") this.unconfirmed--;
+    if (status === "unconfirmed") this.unconfirmed++;
+    m.status = status;
+  }
+
   private confirm(m: Member): void {
-    m.status = "ok";
+    this.setStatus(m, "ok");
     this.env.emit("member.confirmed", { node: m.id });
     this.hooks.onAlive?.(m.id);
   }
