@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Hash64, digestValue, hashString32, payloadDigest } from "../../src/sim/index.js";
+import { Hash64, digestValue, hashString32, messageDigest, payloadDigest, stringWord } from "../../src/sim/index.js";
 
 function numHash(...values: number[]): string {
   const h = new Hash64();
@@ -79,5 +79,16 @@ describe("payloadDigest", () => {
   it("strings of odd and even length, and strings that differ only in their last unit, differ", () => {
     const texts = ["", "a", "ab", "abc", "abd", "abcd", "abce", "ba"];
     expect(new Set(texts.map(payloadDigest)).size).toBe(texts.length);
+  });
+});
+
+describe("messageDigest", () => {
+  it("equals payloadDigest for messages with nested values, wherever the type key sits", () => {
+    const messages = [
+      { type: "workflow-progress", jobId: "job-7", fence: 3, rate: 1.5, done: [1, "a"], body: { x: null, y: true } },
+      { jobId: "job-7", type: "ack", seq: 2 ** 40 },
+      { type: "probe" },
+    ];
+    for (const m of messages) expect(messageDigest(m, stringWord(m.type))).toBe(payloadDigest(m));
   });
 });

@@ -9,7 +9,7 @@
 
 import { K_SELF_RECORDED, type Kernel } from "../kernel.js";
 import type { Rng } from "../rng.js";
-import { payloadDigest } from "../hash.js";
+import { messageDigest, stringWord } from "../hash.js";
 import { sym, type Sym } from "../trace.js";
 import type { Micros } from "../time.js";
 import type { Message, NodeId } from "./env.js";
@@ -43,6 +43,11 @@ function sizeOf(msg: Message): number {
   return typeof size === "number" ? size : DEFAULT_MESSAGE_BYTES;
 }
 
+interface MessageType {
+  readonly sym: Sym;
+  readonly word: number;
+}
+
 /** A message in flight: what its delivery event needs, in one allocation. */
 class Packet {
   constructor(
@@ -70,6 +75,7 @@ export class Network {
   private readonly lastArrival: Float64Array;
   private readonly n: number;
   private readonly reasonSyms = new Map<string, Sym>();
+  private readonly types = new Map<string, MessageType>();
 
   constructor(
     private readonly kernel: Kernel,
@@ -106,8 +112,9 @@ export class Network {
     const dst = this.byId.get(to);
     if (dst === undefined) throw new Error(`${src.id} sent ${msg.type} to unknown node "${to}"`);
     const now = this.kernel.now;
-    const typeSym = sym(msg.type);
-    const digest = payloadDigest(msg);
+    const type = this.messageType(msg.type);
+    const typeSym = type.sym;
+    const digest = messageDigest(msg, type.word);
     this.kernel.trace.record(now, this.kernel.currentSeq, K_SEND, src.sym, dst.sym, typeSym, digest);
     this.stats.sent++;
     src.stats.sent++;
@@ -199,8 +206,9 @@ export class Network {
     for (const h of held) {
       const src = this.byId.get(h.from)!;
       const dst = this.byId.get(h.to)!;
-      const typeSym = sym(h.message.type);
-      const digest = payloadDigest(h.message);
+      const type = this.messageType(h.message.type);
+      const typeSym = type.sym;
+      const digest = messageDigest(h.message, type.word);
       if (clog.expireAfterUs !== null && now - h.heldAtUs > clog.expireAfterUs) {
         this.drop("clog-expiry", src, dst, h.message, typeSym, digest);
         continue;
@@ -227,6 +235,16 @@ export class Network {
     this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
     src.stats.dropped++;
     this.onDrop?.(reason, src.id, dst.id, msg);
+  }
+
+  /** A message type's trace symbol and digest word, looked up once per message. */
+  private messageType(type: string): MessageType {
+    let t = this.types.get(type);
+    if (t === undefined) {
+      t = { sym: sym(type), word: stringWord(type) };
+      this.types.set(type, t);
+    }
+    return t;
   }
 
   get hostCount(): number {
