@@ -68,6 +68,7 @@ export class World {
   private readonly listeners: ObservationListener[] = [];
   private readonly applier: FaultApplier;
   private readonly peerCache = new Map<string, readonly NodeId[]>();
+  private readonly emitSyms = new Map<string, number>();
   /** Set when the liveness phase begins; later planned steps are skipped. */
   faultsOver = false;
 
@@ -138,10 +139,20 @@ export class World {
 
   private observe(from: NodeHost, kind: string, detail: EmitDetail | undefined): void {
     const kernel = this.host.kernel;
-    kernel.trace.record(kernel.now, kernel.currentSeq, sym(K_EMIT_PREFIX + kind), from.sym, 0, 0, detail === undefined ? 0 : payloadDigest(detail));
+    kernel.trace.record(kernel.now, kernel.currentSeq, this.emitSym(kind), from.sym, 0, 0, detail === undefined ? 0 : payloadDigest(detail));
     if (this.listeners.length === 0) return;
     const observation: Observation = { atUs: kernel.now, node: from.id, role: from.role, kind, detail };
     for (const l of this.listeners) l(observation);
+  }
+
+  /** The trace symbol of "emit:<kind>", per kind: the concatenation is a fresh string, and looking that up costs far more than looking up `kind`. */
+  private emitSym(kind: string): number {
+    let s = this.emitSyms.get(kind);
+    if (s === undefined) {
+      s = sym(K_EMIT_PREFIX + kind);
+      this.emitSyms.set(kind, s);
+    }
+    return s;
   }
 
   private peersOf(role: string, dc: string | undefined): readonly NodeId[] {
