@@ -104,8 +104,8 @@ export class Kernel {
 
   /** Schedules `fn` at absolute time `atUs` (clamped to now). */
   at(atUs: Micros, fn: Callback, kind: Sym = K_TIMER, node: Sym = 0): TimerHandle {
-    // A plain callback takes no arguments, so its slot's arg and num are left as they are
-    // (arg is always cleared on release): two stores fewer per event on the hold model.
+    // A plain callback's slot carries no argument (its meta flag stays 0), so neither
+    // args nor nums is written here or read when it fires.
     return this.enqueue(atUs, this.fill(fn, kind, node));
   }
 
