@@ -3,6 +3,10 @@
 // copied into each object so a scenario can override them for one kind only:
 // `gateConfig({ deadPeerReapIntervalMs: 30_000 })`. No node reads a constant elsewhere.
 //
+// Each kind's defaults are built once and every config is `{ ...DEFAULTS, ...overrides }`.
+// Building them afresh with leading spreads gave nearly every config object its own
+// hidden class, so the nodes' optimised code deoptimised at each new run of a sweep.
+//
 // Fields marked "model" are knobs of the simulation itself, not of the modelled protocol
 // (how long a workflow runs, how often it fails, what the client submits).
 
@@ -95,27 +99,28 @@ export interface GateConfig extends MembershipConfig, ElectionConfig {
   maxPrimaryDcs: number;
 }
 
+const GATE_DEFAULTS: Readonly<GateConfig> = Object.freeze({
+  ...membershipDefaults("gate"),
+  ...ELECTION_DEFAULTS,
+  deadPeerCheckIntervalMs: 10000,
+  deadPeerReapIntervalMs: 120000,
+  orphanGracePeriodMs: 10000,
+  orphanCheckIntervalMs: 2000,
+  requestTimeoutShortMs: 2000,
+  managerDispatchTimeoutMs: 5000,
+  maxRetriesPerDc: 2,
+  dispatchRetryBaseMs: 300,
+  dispatchRetryMaxMs: 5000,
+  jobCleanupIntervalMs: 60000,
+  jobRetentionMs: 300000,
+  timeoutCheckIntervalMs: 15000,
+  heartbeatTimeoutMs: 30000,
+  managerHealthCheckIntervalMs: 5000,
+  maxPrimaryDcs: 2,
+});
+
 export function gateConfig(overrides: Partial<GateConfig> = {}): GateConfig {
-  return {
-    ...membershipDefaults("gate"),
-    ...ELECTION_DEFAULTS,
-    deadPeerCheckIntervalMs: 10000,
-    deadPeerReapIntervalMs: 120000,
-    orphanGracePeriodMs: 10000,
-    orphanCheckIntervalMs: 2000,
-    requestTimeoutShortMs: 2000,
-    managerDispatchTimeoutMs: 5000,
-    maxRetriesPerDc: 2,
-    dispatchRetryBaseMs: 300,
-    dispatchRetryMaxMs: 5000,
-    jobCleanupIntervalMs: 60000,
-    jobRetentionMs: 300000,
-    timeoutCheckIntervalMs: 15000,
-    heartbeatTimeoutMs: 30000,
-    managerHealthCheckIntervalMs: 5000,
-    maxPrimaryDcs: 2,
-    ...overrides,
-  };
+  return { ...GATE_DEFAULTS, ...overrides };
 }
 
 export interface ManagerConfig extends MembershipConfig, ElectionConfig {
@@ -136,27 +141,28 @@ export interface ManagerConfig extends MembershipConfig, ElectionConfig {
   registrationRetryBaseMs: number;
 }
 
+const MANAGER_DEFAULTS: Readonly<ManagerConfig> = Object.freeze({
+  ...membershipDefaults("manager"),
+  ...ELECTION_DEFAULTS,
+  heartbeatIntervalMs: 5000,
+  gateStatusIntervalMs: 10000,
+  startupSyncDelayMs: 2000,
+  coreWaitSliceMs: 5000,
+  maxDispatchAttempts: 5,
+  dispatchBackoffBaseMs: 1000,
+  dispatchBackoffMaxMs: 60000,
+  requestTimeoutShortMs: 2000,
+  requestTimeoutStandardMs: 5000,
+  progressPushIntervalMs: 250,
+  completedJobMaxAgeMs: 300000,
+  failedJobMaxAgeMs: 3600000,
+  jobCleanupIntervalMs: 60000,
+  gateUnresponsiveFallbackMs: 300000,
+  registrationRetryBaseMs: 500,
+});
+
 export function managerConfig(overrides: Partial<ManagerConfig> = {}): ManagerConfig {
-  return {
-    ...membershipDefaults("manager"),
-    ...ELECTION_DEFAULTS,
-    heartbeatIntervalMs: 5000,
-    gateStatusIntervalMs: 10000,
-    startupSyncDelayMs: 2000,
-    coreWaitSliceMs: 5000,
-    maxDispatchAttempts: 5,
-    dispatchBackoffBaseMs: 1000,
-    dispatchBackoffMaxMs: 60000,
-    requestTimeoutShortMs: 2000,
-    requestTimeoutStandardMs: 5000,
-    progressPushIntervalMs: 250,
-    completedJobMaxAgeMs: 300000,
-    failedJobMaxAgeMs: 3600000,
-    jobCleanupIntervalMs: 60000,
-    gateUnresponsiveFallbackMs: 300000,
-    registrationRetryBaseMs: 500,
-    ...overrides,
-  };
+  return { ...MANAGER_DEFAULTS, ...overrides };
 }
 
 export interface WorkerConfig extends MembershipConfig {
@@ -173,20 +179,21 @@ export interface WorkerConfig extends MembershipConfig {
   workflowFailurePerMillion: number;
 }
 
+const WORKER_DEFAULTS: Readonly<WorkerConfig> = Object.freeze({
+  ...membershipDefaults("worker"),
+  totalCores: 8,
+  progressFlushIntervalMs: 50,
+  orphanGracePeriodMs: 5000,
+  orphanCheckIntervalMs: 1000,
+  requestTimeoutShortMs: 2000,
+  maxPendingWorkflows: 100,
+  registrationRetryBaseMs: 500,
+  workflowDurationJitterRatio: 0.2,
+  workflowFailurePerMillion: 0,
+});
+
 export function workerConfig(overrides: Partial<WorkerConfig> = {}): WorkerConfig {
-  return {
-    ...membershipDefaults("worker"),
-    totalCores: 8,
-    progressFlushIntervalMs: 50,
-    orphanGracePeriodMs: 5000,
-    orphanCheckIntervalMs: 1000,
-    requestTimeoutShortMs: 2000,
-    maxPendingWorkflows: 100,
-    registrationRetryBaseMs: 500,
-    workflowDurationJitterRatio: 0.2,
-    workflowFailurePerMillion: 0,
-    ...overrides,
-  };
+  return { ...WORKER_DEFAULTS, ...overrides };
 }
 
 export interface ClientConfig {
