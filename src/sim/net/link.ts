@@ -122,21 +122,33 @@ export function drawLatency(knobs: LinkKnobs, rng: Rng): Micros {
 
 /**
  * Precomputes knobs for every directed pair (n² entries; fine for the cluster sizes we
- * run). Pairs with equal knobs share one object: a cluster has a handful of link classes,
- * and a few shared objects stay in cache where n² distinct ones (700 KB for 94 nodes)
- * would miss on every send. Knobs are read-only once built.
+ * run). A link's knobs depend only on each end's (DC, region) unless the pair has an
+ * override, so pairs of the same two classes share one object: a cluster has a handful
+ * of classes, a few shared objects stay in cache where n² distinct ones (700 KB for 94
+ * nodes) would miss on every send, and building the table costs n² array writes rather
+ * than n² knob objects (it runs once per seed of a sweep). Knobs are read-only.
  */
 export function buildLinkTable(topology: Topology, options: LinkOptions, overrides: ReadonlyMap<string, LinkOverride>): LinkKnobs[] {
   const n = topology.nodes.length;
+  const classIds = new Map<string, number>();
+  const classOf = topology.nodes.map((node) => {
+    const key = `${node.dc ?? ""}@${node.region}`;
+    let id = classIds.get(key);
+    if (id === undefined) classIds.set(key, (id = classIds.size));
+    return id;
+  });
+  const classes = classIds.size;
+  const shared: (LinkKnobs | undefined)[] = new Array(classes * classes);
   const table: LinkKnobs[] = new Array(n * n);
-  const shared = new Map<string, LinkKnobs>();
   for (const from of topology.nodes) {
     for (const to of topology.nodes) {
-      const knobs = knobsFor(options, from, to, overrides.get(`${from.id}->${to.id}`));
-      const key = Object.values(knobs).join(",");
-      let same = shared.get(key);
-      if (same === undefined) shared.set(key, (same = knobs));
-      table[from.index * n + to.index] = same;
+      const override = overrides.size === 0 ? undefined : overrides.get(`${from.id}->${to.id}`);
+      if (override !== undefined) {
+        table[from.index * n + to.index] = knobsFor(options, from, to, override);
+        continue;
+      }
+      const pair = classOf[from.index]! * classes + classOf[to.index]!;
+      table[from.index * n + to.index] = shared[pair] ??= knobsFor(options, from, to, undefined);
     }
   }
   return table;
