@@ -96,9 +96,25 @@ export function clusterBenchmark(overrides: Record<string, number> = {}, warmRun
   };
 }
 
+/**
+ * `node dist/bench/cluster.js [--warm-runs=N] [--<option>=N ...]`: any of the standard
+ * cluster's options (gates, dcs, managersPerDc, workersPerDc, virtualMinutes,
+ * jobsPerSecond; --minutes for virtualMinutes) can be changed, e.g. to see how the cost
+ * per message grows with the simulated state.
+ */
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const minutes = arg("minutes");
-  const r = clusterBenchmark(minutes === undefined ? {} : { virtualMinutes: Number(minutes) }, Number(arg("warm-runs") ?? 5));
+  const overrides: Record<string, number> = {};
+  for (const name of [...Object.keys(standardCluster.options), "minutes", "warm-runs"]) {
+    const text = arg(name);
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) {
+      process.stderr.write(`bench: --${name} needs a non-negative number, got "${text}"\n`);
+      process.exit(2);
+    }
+    if (name !== "warm-runs") overrides[name === "minutes" ? "virtualMinutes" : name] = value;
+  }
+  const r = clusterBenchmark(overrides, Number(arg("warm-runs") ?? 5));
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }
