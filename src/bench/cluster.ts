@@ -104,17 +104,19 @@ export function clusterBenchmark(overrides: Record<string, number> = {}, warmRun
  */
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const overrides: Record<string, number> = {};
-  for (const name of [...Object.keys(standardCluster.options), "minutes", "warm-runs"]) {
+  const numberArg = (name: string): number | undefined => {
     const text = arg(name);
-    if (text === undefined) continue;
+    if (text === undefined) return undefined;
     const value = Number(text);
-    if (!Number.isFinite(value) || value < 0) {
-      process.stderr.write(`bench: --${name} needs a non-negative number, got "${text}"\n`);
-      process.exit(2);
-    }
-    if (name !== "warm-runs") overrides[name === "minutes" ? "virtualMinutes" : name] = value;
+    if (Number.isFinite(value) && value >= 0) return value;
+    process.stderr.write(`bench: --${name} needs a non-negative number, got "${text}"\n`);
+    process.exit(2);
+  };
+  const overrides: Record<string, number> = {};
+  for (const name of [...Object.keys(standardCluster.options), "minutes"]) {
+    const value = numberArg(name);
+    if (value !== undefined) overrides[name === "minutes" ? "virtualMinutes" : name] = value;
   }
-  const r = clusterBenchmark(overrides, Number(arg("warm-runs") ?? 5));
+  const r = clusterBenchmark(overrides, numberArg("warm-runs") ?? 5);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

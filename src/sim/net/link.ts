@@ -50,16 +50,19 @@ export function toPpm(probability: number): number {
   return Math.max(0, Math.min(PPM, Math.round(probability * PPM)));
 }
 
-/** Resolved knobs of one directed link, precomputed so a send does table lookups only. */
+/**
+ * Resolved knobs of one directed link, precomputed so a send does table lookups only.
+ * Read-only: one object is shared by every pair of the same two (DC, region) classes.
+ */
 export interface LinkKnobs {
-  baseUs: Micros;
-  spreadUs: Micros;
-  lossPpm: number;
-  dupPpm: number;
-  reorderPpm: number;
-  reorderExtraMaxUs: Micros;
-  fifo: boolean;
-  maxMessageBytes: number;
+  readonly baseUs: Micros;
+  readonly spreadUs: Micros;
+  readonly lossPpm: number;
+  readonly dupPpm: number;
+  readonly reorderPpm: number;
+  readonly reorderExtraMaxUs: Micros;
+  readonly fifo: boolean;
+  readonly maxMessageBytes: number;
 }
 
 export function regionPairKey(a: string, b: string): string {
@@ -84,7 +87,8 @@ function classLatency(options: LinkOptions, from: NodeSpec, to: NodeSpec): { bas
 
 export function knobsFor(options: LinkOptions, from: NodeSpec, to: NodeSpec, override: LinkOverride | undefined): LinkKnobs {
   const latency = classLatency(options, from, to);
-  const knobs: LinkKnobs = {
+  // Mutable only while it is being built.
+  const knobs: { -readonly [K in keyof LinkKnobs]: LinkKnobs[K] } = {
     baseUs: latency.baseUs,
     spreadUs: latency.spreadUs,
     lossPpm: toPpm(options.packetLossProbability),
