@@ -1,29 +1,26 @@
-// `npm run bench:compare -- --base REV [--rounds N]`: this working tree against another
-// revision, on the standard cluster and the network echo. This machine's neighbours move
-// single runs by ±20%, so two builds measured one after the other tell little: here they
-// run alternately, each sample in a fresh process, and the medians are compared. Besides
-// the median warm run, each process's fastest warm run is kept: interference only ever
-// adds time, so the median of those bests moves least between two runs of one build.
+// `npm run bench:compare -- --base=REV [--processes=P] [--rounds=N]`: this working tree
+// against another revision on the standard cluster, with its own noise floor.
+//
+// This machine moves a build's run time by 10-30% from one minute to the next, so two
+// builds measured one after the other tell little, and even medians of alternating fresh
+// processes differed by ~15% between two copies of one build. Here each process loads
+// three builds — REV, the working tree, and a copy of the working tree — and interleaves
+// their runs (dist/bench/interleave.js). A round's runs are a second apart and share the
+// machine's mood, so their ratio is the measurement: the speed-up is the median over all
+// rounds of base / working tree, and the same statistic for copy / working tree is the
+// A/A control, the spread two identical builds show. A speed-up inside it is noise.
 //
 // REV is built in a temporary git worktree (sharing this checkout's node_modules) and
-// removed afterwards. Revisions whose cluster bench predates the cold/warm split report
-// their single (cold) run only.
+// removed afterwards, like the copy.
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { InterleaveResult } from "./interleave.js";
 
 const root = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
-
-interface Sample {
-  coldMs: number;
-  warmMs: number | null;
-  /** The process's fastest warm run: the least disturbed by the neighbours. */
-  bestWarmMs: number | null;
-  echoNsPerMsg: number;
-}
 
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -31,72 +28,93 @@ function run(cmd: string, args: string[], cwd: string): string {
 
 function buildRevision(rev: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "simctl-compare-"));
-  run("git", ["worktree", "add", "--detach", dir, rev], root);
+  try {
+    run("git", ["worktree", "add", "--detach", dir, rev], root);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
   run(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], dir);
   return dir;
 }
 
-function sample(dir: string): Sample {
-  const cluster = JSON.parse(run(process.execPath, ["dist/bench/cluster.js", "--warm-runs=5"], dir)) as { cold?: { wallMs: number }; warm?: { wallMs: number; bestWallMs: number }; wallMs?: number };
-  const echoScript = `const { networkBenchmarks } = await import(${JSON.stringify(path.join(dir, "dist/bench/network.js"))}); const r = networkBenchmarks(2)[0]; console.log(1e9 / r.deliveredPerSec);`;
-  const echo = Number(run(process.execPath, ["--input-type=module", "-e", echoScript], dir).trim());
-  return { coldMs: cluster.cold?.wallMs ?? cluster.wallMs ?? NaN, warmMs: cluster.warm?.wallMs ?? null, bestWarmMs: cluster.warm?.bestWallMs ?? null, echoNsPerMsg: echo };
+/** A second, independent copy of the working tree's build: the A/A control. */
+function copyOfWorkingTree(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "simctl-compare-aa-"));
+  cpSync(path.join(root, "dist"), path.join(dir, "dist"), { recursive: true });
+  cpSync(path.join(root, "package.json"), path.join(dir, "package.json"));
+  symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
 }
 
-function median(values: number[]): number {
+function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? NaN;
+  return sorted.length === 0 ? NaN : sorted[Math.round(q * (sorted.length - 1))]!;
 }
 
-function medianOf(values: (number | null)[]): number {
-  const known = values.flatMap((v) => (v === null ? [] : [v]));
-  return known.length === 0 ? NaN : median(known);
+interface Estimate {
+  median: number;
+  /** A ~95% confidence interval for the median, from order statistics (no distribution assumed). */
+  low: number;
+  high: number;
 }
 
-function ms(value: number): string {
-  return Number.isNaN(value) ? "     -" : value.toFixed(0).padStart(6);
+function estimate(values: readonly number[]): Estimate {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const reach = 0.98 * Math.sqrt(n);
+  const at = (rank: number): number => sorted[Math.min(n - 1, Math.max(0, rank))]!;
+  return { median: quantile(sorted, 0.5), low: at(Math.floor(n / 2 - reach)), high: at(Math.ceil(n / 2 + reach) - 1) };
 }
 
-function summary(label: string, samples: Sample[]): { cold: number; warm: number; best: number; echo: number } {
-  const cold = median(samples.map((s) => s.coldMs));
-  const warm = medianOf(samples.map((s) => s.warmMs));
-  const best = medianOf(samples.map((s) => s.bestWarmMs));
-  const echo = median(samples.map((s) => s.echoNsPerMsg));
-  process.stdout.write(`${label.padEnd(28)} cluster cold ${ms(cold)} ms   warm ${ms(warm)} ms   best warm ${ms(best)} ms   echo ${echo.toFixed(0).padStart(5)} ns/msg\n`);
-  return { cold, warm, best, echo };
-}
+const x = (v: number): string => `${v.toFixed(2)}x`;
+const ms = (v: number): string => `${v.toFixed(0).padStart(5)} ms`;
 
 function main(): void {
   const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const base = arg("base");
-  if (base === undefined) {
-    process.stderr.write("usage: npm run bench:compare -- --base=REV [--rounds=N]\n");
+  const processes = Number(arg("processes") ?? 3);
+  const rounds = Number(arg("rounds") ?? 8);
+  if (base === undefined || !Number.isInteger(processes) || processes < 1 || !Number.isInteger(rounds) || rounds < 1) {
+    process.stderr.write("usage: npm run bench:compare -- --base=REV [--processes=P] [--rounds=N]\n");
     process.exit(2);
   }
-  const rounds = Number(arg("rounds") ?? 4);
-  const baseDir = buildRevision(base);
+  let baseDir: string;
   try {
-    const a: Sample[] = [];
-    const b: Sample[] = [];
-    for (let i = 0; i < rounds; i++) {
-      // ABBA order, so a slow drift of the machine weighs on both sides alike.
-      if (i % 2 === 0) {
-        a.push(sample(baseDir));
-        b.push(sample(root));
-      } else {
-        b.push(sample(root));
-        a.push(sample(baseDir));
-      }
-      process.stderr.write(`round ${i + 1}/${rounds} done\n`);
+    baseDir = buildRevision(base);
+  } catch (error) {
+    const stderr = (error as { stderr?: unknown }).stderr;
+    process.stderr.write(`bench:compare: cannot build "${base}": ${String(stderr ?? error).trim().split("\n")[0]}\n`);
+    process.exit(2);
+  }
+  const copyDir = copyOfWorkingTree();
+  try {
+    const results: InterleaveResult[] = [];
+    for (let p = 0; p < processes; p++) {
+      const out = run(process.execPath, [path.join(root, "dist/bench/interleave.js"), `--rounds=${rounds}`, baseDir, root, copyDir], root);
+      results.push(JSON.parse(out) as InterleaveResult);
+      process.stderr.write(`process ${p + 1}/${processes} done\n`);
     }
-    const sa = summary(`base ${base}`, a);
-    const sb = summary("working tree", b);
-    const ratio = (x: number, y: number): string => (Number.isNaN(x / y) ? "-" : `${(x / y).toFixed(2)}x`);
-    process.stdout.write(`speed-up (base / working tree): cluster cold ${ratio(sa.cold, sb.cold)}   warm ${ratio(sa.warm, sb.warm)}   best warm ${ratio(sa.best, sb.best)}   echo ${ratio(sa.echo, sb.echo)}\n`);
+    const labels = [`base ${base}`, "working tree", "copy of the working tree"];
+    labels.forEach((label, i) => {
+      const cold = quantile(results.map((r) => r.builds[i]!.coldMs), 0.5);
+      const warm = quantile(results.flatMap((r) => r.builds[i]!.roundMs), 0.5);
+      process.stdout.write(`${label.padEnd(26)} cold ${ms(cold)}   warm ${ms(warm)}   trace ${results[0]!.builds[i]!.traceHash}\n`);
+    });
+    // Ratios of runs in the same round (same process, a second apart), pooled over processes.
+    const paired = (i: number): number[] => results.flatMap((r) => r.builds[i]!.roundMs.map((t, k) => t / r.builds[1]!.roundMs[k]!));
+    const speedUp = estimate(paired(0));
+    const aa = estimate(paired(2));
+    const coldRatio = quantile(results.map((r) => r.builds[0]!.coldMs / r.builds[1]!.coldMs), 0.5);
+    process.stdout.write(`speed-up (base / working tree), ${processes * rounds} paired rounds: warm ${x(speedUp.median)} (95% ${x(speedUp.low)}-${x(speedUp.high)})   cold ${x(coldRatio)}\n`);
+    process.stdout.write(`A/A control (copy / working tree): warm ${x(aa.median)} (95% ${x(aa.low)}-${x(aa.high)})\n`);
+    const clear = speedUp.low > aa.high || speedUp.high < aa.low;
+    process.stdout.write(clear ? "the two intervals do not overlap: a real difference\n" : "the intervals overlap: no difference beyond this machine's noise\n");
   } finally {
     run("git", ["worktree", "remove", "--force", baseDir], root);
     rmSync(baseDir, { recursive: true, force: true });
+    rmSync(copyDir, { recursive: true, force: true });
   }
 }
 
