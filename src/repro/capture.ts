@@ -21,7 +21,8 @@ export function captureRun(scenario: ScenarioDef, request: RunRequest, createdBy
   const log = new RecordLogBuilder();
   const outer = request.traceListener;
   const listener: TraceListener = outer === undefined ? log.listener : (r) => (log.listener(r), outer(r));
-  const result = runScenario(scenario, { ...request, traceListener: listener });
+  // A repro carries checkpoints and a record log, so its run is traced whatever the request says.
+  const result = runScenario(scenario, { ...request, trace: true, traceListener: listener });
   const checkpointEvery = request.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   return { result, repro: { ...reproOf(scenario, result, request, createdBy, checkpointEvery), recordLog: log.build() } };
 }

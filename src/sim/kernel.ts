@@ -98,8 +98,9 @@ export class Kernel {
   private stopKind: StopKind | null = null;
   private failureInfo: RunFailure | null = null;
 
-  constructor(options: { checkpointEvery?: number } = {}) {
-    this.trace = new Trace(options.checkpointEvery ?? 1024);
+  /** `trace: false` runs untraced (no trace hash; see Trace): the same run, faster. */
+  constructor(options: { checkpointEvery?: number; trace?: boolean } = {}) {
+    this.trace = new Trace(options.checkpointEvery ?? 1024, options.trace ?? true);
   }
 
   /** Schedules `fn` at absolute time `atUs` (clamped to now). */

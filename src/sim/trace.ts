@@ -48,6 +48,9 @@ export function symName(s: Sym): string {
 
 export const NO_SYM: Sym = 0;
 
+/** The trace hash of an untraced run, which has none. */
+export const UNTRACED = "untraced";
+
 export class Trace {
   private readonly hash = new Hash64();
   private records = 0;
@@ -55,7 +58,14 @@ export class Trace {
   /** Called with a full record for every event when set (JSONL sinks, divergence windows). */
   listener: TraceListener | null = null;
 
-  constructor(readonly checkpointEvery = 1024) {}
+  /**
+   * @param enabled false for an untraced run: records are counted but not hashed, and
+   * callers skip payload digests (see `enabled`). The run itself is the same run.
+   */
+  constructor(
+    readonly checkpointEvery = 1024,
+    readonly enabled = true,
+  ) {}
 
   get count(): number {
     return this.records;
@@ -68,6 +78,10 @@ export class Trace {
    * non-negative integers below 2^53: they are split into two 32-bit words directly.
    */
   record(atUs: number, seq: number, kind: Sym, node: Sym, peer: Sym, type: Sym, digest: number): void {
+    if (!this.enabled) {
+      this.records++;
+      return;
+    }
     const h = this.hash;
     let lo = h.lo;
     lo = mix32(lo, atUs >>> 0, P_LO);
@@ -97,8 +111,9 @@ export class Trace {
     }
   }
 
-  /** The final trace hash, 16 hex digits. */
+  /** The final trace hash, 16 hex digits; UNTRACED for an untraced run. */
   hashHex(): string {
+    if (!this.enabled) return UNTRACED;
     return this.hash.hex();
   }
 

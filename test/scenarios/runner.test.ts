@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allScenarios, defineScenario, runScenario, type RunResult, type ScenarioDef } from "../../src/scenarios/index.js";
-import { ms, sleep, type TraceRecord } from "../../src/sim/index.js";
+import { ms, sleep, UNTRACED, type TraceRecord } from "../../src/sim/index.js";
 
 // ---------------------------------------------------------------------------------------
 // Determinism: every registered scenario, five seeds, each run twice.
@@ -51,6 +51,11 @@ function fingerprint(r: RunResult): unknown {
   return { hash: r.traceHash, checkpoints: r.checkpoints, events: r.events, now: r.virtualTimeUs, verdict: r.verdict, violations: r.violations };
 }
 
+/** What an untraced run must share with the traced run of the same request: all but the hash. */
+function runWithoutTrace(r: RunResult): unknown {
+  return { events: r.events, now: r.virtualTimeUs, verdict: r.verdict, violations: r.violations, metrics: r.metrics, faults: r.faultSchedule };
+}
+
 describe("determinism of every registered scenario", () => {
   const scenarios = allScenarios();
 
@@ -72,6 +77,13 @@ describe("determinism of every registered scenario", () => {
       const b = runScenario(scenario, request(seed));
       expect(fingerprint(b), `${id} seed ${seed} (${plan.note})`).toEqual(fingerprint(a));
       expect(a.events, `${id} seed ${seed} fired no events`).toBeGreaterThan(0);
+      if (seed === SEEDS[0]) {
+        // Running untraced (what sweeps do) skips the hashing, never a step of the run.
+        const untraced = runScenario(scenario, { ...request(seed), trace: false });
+        expect(runWithoutTrace(untraced), `${id} seed ${seed} untraced (${plan.note})`).toEqual(runWithoutTrace(a));
+        expect(untraced.traceHash).toBe(UNTRACED);
+        expect(untraced.checkpoints).toEqual([]);
+      }
       hashes.push(a.traceHash);
     }
     // A capped prefix may not reach the first seeded draw: then judge longer prefixes,
@@ -188,6 +200,13 @@ describe("runScenario", () => {
     expect(withListener.traceHash).toBe(plain.traceHash);
     expect(records).toHaveLength(plain.events);
     expect(records.map((r) => r.index)).toEqual(records.map((_, i) => i));
+  });
+
+  it("refuses a trace listener or a perturbation on an untraced run, which has no records", () => {
+    const s = scenario((ctx) => void ctx.kernel.after(1, () => {}));
+    expect(() => runScenario(s, { seed: 1, trace: false, traceListener: () => {} })).toThrow(/untraced run .* no trace records/);
+    expect(() => runScenario(s, { seed: 1, trace: false, testPerturbAtRecord: 0 })).toThrow(RangeError);
+    expect(runScenario(s, { seed: 1, trace: false }).verdict).toBe("pass");
   });
 
   it("rejects seeds outside [0, 2^53) and unknown options", () => {
