@@ -3,10 +3,13 @@
 // faults. Reports delivered messages/s, the virtual/wall ratio and peak memory. It runs
 // in its own process (node dist/bench/cluster.js) so peak RSS is its own.
 //
-// Two figures, because V8 makes them differ by ~1.7x: the first run in a fresh process
-// (cold: it pays for the interpreter and for compiling the hot paths) and the median of
-// five more runs of the same seed in that process (warm: what every seed after the first
-// costs a sweep worker). Every run must give the same trace hash.
+// Three figures. V8 makes the first two differ by ~1.7x: the first run in a fresh process
+// (cold: it pays for the interpreter and for compiling the hot paths; what one `simctl
+// run` pays) and the median of five more runs of the same seed in that process (warm).
+// The third is the same warm runs untraced, interleaved with the traced ones so both see
+// the same machine: what each seed costs a sweep worker or a property test, which run
+// untraced. Every traced run must give the same trace hash, and every untraced run the
+// same events and deliveries.
 
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
@@ -44,15 +47,17 @@ export interface ClusterRunTiming {
 export interface ClusterBenchResult {
   verdict: string;
   traceHash: string;
-  /** True when every run in this process produced the same trace hash (a free determinism check). */
+  /** True when every traced run gave the same trace hash and every untraced one the same events (a free determinism check). */
   identicalRuns: boolean;
   events: number;
   delivered: number;
   jobsAnswered: number;
   /** The first run in a fresh process: includes V8's warm-up (interpreter, then optimised code). */
   cold: ClusterRunTiming;
-  /** The median of the runs after it in the same process: what each seed of a sweep worker sees. */
+  /** The median of the traced runs after it in the same process. */
   warm: ClusterRunTiming & { runs: number; bestWallMs: number };
+  /** The median of as many untraced runs, each right after a traced one: what a sweep's seed costs. */
+  untraced: ClusterRunTiming & { runs: number; bestWallMs: number };
   /** Peak resident memory of the process after the first run. */
   peakRssMb: number;
 }
@@ -68,29 +73,44 @@ function timing(wallMs: number, delivered: number, virtualUs: number): ClusterRu
 /** Runs the standard cluster 1 + warmRuns times in this process (seed 1 each time). */
 export function clusterBenchmark(overrides: Record<string, number> = {}, warmRuns = 5): ClusterBenchResult {
   const walls: number[] = [];
+  const untracedWalls: number[] = [];
   const hashes = new Set<string>();
+  const untracedRuns = new Set<string>();
   let last = null as ReturnType<typeof runScenario> | null;
   let coldPeakRss = 0;
-  for (let i = 0; i <= warmRuns; i++) {
+  const timed = (trace: boolean): [number, ReturnType<typeof runScenario>] => {
     const start = performance.now();
-    last = runScenario(standardCluster, { seed: 1, overrides, maxEvents: 500_000_000 });
-    walls.push(performance.now() - start);
-    hashes.add(last.traceHash);
+    const r = runScenario(standardCluster, { seed: 1, overrides, maxEvents: 500_000_000, trace });
+    return [performance.now() - start, r];
+  };
+  for (let i = 0; i <= warmRuns; i++) {
+    const [ms, r] = timed(true);
+    walls.push(ms);
+    hashes.add(r.traceHash);
+    last = r;
     if (i === 0) coldPeakRss = process.resourceUsage().maxRSS;
+    if (i === 0) continue;
+    const [untracedMs, u] = timed(false);
+    untracedWalls.push(untracedMs);
+    untracedRuns.add(`${u.verdict} ${u.events} ${u.metrics["messages.delivered"]}`);
   }
   const result = last!;
   const delivered = Number(result.metrics["messages.delivered"] ?? 0);
+  const sameRuns = untracedRuns.size <= 1 && (untracedRuns.size === 0 || untracedRuns.has(`${result.verdict} ${result.events} ${delivered}`));
   const warm = walls.slice(1).sort((a, b) => a - b);
   const warmMedian = warm.length === 0 ? walls[0]! : warm[warm.length >> 1]!;
+  const untraced = [...untracedWalls].sort((a, b) => a - b);
+  const untracedMedian = untraced.length === 0 ? NaN : untraced[untraced.length >> 1]!;
   return {
     verdict: result.verdict,
     traceHash: result.traceHash,
-    identicalRuns: hashes.size === 1,
+    identicalRuns: hashes.size === 1 && sameRuns,
     events: result.events,
     delivered,
     jobsAnswered: Number(result.metrics["jobs.answered"] ?? 0),
     cold: timing(walls[0]!, delivered, result.virtualTimeUs),
     warm: { ...timing(warmMedian, delivered, result.virtualTimeUs), runs: warm.length, bestWallMs: Math.round(warm[0] ?? walls[0]!) },
+    untraced: { ...timing(untracedMedian, delivered, result.virtualTimeUs), runs: untraced.length, bestWallMs: Math.round(untraced[0] ?? NaN) },
     // After the first run: one run's footprint (later runs add garbage the GC has not yet returned).
     peakRssMb: Math.round(coldPeakRss / 1024),
   };

@@ -43,6 +43,7 @@ function printCluster(c: ClusterBenchResult, kernelHoldEventsPerSec: number): vo
     `${label.padEnd(40)} ${t.wallMs.toFixed(0).padStart(7)} ms ${t.deliveredPerSec.toLocaleString("en-US").padStart(10)} delivered/s ${(t.deliveredPerSec / kernelHoldEventsPerSec).toFixed(2).padStart(6)} x kernel  virtual/wall ${t.virtualPerWall}x${extra}\n`;
   process.stdout.write(row("cold (first run in a fresh process)", c.cold, ""));
   process.stdout.write(row(`warm (median of ${c.warm.runs} more runs)`, c.warm, `  best ${c.warm.bestWallMs} ms`));
+  if (c.untraced.runs > 0) process.stdout.write(row(`warm untraced (sweeps; ${c.untraced.runs} runs)`, c.untraced, `  best ${c.untraced.bestWallMs} ms`));
 }
 
 function main(): void {

@@ -96,6 +96,7 @@ function addReproCommands(program: Command, setExit: (code: number) => void): vo
     .option("--repro-dir <dir>", "where the repro file of each group's fastest seed goes", "simctl-repros")
     .option("--no-repro", "do not write repro files")
     .option("--seed-timeout <duration>", "wall-clock limit per seed; a seed past it is a failure (default 10m)")
+    .option("--trace-hashes", "hash every seed's trace (slower); by default seeds run untraced and only the repro reruns of failing seeds are traced")
     .action(async (id: string, opts) => setExit(await sweepCommand(id, opts)));
 
   program

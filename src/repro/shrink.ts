@@ -170,7 +170,8 @@ class Shrinker {
     this.runs++;
     let result: RunResult | null;
     try {
-      const r = runScenario(this.scenario, this.requestFor(c));
+      // Only the signature decides, so candidates run untraced; the kept request is rerun traced for the file.
+      const r = runScenario(this.scenario, { ...this.requestFor(c), trace: false });
       result = hasSignature(r, this.signature) ? r : null;
     } catch {
       result = null; // a candidate the scenario rejects (an option too small) is just not kept

@@ -1,5 +1,5 @@
 // sweep and sweep-merge through the real CLI, on worker threads.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,8 +36,22 @@ describe("sweep", () => {
     const events = group!.seeds.map((seed) => ({ seed, events: runScenario(pingPong, { seed, overrides: { plantBugAtRound: 50, rounds: 60 } }).events }));
     events.sort((a, b) => a.events - b.events || a.seed - b.seed);
     expect(group!.fastest).toMatchObject(events[0]!);
+    // Seeds ran untraced: no hash in the summary, though the repro (a traced rerun) has one.
+    expect(group!.fastest).toMatchObject({ traceHash: "untraced" });
     const replay = await simctl(cwd, "replay", group!.repro);
     expect(replay.stdout).toMatch(/^IDENTICAL$/m);
+  });
+
+  it("--trace-hashes hashes every seed: the fastest seed's hash is the one its repro holds", async () => {
+    const r = await simctl(cwd, "sweep", "kernel/ping-pong", "--seeds", "1..20", "-j", "2", ...PLANTED, "--json", "--trace-hashes", "--repro-dir", "sweep-hashed");
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe("");
+    const summary = JSON.parse(r.stdout) as { groups: { fastest: { seed: number; traceHash: string }; repro: string }[] };
+    const fastest = summary.groups[0]!.fastest;
+    const repro = JSON.parse(readFileSync(join(cwd, summary.groups[0]!.repro), "utf8")) as { seed: number; traceHash: string };
+    expect(repro.seed).toBe(fastest.seed);
+    expect(fastest.traceHash).toBe(repro.traceHash);
+    expect(fastest.traceHash).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it("prints a summary table and the replay command without --json", async () => {

@@ -27,7 +27,11 @@ describe("simctl/testing sweep", () => {
     expect(failure.message).toContain(`repro:     ${failure.reproPath}`);
     expect(failure.message).toContain(`replay:    npx simctl replay ${failure.reproPath}`);
     expect(failure.message).toContain("SIM_SEED=6 npx vitest run");
+    expect(failure.message).not.toContain("warning");
     expect(existsSync(failure.reproPath)).toBe(true);
+    // Seeds run untraced; the error carries the traced rerun that wrote the repro.
+    expect(failure.result.traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(failure.result.checkpoints.length).toBeGreaterThan(0);
   });
 
   it("SIM_SEED reruns just that seed; SIM_SEEDS sets the count", () => {

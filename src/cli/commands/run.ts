@@ -82,7 +82,7 @@ export function runCommand(id: string, flags: RunFlags): number {
   }
   const { result, wallMs } = timed;
   const failed = result.verdict !== "pass" && flags.repro !== false;
-  const written = failed ? writeFailureRepro(scenario, request, flags.reproDir ?? DEFAULT_REPRO_DIR, "run", result.traceHash) : null;
+  const written = failed ? writeFailureRepro(scenario, request, flags.reproDir ?? DEFAULT_REPRO_DIR, "run", result) : null;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...toJson(result, wallMs), repro: written?.path ?? null })}\n`);
   } else {
@@ -94,7 +94,7 @@ export function runCommand(id: string, flags: RunFlags): number {
 }
 
 function reproLines(w: WrittenRepro): string {
-  const warn = w.sameTrace ? "" : "\nwarning: rerunning this seed to record it gave a different trace hash: the run is not deterministic (try simctl check)";
+  const warn = w.sameRun ? "" : "\nwarning: rerunning this seed to record it gave a different trace hash: the run is not deterministic (try simctl check)";
   return `repro     ${w.path}\nreplay    ${replayCommandLine(w.path)}${warn}`;
 }
 

@@ -1,7 +1,8 @@
 // `simctl sweep SCENARIO --seeds 1..10000 [-j N] [--swarm] [--shard k/N] [--json]`:
 // runs many seeds on worker threads, groups failures by violation signature, keeps
 // the fastest-failing seed of each group (fewest events) and writes its repro file.
-// Exit 1 if any seed failed.
+// Exit 1 if any seed failed. Seeds run untraced (the same runs, without hashing them)
+// unless --trace-hashes; each repro comes from a traced rerun of its seed.
 
 import { availableParallelism } from "node:os";
 import { parseDuration } from "../../sim/index.js";
@@ -30,6 +31,7 @@ export interface SweepFlags {
   reproDir?: string;
   repro?: boolean;
   seedTimeout?: string;
+  traceHashes?: boolean;
 }
 
 const DEFAULT_SEED_TIMEOUT_MS = 10 * 60_000;
@@ -49,6 +51,8 @@ interface SweepPlan {
   shard: Shard;
   threads: number;
   seedTimeoutMs: number;
+  /** Hash every seed's trace; by default seeds run untraced and only repro reruns are traced. */
+  traced: boolean;
 }
 
 export async function sweepCommand(id: string, flags: SweepFlags): Promise<number> {
@@ -83,14 +87,14 @@ function planSweep(id: string, flags: SweepFlags): SweepPlan {
   if (flags.maxTime !== undefined) limits.maxTimeUs = parseMaxTime(flags.maxTime);
   const threads = flags.jobs === undefined ? availableParallelism() : parsePositiveInt(flags.jobs, "-j");
   const seedTimeoutMs = flags.seedTimeout === undefined ? DEFAULT_SEED_TIMEOUT_MS : parseWallTimeout(flags.seedTimeout);
-  return { scenario, overrides, limits, range, shard, threads, seedTimeoutMs };
+  return { scenario, overrides, limits, range, shard, threads, seedTimeoutMs, traced: flags.traceHashes === true };
 }
 
 async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSummary> {
   const total = shardSize(plan.range, plan.shard);
   const agg = new SweepAggregator();
   const progress = new Progress(total);
-  const setup: WorkerSetup = { scenario: plan.scenario.id, base: { overrides: plan.overrides, ...plan.limits } };
+  const setup: WorkerSetup = { scenario: plan.scenario.id, base: { overrides: plan.overrides, ...plan.limits, trace: plan.traced } };
   try {
     await runPool({
       threads: plan.threads,
@@ -114,10 +118,11 @@ function writeGroupRepros(plan: SweepPlan, summary: SweepSummary, dir: string): 
   for (const group of summary.groups) {
     const request = { seed: group.fastest.seed, overrides: plan.overrides, ...plan.limits };
     try {
-      const written = writeFailureRepro(plan.scenario, request, dir, "sweep", group.fastest.traceHash || null);
+      // An exception outcome has no run (and no trace hash) to compare with.
+      const written = writeFailureRepro(plan.scenario, request, dir, "sweep", group.fastest.traceHash === "" ? null : group.fastest);
       group.repro = written.path;
       // A seed that runs differently alone than after other seeds in a worker leaks state between runs.
-      if (!written.sameTrace) process.stderr.write(`warning: seed ${group.fastest.seed} gave a different trace rerun alone than in its sweep worker: state leaks between runs (try simctl check)\n`);
+      if (!written.sameRun) process.stderr.write(`warning: seed ${group.fastest.seed} ran differently rerun alone than in its sweep worker: state leaks between runs (try simctl check)\n`);
     } catch (error) {
       // A seed that throws outside the kernel has no run to record; the group still stands.
       group.repro = null;
