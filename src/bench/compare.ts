@@ -1,4 +1,4 @@
-// `npm run bench:compare -- --base=REV [--processes=P] [--rounds=N]`: this working tree
+// `npm run bench:compare -- --base=REV [--processes=P] [--rounds=N] [--untraced]`: this working tree
 // against another revision on the standard cluster, with its own noise floor.
 //
 // This machine moves a build's run time by 10-30% from one minute to the next, so two
@@ -77,7 +77,7 @@ function main(): void {
   const processes = Number(arg("processes") ?? 3);
   const rounds = Number(arg("rounds") ?? 8);
   if (base === undefined || !Number.isInteger(processes) || processes < 1 || !Number.isInteger(rounds) || rounds < 1) {
-    process.stderr.write("usage: npm run bench:compare -- --base=REV [--processes=P] [--rounds=N]\n");
+    process.stderr.write("usage: npm run bench:compare -- --base=REV [--processes=P] [--rounds=N] [--untraced]\n");
     process.exit(2);
   }
   let baseDir: string;
@@ -92,7 +92,8 @@ function main(): void {
   try {
     const results: InterleaveResult[] = [];
     for (let p = 0; p < processes; p++) {
-      const out = run(process.execPath, [path.join(root, "dist/bench/interleave.js"), `--rounds=${rounds}`, baseDir, root, copyDir], root);
+      const untraced = process.argv.includes("--untraced") ? ["--untraced"] : [];
+      const out = run(process.execPath, [path.join(root, "dist/bench/interleave.js"), `--rounds=${rounds}`, ...untraced, baseDir, root, copyDir], root);
       results.push(JSON.parse(out) as InterleaveResult);
       process.stderr.write(`process ${p + 1}/${processes} done\n`);
     }
