@@ -3,7 +3,7 @@
 //
 // This machine moves a build's run time by 10-30% from one minute to the next, so two
 // builds measured one after the other tell little, and even medians of alternating fresh
-// processes differed by ~15% between two copies of one build. Here each process loads
+// processes differed by 1.21x between two builds of one commit. Here each process loads
 // three builds — REV, the working tree, and a copy of the working tree — and interleaves
 // their runs (dist/bench/interleave.js). A round's runs are a second apart and share the
 // machine's mood, so their ratio is the measurement: the speed-up is the median over all
@@ -34,9 +34,19 @@ function buildRevision(rev: string): string {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
-  run(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], dir);
+  try {
+    symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+    run(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], dir);
+  } catch (error) {
+    removeWorktree(dir);
+    throw error;
+  }
   return dir;
+}
+
+function removeWorktree(dir: string): void {
+  run("git", ["worktree", "remove", "--force", dir], root);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** A second, independent copy of the working tree's build: the A/A control. */
@@ -93,7 +103,16 @@ function main(): void {
     const results: InterleaveResult[] = [];
     for (let p = 0; p < processes; p++) {
       const untraced = process.argv.includes("--untraced") ? ["--untraced"] : [];
-      const out = run(process.execPath, [path.join(root, "dist/bench/interleave.js"), `--rounds=${rounds}`, ...untraced, baseDir, root, copyDir], root);
+      let out: string;
+      try {
+        out = run(process.execPath, [path.join(root, "dist/bench/interleave.js"), `--rounds=${rounds}`, ...untraced, baseDir, root, copyDir], root);
+      } catch (error) {
+        // interleave says what went wrong in one line (a build too old, a failing run).
+        const stderr = String((error as { stderr?: unknown }).stderr ?? error).trim();
+        process.stderr.write(`bench:compare: ${stderr.split("\n").pop()}\n`);
+        process.exitCode = 2;
+        return;
+      }
       results.push(JSON.parse(out) as InterleaveResult);
       process.stderr.write(`process ${p + 1}/${processes} done\n`);
     }
@@ -113,8 +132,7 @@ function main(): void {
     const clear = speedUp.low > aa.high || speedUp.high < aa.low;
     process.stdout.write(clear ? "the two intervals do not overlap: a real difference\n" : "the intervals overlap: no difference beyond this machine's noise\n");
   } finally {
-    run("git", ["worktree", "remove", "--force", baseDir], root);
-    rmSync(baseDir, { recursive: true, force: true });
+    removeWorktree(baseDir);
     rmSync(copyDir, { recursive: true, force: true });
   }
 }

@@ -11,6 +11,7 @@
 // Prints one JSON object: per build, its cold run (the first in the process) and the
 // wall time of its run in each round, and the trace hash all its runs gave.
 
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -26,6 +27,7 @@ interface Build {
 
 async function load(dir: string, trace: boolean): Promise<Build> {
   const url = (file: string): string => pathToFileURL(path.join(dir, "dist", file)).href;
+  if (!existsSync(path.join(dir, "dist", "bench", "cluster.js"))) throw new Error(`${dir}: has no dist/bench/cluster.js (a revision older than the standard-cluster bench cannot be compared)`);
   const bench = (await import(url("bench/cluster.js"))) as { standardCluster?: unknown };
   const runner = (await import(url("scenarios/index.js"))) as { runScenario: (s: unknown, r: object) => { traceHash: string; verdict: string; events: number } };
   if (bench.standardCluster === undefined) throw new Error(`${dir}: its dist/bench/cluster.js does not export standardCluster (too old to compare)`);
