@@ -48,6 +48,9 @@ interface MessageType {
   readonly word: number;
 }
 
+/** What an untraced run uses instead: nothing reads either field. */
+const UNTRACED_TYPE: MessageType = { sym: 0, word: 0 };
+
 /** A message in flight: what its delivery event needs, in one allocation. */
 class Packet {
   constructor(
@@ -114,9 +117,9 @@ export class Network {
     const dst = this.byId.get(to);
     if (dst === undefined) throw new Error(`${src.id} sent ${msg.type} to unknown node "${to}"`);
     const now = this.kernel.now;
-    const type = this.messageType(msg.type);
+    // An untraced run skips the type lookup and the digest (about a fifth of a cluster run).
+    const type = this.traced ? this.messageType(msg.type) : UNTRACED_TYPE;
     const typeSym = type.sym;
-    // An untraced run skips the digest: about a fifth of a cluster run's time.
     const digest = this.traced ? messageDigest(msg, type.word) : 0;
     this.kernel.trace.record(now, this.kernel.currentSeq, K_SEND, src.sym, dst.sym, typeSym, digest);
     this.stats.sent++;
@@ -209,7 +212,7 @@ export class Network {
     for (const h of held) {
       const src = this.byId.get(h.from)!;
       const dst = this.byId.get(h.to)!;
-      const type = this.messageType(h.message.type);
+      const type = this.traced ? this.messageType(h.message.type) : UNTRACED_TYPE;
       const typeSym = type.sym;
       const digest = this.traced ? messageDigest(h.message, type.word) : 0;
       if (clog.expireAfterUs !== null && now - h.heldAtUs > clog.expireAfterUs) {

@@ -139,8 +139,7 @@ export class World {
 
   private observe(from: NodeHost, kind: string, detail: EmitDetail | undefined): void {
     const kernel = this.host.kernel;
-    const digest = detail === undefined || !kernel.trace.enabled ? 0 : payloadDigest(detail);
-    kernel.trace.record(kernel.now, kernel.currentSeq, this.emitSym(kind), from.sym, 0, 0, digest);
+    if (kernel.trace.enabled) kernel.trace.record(kernel.now, kernel.currentSeq, this.emitSym(kind), from.sym, 0, 0, detail === undefined ? 0 : payloadDigest(detail));
     if (this.listeners.length === 0) return;
     const observation: Observation = { atUs: kernel.now, node: from.id, role: from.role, kind, detail };
     for (const l of this.listeners) l(observation);
