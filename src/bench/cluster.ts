@@ -75,7 +75,7 @@ export function clusterBenchmark(overrides: Record<string, number> = {}, warmRun
   const walls: number[] = [];
   const untracedWalls: number[] = [];
   const hashes = new Set<string>();
-  const untracedRuns = new Set<string>();
+  let untracedSame = true;
   let last = null as ReturnType<typeof runScenario> | null;
   let coldPeakRss = 0;
   const timed = (trace: boolean): [number, ReturnType<typeof runScenario>] => {
@@ -88,15 +88,16 @@ export function clusterBenchmark(overrides: Record<string, number> = {}, warmRun
     walls.push(ms);
     hashes.add(r.traceHash);
     last = r;
-    if (i === 0) coldPeakRss = process.resourceUsage().maxRSS;
-    if (i === 0) continue;
+    if (i === 0) {
+      coldPeakRss = process.resourceUsage().maxRSS;
+      continue;
+    }
     const [untracedMs, u] = timed(false);
     untracedWalls.push(untracedMs);
-    untracedRuns.add(`${u.verdict} ${u.events} ${u.metrics["messages.delivered"]}`);
+    untracedSame &&= u.verdict === r.verdict && u.events === r.events && u.metrics["messages.delivered"] === r.metrics["messages.delivered"];
   }
   const result = last!;
   const delivered = Number(result.metrics["messages.delivered"] ?? 0);
-  const sameRuns = untracedRuns.size <= 1 && (untracedRuns.size === 0 || untracedRuns.has(`${result.verdict} ${result.events} ${delivered}`));
   const warm = walls.slice(1).sort((a, b) => a - b);
   const warmMedian = warm.length === 0 ? walls[0]! : warm[warm.length >> 1]!;
   const untraced = [...untracedWalls].sort((a, b) => a - b);
@@ -104,7 +105,7 @@ export function clusterBenchmark(overrides: Record<string, number> = {}, warmRun
   return {
     verdict: result.verdict,
     traceHash: result.traceHash,
-    identicalRuns: hashes.size === 1 && sameRuns,
+    identicalRuns: hashes.size === 1 && untracedSame,
     events: result.events,
     delivered,
     jobsAnswered: Number(result.metrics["jobs.answered"] ?? 0),

@@ -15,6 +15,7 @@ import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { UNTRACED } from "../sim/index.js";
 
 export interface InterleaveResult {
   builds: { dir: string; coldMs: number; roundMs: number[]; traceHash: string }[];
@@ -37,7 +38,7 @@ async function load(dir: string, trace: boolean): Promise<Build> {
       const r = runner.runScenario(bench.standardCluster, { seed: 1, overrides: {}, maxEvents: 500_000_000, trace });
       if (r.verdict !== "pass") throw new Error(`${dir}: the standard cluster did not pass (${r.verdict})`);
       // Untraced, a build has no hash: its events stand in (a build too old to run untraced shows a hash).
-      return r.traceHash === "untraced" ? `untraced, ${r.events} events` : r.traceHash;
+      return r.traceHash === UNTRACED ? `${UNTRACED}, ${r.events} events` : r.traceHash;
     },
   };
 }

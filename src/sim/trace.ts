@@ -59,8 +59,8 @@ export class Trace {
   listener: TraceListener | null = null;
 
   /**
-   * @param enabled false for an untraced run: records are counted but not hashed, and
-   * callers skip payload digests (see `enabled`). The run itself is the same run.
+   * @param enabled false for an untraced run: records are dropped unread (count stays 0),
+   * and callers skip payload digests and name lookups. The run itself is the same run.
    */
   constructor(
     readonly checkpointEvery = 1024,
@@ -78,10 +78,7 @@ export class Trace {
    * non-negative integers below 2^53: they are split into two 32-bit words directly.
    */
   record(atUs: number, seq: number, kind: Sym, node: Sym, peer: Sym, type: Sym, digest: number): void {
-    if (!this.enabled) {
-      this.records++;
-      return;
-    }
+    if (!this.enabled) return;
     const h = this.hash;
     let lo = h.lo;
     lo = mix32(lo, atUs >>> 0, P_LO);
