@@ -15,6 +15,11 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { defineScenario, runScenario } from "../scenarios/index.js";
 import { ClusterWorld } from "../scenarios/cluster/cluster-world.js";
+import { messageFloor } from "./message-floor.js";
+
+/** The goal's cost per delivered message as a multiple of the per-message floor: 1000 ns / 160 ns. */
+export const GOAL_FLOOR_MULTIPLE = 1000 / 160;
+const FLOOR_MESSAGES = 1_000_000;
 
 export const standardCluster = defineScenario({
   id: "bench/standard-cluster",
@@ -44,6 +49,14 @@ export interface ClusterRunTiming {
   virtualPerWall: number;
 }
 
+/** Warm runs also carry their cost per delivered message as a multiple of the floor timed just before them. */
+export interface WarmTiming extends ClusterRunTiming {
+  runs: number;
+  bestWallMs: number;
+  /** Median over rounds of (ns per delivered message / floor ns per message in that round). */
+  floorMultiple: number;
+}
+
 export interface ClusterBenchResult {
   verdict: string;
   traceHash: string;
@@ -55,9 +68,11 @@ export interface ClusterBenchResult {
   /** The first run in a fresh process: includes V8's warm-up (interpreter, then optimised code). */
   cold: ClusterRunTiming;
   /** The median of the traced runs after it in the same process. */
-  warm: ClusterRunTiming & { runs: number; bestWallMs: number };
+  warm: WarmTiming;
   /** The median of as many untraced runs, each right after a traced one: what a sweep's seed costs. */
-  untraced: ClusterRunTiming & { runs: number; bestWallMs: number };
+  untraced: WarmTiming;
+  /** The per-message floor loop (message-floor.ts), median of one timing per warm round. */
+  floor: { nsPerMessage: number; messagesPerSec: number; goalFloorMultiple: number };
   /** Peak resident memory of the process after the first run. */
   peakRssMb: number;
 }
@@ -70,38 +85,53 @@ function timing(wallMs: number, delivered: number, virtualUs: number): ClusterRu
   };
 }
 
-/** Runs the standard cluster 1 + warmRuns times in this process (seed 1 each time). */
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[sorted.length >> 1]!;
+};
+
+/**
+ * Runs the standard cluster 1 + warmRuns times in this process (seed 1 each time). After
+ * the cold run, each round times the floor loop, a traced run and an untraced run, in
+ * that order, so each run's floor multiple compares figures taken within a second.
+ */
 export function clusterBenchmark(overrides: Record<string, number> = {}, warmRuns = 5): ClusterBenchResult {
-  const walls: number[] = [];
-  const untracedWalls: number[] = [];
   const hashes = new Set<string>();
   let untracedSame = true;
-  let last = null as ReturnType<typeof runScenario> | null;
-  let coldPeakRss = 0;
   const timed = (trace: boolean): [number, ReturnType<typeof runScenario>] => {
     const start = performance.now();
     const r = runScenario(standardCluster, { seed: 1, overrides, maxEvents: 500_000_000, trace });
     return [performance.now() - start, r];
   };
-  for (let i = 0; i <= warmRuns; i++) {
+  const [coldMs, result] = timed(true);
+  hashes.add(result.traceHash);
+  const coldPeakRss = process.resourceUsage().maxRSS;
+  const delivered = Number(result.metrics["messages.delivered"] ?? 0);
+  messageFloor(FLOOR_MESSAGES); // warm-up: its first timing would include compilation
+  const floorNs: number[] = [];
+  const walls: number[] = [];
+  const untracedWalls: number[] = [];
+  const multiples: number[] = [];
+  const untracedMultiples: number[] = [];
+  for (let i = 0; i < warmRuns; i++) {
+    const floor = messageFloor(FLOOR_MESSAGES).nsPerMessage;
+    floorNs.push(floor);
     const [ms, r] = timed(true);
     walls.push(ms);
     hashes.add(r.traceHash);
-    last = r;
-    if (i === 0) {
-      coldPeakRss = process.resourceUsage().maxRSS;
-      continue;
-    }
+    multiples.push((ms * 1e6) / delivered / floor);
     const [untracedMs, u] = timed(false);
     untracedWalls.push(untracedMs);
+    untracedMultiples.push((untracedMs * 1e6) / delivered / floor);
     untracedSame &&= u.verdict === r.verdict && u.events === r.events && u.metrics["messages.delivered"] === r.metrics["messages.delivered"];
   }
-  const result = last!;
-  const delivered = Number(result.metrics["messages.delivered"] ?? 0);
-  const warm = walls.slice(1).sort((a, b) => a - b);
-  const warmMedian = warm.length === 0 ? walls[0]! : warm[warm.length >> 1]!;
-  const untraced = [...untracedWalls].sort((a, b) => a - b);
-  const untracedMedian = untraced.length === 0 ? NaN : untraced[untraced.length >> 1]!;
+  const warmTiming = (wallsOfKind: number[], multiplesOfKind: number[]): WarmTiming => ({
+    ...timing(wallsOfKind.length === 0 ? coldMs : median(wallsOfKind), delivered, result.virtualTimeUs),
+    runs: wallsOfKind.length,
+    bestWallMs: Math.round(wallsOfKind.length === 0 ? coldMs : Math.min(...wallsOfKind)),
+    floorMultiple: Math.round(median(multiplesOfKind) * 100) / 100,
+  });
+  const floorMedian = median(floorNs);
   return {
     verdict: result.verdict,
     traceHash: result.traceHash,
@@ -109,9 +139,10 @@ export function clusterBenchmark(overrides: Record<string, number> = {}, warmRun
     events: result.events,
     delivered,
     jobsAnswered: Number(result.metrics["jobs.answered"] ?? 0),
-    cold: timing(walls[0]!, delivered, result.virtualTimeUs),
-    warm: { ...timing(warmMedian, delivered, result.virtualTimeUs), runs: warm.length, bestWallMs: Math.round(warm[0] ?? walls[0]!) },
-    untraced: { ...timing(untracedMedian, delivered, result.virtualTimeUs), runs: untraced.length, bestWallMs: Math.round(untraced[0] ?? NaN) },
+    cold: timing(coldMs, delivered, result.virtualTimeUs),
+    warm: warmTiming(walls, multiples),
+    untraced: warmTiming(untracedWalls, untracedMultiples),
+    floor: { nsPerMessage: Math.round(floorMedian * 10) / 10, messagesPerSec: Math.round(1e9 / floorMedian), goalFloorMultiple: GOAL_FLOOR_MULTIPLE },
     // After the first run: one run's footprint (later runs add garbage the GC has not yet returned).
     peakRssMb: Math.round(coldPeakRss / 1024),
   };
