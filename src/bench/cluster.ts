@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import { defineScenario, runScenario } from "../scenarios/index.js";
 import { ClusterWorld } from "../scenarios/cluster/cluster-world.js";
 import { messageFloor } from "./message-floor.js";
+import { median } from "./kernel.js";
 
 /** The goal's cost per delivered message as a multiple of the per-message floor: 1000 ns / 160 ns. */
 export const GOAL_FLOOR_MULTIPLE = 1000 / 160;
@@ -84,11 +85,6 @@ function timing(wallMs: number, delivered: number, virtualUs: number): ClusterRu
     virtualPerWall: Math.round((virtualUs / 1000 / wallMs) * 10) / 10,
   };
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted[sorted.length >> 1]!;
-};
 
 /**
  * Runs the standard cluster 1 + warmRuns times in this process (seed 1 each time). After
