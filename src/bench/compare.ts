@@ -12,6 +12,9 @@
 //
 // REV is built in a temporary git worktree (sharing this checkout's node_modules) and
 // removed afterwards, like the copy.
+//
+// `--instructions` counts instructions instead (instructions.ts: cachegrind, V8
+// --predictable): minutes rather than seconds, but a 1% change shows.
 
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -19,6 +22,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { InterleaveResult } from "./interleave.js";
+import { countAll, InstructionCountError } from "./instructions.js";
 
 const root = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
@@ -81,13 +85,22 @@ function estimate(values: readonly number[]): Estimate {
 const x = (v: number): string => `${v.toFixed(2)}x`;
 const ms = (v: number): string => `${v.toFixed(0).padStart(5)} ms`;
 
-function main(): void {
+/** Prints each build's instruction count and the ratios to the working tree's. */
+async function compareInstructions(base: string, dirs: string[], untraced: boolean): Promise<void> {
+  process.stderr.write("counting instructions under cachegrind (a few minutes)\n");
+  const [baseCount, working, copy] = await countAll(path.join(root, "dist/bench/interleave.js"), dirs, untraced);
+  const g = (n: number): string => `${(n / 1e9).toFixed(3)} G`;
+  process.stdout.write(`instructions, cold run + one more${untraced ? ", untraced" : ""}: base ${base} ${g(baseCount!)}   working tree ${g(working!)}   copy ${g(copy!)}\n`);
+  process.stdout.write(`base / working tree ${(baseCount! / working!).toFixed(4)}   A/A control (copy / working tree) ${(copy! / working!).toFixed(4)}\n`);
+}
+
+async function main(): Promise<void> {
   const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const base = arg("base");
   const processes = Number(arg("processes") ?? 3);
   const rounds = Number(arg("rounds") ?? 8);
   if (base === undefined || !Number.isInteger(processes) || processes < 1 || !Number.isInteger(rounds) || rounds < 1) {
-    process.stderr.write("usage: npm run bench:compare -- --base=REV [--processes=P] [--rounds=N] [--untraced]\n");
+    process.stderr.write("usage: npm run bench:compare -- --base=REV [--processes=P] [--rounds=N] [--untraced] [--instructions]\n");
     process.exit(2);
   }
   let baseDir: string;
@@ -99,10 +112,21 @@ function main(): void {
     process.exit(2);
   }
   const copyDir = copyOfWorkingTree();
+  const untracedFlag = process.argv.includes("--untraced");
   try {
+    if (process.argv.includes("--instructions")) {
+      try {
+        await compareInstructions(base, [baseDir, root, copyDir], untracedFlag);
+      } catch (error) {
+        if (!(error instanceof InstructionCountError)) throw error;
+        process.stderr.write(`bench:compare: ${error.message}\n`);
+        process.exitCode = 2;
+      }
+      return;
+    }
     const results: InterleaveResult[] = [];
     for (let p = 0; p < processes; p++) {
-      const untraced = process.argv.includes("--untraced") ? ["--untraced"] : [];
+      const untraced = untracedFlag ? ["--untraced"] : [];
       let out: string;
       try {
         out = run(process.execPath, [path.join(root, "dist/bench/interleave.js"), `--rounds=${rounds}`, ...untraced, baseDir, root, copyDir], root);
@@ -137,4 +161,4 @@ function main(): void {
   }
 }
 
-main();
+void main();
