@@ -14,7 +14,8 @@
 // removed afterwards, like the copy.
 //
 // `--instructions` counts instructions instead (instructions.ts: cachegrind, V8
-// --predictable): minutes rather than seconds, but a 1% change shows.
+// --predictable --predictable-gc-schedule): minutes rather than seconds, but a 1% change
+// shows. --processes and --rounds do not apply to it.
 
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";

@@ -23,7 +23,7 @@ export function parseInstructionRefs(stderr: string): number | null {
 }
 
 /**
- * Instructions executed by `node --predictable` running the standard cluster of the
+ * Instructions executed by `node --predictable --predictable-gc-schedule` running the standard cluster of the
  * build in `dir` (a cold run and one more: interleave.js with one round, no warm-up).
  */
 export function countInstructions(interleaveScript: string, dir: string, untraced: boolean): Promise<number> {
