@@ -1,7 +1,14 @@
 // How big a failing run is, for shrink's before/after report.
 
-import type { RunResult, ScenarioDef } from "../scenarios/index.js";
-import type { Candidate } from "./shrink.js";
+import type { Options, RunResult, ScenarioDef } from "../scenarios/index.js";
+import type { FaultStep } from "../sim/index.js";
+
+/** One point shrink tries: options, fault schedule and run length (shrink.ts). */
+export interface Candidate {
+  options: Options;
+  faults: FaultStep[];
+  maxTimeUs: number;
+}
 
 export interface ShrinkSize {
   faultSteps: number;

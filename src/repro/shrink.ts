@@ -13,16 +13,12 @@ import { requestOf } from "./capture.js";
 import { ddmin, lowestKept } from "./ddmin.js";
 import type { ReproFile } from "./schema.js";
 import { hasSignature, violationSignature } from "./signature.js";
-import { sizeOf, type ShrinkSize } from "./shrink-size.js";
+import { sizeOf, type Candidate, type ShrinkSize } from "./shrink-size.js";
+
+export type { Candidate } from "./shrink-size.js";
 
 export class ShrinkError extends Error {
   override readonly name = "ShrinkError";
-}
-
-export interface Candidate {
-  options: Options;
-  faults: FaultStep[];
-  maxTimeUs: number;
 }
 
 export interface ShrinkReport {

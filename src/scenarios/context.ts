@@ -2,7 +2,7 @@
 
 import { Kernel, Rng, type Proc, type SpawnOptions, type Task, type Micros } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
-import type { CheckOutcome, Options, SummaryRow, Violation } from "./types.js";
+import type { CheckOutcome, Options, SummaryRow, Violation } from "./result-types.js";
 
 /** A check returns null/true when it holds, or a string (or false) saying what went wrong. */
 export type CheckFn = () => string | null | boolean | undefined;

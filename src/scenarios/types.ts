@@ -1,13 +1,12 @@
-// What a scenario is, and what a run of one produces. A scenario is data plus a small
-// setup script; `runScenario` turns (scenario, seed, options) into a pure RunResult.
-// Printing and exit codes belong to the CLI; assertions to the vitest helpers.
+// What a scenario is. A scenario is data plus a small setup script; `runScenario` turns
+// (scenario, seed, options) into a pure RunResult (result-types.ts). Printing and exit
+// codes belong to the CLI; assertions to the vitest helpers.
 
-import type { Micros, RunFailure } from "../sim/index.js";
-import type { FaultStep } from "../sim/net/fault-step.js";
+import type { Micros } from "../sim/index.js";
 import type { ScenarioContext } from "./context.js";
+import type { Options } from "./result-types.js";
 
-export type OptionValue = number | boolean | string;
-export type Options = Record<string, OptionValue>;
+export type * from "./result-types.js";
 
 export interface ScenarioDef<O extends Options = Options> {
   /** Family and name: `kernel/ping-pong`, `cluster/smoke`. */
@@ -28,51 +27,6 @@ export interface ScenarioDef<O extends Options = Options> {
   shrinkable?: Partial<Record<keyof O & string, number>>;
   /** Builds the world: spawns processes and registers checks. */
   setup(ctx: ScenarioContext<O>): void;
-}
-
-export type Verdict = "pass" | "fail" | "liveness" | "deadlock" | "error";
-
-export interface Violation {
-  check: string;
-  message: string;
-  atUs: Micros;
-  seq: number;
-  nodes: string[];
-}
-
-export interface CheckOutcome {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
-
-export interface SummaryRow {
-  [column: string]: string | number;
-}
-
-export interface RunResult {
-  scenario: string;
-  seed: number;
-  verdict: Verdict;
-  traceHash: string;
-  checkpoints: string[];
-  events: number;
-  virtualTimeUs: Micros;
-  violations: Violation[];
-  checks: CheckOutcome[];
-  /** Every resolved option (defaults with overrides applied). */
-  options: Options;
-  limits: { maxEvents: number; maxTimeUs: Micros };
-  /** Figures the scenario reports (latencies, counts). */
-  metrics: Record<string, number | string>;
-  /** Per-node (or per-component) summary rows, when the scenario provides them. */
-  summary: SummaryRow[];
-  /** Set when the kernel stopped the run abnormally. */
-  failure: RunFailure | null;
-  /** The fault schedule actually applied (scripted and random steps), replayable as is. */
-  faultSchedule: FaultStep[];
-  /** Scenario-specific data worth keeping with the result. */
-  artifacts: Record<string, unknown>;
 }
 
 export const DEFAULT_MAX_EVENTS = 50_000_000;

@@ -25,8 +25,6 @@ const GEN_MASK = 0x1fffffff;
 const META = 4;
 
 export const K_TIMER = sym("timer");
-export const K_WAKE = sym("wake");
-export const K_START = sym("start");
 /** For `at`/`after`: the callback records the event itself (see the loop). */
 export const K_SELF_RECORDED: Sym = 0;
 

@@ -9,10 +9,24 @@
 // its children still running are cancelled (structured concurrency); a failure nobody
 // awaits fails the whole run, naming the process.
 
-import type { Kernel } from "./kernel.js";
-import { K_START, K_WAKE } from "./kernel.js";
 import { Cancelled, isCancelled } from "./errors.js";
 import { sym, type Sym } from "./trace.js";
+
+/** Trace kinds of a process's own events: its first step, and each wake-up after a wait. */
+export const K_WAKE = sym("wake");
+export const K_START = sym("start");
+
+/**
+ * What a task needs of the loop that drives it. The Kernel is the one implementation; the
+ * interface lives here so that this file need not import kernel.ts, which imports Task.
+ */
+export interface TaskScheduler {
+  current: Task<unknown> | null;
+  readonly live: Set<Task<unknown>>;
+  after(delayUs: number, fn: () => void, kind: Sym, node: Sym): number;
+  cancel(handle: number): boolean;
+  unhandledFailure(task: Task<unknown>, error: unknown): void;
+}
 
 export interface Op {
   /** Human text for deadlock reports: "recv on channel jobs", "lock db". */
@@ -68,7 +82,7 @@ export class Task<T = unknown> {
   private readonly onTimer = (): void => this.fireTimer();
 
   constructor(
-    readonly kernel: Kernel,
+    readonly kernel: TaskScheduler,
     readonly id: number,
     readonly name: string,
     proc: Proc<T>,

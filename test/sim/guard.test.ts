@@ -119,7 +119,7 @@ describe("determinism guard at run time", () => {
 // Source scan: no ambient time or randomness in the deterministic layers.
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const SCANNED = ["src/sim", "src/nodes", "src/scenarios"];
+const SCANNED = ["src/sim", "src/async", "src/nodes", "src/scenarios"];
 const CALLS: [name: string, pattern: RegExp][] = [
   ["Math.random", /\bMath\s*\.\s*random\s*\(/],
   ["Date.now", /\bDate\s*\.\s*now\s*\(/],
@@ -230,7 +230,7 @@ describe("source scan for ambient time and randomness", () => {
     ]);
   });
 
-  it("src/sim, src/nodes and src/scenarios call none of them (the guard file included)", () => {
+  it("src/sim, src/async, src/nodes and src/scenarios call none of them (the guard file included)", () => {
     const files = SCANNED.flatMap((dir) => sourceFiles(join(ROOT, dir)));
     expect(files.map((f) => relative(ROOT, f))).toContain("src/sim/guard.ts");
     const offences = files.flatMap((file) => findCalls(readFileSync(file, "utf8")).map((hit) => `${relative(ROOT, file)}:${hit}`));

@@ -10,7 +10,7 @@
 
 import type { NodeEnv, TimerHandle } from "../../sim/index.js";
 import type { ClusterMessage, NodeId } from "../messages.js";
-import { majority } from "../parts/quorum.js";
+import { majority } from "../parts/election.js";
 
 interface Pending {
   grants: Set<NodeId>;

@@ -14,7 +14,11 @@ import type { NodeEnv, TimerHandle } from "../../sim/index.js";
 import type { ElectionConfig } from "../config.js";
 import type { ClusterMessage, ElectionMessage, NodeId } from "../messages.js";
 import { assertNever } from "../messages.js";
-import { majority } from "./quorum.js";
+
+/** ⌊n/2⌋ + 1, at least 1: the votes a candidate needs, and the quorum size (quorum.ts). */
+export function majority(n: number): number {
+  return Math.max(1, Math.floor(n / 2) + 1);
+}
 
 export type ElectionRole = "follower" | "pre-candidate" | "candidate" | "leader";
 

@@ -12,23 +12,11 @@ import type { NodeEnv, TimerHandle } from "../../sim/index.js";
 import type { MembershipConfig } from "../config.js";
 import type { ClusterMessage, MembershipMessage, NodeId, WorkerHeartbeatBody } from "../messages.js";
 import { assertNever } from "../messages.js";
+import { newMember, type Member, type MemberStatus } from "./member.js";
 import { ProbeRounds, type ProbeTable } from "./probe-rounds.js";
 
-export type MemberStatus = "unconfirmed" | "ok" | "suspect" | "dead";
+export type { Member, MemberStatus } from "./member.js";
 
-export interface Member {
-  readonly id: NodeId;
-  status: MemberStatus;
-  incarnation: number;
-  learnedAtUs: number;
-  suspectStartUs: number;
-  suspectMinMs: number;
-  suspectMaxMs: number;
-  confirmers: Set<NodeId> | null;
-  deadline: TimerHandle;
-  deadAtUs: number;
-  deathIncarnation: number;
-}
 
 export interface MembershipHooks {
   onSuspect?(id: NodeId): void;
@@ -348,18 +336,3 @@ export class Membership implements ProbeTable {
   }
 }
 
-function newMember(id: NodeId, now: number): Member {
-  return {
-    id,
-    status: "unconfirmed",
-    incarnation: 0,
-    learnedAtUs: now,
-    suspectStartUs: 0,
-    suspectMinMs: 0,
-    suspectMaxMs: 0,
-    confirmers: null,
-    deadline: -1,
-    deadAtUs: 0,
-    deathIncarnation: 0,
-  };
-}

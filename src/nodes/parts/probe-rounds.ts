@@ -12,7 +12,7 @@
 import type { NodeEnv, Rng, TimerHandle } from "../../sim/index.js";
 import type { MembershipConfig } from "../config.js";
 import type { ClusterMessage, NodeId } from "../messages.js";
-import type { Member } from "./membership.js";
+import type { Member } from "./member.js";
 
 /** What a probe round needs from the member table. */
 export interface ProbeTable {

@@ -6,12 +6,7 @@ import type { NodeEnv } from "../../sim/index.js";
 import type { ElectionConfig } from "../config.js";
 import type { ClusterMessage } from "../messages.js";
 import type { Membership } from "./membership.js";
-import type { Election } from "./election.js";
-
-/** ⌊n/2⌋ + 1, at least 1. */
-export function majority(n: number): number {
-  return Math.max(1, Math.floor(n / 2) + 1);
-}
+import { majority, type Election } from "./election.js";
 
 export interface QuorumView {
   size: number;

@@ -9,8 +9,8 @@
 // below `p95LimitMs`.
 
 import { Semaphore, gather, ms, now, type Proc } from "../../sim/index.js";
-import { Histogram } from "../../nodes/parts/histogram.js";
-import { runPipeline, type PipelineSpec } from "../../nodes/parts/pipeline.js";
+import { Histogram } from "../../async/histogram.js";
+import { runPipeline, type PipelineSpec } from "../../async/pipeline.js";
 import { defineScenario } from "../types.js";
 import { NodeRecorder, capture } from "./orch-nodes.js";
 

@@ -4,8 +4,8 @@
 // was unwound at that instant, and that no later node ever started.
 
 import { ms, now, sleep, spawn, join, type Micros, type Proc, type Rng } from "../../sim/index.js";
-import { CancellationToken } from "../../nodes/parts/cancellation-token.js";
-import { CancellationError, NodeTimeoutError, PipelineTimeoutError, runPipeline } from "../../nodes/parts/pipeline.js";
+import { CancellationToken } from "../../async/cancellation-token.js";
+import { CancellationError, NodeTimeoutError, PipelineTimeoutError, runPipeline } from "../../async/pipeline.js";
 import type { ScenarioContext } from "../context.js";
 import { defineScenario } from "../types.js";
 import { NodeRecorder, capture } from "./orch-nodes.js";

@@ -2,7 +2,7 @@
 // whether it finished or was unwound (cancelled mid-run), and when.
 
 import { now, sleep, type Micros, type Proc } from "../../sim/index.js";
-import type { PipelineNode } from "../../nodes/parts/pipeline.js";
+import type { PipelineNode } from "../../async/pipeline.js";
 
 export interface NodeLog {
   node: string;

@@ -1,8 +1,8 @@
 // async/nested-deadline (ASYNC-6) and async/partial-results (ASYNC-7).
 
 import { ms, now, sleep, type Micros, type Proc } from "../../sim/index.js";
-import { Deadline, DeadlineExceeded } from "../../nodes/parts/deadline.js";
-import { runParallel } from "../../nodes/parts/parallel-runner.js";
+import { Deadline, DeadlineExceeded } from "../../async/deadline.js";
+import { runParallel } from "../../async/parallel-runner.js";
 import { defineScenario } from "../types.js";
 import { checkRounds } from "./rounds.js";
 

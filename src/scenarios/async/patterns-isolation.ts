@@ -1,7 +1,7 @@
 // async/operation-isolation (ASYNC-1) and async/timeout-fallback (ASYNC-2, ASYNC-5).
 
 import { gather, isCancelled, ms, now, sleep, type Micros, type Proc, type Rng } from "../../sim/index.js";
-import { runWithTimeout } from "../../nodes/parts/time-limit.js";
+import { runWithTimeout } from "../../async/time-limit.js";
 import { defineScenario } from "../types.js";
 
 class OpFailed extends Error {

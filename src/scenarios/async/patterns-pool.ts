@@ -2,8 +2,8 @@
 // memory taken by work that may fail or be cancelled must all come back.
 
 import { kernelOf, ms, now, sleep, join, type Micros, type Proc, type Task } from "../../sim/index.js";
-import { MemoryLedger } from "../../nodes/parts/memory-ledger.js";
-import { PoolClosed, ResourcePool } from "../../nodes/parts/resource-pool.js";
+import { MemoryLedger } from "../../async/memory-ledger.js";
+import { PoolClosed, ResourcePool } from "../../async/resource-pool.js";
 import { defineScenario } from "../types.js";
 
 function* waitEnd(task: Task<unknown>): Proc<void> {

@@ -2,7 +2,7 @@
 // ordering access to a shared resource.
 
 import { Lock, Semaphore, ms, now, sleep, join, type Micros, type Proc } from "../../sim/index.js";
-import { predictFifo } from "../../nodes/parts/soak/predict.js";
+import { predictFifo } from "../../async/soak/predict.js";
 import { defineScenario } from "../types.js";
 
 export const backpressure = defineScenario({

@@ -4,8 +4,8 @@
 // Each invariant the runners check becomes a named check of the run; the per-iteration
 // counts and the virtual-time latency histogram are reported as metrics and summary rows.
 
-import { asyncWorkerFactory } from "../../nodes/parts/async-worker.js";
-import { SOAK_SCENARIOS, soakProc, type SoakReport, type SoakScenarioName } from "../../nodes/parts/soak.js";
+import { asyncWorkerFactory } from "../../async/async-worker.js";
+import { SOAK_SCENARIOS, soakProc, type SoakReport, type SoakScenarioName } from "../../async/soak.js";
 import type { ScenarioContext } from "../context.js";
 import { defineScenario, type ScenarioDef } from "../types.js";
 

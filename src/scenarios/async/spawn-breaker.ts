@@ -4,9 +4,9 @@
 // class; an "inference failure" is a failure of type `inference`.
 
 import { gather, ms, now, sec, sleep, type Micros, type Proc, type Rng } from "../../sim/index.js";
-import { FAILURE_TYPES, type CircuitBreaker, type CircuitState, type FailureType } from "../../nodes/parts/circuit-breaker.js";
-import { SPAWN_FAILURE_WINDOW_US, SPAWN_LENIENT, SPAWN_REGULAR, spawnBreaker } from "../../nodes/parts/breaker-policies.js";
-import { callThrough } from "../../nodes/parts/breaker-call.js";
+import { FAILURE_TYPES, type CircuitBreaker, type CircuitState, type FailureType } from "../../async/circuit-breaker.js";
+import { SPAWN_FAILURE_WINDOW_US, SPAWN_LENIENT, SPAWN_REGULAR, spawnBreaker } from "../../async/breaker-policies.js";
+import { callThrough } from "../../async/breaker-call.js";
 import { defineScenario } from "../types.js";
 import { checkRounds } from "./rounds.js";
 

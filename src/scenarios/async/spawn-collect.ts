@@ -6,10 +6,10 @@
 // subgoal whose circuit is open.
 
 import { ms, now, sec, sleep, type Micros, type Rng } from "../../sim/index.js";
-import { spawnBreaker } from "../../nodes/parts/breaker-policies.js";
-import type { FailureType } from "../../nodes/parts/circuit-breaker.js";
-import { AgentError, ERROR_PATTERNS } from "../../nodes/parts/failure-patterns.js";
-import { defaultFallbackTemplate, executeAgents, type AgentScript, type CollectOptions, type Subgoal } from "../../nodes/parts/spawn-executor.js";
+import { spawnBreaker } from "../../async/breaker-policies.js";
+import type { FailureType } from "../../async/circuit-breaker.js";
+import { AgentError, ERROR_PATTERNS } from "../../async/failure-patterns.js";
+import { defaultFallbackTemplate, executeAgents, type AgentScript, type CollectOptions, type Subgoal } from "../../async/spawn-executor.js";
 import { defineScenario } from "../types.js";
 import { checkRounds } from "./rounds.js";
 

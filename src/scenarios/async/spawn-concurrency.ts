@@ -4,8 +4,8 @@
 // task body in virtual time.
 
 import { kernelOf, ms, now, sec, type Micros } from "../../sim/index.js";
-import { predictFifo } from "../../nodes/parts/soak/predict.js";
-import { runParallel } from "../../nodes/parts/parallel-runner.js";
+import { predictFifo } from "../../async/soak/predict.js";
+import { runParallel } from "../../async/parallel-runner.js";
 import { defineScenario } from "../types.js";
 import { newProbe, sleepers } from "./spawn-sleepers.js";
 import { checkRounds } from "./rounds.js";

@@ -3,7 +3,7 @@
 // input-order results and the progress callback.
 
 import { Cancelled, isCancelled, ms, now, sleep, spawn, join, type Micros, type Proc } from "../../sim/index.js";
-import { runParallel, type ParallelTask, type ProgressEvent } from "../../nodes/parts/parallel-runner.js";
+import { runParallel, type ParallelTask, type ProgressEvent } from "../../async/parallel-runner.js";
 import { defineScenario } from "../types.js";
 import { newProbe, sleepers } from "./spawn-sleepers.js";
 import { checkRounds } from "./rounds.js";

@@ -1,9 +1,9 @@
 // spawn/retry-backoff (SPAWN-14): retries of a flaky agent back off exponentially.
 
 import { ms, now, sleep, type Micros, type Proc, type Rng } from "../../sim/index.js";
-import { backoffCeiling, type BackoffPolicy, type Jitter } from "../../nodes/parts/backoff.js";
-import { retry, type RetryStop } from "../../nodes/parts/retry.js";
-import { RetryBudget } from "../../nodes/parts/retry-budget.js";
+import { backoffCeiling, type BackoffPolicy, type Jitter } from "../../async/backoff.js";
+import { retry, type RetryStop } from "../../async/retry.js";
+import { RetryBudget } from "../../async/retry-budget.js";
 import { defineScenario } from "../types.js";
 import { checkRounds } from "./rounds.js";
 

@@ -2,7 +2,7 @@
 // its index, and counts itself in a probe (active now, peak, start order, end times).
 
 import { now, sleep, type Micros, type Proc } from "../../sim/index.js";
-import type { ParallelTask } from "../../nodes/parts/parallel-runner.js";
+import type { ParallelTask } from "../../async/parallel-runner.js";
 
 export interface Probe {
   active: number;

@@ -7,7 +7,20 @@ import { sym, type Sym } from "../trace.js";
 import type { FaultStep } from "./fault-step.js";
 import { Clog, PartitionRule, SlowLinkRule } from "./rules.js";
 import { resolveSelectors } from "./schedule.js";
-import type { World } from "./world.js";
+import type { NodeHost } from "./host.js";
+import type { Network } from "./network.js";
+import type { Topology } from "./topology.js";
+
+/** The parts of the world a fault acts on. The World is the one implementation; the
+ * interface lives here so this file need not import world.ts, which imports it. */
+export interface FaultTarget {
+  readonly kernel: Kernel;
+  readonly topology: Topology;
+  readonly network: Network;
+  readonly hosts: readonly NodeHost[];
+  readonly faultsOver: boolean;
+  hostOf(id: string): NodeHost;
+}
 
 /** Kind of the kernel event that fires a planned step or a duration's undo (the action records itself). */
 export const K_FAULT_DUE: Sym = sym("fault-due");
@@ -23,7 +36,7 @@ export class FaultApplier {
   private readonly slowLinks = new Map<string, SlowLinkRule>();
   private counter = 0;
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: FaultTarget) {}
 
   private nodes(value: unknown, field: string): string[] {
     const problems: string[] = [];
