@@ -58,7 +58,9 @@ export async function interleave(dirs: readonly string[], rounds: number, warmUp
     hashes[i]!.add(t.hash);
     return t.ms;
   });
-  for (let w = 0; w < warmUp; w++) builds.forEach((b, i) => hashes[i]!.add(timed(b).hash));
+  for (let w = 0; w < warmUp; w++) builds.forEach((b, i) => {
+      hashes[i]!.add(timed(b).hash);
+    });
   const walls = builds.map((): number[] => []);
   for (let r = 0; r < rounds; r++) {
     // Each build takes each position in turn (a build run right after another may inherit its garbage).

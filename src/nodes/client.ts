@@ -141,7 +141,8 @@ export class ClientNode implements SimNode<ClusterMessage> {
 
   private trySend(s: Submission): void {
     if (this.gates.length === 0) return;
-    const gate = s.hint ?? this.gates[s.attempts % this.gates.length]!;
+    const gate = s.hint ?? this.gates[s.attempts % this.gates.length];
+    if (gate === undefined) return;
     s.hint = null;
     s.attempts++;
     s.gate = gate;

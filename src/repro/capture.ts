@@ -20,7 +20,10 @@ export interface Captured {
 export function captureRun(scenario: ScenarioDef, request: RunRequest, createdBy: string): Captured {
   const log = new RecordLogBuilder();
   const outer = request.traceListener;
-  const listener: TraceListener = outer === undefined ? log.listener : (r) => (log.listener(r), outer(r));
+  const listener: TraceListener = outer === undefined ? log.listener : (r) => {
+          log.listener(r);
+          outer(r);
+        };
   // A repro carries checkpoints and a record log, so its run is traced whatever the request says.
   const result = runScenario(scenario, { ...request, trace: true, traceListener: listener });
   const checkpointEvery = request.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;

@@ -7,7 +7,7 @@
 // Every attempt is one full run; results are cached by candidate, and the order of
 // attempts depends only on the input, so the same file always shrinks the same way.
 
-import { runScenario, type Options, type RunRequest, type RunResult, type ScenarioDef } from "../scenarios/index.js";
+import { runScenario, type RunRequest, type RunResult, type ScenarioDef } from "../scenarios/index.js";
 import type { FaultStep } from "../sim/index.js";
 import { requestOf } from "./capture.js";
 import { ddmin, lowestKept } from "./ddmin.js";

@@ -1,6 +1,6 @@
 // The handle a scenario's setup script uses to build its world and state what must hold.
 
-import { Kernel, Rng, type Proc, type SpawnOptions, type Task, type Micros } from "../sim/index.js";
+import type { Kernel, Rng, Proc, SpawnOptions, Task, Micros } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
 import type { CheckOutcome, Options, SummaryRow, Violation } from "./result-types.js";
 

@@ -132,7 +132,7 @@ export class Kernel {
 
   private enqueue(atUs: Micros, slot: number): TimerHandle {
     // NaN compares false both ways: it would sift to the heap's top and set the clock to NaN.
-    if (atUs !== atUs) {
+    if (Number.isNaN(atUs)) {
       this.releaseSlot(slot);
       throw new RangeError("kernel.at: time is NaN");
     }

@@ -4,7 +4,7 @@
 // task outlives the construct that started it.
 
 import { activeKernel, type Kernel } from "./kernel.js";
-import { Task, type Op, type Proc, type SpawnOptions } from "./process.js";
+import type { Task, Op, Proc, SpawnOptions } from "./process.js";
 import { Cancelled, TimeoutError, isCancelled } from "./errors.js";
 import type { Micros } from "./time.js";
 

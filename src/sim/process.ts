@@ -94,7 +94,10 @@ export class Task<T = unknown> {
     this.daemon = options.daemon ?? false;
     this.handled = options.handled ?? false;
     this.nodeSym = options.node ?? sym(name);
-    if (parent !== null) (parent.children ??= new Set()).add(this as Task<unknown>);
+    if (parent !== null) {
+      parent.children ??= new Set();
+      parent.children.add(this as Task<unknown>);
+    }
     this.timer = kernel.after(0, this.onTimer, K_START, this.nodeSym);
   }
 
@@ -146,7 +149,10 @@ export class Task<T = unknown> {
   /** Registers a callback run once when the task ends (immediately if it has). */
   onDone(callback: () => void): void {
     if (this.done) callback();
-    else (this.doneCallbacks ??= []).push(callback);
+    else {
+      this.doneCallbacks ??= [];
+      this.doneCallbacks.push(callback);
+    }
   }
 
   /** Delivers an interrupt deferred by `shield`, if any; called when the shield ends. */

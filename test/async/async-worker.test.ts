@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Cancelled, TimeoutError, isCancelled, ms, now, shield, sleep, spawn, join, type Proc } from "../../src/sim/index.js";
+import { type Cancelled, TimeoutError, isCancelled, ms, now, shield, sleep, spawn, join, type Proc } from "../../src/sim/index.js";
 import { AsyncWorker } from "../../src/async/async-worker.js";
 import { WorkerNotRunning, type Outcome } from "../../src/async/worker-types.js";
 import { runOk } from "./run.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ms, sec, sleep, type Proc } from "../../src/sim/index.js";
-import { CircuitBreaker } from "../../src/async/circuit-breaker.js";
+import type { CircuitBreaker } from "../../src/async/circuit-breaker.js";
 import { CLUSTER_CIRCUIT_DEFAULTS, clusterBreaker, spawnBreaker } from "../../src/async/breaker-policies.js";
 import { CircuitOpenError, callThrough } from "../../src/async/breaker-call.js";
 import { run } from "./run.js";

@@ -67,7 +67,7 @@ describe("runPipeline", () => {
       return null;
     });
     expect(r?.error).toBeInstanceOf(CancellationError);
-    expect((r?.error as CancellationError).reason).toBe("user stop");
+    expect((r?.error as CancellationError | undefined)?.reason).toBe("user stop");
     expect(r?.at).toBe(ms(12));
     expect(log).toEqual([`a:start@0`, `a:end@${ms(10)}`, `b:start@${ms(10)}`, `b:end@${ms(12)}`]);
     expect(r?.second).toBeInstanceOf(CancellationError);

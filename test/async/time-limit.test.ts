@@ -93,7 +93,7 @@ describe("runWithTimeout", () => {
       caller.cancel("stop");
       try {
         yield* join(caller);
-      } catch (error) {
+      } catch {
         return now();
       }
       return -1;

@@ -114,7 +114,7 @@ describe.concurrent("simctl run", () => {
   it("seeds that are not a decimal integer in [0, 2^53) each exit 2 with one line", async () => {
     const seeds = ["-1", "1.5", "abc", "9007199254740992", "0x10"];
     const rs = await Promise.all(seeds.map((seed) => simctl("run", "kernel/ping-pong", `--seed=${seed}`)));
-    rs.forEach((r) => expectOneLineError(r, /seed/));
+    for (const r of rs) expectOneLineError(r, /seed/);
   });
 
   it("the largest valid seed, 2^53 - 1, is accepted", async () => {
@@ -126,7 +126,7 @@ describe.concurrent("simctl run", () => {
   it("malformed or non-positive --max-time values each exit 2 with one line", async () => {
     const values = ["soon", "0", "-5s"];
     const rs = await Promise.all(values.map((v) => simctl("run", "kernel/ping-pong", "--seed", "1", `--max-time=${v}`)));
-    rs.forEach((r) => expectOneLineError(r, /max-time/));
+    for (const r of rs) expectOneLineError(r, /max-time/);
   });
 
   it("--max-events 0, a bad option key and a bad option value each exit 2 with one line", async () => {

@@ -186,7 +186,7 @@ export class TestCluster {
   }
 
   private route(from: NodeId, to: NodeId, msg: ClusterMessage): void {
-    if (this.blocked.has(`${from}|${to}`) || (this.dropRule !== null && this.dropRule(from, to, msg))) {
+    if (this.blocked.has(`${from}|${to}`) || this.dropRule?.(from, to, msg)) {
       this.dropped++;
       return;
     }

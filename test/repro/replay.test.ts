@@ -10,7 +10,10 @@ const request: RunRequest = { seed: 11, overrides: { pairs: 6, rounds: 200 } }; 
 
 function recordAt(index: number): TraceRecord {
   let found: TraceRecord | null = null;
-  runScenario(pingPong, { ...request, traceListener: (r) => void (r.index === index && (found = r)) });
+  runScenario(pingPong, { ...request, traceListener: (r) => {
+      if (r.index === index) found = r;
+    },
+  });
   return found!;
 }
 
@@ -70,7 +73,7 @@ describe("determinism check", () => {
 
   it("catches nondeterminism that never reaches the trace, in the results", () => {
     let calls = 0;
-    const leaky = { ...pingPong, setup: (ctx: Parameters<typeof pingPong.setup>[0]) => (pingPong.setup(ctx), ctx.metric("leak", calls++)) };
+    const leaky = { ...pingPong, setup: (ctx: Parameters<typeof pingPong.setup>[0]) => { pingPong.setup(ctx); ctx.metric("leak", calls++); } };
     const report = checkDeterminism(leaky, request);
     expect(report.window).toBeNull();
     expect(report.resultMismatch).toBe("the traces agree but the results' metrics differ");

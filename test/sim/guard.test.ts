@@ -213,8 +213,11 @@ describe("source scan for ambient time and randomness", () => {
       "/* Date.now() in a block",
       "   comment */ const b = 1;",
       'const label = "setTimeout()";',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text the scanner reads, not a template
       "const t = `text Date.now() ${Date.now()} more`;",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text the scanner reads, not a template
       "const u = `${`${performance.now()}`}`;",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text the scanner reads, not a template
       "const s = `${ {a: 1}.a } setImmediate()`; setImmediate(f);",
       "const id = crypto.randomUUID();",
       "const d = new Date(); const fixed = new Date(0);",

@@ -89,7 +89,9 @@ export class DcView {
       if (h === "unhealthy") continue;
       const best = this.bestHeartbeat(dc, nowUs);
       const score = best === null || best.totalCores === 0 ? 1 : 1 - best.availableCores / best.totalCores;
-      (byBucket.get(h) ?? byBucket.set(h, []).get(h)!).push({ dc, score });
+      const bucket = byBucket.get(h);
+      if (bucket === undefined) byBucket.set(h, [{ dc, score }]);
+      else bucket.push({ dc, score });
     }
     const ranked: string[] = [];
     let primaryBucketSize = 0;

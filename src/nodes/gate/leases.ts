@@ -57,9 +57,12 @@ export class JobLeases {
 
   onRequest(from: NodeId, jobId: string): void {
     const holder = this.holderOf(jobId);
-    const granted = holder === null || holder === from;
-    if (granted) this.record(jobId, from);
-    this.env.send(from, { type: "job-lease-grant", jobId, granted, holder: granted ? from : holder! });
+    if (holder === null || holder === from) {
+      this.record(jobId, from);
+      this.env.send(from, { type: "job-lease-grant", jobId, granted: true, holder: from });
+    } else {
+      this.env.send(from, { type: "job-lease-grant", jobId, granted: false, holder });
+    }
   }
 
   onGrant(from: NodeId, jobId: string, granted: boolean, holder: NodeId): void {

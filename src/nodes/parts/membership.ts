@@ -8,7 +8,7 @@
 // Gossip is sent directly to every live member once (no piggyback buffer or λ·ln(n+1)
 // rebroadcast yet); the worker heartbeat rides on acks through the `embed` hook.
 
-import type { NodeEnv, TimerHandle } from "../../sim/index.js";
+import type { NodeEnv, } from "../../sim/index.js";
 import type { MembershipConfig } from "../config.js";
 import type { ClusterMessage, MembershipMessage, NodeId, WorkerHeartbeatBody } from "../messages.js";
 import { assertNever } from "../messages.js";

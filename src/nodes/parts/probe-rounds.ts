@@ -69,7 +69,7 @@ export class ProbeRounds {
     this.probeSeq = this.nextSeq++;
     this.probeAttempt = 0;
     this.probeIndirect = false;
-    this.sendProbe();
+    this.sendProbe(target);
   }
 
   private nextTarget(): NodeId | null {
@@ -96,39 +96,39 @@ export class ProbeRounds {
     return Math.round(base * 1000 * (1 + this.cfg.lhmTimeoutFactor * this.table.lhm));
   }
 
-  private sendProbe(): void {
+  private sendProbe(target: NodeId): void {
     const last = this.probeAttempt === this.cfg.probeRetryCount;
-    this.env.send(this.probeTarget!, { type: "probe", seq: this.probeSeq, incarnation: this.table.incarnation });
+    this.env.send(target, { type: "probe", seq: this.probeSeq, incarnation: this.table.incarnation });
     this.probeTimer = this.env.after(Math.round(this.timeoutUs() * (last ? 0.8 : 0.5)), this.onProbeTimer);
   }
 
   private probeTimedOut(): void {
     this.probeTimer = -1;
-    if (this.probeTarget === null) return;
+    const target = this.probeTarget;
+    if (target === null) return;
     if (!this.probeIndirect && this.probeAttempt < this.cfg.probeRetryCount) {
       this.probeAttempt++;
-      this.sendProbe();
+      this.sendProbe(target);
       return;
     }
     if (!this.probeIndirect) {
       this.table.bumpLhm(1);
       this.probeIndirect = true;
-      if (this.sendPingReqs() > 0) {
+      if (this.sendPingReqs(target) > 0) {
         this.probeTimer = this.env.after(this.timeoutUs(), this.onProbeTimer);
         return;
       }
     }
-    const target = this.probeTarget;
     this.probeTarget = null;
     this.table.probeFailed(target);
   }
 
-  private sendPingReqs(): number {
+  private sendPingReqs(target: NodeId): number {
     let sent = 0;
     for (const m of this.table.members.values()) {
       if (sent >= this.cfg.indirectProbeProxyCount) break;
-      if (m.id === this.probeTarget || m.status !== "ok") continue;
-      this.env.send(m.id, { type: "ping-req", seq: this.probeSeq, target: this.probeTarget! });
+      if (m.id === target || m.status !== "ok") continue;
+      this.env.send(m.id, { type: "ping-req", seq: this.probeSeq, target });
       sent++;
     }
     return sent;

@@ -74,7 +74,10 @@ export const orchConcurrent = defineScenario({
       edges.sort((a, b) => a.t - b.t || a.d - b.d); // ends before starts at the same instant
       let running = 0;
       let peak = 0;
-      for (const e of edges) peak = Math.max(peak, (running += e.d));
+      for (const e of edges) {
+        running += e.d;
+        peak = Math.max(peak, running);
+      }
       return peak <= executorSlots ? null : `peak ${peak} nodes running, ${executorSlots} slots`;
     });
     ctx.onFinish(() => {

@@ -19,7 +19,10 @@ export const backpressure = defineScenario({
     const rng = ctx.rng.fork("ops");
     const sem = new Semaphore(maxConcurrent, "backpressure");
     let arrive = 0;
-    const plans = Array.from({ length: operations }, () => ({ submitAtUs: (arrive += rng.int(0, ms(2))), holdUs: rng.int(ms(1), ms(40)) }));
+    const plans = Array.from({ length: operations }, () => {
+      arrive += rng.int(0, ms(2));
+      return { submitAtUs: arrive, holdUs: rng.int(ms(1), ms(40)) };
+    });
     const runs: { startUs: number; endUs: number }[] = [];
     let running = 0;
     let peak = 0;

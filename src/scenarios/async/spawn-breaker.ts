@@ -44,7 +44,11 @@ export const spawnBreakerConcurrency = defineScenario({
           continue;
         }
         if (state === "open") problems.push(`${key}: admitted while open at ${now()}`);
-        if (admission.trial && (trials.set(key, trials.get(key)! + 1), trials.get(key)! > 1)) problems.push(`${key}: ${trials.get(key)} trials in flight`);
+        if (admission.trial) {
+          const inFlight = (trials.get(key) ?? 0) + 1;
+          trials.set(key, inFlight);
+          if (inFlight > 1) problems.push(`${key}: ${inFlight} trials in flight`);
+        }
         try {
           yield* sleep(rng.int(0, ms(500)));
           if (broken) {

@@ -5,7 +5,7 @@
 // the matcher is unavailable; "fallback to LLM" is the fallback agent hook that runs a
 // subgoal whose circuit is open.
 
-import { ms, now, sec, sleep, type Micros, type Rng } from "../../sim/index.js";
+import { ms, now, sec, sleep, type Micros, } from "../../sim/index.js";
 import { spawnBreaker } from "../../async/breaker-policies.js";
 import type { FailureType } from "../../async/circuit-breaker.js";
 import { AgentError, ERROR_PATTERNS } from "../../async/failure-patterns.js";

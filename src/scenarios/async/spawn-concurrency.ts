@@ -5,7 +5,7 @@
 
 import { kernelOf, ms, now, sec, type Micros } from "../../sim/index.js";
 import { predictFifo } from "../../async/soak/predict.js";
-import { runParallel } from "../../async/parallel-runner.js";
+import { runParallel, type ParallelReport } from "../../async/parallel-runner.js";
 import { defineScenario } from "../types.js";
 import { newProbe, sleepers } from "./spawn-sleepers.js";
 import { checkRounds } from "./rounds.js";
@@ -60,7 +60,7 @@ export const spawnGlobalTimeout = defineScenario({
       const durations = Array.from({ length: tasks }, () => rng.int(Math.round(taskTimeoutUs / 2), taskTimeoutUs - 1));
       const p = newProbe();
       const t0 = now();
-      let report;
+      let report: ParallelReport<number>;
       try {
         report = yield* runParallel(sleepers(durations, p), { maxConcurrent, taskTimeoutUs });
       } catch (error) {

@@ -57,7 +57,10 @@ export class ClusterWorld {
   private observe(o: Observation): void {
     this.checkers.observe(o.node, o.kind, o.detail ?? {}, o.atUs);
     let list = this.byKind.get(o.kind);
-    if (list === undefined) this.byKind.set(o.kind, (list = []));
+    if (list === undefined) {
+      list = [];
+      this.byKind.set(o.kind, list);
+    }
     list.push(o);
     for (const r of this.reactions) r(o);
   }
@@ -87,7 +90,7 @@ export class ClusterWorld {
     let bestId: NodeId | null = null;
     for (const id of this.ids("manager", dc)) {
       const m = this.world.node<ManagerNode>(id);
-      if (m !== null && m.isLeader && (best === null || m.term > best.term)) {
+      if (m?.isLeader && (best === null || m.term > best.term)) {
         best = m;
         bestId = id;
       }

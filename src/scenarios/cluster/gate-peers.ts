@@ -123,7 +123,9 @@ export const quorumLoss = defineScenario({
     ctx.kernel.at(25_000_000, () => {
       leader = c.gateLeader() ?? "";
       const victims = c.ids("gate").filter((g) => g !== leader).slice(0, 3);
-      victims.forEach((g, i) => ctx.kernel.at((30_000 + 30_000 * i) * 1000, () => c.world.crash(g)));
+      victims.forEach((g, i) => {
+        ctx.kernel.at((30_000 + 30_000 * i) * 1000, () => c.world.crash(g));
+      });
     });
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
     ctx.check("GP-2.1: the leader's failed checks run 1, 2, 3 and it steps down for quorum at the third", () => {

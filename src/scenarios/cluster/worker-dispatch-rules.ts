@@ -36,7 +36,9 @@ class ScriptedManager implements SimNode<ClusterMessage> {
   start(): void {
     const worker = this.env.peers("worker", this.env.dc ?? "")[0];
     if (worker === undefined) return;
-    SCRIPT.forEach((step, i) => this.env.after(2_000_000 + i * 10_000, () => this.dispatch(worker, step)));
+    SCRIPT.forEach((step, i) => {
+      this.env.after(2_000_000 + i * 10_000, () => this.dispatch(worker, step));
+    });
   }
 
   private dispatch(worker: NodeId, s: Step): void {

@@ -176,7 +176,7 @@ export class NodeHost implements NodeEnv {
    * is no longer paused, otherwise on resume.
    */
   private *gated<T>(proc: Proc<T>): Proc<T> {
-    let input: unknown = undefined;
+    let input: unknown ;
     let isThrow = false;
     for (;;) {
       while (this.state === "paused") {

@@ -138,7 +138,10 @@ export function buildLinkTable(topology: Topology, options: LinkOptions, overrid
   const classOf = topology.nodes.map((node) => {
     const key = `${node.dc ?? ""}@${node.region}`;
     let id = classIds.get(key);
-    if (id === undefined) classIds.set(key, (id = classIds.size));
+    if (id === undefined) {
+      id = classIds.size;
+      classIds.set(key, id);
+    }
     return id;
   });
   const classes = classIds.size;

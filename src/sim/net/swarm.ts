@@ -151,7 +151,9 @@ function drawClogs(rng: Rng, options: FaultOptions, topology: Topology, phaseMs:
         return name;
       });
       const releaseAt = t + subset.length * stepMs;
-      rng.shuffle(names).forEach((name, i) => steps.push({ atMs: releaseAt + i * stepMs, action: "unclog", name }));
+      rng.shuffle(names).forEach((name, i) => {
+        steps.push({ atMs: releaseAt + i * stepMs, action: "unclog", name });
+      });
       count++;
       t = releaseAt + names.length * stepMs;
     } else {

@@ -45,6 +45,7 @@ export type ObservationListener = (observation: Observation) => void;
 export interface WorldOptions {
   topology: Topology;
   /** A factory per role; a role without one boots nothing (its ids still exist as peers). */
+  // biome-ignore lint/suspicious/noExplicitAny: each role's factory builds its own node type; the world only boots them.
   factories: Record<string, NodeFactory<any>>;
   link?: Partial<LinkOptions>;
   linkOverrides?: Record<string, LinkOverride>;

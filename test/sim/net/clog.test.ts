@@ -36,7 +36,7 @@ describe("clog", () => {
       ],
       script: (t) => {
         t.at(11, () => t.send("b", "a", 1));
-        t.at(31, () => (t.send("a", "c", 2), t.send("c", "a", 3)));
+        t.at(31, () => { t.send("a", "c", 2); t.send("c", "a", 3); });
       },
     });
     expect(on(run.rec, "b", "a").map((r) => r.atUs)).toEqual([ms(21)]);
@@ -68,7 +68,7 @@ describe("clog", () => {
       ],
       script: (t) => {
         t.at(15, () => t.send("b", "c", 1)); // before b's clog: passes
-        t.at(25, () => (t.send("a", "b", 2), t.send("a", "c", 3))); // held by ca; 2 then by cb too
+        t.at(25, () => { t.send("a", "b", 2); t.send("a", "c", 3); }); // held by ca; 2 then by cb too
         t.at(35, () => t.send("c", "b", 4)); // held by cb
       },
     });
@@ -88,7 +88,7 @@ describe("clog", () => {
         { atMs: 10, action: "clog", node: "b" },
         { atMs: 30, action: "unclog" },
       ],
-      script: (t) => t.at(15, () => (t.send("a", "c", 1), t.send("c", "b", 2))),
+      script: (t) => t.at(15, () => { t.send("a", "c", 1); t.send("c", "b", 2); }),
     });
     expect(run.rec.receipts.map((r) => [r.n, r.atUs])).toEqual([[1, ms(31)], [2, ms(31)]]);
   });
@@ -102,7 +102,7 @@ describe("clog", () => {
         { atMs: 25, action: "restart", node: "b" },
         { atMs: 30, action: "unclog", name: "c" },
       ],
-      script: (t) => t.at(15, () => (t.send("a", "b", 1), t.send("b", "a", 2))),
+      script: (t) => t.at(15, () => { t.send("a", "b", 1); t.send("b", "a", 2); }),
     });
     expect(on(run.rec, "a", "b")).toEqual([]);
     expect(on(run.rec, "b", "a").map((r) => r.atUs)).toEqual([ms(31)]); // sent by b's first life: still delivered

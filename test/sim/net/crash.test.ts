@@ -13,7 +13,7 @@ describe("crash", () => {
     const run = runNet({
       link,
       plan: [{ atMs: 12, action: "crash", node: "b" }, { atMs: 30, action: "restart", node: "b" }],
-      script: (t) => t.at(10, () => (t.send("a", "b", 1), t.send("a", "c", 2))),
+      script: (t) => t.at(10, () => { t.send("a", "b", 1); t.send("a", "c", 2); }),
     });
     expect(on(run.rec, "a", "b")).toEqual([]);
     expect(on(run.rec, "a", "c")).toHaveLength(1);
@@ -23,7 +23,7 @@ describe("crash", () => {
   it("cancels the node's processes at the crash; they do not come back with the restart", () => {
     const run = runNet({
       plan: [{ atMs: 12, action: "crash", node: "b" }, { atMs: 20, action: "restart", node: "b" }],
-      script: (t) => t.at(1, () => (t.node("b").ticker("tick", ms(2)), t.node("a").ticker("tick", ms(2)))),
+      script: (t) => t.at(1, () => { t.node("b").ticker("tick", ms(2)); t.node("a").ticker("tick", ms(2)); }),
       runMs: 40,
     });
     const ticks = run.rec.ran.filter((r) => r.node === "b").map((r) => r.atUs);

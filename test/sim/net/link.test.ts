@@ -18,7 +18,10 @@ function latencies(pairs: [string, string][], seed = 1): NetRun {
     topology,
     runMs: 500,
     script: (t) => t.at(SEND_AT_MS, () => {
-      for (const [a, b] of pairs) for (let i = 0; i < COUNT; i++) (t.send(a, b, i), t.send(b, a, i));
+      for (const [a, b] of pairs) for (let i = 0; i < COUNT; i++) {
+          t.send(a, b, i);
+          t.send(b, a, i);
+        }
     }),
   }, { seed });
 }
@@ -95,7 +98,10 @@ describe("per-link overrides", () => {
 describe("ordering", () => {
   /** a sends 1..200 to b, one every 50 µs. */
   function stream(link: Record<string, unknown>, seed = 3): number[] {
-    const run = runNet({ link, script: (t) => range(1, 200).forEach((n) => t.atUs(10_000 + n * 50, () => t.send("a", "b", n))) }, { seed });
+    const run = runNet({ link, script: (t) => {
+        for (const n of range(1, 200)) t.atUs(10_000 + n * 50, () => t.send("a", "b", n));
+      },
+    }, { seed });
     return labels(run.rec, "a", "b");
   }
   const inversions = (xs: number[]) => xs.filter((x, i) => i > 0 && x < xs[i - 1]!).length;

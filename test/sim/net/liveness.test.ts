@@ -9,7 +9,7 @@ import { runNet, type Script } from "./helpers.js";
 
 /** a sends to b and c every 10 ms for the whole run. */
 function chatter(t: Script, untilMs: number): void {
-  for (let at = 5; at < untilMs; at += 10) t.at(at, () => (t.send("a", "b", at), t.send("a", "c", at)));
+  for (let at = 5; at < untilMs; at += 10) t.at(at, () => { t.send("a", "b", at); t.send("a", "c", at); });
 }
 
 describe("liveness phase", () => {

@@ -13,7 +13,7 @@ const spec: NetSpec = {
   script: (t) => {
     t.at(30, () => t.world.crash("b", 10));
     t.atUs(50_500, () => t.world.pause("c", 2));
-    for (let i = 0; i < 10; i++) t.at(5 + i * 10, () => (t.send("a", "b", i), t.send("a", "c", i)));
+    for (let i = 0; i < 10; i++) t.at(5 + i * 10, () => { t.send("a", "b", i); t.send("a", "c", i); });
   },
 };
 

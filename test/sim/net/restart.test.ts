@@ -10,12 +10,12 @@ function crashAndRestart(seed = 1, extra: Parameters<typeof runNet>[0] = {}) {
   const run = runNet({
     plan: [{ atMs: 20, action: "crash", node: "b" }, { atMs: 30, action: "restart", node: "b" }],
     script: (t) => {
-      t.at(5, () => (t.send("a", "b", 1), t.send("c", "b", 2)));
+      t.at(5, () => { t.send("a", "b", 1); t.send("c", "b", 2); });
       t.at(10, () => {
         before = t.node("b");
         (t.world.hostOf("b").durable as { note?: string }).note = "kept";
       });
-      t.at(40, () => (t.send("a", "b", 3), (after = t.node("b"))));
+      t.at(40, () => { t.send("a", "b", 3); after = t.node("b"); });
     },
     ...extra,
   }, { seed });

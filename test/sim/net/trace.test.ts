@@ -23,7 +23,7 @@ describe("trace", () => {
     const run = runNet({
       link: { maxMessageBytes: 500 },
       plan: [{ atMs: 5, action: "partition", a: ["a"], b: ["b"], oneWay: true }],
-      script: (t) => t.at(10, () => (t.send("a", "b", 1), t.send("a", "c", 2, "m", 900))),
+      script: (t) => t.at(10, () => { t.send("a", "b", 1); t.send("a", "c", 2, "m", 900); }),
     }, { collectTrace: true });
     const drops = run.trace.filter((r) => r.kind === "drop");
     const folded = (msg: object, reason: string) => ((payloadDigest(msg) ^ sym(`drop:${reason}`)) >>> 0);
