@@ -34,6 +34,8 @@ if (args[0] === "--add") {
       console.log(`error     ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  console.log(`${files.length} fixture(s), ${changed} changed${broken > 0 ? `, ${broken} could not be regenerated` : ""}`);
+  console.log(
+    `${files.length} fixture(s), ${changed} changed${broken > 0 ? `, ${broken} could not be regenerated` : ""}`,
+  );
   if (broken > 0) process.exitCode = 1;
 }

@@ -11,11 +11,31 @@
 //   - a failing body never stalls the worker: its error goes to whoever awaits the handle.
 // Concurrency can change between runs: shutdown, then start with a new value.
 
-import { Future, SimEvent, Semaphore, TimeoutError, Cancelled, isCancelled, kernelOf, now, sym, type Proc, type Task } from "../sim/index.js";
+import {
+  Future,
+  SimEvent,
+  Semaphore,
+  TimeoutError,
+  Cancelled,
+  isCancelled,
+  kernelOf,
+  now,
+  sym,
+  type Proc,
+  type Task,
+} from "../sim/index.js";
 import { runWithTimeout } from "./time-limit.js";
 import {
-  WorkerNotRunning, type AsyncWorkerLike, type Outcome, type SubmitOptions, type WorkHandle, type WorkerEvent,
-  type WorkerEventKind, type WorkerFactoryOptions, type WorkerState, type WorkerStats,
+  WorkerNotRunning,
+  type AsyncWorkerLike,
+  type Outcome,
+  type SubmitOptions,
+  type WorkHandle,
+  type WorkerEvent,
+  type WorkerEventKind,
+  type WorkerFactoryOptions,
+  type WorkerState,
+  type WorkerStats,
 } from "./worker-types.js";
 
 class Handle<T> implements WorkHandle<T> {
@@ -98,7 +118,11 @@ export class AsyncWorker implements AsyncWorkerLike {
     this.counts.submitted++;
     this.emit("submitted", id);
     // Traced under the worker's symbol: hashing a fresh per-task name showed in profiles.
-    const task = kernelOf().spawn(`${this.name}#${id}`, this.run(entry, this.slots!), { parent: null, handled: true, node: this.nodeSym });
+    const task = kernelOf().spawn(`${this.name}#${id}`, this.run(entry, this.slots!), {
+      parent: null,
+      handled: true,
+      node: this.nodeSym,
+    });
     entry.task = task;
     // Covers every ending, including a cancel before the process ever started.
     task.onDone(() => this.settle(entry, task.state === "done" ? task.result! : cancelledOutcome(entry, task.error)));
@@ -107,7 +131,8 @@ export class AsyncWorker implements AsyncWorkerLike {
 
   cancel(handle: WorkHandle<unknown>, reason = "cancelled by caller"): boolean {
     const entry = this.live.get(handle.id);
-    if (entry === undefined || entry.handle !== handle || entry.handle.outcome !== null || entry.cancelReason !== null) return false;
+    if (entry === undefined || entry.handle !== handle || entry.handle.outcome !== null || entry.cancelReason !== null)
+      return false;
     entry.cancelReason = reason;
     this.emit("cancel-requested", handle.id);
     entry.task?.cancel(reason);
@@ -120,11 +145,15 @@ export class AsyncWorker implements AsyncWorkerLike {
       this.state = "stopping";
       this.emit("shutdown", -1);
     }
-    if (options.mode === "cancel") for (const entry of [...this.live.values()]) this.cancel(entry.handle, `worker ${this.name} shutdown`);
+    if (options.mode === "cancel")
+      for (const entry of [...this.live.values()]) this.cancel(entry.handle, `worker ${this.name} shutdown`);
     yield* this.idle.wait();
     if (this.state !== "stopping") return; // a concurrent shutdown finished first
     const inUse = this.slots?.inUse ?? 0;
-    if (inUse !== 0 || this.active !== 0) throw new Error(`worker ${this.name}: ${inUse} slot(s) still held and ${this.active} active after every task ended`);
+    if (inUse !== 0 || this.active !== 0)
+      throw new Error(
+        `worker ${this.name}: ${inUse} slot(s) still held and ${this.active} active after every task ended`,
+      );
     this.slots = null;
     this.state = "stopped";
     this.emit("stopped", -1);
@@ -173,7 +202,8 @@ export class AsyncWorker implements AsyncWorkerLike {
     const atUs = now();
     // A requested cancel wins over whatever the body did on its way out.
     if (entry.cancelReason !== null || isCancelled(error)) return cancelledOutcome(entry, error);
-    if (entry.timeoutError !== null && error === entry.timeoutError) return { status: "timed-out", error: entry.timeoutError, atUs };
+    if (entry.timeoutError !== null && error === entry.timeoutError)
+      return { status: "timed-out", error: entry.timeoutError, atUs };
     return { status: "failed", error, atUs };
   }
 
@@ -227,11 +257,14 @@ function cancelledOutcome<T>(entry: Entry<T>, error: unknown): Outcome<T> {
 }
 
 function validConcurrency(value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`concurrency must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`concurrency must be a positive integer, got ${value}`);
   return value;
 }
 
 /** The factory the soak harness takes, for this implementation. */
-export function asyncWorkerFactory(extra: { recordEvents?: boolean } = {}): (options: WorkerFactoryOptions) => AsyncWorker {
+export function asyncWorkerFactory(
+  extra: { recordEvents?: boolean } = {},
+): (options: WorkerFactoryOptions) => AsyncWorker {
   return (options) => new AsyncWorker({ ...options, ...extra });
 }

@@ -24,7 +24,10 @@ export function backoffCeiling(policy: BackoffPolicy, retry: number): Micros {
   return Math.min(policy.capUs, policy.baseUs * 2 ** doublings);
 }
 
-export function backoffDelay(policy: BackoffPolicy, input: { retry: number; previousUs: Micros | null; rng: Rng }): Micros {
+export function backoffDelay(
+  policy: BackoffPolicy,
+  input: { retry: number; previousUs: Micros | null; rng: Rng },
+): Micros {
   const { retry, previousUs, rng } = input;
   switch (policy.jitter) {
     case "none":

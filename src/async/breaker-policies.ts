@@ -85,5 +85,9 @@ export function clusterPolicy(config: Partial<ClusterCircuitConfig> = {}): Break
 
 /** A breaker with one cluster-protocol policy for every key (one per peer, per worker …). */
 export function clusterBreaker(config: Partial<ClusterCircuitConfig> = {}, clock?: () => Micros): CircuitBreaker {
-  return new CircuitBreaker({ classes: { cluster: clusterPolicy(config) }, defaultClass: "cluster", ...(clock === undefined ? {} : { clock }) });
+  return new CircuitBreaker({
+    classes: { cluster: clusterPolicy(config) },
+    defaultClass: "cluster",
+    ...(clock === undefined ? {} : { clock }),
+  });
 }

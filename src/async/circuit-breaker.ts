@@ -91,7 +91,8 @@ export class CircuitBreaker {
   private readonly clock: () => Micros;
 
   constructor(private readonly options: BreakerOptions) {
-    if (options.classes[options.defaultClass] === undefined) throw new Error(`breaker: default class ${options.defaultClass} has no policy`);
+    if (options.classes[options.defaultClass] === undefined)
+      throw new Error(`breaker: default class ${options.defaultClass} has no policy`);
     this.clock = options.clock ?? now;
   }
 
@@ -133,9 +134,10 @@ export class CircuitBreaker {
     }
     this.blocked.set(key, (this.blocked.get(key) ?? 0) + 1);
     const retryInUs = this.retryIn(c, policy);
-    const reason = c.state === "open"
-      ? `Circuit open: ${c.failureCount} failures, retry in ${Math.ceil(retryInUs / 1_000_000)}s`
-      : "Circuit half-open: trial in progress";
+    const reason =
+      c.state === "open"
+        ? `Circuit open: ${c.failureCount} failures, retry in ${Math.ceil(retryInUs / 1_000_000)}s`
+        : "Circuit half-open: trial in progress";
     return { allowed: false, key, reason, retryInUs };
   }
 
@@ -184,7 +186,14 @@ export class CircuitBreaker {
       failureCount: c.failureCount,
       recentFailures: recent,
       failureVelocityPerMin: velocity,
-      riskLevel: c.state === "open" ? "critical" : c.state === "half-open" ? "high" : recent > 0 && recent >= policy.maxFailures - 1 ? "medium" : "low",
+      riskLevel:
+        c.state === "open"
+          ? "critical"
+          : c.state === "half-open"
+            ? "high"
+            : recent > 0 && recent >= policy.maxFailures - 1
+              ? "medium"
+              : "low",
       failuresByType: { ...c.byType },
       lastFailureAtUs: c.lastFailureAtUs,
       canExecute: c.state !== "open",
@@ -206,8 +215,10 @@ export class CircuitBreaker {
       const inFastWindow = c.recent.filter((f) => at - f.atUs < ff.windowUs).length;
       if (inFastWindow >= ff.failures) return `fast-fail: ${inFastWindow} failures within ${ff.windowUs / 1_000_000}s`;
     }
-    if (c.recent.length >= policy.maxFailures) return `threshold: ${c.recent.length} failures within ${policy.windowUs / 1_000_000}s`;
-    if (policy.maxFailuresPerSec !== null && c.recent.length * 1_000_000 >= policy.maxFailuresPerSec * policy.windowUs) return `rate: ${c.recent.length} failures per ${policy.windowUs / 1_000_000}s`;
+    if (c.recent.length >= policy.maxFailures)
+      return `threshold: ${c.recent.length} failures within ${policy.windowUs / 1_000_000}s`;
+    if (policy.maxFailuresPerSec !== null && c.recent.length * 1_000_000 >= policy.maxFailuresPerSec * policy.windowUs)
+      return `rate: ${c.recent.length} failures per ${policy.windowUs / 1_000_000}s`;
     return null;
   }
 
@@ -220,7 +231,8 @@ export class CircuitBreaker {
     const policy = this.policyOf(key);
     const at = this.clock();
     this.prune(c, policy, at);
-    if (c.state === "open" && at - (c.lastFailureAtUs ?? at) >= policy.halfOpenAfterUs) this.move(key, c, "half-open", "open delay elapsed since the last failure");
+    if (c.state === "open" && at - (c.lastFailureAtUs ?? at) >= policy.halfOpenAfterUs)
+      this.move(key, c, "half-open", "open delay elapsed since the last failure");
     return c;
   }
 
@@ -236,7 +248,8 @@ export class CircuitBreaker {
   }
 
   private endTrial(c: Circuit, admission: Admission | undefined): void {
-    if (admission?.allowed === true && admission.trial && admission.generation === c.generation && c.probes > 0) c.probes--;
+    if (admission?.allowed === true && admission.trial && admission.generation === c.generation && c.probes > 0)
+      c.probes--;
   }
 
   private close(key: string, c: Circuit, reason: string): void {

@@ -14,9 +14,21 @@ export interface ErrorPattern {
 }
 
 export const ERROR_PATTERNS: readonly ErrorPattern[] = [
-  { kind: "rate_limit", test: /rate[ _-]?limit|too many requests|\b429\b/i, reason: "Early detection: rate limit pattern detected" },
-  { kind: "auth", test: /unauthori[sz]ed|invalid api key|authentication failed|\b401\b|\b403\b/i, reason: "Early detection: auth failure pattern detected" },
-  { kind: "timeout", test: /timed out|deadline exceeded|\btimeout\b/i, reason: "Early detection: timeout pattern detected" },
+  {
+    kind: "rate_limit",
+    test: /rate[ _-]?limit|too many requests|\b429\b/i,
+    reason: "Early detection: rate limit pattern detected",
+  },
+  {
+    kind: "auth",
+    test: /unauthori[sz]ed|invalid api key|authentication failed|\b401\b|\b403\b/i,
+    reason: "Early detection: auth failure pattern detected",
+  },
+  {
+    kind: "timeout",
+    test: /timed out|deadline exceeded|\btimeout\b/i,
+    reason: "Early detection: timeout pattern detected",
+  },
 ];
 
 export function detectPattern(line: string): ErrorPattern | null {

@@ -53,7 +53,8 @@ export class Histogram {
 
   /** Records one value (µs); negative or fractional values are a caller bug. */
   record(valueUs: number): void {
-    if (!Number.isSafeInteger(valueUs) || valueUs < 0) throw new RangeError(`Histogram.record: need a non-negative integer µs, got ${valueUs}`);
+    if (!Number.isSafeInteger(valueUs) || valueUs < 0)
+      throw new RangeError(`Histogram.record: need a non-negative integer µs, got ${valueUs}`);
     const b = bucketOf(valueUs);
     this.counts[b] = (this.counts[b] ?? 0) + 1;
     this.total++;

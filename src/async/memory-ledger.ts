@@ -27,8 +27,10 @@ export class MemoryLedger {
   ) {}
 
   allocate(owner: string, bytes: number): Allocation {
-    if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new RangeError(`allocate: bytes must be a positive integer, got ${bytes}`);
-    if (this.inUseBytes + bytes > this.limitBytes) throw new RangeError(`${owner}: allocating ${bytes} B would exceed the ${this.limitBytes} B limit`);
+    if (!Number.isSafeInteger(bytes) || bytes <= 0)
+      throw new RangeError(`allocate: bytes must be a positive integer, got ${bytes}`);
+    if (this.inUseBytes + bytes > this.limitBytes)
+      throw new RangeError(`${owner}: allocating ${bytes} B would exceed the ${this.limitBytes} B limit`);
     const a: Allocation = { id: ++this.nextId, owner, bytes, freed: false };
     this.live.set(a.id, a);
     this.inUseBytes += bytes;

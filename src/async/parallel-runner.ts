@@ -10,7 +10,16 @@
 //   - a progress callback sees "started" and an ending per task with the right totals;
 //     a callback that throws is counted and ignored.
 
-import { Semaphore, TimeoutError, errorMessage, gather, isCancelled, now, type Micros, type Proc } from "../sim/index.js";
+import {
+  Semaphore,
+  TimeoutError,
+  errorMessage,
+  gather,
+  isCancelled,
+  now,
+  type Micros,
+  type Proc,
+} from "../sim/index.js";
 import { runWithTimeout } from "./time-limit.js";
 
 export interface ParallelTask<T> {
@@ -73,7 +82,8 @@ class TaskTimeout extends TimeoutError {}
 export function runParallel<T>(tasks: readonly ParallelTask<T>[], options: ParallelOptions): Proc<ParallelReport<T>> {
   const max = options.maxConcurrent;
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxConcurrent must be a positive integer (got ${max})`);
-  if (options.taskTimeoutUs !== undefined && !(options.taskTimeoutUs >= 0)) throw new RangeError(`taskTimeoutUs must be >= 0 (got ${options.taskTimeoutUs})`);
+  if (options.taskTimeoutUs !== undefined && !(options.taskTimeoutUs >= 0))
+    throw new RangeError(`taskTimeoutUs must be >= 0 (got ${options.taskTimeoutUs})`);
   return execute(tasks, options);
 }
 
@@ -92,7 +102,12 @@ function* execute<T>(tasks: readonly ParallelTask<T>[], options: ParallelOptions
     const all = gather(tasks.map((_, i) => state.slot(i)));
     try {
       if (globalUs === null) yield* all;
-      else yield* runWithTimeout(all, { timeoutUs: globalUs, label: "global-timeout", onExpire: () => new GlobalTimeout() });
+      else
+        yield* runWithTimeout(all, {
+          timeoutUs: globalUs,
+          label: "global-timeout",
+          onExpire: () => new GlobalTimeout(),
+        });
     } catch (error) {
       if (!(error instanceof GlobalTimeout)) throw error; // a Cancelled propagates
       globalTimedOut = true;
@@ -124,7 +139,17 @@ class RunState<T> {
     private readonly options: ParallelOptions,
   ) {
     this.slots = new Semaphore(options.maxConcurrent, "parallel slots");
-    this.results = tasks.map((t, index) => ({ index, id: t.id, success: false, status: "unfinished", output: null, error: "did not finish before the global timeout", exitCode: -1, startedAtUs: null, endedAtUs: null }));
+    this.results = tasks.map((t, index) => ({
+      index,
+      id: t.id,
+      success: false,
+      status: "unfinished",
+      output: null,
+      error: "did not finish before the global timeout",
+      exitCode: -1,
+      startedAtUs: null,
+      endedAtUs: null,
+    }));
   }
 
   *slot(index: number): Proc<void> {
@@ -142,7 +167,12 @@ class RunState<T> {
     } catch (error) {
       if (isCancelled(error)) throw error;
       const timedOut = error instanceof TaskTimeout;
-      Object.assign(result, { status: timedOut ? "timed-out" : "failed", error: errorText(error), exitCode: -1, endedAtUs: now() });
+      Object.assign(result, {
+        status: timedOut ? "timed-out" : "failed",
+        error: errorText(error),
+        exitCode: -1,
+        endedAtUs: now(),
+      });
       this.progress(index, timedOut ? "timed-out" : "failed");
     } finally {
       this.active--;
@@ -153,7 +183,11 @@ class RunState<T> {
   private *invoke(task: ParallelTask<T>): Proc<T> {
     const timeoutUs = this.options.taskTimeoutUs;
     if (timeoutUs === undefined) return yield* task.run();
-    return yield* runWithTimeout(task.run(), { timeoutUs, label: task.id, onExpire: () => new TaskTimeout(task.id, timeoutUs) });
+    return yield* runWithTimeout(task.run(), {
+      timeoutUs,
+      label: task.id,
+      onExpire: () => new TaskTimeout(task.id, timeoutUs),
+    });
   }
 
   private progress(index: number, status: ProgressStatus): void {

@@ -73,7 +73,10 @@ export function* runPipeline(spec: PipelineSpec, input: unknown, options: Pipeli
   const token = options.token;
   if (token?.cancelled) throw new CancellationError(spec.name, token.reason ?? "cancelled", completed);
   const kernel = kernelOf();
-  const child = spawn(`${here().name}/${spec.name}`, runNodes(spec, input, completed, options), { handled: true, node: PIPELINE_NODE });
+  const child = spawn(`${here().name}/${spec.name}`, runNodes(spec, input, completed, options), {
+    handled: true,
+    node: PIPELINE_NODE,
+  });
   // The interrupt we send is remembered by identity, so only our own stop is translated.
   let stop: { cause: Cancelled; error: () => Error } | null = null;
   const halt = (cause: Cancelled, error: () => Error): void => {
@@ -82,8 +85,15 @@ export function* runPipeline(spec: PipelineSpec, input: unknown, options: Pipeli
     child.interrupt(cause);
   };
   const limitUs = spec.pipelineTimeoutUs;
-  const timer = limitUs === undefined ? -1 : kernel.after(limitUs, () => halt(new Cancelled("pipeline timeout"), () => new PipelineTimeoutError(spec.name, limitUs, [...completed])));
-  const unsubscribe = token?.onCancel((reason) => halt(new Cancelled(reason), () => new CancellationError(spec.name, reason, [...completed])));
+  const timer =
+    limitUs === undefined
+      ? -1
+      : kernel.after(limitUs, () =>
+          halt(new Cancelled("pipeline timeout"), () => new PipelineTimeoutError(spec.name, limitUs, [...completed])),
+        );
+  const unsubscribe = token?.onCancel((reason) =>
+    halt(new Cancelled(reason), () => new CancellationError(spec.name, reason, [...completed])),
+  );
   try {
     return yield* join(child);
   } catch (error) {
@@ -97,7 +107,12 @@ export function* runPipeline(spec: PipelineSpec, input: unknown, options: Pipeli
   }
 }
 
-function* runNodes(spec: PipelineSpec, input: unknown, completed: string[], options: PipelineRunOptions): Proc<unknown> {
+function* runNodes(
+  spec: PipelineSpec,
+  input: unknown,
+  completed: string[],
+  options: PipelineRunOptions,
+): Proc<unknown> {
   let value = input;
   for (const node of spec.nodes) {
     const slots = options.slots;
@@ -116,5 +131,9 @@ function* runNodes(spec: PipelineSpec, input: unknown, completed: string[], opti
 function* runNode(spec: PipelineSpec, node: PipelineNode, input: unknown): Proc<unknown> {
   const timeoutUs = spec.nodeTimeoutUs;
   if (timeoutUs === undefined) return yield* node.run(input);
-  return yield* runWithTimeout(node.run(input), { timeoutUs, label: node.name, onExpire: () => new NodeTimeoutError(spec.name, node.name, timeoutUs) });
+  return yield* runWithTimeout(node.run(input), {
+    timeoutUs,
+    label: node.name,
+    onExpire: () => new NodeTimeoutError(spec.name, node.name, timeoutUs),
+  });
 }

@@ -21,7 +21,8 @@ export class RetryBudget {
   refused = 0;
 
   constructor(private readonly options: RetryBudgetOptions) {
-    if (!Number.isInteger(options.maxRetries) || options.maxRetries < 0) throw new RangeError(`maxRetries must be a non-negative integer, got ${options.maxRetries}`);
+    if (!Number.isInteger(options.maxRetries) || options.maxRetries < 0)
+      throw new RangeError(`maxRetries must be a non-negative integer, got ${options.maxRetries}`);
     this.capMilli = options.maxRetries * MILLI;
     this.milliTokens = this.capMilli;
   }

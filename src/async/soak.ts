@@ -18,8 +18,15 @@ import { rapidReconfiguration } from "./soak/rapid-reconfiguration.js";
 import { jitterStorm } from "./soak/jitter-storm.js";
 import type { SoakEnv, SoakRunner } from "./soak/env.js";
 import {
-  SOAK_SCENARIOS, addCounts, emptyCounts, mergeLatency, problemsOf,
-  type IterationReport, type ScenarioReport, type SoakReport, type SoakScenarioName,
+  SOAK_SCENARIOS,
+  addCounts,
+  emptyCounts,
+  mergeLatency,
+  problemsOf,
+  type IterationReport,
+  type ScenarioReport,
+  type SoakReport,
+  type SoakScenarioName,
 } from "./soak/report.js";
 
 export * from "./soak/report.js";
@@ -48,13 +55,17 @@ export interface SoakOptions {
 }
 
 /** One iteration: each selected scenario in turn, each on a fresh stream. */
-export function* soakIteration(factory: WorkerFactory, input: { rng: Rng; iteration: number; options: SoakOptions }): Proc<IterationReport> {
+export function* soakIteration(
+  factory: WorkerFactory,
+  input: { rng: Rng; iteration: number; options: SoakOptions },
+): Proc<IterationReport> {
   const { rng, iteration, options } = input;
   const telemetry = options.telemetry;
   const scenarios: ScenarioReport[] = [];
   for (const name of options.scenarios ?? SOAK_SCENARIOS) {
     const env: SoakEnv = { factory, rng: rng.fork(name), iteration };
-    if (telemetry !== undefined && options.workerEvents === true) env.onWorkerEvent = (event) => telemetry({ kind: "worker", iteration, event });
+    if (telemetry !== undefined && options.workerEvents === true)
+      env.onWorkerEvent = (event) => telemetry({ kind: "worker", iteration, event });
     const report = yield* SOAK_RUNNERS[name](env);
     scenarios.push(report);
     telemetry?.({ kind: "scenario", report });
@@ -67,11 +78,16 @@ export function* soakIteration(factory: WorkerFactory, input: { rng: Rng; iterat
 }
 
 /** The whole soak as a process: `iterations` iterations on streams forked from `rng`. */
-export function* soakProc(factory: WorkerFactory, input: { rng: Rng; seed: number | string; options: SoakOptions }): Proc<SoakReport> {
+export function* soakProc(
+  factory: WorkerFactory,
+  input: { rng: Rng; seed: number | string; options: SoakOptions },
+): Proc<SoakReport> {
   const { rng, seed, options } = input;
-  if (!Number.isInteger(options.iterations) || options.iterations < 0) throw new RangeError(`iterations must be a non-negative integer, got ${options.iterations}`);
+  if (!Number.isInteger(options.iterations) || options.iterations < 0)
+    throw new RangeError(`iterations must be a non-negative integer, got ${options.iterations}`);
   const iterations: IterationReport[] = [];
-  for (let i = 0; i < options.iterations; i++) iterations.push(yield* soakIteration(factory, { rng: rng.fork(`iteration-${i}`), iteration: i, options }));
+  for (let i = 0; i < options.iterations; i++)
+    iterations.push(yield* soakIteration(factory, { rng: rng.fork(`iteration-${i}`), iteration: i, options }));
   const totals = emptyCounts();
   for (const it of iterations) addCounts(totals, it.counts);
   const all = iterations.flatMap((it) => it.scenarios);
@@ -82,10 +98,22 @@ export function* soakProc(factory: WorkerFactory, input: { rng: Rng; seed: numbe
 /** Runs the soak in a kernel of its own and returns its report (a harness deadlock or crash is reported as a problem). */
 export function runSoak(factory: WorkerFactory, options: SoakOptions & { seed: number }): SoakReport {
   const kernel = new Kernel();
-  const task = kernel.spawn("soak", soakProc(factory, { rng: Rng.fromSeed(options.seed).fork("soak"), seed: options.seed, options }), { parent: null, handled: true });
+  const task = kernel.spawn(
+    "soak",
+    soakProc(factory, { rng: Rng.fromSeed(options.seed).fork("soak"), seed: options.seed, options }),
+    { parent: null, handled: true },
+  );
   task.onDone(() => kernel.stop());
   const outcome = kernel.run();
   if (task.state === "done") return task.result!;
-  const why = outcome.failure?.message ?? (task.error instanceof Error ? task.error.message : `soak ended ${task.state}`);
-  return { seed: options.seed, iterations: [], totals: emptyCounts(), latency: mergeLatency([]).summary(), problems: [`soak did not finish: ${why}`], ok: false };
+  const why =
+    outcome.failure?.message ?? (task.error instanceof Error ? task.error.message : `soak ended ${task.state}`);
+  return {
+    seed: options.seed,
+    iterations: [],
+    totals: emptyCounts(),
+    latency: mergeLatency([]).summary(),
+    problems: [`soak did not finish: ${why}`],
+    ok: false,
+  };
 }

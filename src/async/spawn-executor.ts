@@ -66,7 +66,8 @@ export interface CollectReport {
   metadata: CollectMetadata;
 }
 
-export const defaultFallbackTemplate = (s: Subgoal): string => `For this task, act as a specialist in ${s.agentId.replace(/[-_]/g, " ")}: ${s.description}`;
+export const defaultFallbackTemplate = (s: Subgoal): string =>
+  `For this task, act as a specialist in ${s.agentId.replace(/[-_]/g, " ")}: ${s.description}`;
 
 export class UnknownAgent extends Error {
   override readonly name = "UnknownAgent";
@@ -74,8 +75,17 @@ export class UnknownAgent extends Error {
 
 export function* executeAgents(subgoals: readonly Subgoal[], options: CollectOptions): Proc<CollectReport> {
   const meta: CollectMetadata = {
-    totalSubgoals: subgoals.length, failedSubgoals: 0, fallbackCount: 0, spawnCount: 0, spawnedAgents: [], fallbackAgents: [],
-    circuitBlockedCount: 0, circuitBlocked: [], earlyTerminations: [], failures: [], prompts: new Map(),
+    totalSubgoals: subgoals.length,
+    failedSubgoals: 0,
+    fallbackCount: 0,
+    spawnCount: 0,
+    spawnedAgents: [],
+    fallbackAgents: [],
+    circuitBlockedCount: 0,
+    circuitBlocked: [],
+    earlyTerminations: [],
+    failures: [],
+    prompts: new Map(),
   };
   const tasks = subgoals.map((s) => ({ id: `${s.index}:${s.agentId}`, run: () => runSubgoal(s, options, meta) }));
   const run = yield* runParallel(tasks, {
@@ -96,7 +106,12 @@ function* runSubgoal(s: Subgoal, options: CollectOptions, meta: CollectMetadata)
   const admission = breaker.admit(s.agentId);
   if (!admission.allowed) {
     meta.circuitBlockedCount++;
-    meta.circuitBlocked.push({ agentId: s.agentId, subgoalIndex: s.index, reason: admission.reason, health: breaker.health(s.agentId) });
+    meta.circuitBlocked.push({
+      agentId: s.agentId,
+      subgoalIndex: s.index,
+      reason: admission.reason,
+      health: breaker.health(s.agentId),
+    });
     if (options.fallbackAgent === undefined) throw new Error(admission.reason);
     meta.fallbackCount++;
     meta.fallbackAgents.push(s.agentId);
@@ -104,7 +119,10 @@ function* runSubgoal(s: Subgoal, options: CollectOptions, meta: CollectMetadata)
     meta.prompts.set(s.index, prompt);
     return yield* options.fallbackAgent({ prompt, output: () => {} });
   }
-  const prompt = registered !== undefined ? s.description : (options.matcher?.(s) ?? (options.fallbackTemplate ?? defaultFallbackTemplate)(s));
+  const prompt =
+    registered !== undefined
+      ? s.description
+      : (options.matcher?.(s) ?? (options.fallbackTemplate ?? defaultFallbackTemplate)(s));
   meta.prompts.set(s.index, prompt);
   if (registered === undefined) {
     meta.spawnCount++;
@@ -119,11 +137,16 @@ function* runSubgoal(s: Subgoal, options: CollectOptions, meta: CollectMetadata)
     },
   };
   try {
-    const out = yield* runWithTimeout(script(ctx), { timeoutUs: options.agentTimeoutUs, label: s.agentId, onExpire: () => new AgentTimeout(s.agentId, options.agentTimeoutUs) });
+    const out = yield* runWithTimeout(script(ctx), {
+      timeoutUs: options.agentTimeoutUs,
+      label: s.agentId,
+      onExpire: () => new AgentTimeout(s.agentId, options.agentTimeoutUs),
+    });
     breaker.recordSuccess(s.agentId, admission);
     return out;
   } catch (error) {
-    if (error instanceof EarlyTermination) meta.earlyTerminations.push({ agentId: s.agentId, reason: error.message, detectionTimeUs: now() - startUs });
+    if (error instanceof EarlyTermination)
+      meta.earlyTerminations.push({ agentId: s.agentId, reason: error.message, detectionTimeUs: now() - startUs });
     const type = classifyFailure(error);
     if (isCancelled(error)) breaker.release(s.agentId, admission);
     else {

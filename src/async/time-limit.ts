@@ -5,7 +5,19 @@
 // timer sent), never by error class or message. Like the kernel's combinators, it does
 // not return before the child has ended, so a cleanup that takes virtual time finishes.
 
-import { Cancelled, here, join, kernelOf, shield, spawn, sym, waitAny, type Micros, type Proc, type Task } from "../sim/index.js";
+import {
+  Cancelled,
+  here,
+  join,
+  kernelOf,
+  shield,
+  spawn,
+  sym,
+  waitAny,
+  type Micros,
+  type Proc,
+  type Task,
+} from "../sim/index.js";
 
 export interface TimeLimit {
   timeoutUs: Micros;
@@ -21,7 +33,8 @@ export interface TimeLimit {
  * the body — value, its own exception, its own cancellation — passes through unchanged.
  */
 export function* runWithTimeout<T>(body: Proc<T>, limit: TimeLimit): Proc<T> {
-  if (!Number.isFinite(limit.timeoutUs) || limit.timeoutUs < 0) throw new RangeError(`runWithTimeout: timeoutUs must be >= 0, got ${limit.timeoutUs}`);
+  if (!Number.isFinite(limit.timeoutUs) || limit.timeoutUs < 0)
+    throw new RangeError(`runWithTimeout: timeoutUs must be >= 0, got ${limit.timeoutUs}`);
   const kernel = kernelOf();
   const label = limit.label ?? "limit";
   // The trace node is the label's symbol (cached), not the full path's: hashing a fresh

@@ -55,7 +55,15 @@ export interface WorkerStats {
   callbackErrors: number;
 }
 
-export type WorkerEventKind = "start" | "submitted" | "started" | "cancel-requested" | OutcomeStatus | "callback" | "shutdown" | "stopped";
+export type WorkerEventKind =
+  | "start"
+  | "submitted"
+  | "started"
+  | "cancel-requested"
+  | OutcomeStatus
+  | "callback"
+  | "shutdown"
+  | "stopped";
 
 export interface WorkerEvent {
   atUs: Micros;

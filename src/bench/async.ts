@@ -57,6 +57,8 @@ export function asyncBenchmarks(options: { repeats?: number } = {}): AsyncBenchR
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const r of asyncBenchmarks()) {
-    process.stdout.write(`${r.name.padEnd(36)} ${r.wallMs.toFixed(1).padStart(9)} ms ${String(r.events).padStart(9)} events  ${r.detail}\n`);
+    process.stdout.write(
+      `${r.name.padEnd(36)} ${r.wallMs.toFixed(1).padStart(9)} ms ${String(r.events).padStart(9)} events  ${r.detail}\n`,
+    );
   }
 }

@@ -36,7 +36,11 @@ export const standardCluster = defineScenario({
       dcs: o.dcs,
       managersPerDc: o.managersPerDc,
       workersPerDc: o.workersPerDc,
-      client: { jobCount: Math.floor((runMs / 1000) * o.jobsPerSecond), submitIntervalMs: Math.round(1000 / o.jobsPerSecond), firstSubmitDelayMs: 5_000 },
+      client: {
+        jobCount: Math.floor((runMs / 1000) * o.jobsPerSecond),
+        submitIntervalMs: Math.round(1000 / o.jobsPerSecond),
+        firstSubmitDelayMs: 5_000,
+      },
     });
     // Load for runMs, then let in-flight jobs finish: every check must still hold.
     c.run(runMs, 120_000);
@@ -119,7 +123,10 @@ export function clusterBenchmark(overrides: Record<string, number> = {}, warmRun
     const [untracedMs, u] = timed(false);
     untracedWalls.push(untracedMs);
     untracedMultiples.push((untracedMs * 1e6) / delivered / floor);
-    untracedSame &&= u.verdict === r.verdict && u.events === r.events && u.metrics["messages.delivered"] === r.metrics["messages.delivered"];
+    untracedSame &&=
+      u.verdict === r.verdict &&
+      u.events === r.events &&
+      u.metrics["messages.delivered"] === r.metrics["messages.delivered"];
   }
   const warmTiming = (wallsOfKind: number[], multiplesOfKind: number[]): WarmTiming => ({
     ...timing(wallsOfKind.length === 0 ? coldMs : median(wallsOfKind), delivered, result.virtualTimeUs),
@@ -138,7 +145,11 @@ export function clusterBenchmark(overrides: Record<string, number> = {}, warmRun
     cold: timing(coldMs, delivered, result.virtualTimeUs),
     warm: warmTiming(walls, multiples),
     untraced: warmTiming(untracedWalls, untracedMultiples),
-    floor: { nsPerMessage: Math.round(floorMedian * 10) / 10, messagesPerSec: Math.round(1e9 / floorMedian), goalFloorMultiple: GOAL_FLOOR_MULTIPLE },
+    floor: {
+      nsPerMessage: Math.round(floorMedian * 10) / 10,
+      messagesPerSec: Math.round(1e9 / floorMedian),
+      goalFloorMultiple: GOAL_FLOOR_MULTIPLE,
+    },
     // After the first run: one run's footprint (later runs add garbage the GC has not yet returned).
     peakRssMb: Math.round(coldPeakRss / 1024),
   };
@@ -151,7 +162,8 @@ export function clusterBenchmark(overrides: Record<string, number> = {}, warmRun
  * per message grows with the simulated state.
  */
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const arg = (name: string): string | undefined =>
+    process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const numberArg = (name: string): number | undefined => {
     const text = arg(name);
     if (text === undefined) return undefined;

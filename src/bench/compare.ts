@@ -91,17 +91,24 @@ async function compareInstructions(base: string, dirs: string[], untraced: boole
   process.stderr.write("counting instructions under cachegrind (a few minutes)\n");
   const [baseCount, working, copy] = await countAll(path.join(root, "dist/bench/interleave.js"), dirs, untraced);
   const g = (n: number): string => `${(n / 1e9).toFixed(3)} G`;
-  process.stdout.write(`instructions, cold run + one more${untraced ? ", untraced" : ""}: base ${base} ${g(baseCount!)}   working tree ${g(working!)}   copy ${g(copy!)}\n`);
-  process.stdout.write(`base / working tree ${(baseCount! / working!).toFixed(4)}   A/A control (copy / working tree) ${(copy! / working!).toFixed(4)}\n`);
+  process.stdout.write(
+    `instructions, cold run + one more${untraced ? ", untraced" : ""}: base ${base} ${g(baseCount!)}   working tree ${g(working!)}   copy ${g(copy!)}\n`,
+  );
+  process.stdout.write(
+    `base / working tree ${(baseCount! / working!).toFixed(4)}   A/A control (copy / working tree) ${(copy! / working!).toFixed(4)}\n`,
+  );
 }
 
 async function main(): Promise<void> {
-  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const arg = (name: string): string | undefined =>
+    process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const base = arg("base");
   const processes = Number(arg("processes") ?? 3);
   const rounds = Number(arg("rounds") ?? 8);
   if (base === undefined || !Number.isInteger(processes) || processes < 1 || !Number.isInteger(rounds) || rounds < 1) {
-    process.stderr.write("usage: npm run bench:compare -- --base=REV [--processes=P] [--rounds=N] [--untraced] [--instructions]\n");
+    process.stderr.write(
+      "usage: npm run bench:compare -- --base=REV [--processes=P] [--rounds=N] [--untraced] [--instructions]\n",
+    );
     process.exit(2);
   }
   let baseDir: string;
@@ -109,7 +116,13 @@ async function main(): Promise<void> {
     baseDir = buildRevision(base);
   } catch (error) {
     const stderr = (error as { stderr?: unknown }).stderr;
-    process.stderr.write(`bench:compare: cannot build "${base}": ${String(stderr ?? error).trim().split("\n")[0]}\n`);
+    process.stderr.write(
+      `bench:compare: cannot build "${base}": ${
+        String(stderr ?? error)
+          .trim()
+          .split("\n")[0]
+      }\n`,
+    );
     process.exit(2);
   }
   const copyDir = copyOfWorkingTree();
@@ -130,7 +143,11 @@ async function main(): Promise<void> {
       const untraced = untracedFlag ? ["--untraced"] : [];
       let out: string;
       try {
-        out = run(process.execPath, [path.join(root, "dist/bench/interleave.js"), `--rounds=${rounds}`, ...untraced, baseDir, root, copyDir], root);
+        out = run(
+          process.execPath,
+          [path.join(root, "dist/bench/interleave.js"), `--rounds=${rounds}`, ...untraced, baseDir, root, copyDir],
+          root,
+        );
       } catch (error) {
         // interleave says what went wrong in one line (a build too old, a failing run).
         const stderr = String((error as { stderr?: unknown }).stderr ?? error).trim();
@@ -143,19 +160,37 @@ async function main(): Promise<void> {
     }
     const labels = [`base ${base}`, "working tree", "copy of the working tree"];
     labels.forEach((label, i) => {
-      const cold = quantile(results.map((r) => r.builds[i]!.coldMs), 0.5);
-      const warm = quantile(results.flatMap((r) => r.builds[i]!.roundMs), 0.5);
-      process.stdout.write(`${label.padEnd(26)} cold ${ms(cold)}   warm ${ms(warm)}   trace ${results[0]!.builds[i]!.traceHash}\n`);
+      const cold = quantile(
+        results.map((r) => r.builds[i]!.coldMs),
+        0.5,
+      );
+      const warm = quantile(
+        results.flatMap((r) => r.builds[i]!.roundMs),
+        0.5,
+      );
+      process.stdout.write(
+        `${label.padEnd(26)} cold ${ms(cold)}   warm ${ms(warm)}   trace ${results[0]!.builds[i]!.traceHash}\n`,
+      );
     });
     // Ratios of runs in the same round (same process, a second apart), pooled over processes.
-    const paired = (i: number): number[] => results.flatMap((r) => r.builds[i]!.roundMs.map((t, k) => t / r.builds[1]!.roundMs[k]!));
+    const paired = (i: number): number[] =>
+      results.flatMap((r) => r.builds[i]!.roundMs.map((t, k) => t / r.builds[1]!.roundMs[k]!));
     const speedUp = estimate(paired(0));
     const aa = estimate(paired(2));
-    const coldRatio = quantile(results.map((r) => r.builds[0]!.coldMs / r.builds[1]!.coldMs), 0.5);
-    process.stdout.write(`speed-up (base / working tree), ${processes * rounds} paired rounds: warm ${x(speedUp.median)} (95% ${x(speedUp.low)}-${x(speedUp.high)})   cold ${x(coldRatio)}\n`);
+    const coldRatio = quantile(
+      results.map((r) => r.builds[0]!.coldMs / r.builds[1]!.coldMs),
+      0.5,
+    );
+    process.stdout.write(
+      `speed-up (base / working tree), ${processes * rounds} paired rounds: warm ${x(speedUp.median)} (95% ${x(speedUp.low)}-${x(speedUp.high)})   cold ${x(coldRatio)}\n`,
+    );
     process.stdout.write(`A/A control (copy / working tree): warm ${x(aa.median)} (95% ${x(aa.low)}-${x(aa.high)})\n`);
     const clear = speedUp.low > aa.high || speedUp.high < aa.low;
-    process.stdout.write(clear ? "the two intervals do not overlap: a real difference\n" : "the intervals overlap: no difference beyond this machine's noise\n");
+    process.stdout.write(
+      clear
+        ? "the two intervals do not overlap: a real difference\n"
+        : "the intervals overlap: no difference beyond this machine's noise\n",
+    );
   } finally {
     removeWorktree(baseDir);
     rmSync(copyDir, { recursive: true, force: true });

@@ -14,7 +14,12 @@ import path from "node:path";
 
 export class InstructionCountError extends Error {}
 
-const VALGRIND_ARGS = ["--tool=cachegrind", "--cache-sim=no", "--smc-check=all-non-file", "--cachegrind-out-file=/dev/null"];
+const VALGRIND_ARGS = [
+  "--tool=cachegrind",
+  "--cache-sim=no",
+  "--smc-check=all-non-file",
+  "--cachegrind-out-file=/dev/null",
+];
 
 /** Parses cachegrind's "I refs: 12,345" summary line. */
 export function parseInstructionRefs(stderr: string): number | null {
@@ -27,26 +32,51 @@ export function parseInstructionRefs(stderr: string): number | null {
  * build in `dir` (a cold run and one more: interleave.js with one round, no warm-up).
  */
 export function countInstructions(interleaveScript: string, dir: string, untraced: boolean): Promise<number> {
-  const args = [...VALGRIND_ARGS, process.execPath, "--predictable", "--predictable-gc-schedule", interleaveScript, "--rounds=1", "--warm-up=0", ...(untraced ? ["--untraced"] : []), dir];
+  const args = [
+    ...VALGRIND_ARGS,
+    process.execPath,
+    "--predictable",
+    "--predictable-gc-schedule",
+    interleaveScript,
+    "--rounds=1",
+    "--warm-up=0",
+    ...(untraced ? ["--untraced"] : []),
+    dir,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn("valgrind", args, { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", (error) => reject(new InstructionCountError(`cannot run valgrind (${error.message}); --instructions needs valgrind installed`)));
+    child.on("error", (error) =>
+      reject(
+        new InstructionCountError(`cannot run valgrind (${error.message}); --instructions needs valgrind installed`),
+      ),
+    );
     child.on("close", (code) => {
       const refs = parseInstructionRefs(stderr);
       if (code === 0 && refs !== null) return resolve(refs);
-      const last = stderr.trim().split("\n").filter((l) => !l.startsWith("==")).pop() ?? `exit ${code}`;
+      const last =
+        stderr
+          .trim()
+          .split("\n")
+          .filter((l) => !l.startsWith("=="))
+          .pop() ?? `exit ${code}`;
       reject(new InstructionCountError(`${path.basename(dir)}: the counted run failed: ${last}`));
     });
   });
 }
 
 /** Runs the counts two at a time (this machine has two cores), keeping the order of `dirs`. */
-export async function countAll(interleaveScript: string, dirs: readonly string[], untraced: boolean): Promise<number[]> {
+export async function countAll(
+  interleaveScript: string,
+  dirs: readonly string[],
+  untraced: boolean,
+): Promise<number[]> {
   const counts: number[] = [];
   for (let i = 0; i < dirs.length; i += 2) {
-    counts.push(...(await Promise.all(dirs.slice(i, i + 2).map((dir) => countInstructions(interleaveScript, dir, untraced)))));
+    counts.push(
+      ...(await Promise.all(dirs.slice(i, i + 2).map((dir) => countInstructions(interleaveScript, dir, untraced)))),
+    );
   }
   return counts;
 }

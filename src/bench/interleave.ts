@@ -28,10 +28,16 @@ interface Build {
 
 async function load(dir: string, trace: boolean): Promise<Build> {
   const url = (file: string): string => pathToFileURL(path.join(dir, "dist", file)).href;
-  if (!existsSync(path.join(dir, "dist", "bench", "cluster.js"))) throw new Error(`${dir}: has no dist/bench/cluster.js (a revision older than the standard-cluster bench cannot be compared)`);
+  if (!existsSync(path.join(dir, "dist", "bench", "cluster.js")))
+    throw new Error(
+      `${dir}: has no dist/bench/cluster.js (a revision older than the standard-cluster bench cannot be compared)`,
+    );
   const bench = (await import(url("bench/cluster.js"))) as { standardCluster?: unknown };
-  const runner = (await import(url("scenarios/index.js"))) as { runScenario: (s: unknown, r: object) => { traceHash: string; verdict: string; events: number } };
-  if (bench.standardCluster === undefined) throw new Error(`${dir}: its dist/bench/cluster.js does not export standardCluster (too old to compare)`);
+  const runner = (await import(url("scenarios/index.js"))) as {
+    runScenario: (s: unknown, r: object) => { traceHash: string; verdict: string; events: number };
+  };
+  if (bench.standardCluster === undefined)
+    throw new Error(`${dir}: its dist/bench/cluster.js does not export standardCluster (too old to compare)`);
   return {
     dir,
     runOnce: () => {
@@ -49,7 +55,12 @@ function timed(build: Build): { ms: number; hash: string } {
   return { ms: performance.now() - start, hash };
 }
 
-export async function interleave(dirs: readonly string[], rounds: number, warmUp: number, trace = true): Promise<InterleaveResult> {
+export async function interleave(
+  dirs: readonly string[],
+  rounds: number,
+  warmUp: number,
+  trace = true,
+): Promise<InterleaveResult> {
   const builds: Build[] = [];
   for (const dir of dirs) builds.push(await load(dir, trace));
   const hashes = builds.map(() => new Set<string>());
@@ -58,7 +69,8 @@ export async function interleave(dirs: readonly string[], rounds: number, warmUp
     hashes[i]!.add(t.hash);
     return t.ms;
   });
-  for (let w = 0; w < warmUp; w++) builds.forEach((b, i) => {
+  for (let w = 0; w < warmUp; w++)
+    builds.forEach((b, i) => {
       hashes[i]!.add(timed(b).hash);
     });
   const walls = builds.map((): number[] => []);
@@ -73,14 +85,16 @@ export async function interleave(dirs: readonly string[], rounds: number, warmUp
   }
   return {
     builds: builds.map((b, i) => {
-      if (hashes[i]!.size !== 1) throw new Error(`${b.dir}: runs of one seed gave different trace hashes: ${[...hashes[i]!].join(", ")}`);
+      if (hashes[i]!.size !== 1)
+        throw new Error(`${b.dir}: runs of one seed gave different trace hashes: ${[...hashes[i]!].join(", ")}`);
       return { dir: b.dir, coldMs: cold[i]!, roundMs: walls[i]!, traceHash: [...hashes[i]!][0]! };
     }),
   };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const arg = (name: string): string | undefined =>
+    process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const dirs = process.argv.slice(2).filter((a) => !a.startsWith("--"));
   const rounds = Number(arg("rounds") ?? 8);
   const warmUp = Number(arg("warm-up") ?? 3);
@@ -89,7 +103,9 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     process.exit(2);
   }
   try {
-    process.stdout.write(`${JSON.stringify(await interleave(dirs, rounds, warmUp, !process.argv.includes("--untraced")))}\n`);
+    process.stdout.write(
+      `${JSON.stringify(await interleave(dirs, rounds, warmUp, !process.argv.includes("--untraced")))}\n`,
+    );
   } catch (error) {
     process.stderr.write(`interleave: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -90,7 +90,14 @@ export function kernelBenchmarks(options: { events?: number; repeats?: number } 
     const ratio = (kernel: number[]) => median(kernel.map((k, i) => times.bare[i]! / k));
     const row = (name: string, samples: number[], r: number | null): BenchRow => {
       const wallMs = median(samples);
-      return { name, pending, events, wallMs: Math.round(wallMs * 10) / 10, eventsPerSec: Math.round(events / (wallMs / 1000)), ratioToBare: r === null ? null : Math.round(r * 100) / 100 };
+      return {
+        name,
+        pending,
+        events,
+        wallMs: Math.round(wallMs * 10) / 10,
+        eventsPerSec: Math.round(events / (wallMs / 1000)),
+        ratioToBare: r === null ? null : Math.round(r * 100) / 100,
+      };
     };
     rows.push(
       row("bare typed-array loop", times.bare, null),

@@ -16,7 +16,9 @@ function clusterInChild(): ClusterBenchResult {
 
 function printTable(title: string, rows: BenchRow[]): void {
   process.stdout.write(`\n${title}\n`);
-  process.stdout.write(`${"benchmark".padEnd(40)} ${"pending".padStart(8)} ${"events".padStart(10)} ${"wall ms".padStart(9)} ${"events/s".padStart(12)} ${"x bare".padStart(7)}\n`);
+  process.stdout.write(
+    `${"benchmark".padEnd(40)} ${"pending".padStart(8)} ${"events".padStart(10)} ${"wall ms".padStart(9)} ${"events/s".padStart(12)} ${"x bare".padStart(7)}\n`,
+  );
   for (const r of rows) {
     process.stdout.write(
       `${r.name.padEnd(40)} ${String(r.pending).padStart(8)} ${String(r.events).padStart(10)} ${r.wallMs.toFixed(1).padStart(9)} ${r.eventsPerSec.toLocaleString("en-US").padStart(12)} ${(r.ratioToBare === null ? "1.00" : r.ratioToBare.toFixed(2)).padStart(7)}\n`,
@@ -25,8 +27,12 @@ function printTable(title: string, rows: BenchRow[]): void {
 }
 
 function printNetwork(rows: NetworkBenchRow[], kernelHoldEventsPerSec: number): void {
-  process.stdout.write(`\nnetwork (delivered messages/s; kernel hold-model events/s in this run: ${Math.round(kernelHoldEventsPerSec).toLocaleString("en-US")})\n`);
-  process.stdout.write(`${"benchmark".padEnd(40)} ${"delivered".padStart(10)} ${"events".padStart(10)} ${"wall ms".padStart(9)} ${"delivered/s".padStart(12)} ${"x kernel".padStart(8)}\n`);
+  process.stdout.write(
+    `\nnetwork (delivered messages/s; kernel hold-model events/s in this run: ${Math.round(kernelHoldEventsPerSec).toLocaleString("en-US")})\n`,
+  );
+  process.stdout.write(
+    `${"benchmark".padEnd(40)} ${"delivered".padStart(10)} ${"events".padStart(10)} ${"wall ms".padStart(9)} ${"delivered/s".padStart(12)} ${"x kernel".padStart(8)}\n`,
+  );
   for (const r of rows) {
     process.stdout.write(
       `${r.name.padEnd(40)} ${String(r.delivered).padStart(10)} ${String(r.events).padStart(10)} ${r.wallMs.toFixed(1).padStart(9)} ${Math.round(r.deliveredPerSec).toLocaleString("en-US").padStart(12)} ${(r.deliveredPerSec / kernelHoldEventsPerSec).toFixed(2).padStart(8)}\n`,
@@ -35,7 +41,9 @@ function printNetwork(rows: NetworkBenchRow[], kernelHoldEventsPerSec: number): 
 }
 
 function printCluster(c: ClusterBenchResult, kernelHoldEventsPerSec: number): void {
-  process.stdout.write(`\nstandard cluster (3 gates; 3 DCs x 3 managers x 10 workers; 1 job/s for 10 virtual min; then drain; goal 1,000,000 delivered msgs/s)\n`);
+  process.stdout.write(
+    `\nstandard cluster (3 gates; 3 DCs x 3 managers x 10 workers; 1 job/s for 10 virtual min; then drain; goal 1,000,000 delivered msgs/s)\n`,
+  );
   process.stdout.write(
     `verdict ${c.verdict}  jobs answered ${c.jobsAnswered}  events ${c.events}  delivered ${c.delivered}  trace ${c.traceHash}${c.identicalRuns ? " (every run identical)" : " (RUNS DIFFER: nondeterminism!)"}  peak RSS ${c.peakRssMb} MB\n`,
   );
@@ -43,8 +51,17 @@ function printCluster(c: ClusterBenchResult, kernelHoldEventsPerSec: number): vo
     `${label.padEnd(40)} ${t.wallMs.toFixed(0).padStart(7)} ms ${t.deliveredPerSec.toLocaleString("en-US").padStart(10)} delivered/s ${(t.deliveredPerSec / kernelHoldEventsPerSec).toFixed(2).padStart(6)} x kernel  virtual/wall ${t.virtualPerWall}x${extra}\n`;
   const floor = (t: WarmTiming): string => `  ${t.floorMultiple.toFixed(2)} x floor`;
   process.stdout.write(row("cold (first run in a fresh process)", c.cold, ""));
-  process.stdout.write(row(`warm (median of ${c.warm.runs} more runs)`, c.warm, `  best ${c.warm.bestWallMs} ms${floor(c.warm)}`));
-  if (c.untraced.runs > 0) process.stdout.write(row(`warm untraced (sweeps; ${c.untraced.runs} runs)`, c.untraced, `  best ${c.untraced.bestWallMs} ms${floor(c.untraced)}`));
+  process.stdout.write(
+    row(`warm (median of ${c.warm.runs} more runs)`, c.warm, `  best ${c.warm.bestWallMs} ms${floor(c.warm)}`),
+  );
+  if (c.untraced.runs > 0)
+    process.stdout.write(
+      row(
+        `warm untraced (sweeps; ${c.untraced.runs} runs)`,
+        c.untraced,
+        `  best ${c.untraced.bestWallMs} ms${floor(c.untraced)}`,
+      ),
+    );
   process.stdout.write(
     `floor: one message (queue, handler, 3 draws, hashed trace record) ${c.floor.nsPerMessage} ns in this run (DESIGN.md measured 160 ns); ` +
       `x floor = ns per delivered message / floor ns, median over rounds; the goal is ${c.floor.goalFloorMultiple.toFixed(2)} x floor (1000 ns / 160 ns)\n`,
@@ -61,18 +78,27 @@ function main(): void {
   const asyncRows = want("async") ? asyncBenchmarks() : [];
   const cluster = want("cluster") ? clusterInChild() : null;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, kernel, network, async: asyncRows, cluster }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ node: process.version, kernel, network, async: asyncRows, cluster }, null, 2)}\n`,
+    );
     return;
   }
   process.stdout.write(`simctl bench — node ${process.version}\n`);
-  printTable("kernel (x bare = median over 5 rounds of bare time / kernel time in the same round; target >= 0.50 for the hold model)", kernel);
+  printTable(
+    "kernel (x bare = median over 5 rounds of bare time / kernel time in the same round; target >= 0.50 for the hold model)",
+    kernel,
+  );
   if (network.length > 0) printNetwork(network, holdAt1k);
   if (cluster !== null) printCluster(cluster, holdAt1k);
   if (asyncRows.length > 0) {
-    process.stdout.write(`\nasync toolkit plans (events/s; x kernel = ratio to kernel hold-model events/s in this run)\n`);
+    process.stdout.write(
+      `\nasync toolkit plans (events/s; x kernel = ratio to kernel hold-model events/s in this run)\n`,
+    );
     for (const r of asyncRows) {
       const eps = r.events / (r.wallMs / 1000);
-      process.stdout.write(`${r.name.padEnd(40)} ${r.wallMs.toFixed(1).padStart(9)} ms ${String(r.events).padStart(9)} events ${Math.round(eps).toLocaleString("en-US").padStart(10)} events/s ${(eps / holdAt1k).toFixed(2).padStart(6)} x kernel  ${r.detail}\n`);
+      process.stdout.write(
+        `${r.name.padEnd(40)} ${r.wallMs.toFixed(1).padStart(9)} ms ${String(r.events).padStart(9)} events ${Math.round(eps).toLocaleString("en-US").padStart(10)} events/s ${(eps / holdAt1k).toFixed(2).padStart(6)} x kernel  ${r.detail}\n`,
+      );
     }
   }
 }

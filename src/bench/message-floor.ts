@@ -33,14 +33,21 @@ export interface FloorResult {
  * the kernel does), draw three numbers (latency, loss, payload), fold one trace record,
  * push the successor.
  */
-export function messageFloor(messages: number, pending = FLOOR_PENDING, now: () => number = () => performance.now()): FloorResult {
+export function messageFloor(
+  messages: number,
+  pending = FLOOR_PENDING,
+  now: () => number = () => performance.now(),
+): FloorResult {
   const queue = new EventQueue(pending + 1);
   const rng = Rng.fromSeed(1).fork("floor");
   const trace = new Trace();
   let seq = 0;
   let state = 0;
   // Two handlers, so the call site is polymorphic like the kernel's.
-  const handlers: ((x: number, draw: number) => number)[] = [(x, d) => (x + Math.floor(d * 1000)) | 0, (x, d) => (x ^ Math.floor(d * 65536)) | 0];
+  const handlers: ((x: number, draw: number) => number)[] = [
+    (x, d) => (x + Math.floor(d * 1000)) | 0,
+    (x, d) => (x ^ Math.floor(d * 65536)) | 0,
+  ];
   for (let i = 0; i < pending; i++) queue.push(rng.int(1, 5_000), seq++, i);
   const start = now();
   for (let n = 0; n < messages; n++) {

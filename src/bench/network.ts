@@ -15,7 +15,8 @@ class EchoNode implements SimNode<Echo> {
   ) {}
   start(): void {
     const peers = this.env.peers("worker");
-    for (let i = 0; i < this.fanout; i++) this.env.send(peers[this.env.rng.int(0, peers.length - 1)]!, { type: "echo", hop: 0 });
+    for (let i = 0; i < this.fanout; i++)
+      this.env.send(peers[this.env.rng.int(0, peers.length - 1)]!, { type: "echo", hop: 0 });
   }
   receive(from: string, msg: Echo): void {
     this.env.send(from, { type: "echo", hop: msg.hop + 1 });
@@ -30,7 +31,16 @@ const networkBench = defineScenario({
   options: { workersPerDc: 10, fanout: 20, runMs: 20_000, faults: true },
   setup(ctx) {
     const o = ctx.options;
-    const topology = buildTopology({ regions: [{ id: "us", dcs: ["dc1", "dc2"] }, { id: "eu", dcs: ["dc3"] }], gates: 0, managersPerDc: 0, workersPerDc: o.workersPerDc, clients: 0 });
+    const topology = buildTopology({
+      regions: [
+        { id: "us", dcs: ["dc1", "dc2"] },
+        { id: "eu", dcs: ["dc3"] },
+      ],
+      gates: 0,
+      managersPerDc: 0,
+      workersPerDc: o.workersPerDc,
+      clients: 0,
+    });
     const world = new World(ctx, {
       topology,
       factories: { worker: (env) => new EchoNode(env as NodeEnv<Echo>, o.fanout) },
@@ -38,9 +48,12 @@ const networkBench = defineScenario({
     });
     if (o.faults) world.plan([{ atMs: 0, action: "partition", a: ["dc1-wrk-01"], b: ["dc3-wrk-01"], oneWay: true }]);
     world.start();
-    ctx.main("run", (function* () {
-      yield ms(o.runMs);
-    })());
+    ctx.main(
+      "run",
+      (function* () {
+        yield ms(o.runMs);
+      })(),
+    );
     ctx.onFinish(() => ctx.metric("delivered", world.network.stats.delivered));
   },
 });
@@ -64,7 +77,14 @@ export function networkBenchmarks(repeats = 3): NetworkBenchRow[] {
       const wallMs = performance.now() - start;
       if (i === 0) continue; // warm-up
       const delivered = Number(result.metrics["delivered"]);
-      const row = { name: `network echo (${faults ? "loss+dup+partition on" : "no faults"})`, delivered, events: result.events, wallMs, deliveredPerSec: delivered / (wallMs / 1000), eventsPerSec: result.events / (wallMs / 1000) };
+      const row = {
+        name: `network echo (${faults ? "loss+dup+partition on" : "no faults"})`,
+        delivered,
+        events: result.events,
+        wallMs,
+        deliveredPerSec: delivered / (wallMs / 1000),
+        eventsPerSec: result.events / (wallMs / 1000),
+      };
       if (best === null || row.wallMs < best.wallMs) best = row;
     }
     rows.push(best!);

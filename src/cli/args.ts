@@ -1,7 +1,14 @@
 // Parsing of user-supplied values. Every failure is a UsageError with one clear line.
 
 import { parseDuration, type Micros } from "../sim/index.js";
-import { findScenario, suggestScenarios, parseOverride, OptionError, type Options, type ScenarioDef } from "../scenarios/index.js";
+import {
+  findScenario,
+  suggestScenarios,
+  parseOverride,
+  OptionError,
+  type Options,
+  type ScenarioDef,
+} from "../scenarios/index.js";
 import { UsageError } from "./exit-codes.js";
 
 export const MAX_SEED = 2 ** 53;
@@ -9,7 +16,8 @@ export const MAX_SEED = 2 ** 53;
 export function parseSeed(text: string): number {
   if (!/^\d+$/.test(text)) throw new UsageError(`invalid seed "${text}": expected a decimal integer in [0, 2^53)`);
   const seed = Number(text);
-  if (!Number.isSafeInteger(seed) || seed >= MAX_SEED) throw new UsageError(`invalid seed "${text}": expected a decimal integer in [0, 2^53)`);
+  if (!Number.isSafeInteger(seed) || seed >= MAX_SEED)
+    throw new UsageError(`invalid seed "${text}": expected a decimal integer in [0, 2^53)`);
   return seed;
 }
 
@@ -22,7 +30,8 @@ export function parsePositiveInt(text: string, what: string): number {
 
 export function parseMaxTime(text: string): Micros {
   const us = parseDuration(text);
-  if (us === null || us <= 0) throw new UsageError(`invalid --max-time "${text}": expected a duration like 500ms, 30s, 10m or 1h`);
+  if (us === null || us <= 0)
+    throw new UsageError(`invalid --max-time "${text}": expected a duration like 500ms, 30s, 10m or 1h`);
   return us;
 }
 

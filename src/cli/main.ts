@@ -96,7 +96,10 @@ function addReproCommands(program: Command, setExit: (code: number) => void): vo
     .option("--repro-dir <dir>", "where the repro file of each group's fastest seed goes", "simctl-repros")
     .option("--no-repro", "do not write repro files")
     .option("--seed-timeout <duration>", "wall-clock limit per seed; a seed past it is a failure (default 10m)")
-    .option("--trace-hashes", "hash every seed's trace (slower); by default seeds run untraced and only the repro reruns of failing seeds are traced")
+    .option(
+      "--trace-hashes",
+      "hash every seed's trace (slower); by default seeds run untraced and only the repro reruns of failing seeds are traced",
+    )
     .action(async (id: string, opts) => setExit(await sweepCommand(id, opts)));
 
   program
@@ -131,7 +134,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 function handleError(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander already printed its one-line message; help and version exit 0.
-    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return ExitCode.Pass;
+    if (
+      error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.code === "commander.help"
+    )
+      return ExitCode.Pass;
     return ExitCode.Usage;
   }
   if (error instanceof UsageError) {
@@ -142,6 +150,8 @@ function handleError(error: unknown): number {
     process.stderr.write(`simctl: error: invalid fault schedule: ${error.message}\n`);
     return ExitCode.Usage;
   }
-  process.stderr.write(`${chalk.red("simctl: internal error (a bug in simctl, please report it):")}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${chalk.red("simctl: internal error (a bug in simctl, please report it):")}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return ExitCode.Internal;
 }

@@ -30,7 +30,9 @@ export class Progress {
     const width = 28;
     const filled = Math.round((done / Math.max(1, this.total)) * width);
     const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
-    this.out.write(`\r${bar} ${done}/${this.total} seeds  ${failures} failed  ${rate.toFixed(0)} seeds/s  ETA ${formatEta(eta)}   `);
+    this.out.write(
+      `\r${bar} ${done}/${this.total} seeds  ${failures} failed  ${rate.toFixed(0)} seeds/s  ETA ${formatEta(eta)}   `,
+    );
   }
 
   finish(): void {

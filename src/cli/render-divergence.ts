@@ -3,7 +3,12 @@
 import chalk from "chalk";
 import { describeRecord, describeShape, type Difference, type Window } from "../repro/divergence.js";
 
-export function renderDivergence(window: Window, difference: Difference | null, note: string | null, names: { a: string; b: string }): string[] {
+export function renderDivergence(
+  window: Window,
+  difference: Difference | null,
+  note: string | null,
+  names: { a: string; b: string },
+): string[] {
   const lines: string[] = [];
   const where = window.checkpoint >= 0 ? `checkpoint ${window.checkpoint}` : "after the last shared checkpoint";
   lines.push(`first divergent window: ${where} (records ${window.from}..${window.to - 1})`);
@@ -17,7 +22,11 @@ export function renderDivergence(window: Window, difference: Difference | null, 
   return lines;
 }
 
-export function differenceJson(window: Window | null, difference: Difference | null, note: string | null): Record<string, unknown> | null {
+export function differenceJson(
+  window: Window | null,
+  difference: Difference | null,
+  note: string | null,
+): Record<string, unknown> | null {
   if (window === null) return null;
   return { checkpoint: window.checkpoint, from: window.from, to: window.to, firstDifference: difference, note };
 }

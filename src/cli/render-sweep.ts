@@ -10,9 +10,14 @@ export function renderSweep(s: SweepSummary, threads: number | null): string[] {
   const secs = s.wallMs / 1000;
   const rate = secs > 0 ? (s.seedsRun / secs).toFixed(1) : "-";
   const shard = s.shardCount > 1 ? ` shard ${s.shards.join(",")}/${s.shardCount}` : "";
-  const lines = [`${chalk.bold("sweep")}  ${s.scenario}  seeds ${formatRange(s.seeds)}${shard}${threads === null ? "" : `  -j ${threads}`}`];
+  const lines = [
+    `${chalk.bold("sweep")}  ${s.scenario}  seeds ${formatRange(s.seeds)}${shard}${threads === null ? "" : `  -j ${threads}`}`,
+  ];
   const groups = s.groups.length;
-  const failed = s.failed > 0 ? chalk.red(`${s.failed} failed in ${groups} group${groups === 1 ? "" : "s"}`) : chalk.green("0 failed");
+  const failed =
+    s.failed > 0
+      ? chalk.red(`${s.failed} failed in ${groups} group${groups === 1 ? "" : "s"}`)
+      : chalk.green("0 failed");
   lines.push(`${s.seedsRun} seeds in ${secs.toFixed(1)} s (${rate} seeds/s): ${s.passed} passed, ${failed}`);
   if (groups === 0) return lines;
   const rows = s.groups.map((g) => ({

@@ -35,7 +35,8 @@ export function reproduceCommand(result: RunResult, defaults: Options, defaultLi
     if (defaults[key] !== value) parts.push("--set", `${key}=${String(value)}`);
   }
   if (result.limits.maxEvents !== defaultLimits?.maxEvents) parts.push("--max-events", String(result.limits.maxEvents));
-  if (result.limits.maxTimeUs !== defaultLimits?.maxTimeUs) parts.push("--max-time", durationFlag(result.limits.maxTimeUs));
+  if (result.limits.maxTimeUs !== defaultLimits?.maxTimeUs)
+    parts.push("--max-time", durationFlag(result.limits.maxTimeUs));
   return parts.join(" ");
 }
 
@@ -52,10 +53,17 @@ export function renderRun(result: RunResult, timing: Timing, defaults: Options, 
   lines.push(`${chalk.bold("seed")}      ${result.seed}`);
   lines.push(`${chalk.bold("options")}   ${renderOptions(result.options)}`);
   const faults = result.artifacts["faultOptions"];
-  if (faults !== undefined && faults !== null && typeof faults === "object") lines.push(`${chalk.bold("faults")}    ${renderFaultOptions(faults as Record<string, unknown>)}`);
-  lines.push(`${chalk.bold("limits")}    max-events ${result.limits.maxEvents}, max-time ${formatTime(result.limits.maxTimeUs)}`);
-  lines.push(`${chalk.bold("virtual")}   ${formatTime(result.virtualTimeUs)}   ${chalk.bold("events")} ${result.events}`);
-  lines.push(`${chalk.bold("wall")}      ${timing.wallMs.toFixed(1)} ms   ${eventsPerSec.toLocaleString("en-US")} events/s   virtual/wall ${ratio.toFixed(1)}x`);
+  if (faults !== undefined && faults !== null && typeof faults === "object")
+    lines.push(`${chalk.bold("faults")}    ${renderFaultOptions(faults as Record<string, unknown>)}`);
+  lines.push(
+    `${chalk.bold("limits")}    max-events ${result.limits.maxEvents}, max-time ${formatTime(result.limits.maxTimeUs)}`,
+  );
+  lines.push(
+    `${chalk.bold("virtual")}   ${formatTime(result.virtualTimeUs)}   ${chalk.bold("events")} ${result.events}`,
+  );
+  lines.push(
+    `${chalk.bold("wall")}      ${timing.wallMs.toFixed(1)} ms   ${eventsPerSec.toLocaleString("en-US")} events/s   virtual/wall ${ratio.toFixed(1)}x`,
+  );
   if (Object.keys(result.metrics).length > 0) {
     lines.push(chalk.bold("metrics"));
     for (const [k, v] of Object.entries(result.metrics)) lines.push(`  ${k} = ${v}`);
@@ -66,20 +74,31 @@ export function renderRun(result: RunResult, timing: Timing, defaults: Options, 
     lines.push(`  ${c.ok ? chalk.green("✓") : chalk.red("✗")} ${c.name}${c.ok ? "" : chalk.red(` — ${c.detail}`)}`);
   }
   const extra = result.violations.filter((v) => !result.checks.some((c) => c.name === v.check));
-  for (const v of extra) lines.push(`  ${chalk.red("✗")} ${v.check} — ${chalk.red(v.message)} ${chalk.dim(`@${formatTime(v.atUs)} seq ${v.seq}`)}`);
+  for (const v of extra)
+    lines.push(
+      `  ${chalk.red("✗")} ${v.check} — ${chalk.red(v.message)} ${chalk.dim(`@${formatTime(v.atUs)} seq ${v.seq}`)}`,
+    );
   lines.push(`${chalk.bold("trace")}     ${result.traceHash}`);
   lines.push(`${chalk.bold("verdict")}   ${verdictLabel(result.verdict)}`);
-  if (result.verdict !== "pass") lines.push(`${chalk.bold("reproduce")} ${reproduceCommand(result, defaults, defaultLimits)}`);
+  if (result.verdict !== "pass")
+    lines.push(`${chalk.bold("reproduce")} ${reproduceCommand(result, defaults, defaultLimits)}`);
   return lines.join("\n");
 }
 
 /** Swarm fault options: kinds that are off are listed once, kinds that are on with their knobs. */
 function renderFaultOptions(faults: Record<string, unknown>): string {
-  const kinds = Object.keys(faults).filter((k) => k.endsWith("Enabled")).map((k) => k.slice(0, -"Enabled".length));
+  const kinds = Object.keys(faults)
+    .filter((k) => k.endsWith("Enabled"))
+    .map((k) => k.slice(0, -"Enabled".length));
   const on = kinds.filter((k) => faults[`${k}Enabled`] === true);
   const off = kinds.filter((k) => faults[`${k}Enabled`] !== true);
   const prefixes: Record<string, string[]> = {
-    partitions: ["partition"], clogs: ["clog", "swizzle"], crashes: ["crash", "maxNodesDown"], pauses: ["pause"], clockSkew: ["clock"], lossChanges: ["lossChange"],
+    partitions: ["partition"],
+    clogs: ["clog", "swizzle"],
+    crashes: ["crash", "maxNodesDown"],
+    pauses: ["pause"],
+    clockSkew: ["clock"],
+    lossChanges: ["lossChange"],
   };
   const knobs = (kind: string) =>
     Object.entries(faults)
@@ -88,7 +107,9 @@ function renderFaultOptions(faults: Record<string, unknown>): string {
       .join(" ");
   const parts = on.map((k) => `${chalk.yellow(k)}(${knobs(k)})`);
   const rates = `packetLossProbability=${String(faults["packetLossProbability"])} duplicateProbability=${String(faults["duplicateProbability"])}`;
-  return [...parts, rates, off.length > 0 ? chalk.dim(`off: ${off.join(", ")}`) : ""].filter((p) => p !== "").join("\n          ");
+  return [...parts, rates, off.length > 0 ? chalk.dim(`off: ${off.join(", ")}`) : ""]
+    .filter((p) => p !== "")
+    .join("\n          ");
 }
 
 function renderOptions(options: Options): string {
@@ -100,6 +121,10 @@ export function renderTable(rows: readonly SummaryRow[]): string[] {
   const columns: string[] = [];
   for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? "").length)));
-  const fmt = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
+  const fmt = (cells: string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [chalk.dim(fmt(columns)), ...rows.map((r) => fmt(columns.map((c) => String(r[c] ?? ""))))];
 }

@@ -21,7 +21,13 @@ export interface RunIdentity {
   virtualTimeUs: number;
 }
 
-export function writeFailureRepro(scenario: ScenarioDef, request: RunRequest, dir: string, createdBy: string, original: RunIdentity | null): WrittenRepro {
+export function writeFailureRepro(
+  scenario: ScenarioDef,
+  request: RunRequest,
+  dir: string,
+  createdBy: string,
+  original: RunIdentity | null,
+): WrittenRepro {
   const { traceListener: _ignored, ...plain } = request;
   const { repro } = captureRun(scenario, plain, createdBy);
   const path = writeReproInto(dir, repro);

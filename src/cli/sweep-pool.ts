@@ -31,7 +31,8 @@ export class PoolError extends Error {
 
 export function runPool(options: PoolOptions): Promise<void> {
   const workerPath = options.workerPath ?? WORKER_PATH;
-  if (!existsSync(workerPath)) return Promise.reject(new PoolError(`sweep workers need the compiled CLI (${workerPath}): run npm run build`));
+  if (!existsSync(workerPath))
+    return Promise.reject(new PoolError(`sweep workers need the compiled CLI (${workerPath}): run npm run build`));
   return new Promise((resolve, reject) => new Pool(options, workerPath, resolve, reject).start());
 }
 

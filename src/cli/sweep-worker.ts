@@ -21,10 +21,13 @@ if (port !== null) {
   const setup = workerData as WorkerSetup;
   const scenario = findScenario(setup.scenario);
   if (scenario === undefined) {
-    port.postMessage({ fatal: `worker: unknown scenario ${setup.scenario} (is dist/ stale? run npm run build)` } satisfies FromWorker);
+    port.postMessage({
+      fatal: `worker: unknown scenario ${setup.scenario} (is dist/ stale? run npm run build)`,
+    } satisfies FromWorker);
   } else {
     port.on("message", (msg: ToWorker) => {
-      for (const seed of msg.seeds) port.postMessage({ outcome: runSeed(scenario, setup.base, seed) } satisfies FromWorker);
+      for (const seed of msg.seeds)
+        port.postMessage({ outcome: runSeed(scenario, setup.base, seed) } satisfies FromWorker);
     });
   }
 }

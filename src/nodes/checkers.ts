@@ -78,7 +78,16 @@ export class ClusterCheckers {
       case "job.terminal":
         return this.onTerminal(node, str(d, "job"), str(d, "status"), atUs);
       case "job.dcTerminal":
-        return this.hold(node, "manager", str(d, "job"), atUs, str(d, "status") === "completed" ? this.retention.managerCompletedJobMaxAgeMs : this.retention.managerFailedJobMaxAgeMs, this.retention.managerJobCleanupIntervalMs);
+        return this.hold(
+          node,
+          "manager",
+          str(d, "job"),
+          atUs,
+          str(d, "status") === "completed"
+            ? this.retention.managerCompletedJobMaxAgeMs
+            : this.retention.managerFailedJobMaxAgeMs,
+          this.retention.managerJobCleanupIntervalMs,
+        );
       case "job.deleted":
         this.held.delete(`${node}|${str(d, "job")}`);
         return;
@@ -126,12 +135,30 @@ export class ClusterCheckers {
   private onTerminal(node: string, job: string, status: string, atUs: number): void {
     const n = (this.terminalCount.get(job) ?? 0) + 1;
     this.terminalCount.set(job, n);
-    if (n > 1) this.sink(CHECK_NAMES.terminalOnce, `job ${job} reached a terminal state ${n} times (latest ${status} at ${node})`, [node]);
+    if (n > 1)
+      this.sink(
+        CHECK_NAMES.terminalOnce,
+        `job ${job} reached a terminal state ${n} times (latest ${status} at ${node})`,
+        [node],
+      );
     this.hold(node, "gate", job, atUs, this.retention.gateJobRetentionMs, this.retention.gateJobCleanupIntervalMs);
   }
 
-  private hold(node: string, role: "gate" | "manager", job: string, atUs: number, retentionMs: number, intervalMs: number): void {
-    this.held.set(`${node}|${job}`, { node, role, job, terminalAtUs: atUs, retentionUs: (retentionMs + intervalMs) * 1000 });
+  private hold(
+    node: string,
+    role: "gate" | "manager",
+    job: string,
+    atUs: number,
+    retentionMs: number,
+    intervalMs: number,
+  ): void {
+    this.held.set(`${node}|${job}`, {
+      node,
+      role,
+      job,
+      terminalAtUs: atUs,
+      retentionUs: (retentionMs + intervalMs) * 1000,
+    });
   }
 
   private onClientResult(node: string, job: string): void {
@@ -145,14 +172,25 @@ export class ClusterCheckers {
     const inUse = (this.coresInUse.get(node) ?? 0) + delta;
     this.coresInUse.set(node, inUse);
     const total = num(d, "total");
-    if (inUse > total || inUse < 0) this.sink(CHECK_NAMES.cores, `worker ${node} has ${inUse} cores in use of ${total}`, [node]);
-    if (inUse !== num(d, "inUse")) this.sink(CHECK_NAMES.cores, `worker ${node} reports ${num(d, "inUse")} cores in use, its allocations add up to ${inUse}`, [node]);
+    if (inUse > total || inUse < 0)
+      this.sink(CHECK_NAMES.cores, `worker ${node} has ${inUse} cores in use of ${total}`, [node]);
+    if (inUse !== num(d, "inUse"))
+      this.sink(
+        CHECK_NAMES.cores,
+        `worker ${node} reports ${num(d, "inUse")} cores in use, its allocations add up to ${inUse}`,
+        [node],
+      );
   }
 
   private onIssued(node: string, job: string, token: number, purpose: string): void {
     const newLeader = purpose !== "dispatch";
     const last = newLeader ? (this.issued.get(job) ?? -1) : (this.issued.get(`${node}|${job}`) ?? -1);
-    if (token <= last) this.sink(CHECK_NAMES.fencing, `job ${job}: ${node} issued ${purpose} token ${token}, not above ${last} issued ${newLeader ? "earlier" : "by itself earlier"}`, [node]);
+    if (token <= last)
+      this.sink(
+        CHECK_NAMES.fencing,
+        `job ${job}: ${node} issued ${purpose} token ${token}, not above ${last} issued ${newLeader ? "earlier" : "by itself earlier"}`,
+        [node],
+      );
     this.issued.set(`${node}|${job}`, token);
     this.issued.set(job, Math.max(this.issued.get(job) ?? -1, token));
   }
@@ -161,21 +199,32 @@ export class ClusterCheckers {
     const key = `${node}|${job}/${workflow}`;
     const last = this.accepted.get(key) ?? -1;
     const floor = this.transferFloor.get(`${node}|${job}`) ?? -1;
-    if (token <= last || token <= floor) this.sink(CHECK_NAMES.fencing, `worker ${node} accepted stale token ${token} for ${job}/${workflow} (last ${last}, transfer ${floor})`, [node]);
+    if (token <= last || token <= floor)
+      this.sink(
+        CHECK_NAMES.fencing,
+        `worker ${node} accepted stale token ${token} for ${job}/${workflow} (last ${last}, transfer ${floor})`,
+        [node],
+      );
     this.accepted.set(key, Math.max(last, token));
   }
 
   private onLeader(node: string, group: string, term: number): void {
     const key = `${group}#${term}`;
     const known = this.leaders.get(key);
-    if (known !== undefined && known !== node) this.sink(CHECK_NAMES.leaderPerTerm, `group ${group} term ${term} has two leaders: ${known} and ${node}`, [known, node]);
+    if (known !== undefined && known !== node)
+      this.sink(CHECK_NAMES.leaderPerTerm, `group ${group} term ${term} has two leaders: ${known} and ${node}`, [
+        known,
+        node,
+      ]);
     this.leaders.set(key, node);
   }
 
   private onStarted(node: string, key: string): void {
     const other = this.running.get(key);
-    if (other !== undefined) this.sink(CHECK_NAMES.singleRun, `${key} started on ${node} while running on ${other}`, [node, other]);
-    else if (this.everStarted.has(key)) this.sink(CHECK_NAMES.singleRun, `${key} started a second time (on ${node})`, [node]);
+    if (other !== undefined)
+      this.sink(CHECK_NAMES.singleRun, `${key} started on ${node} while running on ${other}`, [node, other]);
+    else if (this.everStarted.has(key))
+      this.sink(CHECK_NAMES.singleRun, `${key} started a second time (on ${node})`, [node]);
     this.running.set(key, node);
     this.everStarted.add(key);
   }
@@ -186,20 +235,28 @@ export class ClusterCheckers {
    */
   finish(nowUs: number, settled: boolean): void {
     for (const h of this.held.values()) {
-      if (nowUs - h.terminalAtUs > h.retentionUs) this.sink(CHECK_NAMES.cleanup, `${h.role} ${h.node} still holds job ${h.job}, terminal since ${Math.floor(h.terminalAtUs / 1000)}ms`, [h.node]);
+      if (nowUs - h.terminalAtUs > h.retentionUs)
+        this.sink(
+          CHECK_NAMES.cleanup,
+          `${h.role} ${h.node} still holds job ${h.job}, terminal since ${Math.floor(h.terminalAtUs / 1000)}ms`,
+          [h.node],
+        );
     }
     if (!settled) return;
     for (const [job, gate] of this.gateAccepted) {
-      if ((this.terminalCount.get(job) ?? 0) === 0) this.sink(CHECK_NAMES.terminalOnce, `job ${job} (accepted by ${gate}) never reached a terminal state`, [gate]);
+      if ((this.terminalCount.get(job) ?? 0) === 0)
+        this.sink(CHECK_NAMES.terminalOnce, `job ${job} (accepted by ${gate}) never reached a terminal state`, [gate]);
     }
     for (const job of this.clientSubmitted) {
-      if (!this.clientAnswered.has(job) && !this.clientRejected.has(job)) this.sink(CHECK_NAMES.clientOnce, `job ${job}: the client never heard a result`, []);
+      if (!this.clientAnswered.has(job) && !this.clientRejected.has(job))
+        this.sink(CHECK_NAMES.clientOnce, `job ${job}: the client never heard a result`, []);
     }
   }
 
   /** Terminal jobs some node still holds (awaiting retention), or null when none. */
   pendingCleanup(): string | null {
-    for (const h of this.held.values()) return `${h.role} ${h.node} still holds job ${h.job} (retention ${Math.floor(h.retentionUs / 1000)}ms)`;
+    for (const h of this.held.values())
+      return `${h.role} ${h.node} still holds job ${h.job} (retention ${Math.floor(h.retentionUs / 1000)}ms)`;
     return null;
   }
 
@@ -230,7 +287,10 @@ function num(d: EmitDetail, key: string): number {
 }
 
 /** The retention windows the cleanup check allows, from the node configs in use. */
-export function retentionFrom(gate: { jobRetentionMs: number; jobCleanupIntervalMs: number }, manager: { completedJobMaxAgeMs: number; failedJobMaxAgeMs: number; jobCleanupIntervalMs: number }): RetentionOptions {
+export function retentionFrom(
+  gate: { jobRetentionMs: number; jobCleanupIntervalMs: number },
+  manager: { completedJobMaxAgeMs: number; failedJobMaxAgeMs: number; jobCleanupIntervalMs: number },
+): RetentionOptions {
   return {
     gateJobRetentionMs: gate.jobRetentionMs,
     gateJobCleanupIntervalMs: gate.jobCleanupIntervalMs,

@@ -46,7 +46,10 @@ export class ClientNode implements SimNode<ClusterMessage> {
   pending(): string[] {
     const out: string[] = [];
     for (const s of this.submissions.values()) {
-      if (s.result === null && (s.accepted || s.timer !== -1)) out.push(`${s.spec.jobId}: ${s.accepted ? `accepted by ${s.gate ?? "?"}, no global result yet` : "not yet accepted"}`);
+      if (s.result === null && (s.accepted || s.timer !== -1))
+        out.push(
+          `${s.spec.jobId}: ${s.accepted ? `accepted by ${s.gate ?? "?"}, no global result yet` : "not yet accepted"}`,
+        );
     }
     return out;
   }
@@ -54,7 +57,9 @@ export class ClientNode implements SimNode<ClusterMessage> {
   start(): void {
     this.env.emit("node.started", { role: "client", incarnation: this.env.incarnation });
     for (let i = 0; i < this.cfg.jobCount; i++) {
-      this.env.after((this.cfg.firstSubmitDelayMs + i * this.cfg.submitIntervalMs) * 1000, () => this.submit(this.makeJob()));
+      this.env.after((this.cfg.firstSubmitDelayMs + i * this.cfg.submitIntervalMs) * 1000, () =>
+        this.submit(this.makeJob()),
+      );
     }
   }
 
@@ -70,9 +75,20 @@ export class ClientNode implements SimNode<ClusterMessage> {
     const jobId = `${this.env.id}-j${this.nextJob++}`;
     const workflows: WorkflowSpec[] = [];
     for (let w = 1; w <= this.cfg.workflowsPerJob; w++) {
-      workflows.push({ workflowId: `w${w}`, name: `workflow-${w}`, cores: this.cfg.coresPerWorkflow, declaredDurationMs: this.cfg.workflowDurationMs });
+      workflows.push({
+        workflowId: `w${w}`,
+        name: `workflow-${w}`,
+        cores: this.cfg.coresPerWorkflow,
+        declaredDurationMs: this.cfg.workflowDurationMs,
+      });
     }
-    return { jobId, workflows, timeoutMs: this.cfg.jobTimeoutMs, datacenterCount: this.cfg.datacenterCount, callbackAddr: this.env.id };
+    return {
+      jobId,
+      workflows,
+      timeoutMs: this.cfg.jobTimeoutMs,
+      datacenterCount: this.cfg.datacenterCount,
+      callbackAddr: this.env.id,
+    };
   }
 
   receive(from: NodeId, msg: ClusterMessage): void {

@@ -43,7 +43,11 @@ export interface ElectionConfig {
 
 type ObserverKind = "gate" | "manager" | "worker";
 
-const SUSPICION_BOUNDS: Record<ObserverKind, [number, number]> = { worker: [5000, 30000], manager: [10000, 60000], gate: [30000, 120000] };
+const SUSPICION_BOUNDS: Record<ObserverKind, [number, number]> = {
+  worker: [5000, 30000],
+  manager: [10000, 60000],
+  gate: [30000, 120000],
+};
 const UNCONFIRMED_CLEANUP: Record<ObserverKind, number> = { gate: 120000, manager: 90000, worker: 180000 };
 
 function membershipDefaults(kind: ObserverKind): MembershipConfig {

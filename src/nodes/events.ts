@@ -36,14 +36,17 @@ export const EVENT_KINDS = {
 
   // Jobs at the gate.
   "job.accepted": "a gate accepted a client's job and leads it: { job, fenceToken }",
-  "job.rejected": "a gate rejected a submission: { job, reason } (quorum unavailable, initializing, lease held by another gate, ...)",
+  "job.rejected":
+    "a gate rejected a submission: { job, reason } (quorum unavailable, initializing, lease held by another gate, ...)",
   "job.dispatchAttempt": "the gate sent the job to one manager of a DC: { job, dc, manager }",
   "job.dispatched": "a DC accepted the job: { job, dc, manager, attempts }",
   "job.dcFailed": "every manager of a DC failed the dispatch: { job, dc }",
   "job.terminal": "the leader gate finalised the job (exactly once per job): { job, status }",
   "job.orphaned": "a peer gate holding a job's replica saw the leader gate die: { job, formerLeader }",
-  "job.terminalInherited": "an adopting gate learned the previous leader gate had already finalised the job: { job, status }",
-  "job.leadershipLost": "a gate stopped leading a job another gate adopted with a higher token: { job, to, fenceToken }",
+  "job.terminalInherited":
+    "an adopting gate learned the previous leader gate had already finalised the job: { job, status }",
+  "job.leadershipLost":
+    "a gate stopped leading a job another gate adopted with a higher token: { job, to, fenceToken }",
   "job.adopted": "a gate adopted an orphaned job: { job, fenceToken, from }",
   "job.deleted": "a terminal job's state was removed after retention: { job, role }",
 

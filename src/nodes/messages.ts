@@ -29,24 +29,76 @@ export interface WorkerHeartbeatBody {
   activeWorkflows: number;
 }
 
-export interface Probe { type: "probe"; seq: number; incarnation: number }
-export interface Ack { type: "ack"; seq: number; incarnation: number; embedded: WorkerHeartbeatBody | null }
-export interface PingReq { type: "ping-req"; seq: number; target: NodeId }
-export interface PingReqAck { type: "ping-req-ack"; seq: number; target: NodeId; reached: boolean }
-export interface Suspect { type: "suspect"; node: NodeId; incarnation: number }
-export interface Alive { type: "alive"; node: NodeId; incarnation: number }
-export interface Dead { type: "dead"; node: NodeId; incarnation: number }
+export interface Probe {
+  type: "probe";
+  seq: number;
+  incarnation: number;
+}
+export interface Ack {
+  type: "ack";
+  seq: number;
+  incarnation: number;
+  embedded: WorkerHeartbeatBody | null;
+}
+export interface PingReq {
+  type: "ping-req";
+  seq: number;
+  target: NodeId;
+}
+export interface PingReqAck {
+  type: "ping-req-ack";
+  seq: number;
+  target: NodeId;
+  reached: boolean;
+}
+export interface Suspect {
+  type: "suspect";
+  node: NodeId;
+  incarnation: number;
+}
+export interface Alive {
+  type: "alive";
+  node: NodeId;
+  incarnation: number;
+}
+export interface Dead {
+  type: "dead";
+  node: NodeId;
+  incarnation: number;
+}
 
 export type MembershipMessage = Probe | Ack | PingReq | PingReqAck | Suspect | Alive | Dead;
 
 // ---- 2.9 Elections (datagram; every message carries a term) ---------------------------
 
-export interface PreVoteReq { type: "pre-vote-req"; term: number; lhm: number }
-export interface PreVoteResp { type: "pre-vote-resp"; term: number; granted: boolean }
-export interface LeaderClaim { type: "leader-claim"; term: number; lhm: number }
-export interface LeaderVote { type: "leader-vote"; term: number; granted: boolean }
-export interface LeaderHeartbeat { type: "leader-heartbeat"; term: number }
-export interface LeaderStepdown { type: "leader-stepdown"; term: number }
+export interface PreVoteReq {
+  type: "pre-vote-req";
+  term: number;
+  lhm: number;
+}
+export interface PreVoteResp {
+  type: "pre-vote-resp";
+  term: number;
+  granted: boolean;
+}
+export interface LeaderClaim {
+  type: "leader-claim";
+  term: number;
+  lhm: number;
+}
+export interface LeaderVote {
+  type: "leader-vote";
+  term: number;
+  granted: boolean;
+}
+export interface LeaderHeartbeat {
+  type: "leader-heartbeat";
+  term: number;
+}
+export interface LeaderStepdown {
+  type: "leader-stepdown";
+  term: number;
+}
 
 export type ElectionMessage = PreVoteReq | PreVoteResp | LeaderClaim | LeaderVote | LeaderHeartbeat | LeaderStepdown;
 
@@ -68,7 +120,12 @@ export interface ManagerHeartbeatBody {
   availableCores: number;
 }
 
-export interface WorkerRegistration { type: "worker-registration"; incarnation: number; totalCores: number; availableCores: number }
+export interface WorkerRegistration {
+  type: "worker-registration";
+  incarnation: number;
+  totalCores: number;
+  availableCores: number;
+}
 export interface RegistrationResponse {
   type: "registration-response";
   accepted: boolean;
@@ -76,8 +133,14 @@ export interface RegistrationResponse {
   leaderId: NodeId | null;
   healthyManagers: NodeId[];
 }
-export interface WorkerHeartbeat { type: "worker-heartbeat"; body: WorkerHeartbeatBody }
-export interface ManagerRegistration { type: "manager-registration"; body: ManagerHeartbeatBody }
+export interface WorkerHeartbeat {
+  type: "worker-heartbeat";
+  body: WorkerHeartbeatBody;
+}
+export interface ManagerRegistration {
+  type: "manager-registration";
+  body: ManagerHeartbeatBody;
+}
 export interface ManagerRegistrationResponse {
   type: "manager-registration-response";
   accepted: boolean;
@@ -85,7 +148,10 @@ export interface ManagerRegistrationResponse {
   error: string | null;
   healthyGates: NodeId[];
 }
-export interface ManagerHeartbeat { type: "manager-heartbeat"; body: ManagerHeartbeatBody }
+export interface ManagerHeartbeat {
+  type: "manager-heartbeat";
+  body: ManagerHeartbeatBody;
+}
 
 // ---- 2.4 Submission and dispatch ------------------------------------------------------
 
@@ -151,7 +217,12 @@ export interface WorkflowProgress {
   elapsedMs: number;
   workerAvailableCores: number;
 }
-export interface WorkflowProgressAck { type: "workflow-progress-ack"; jobId: string; workflowId: string; jobLeader: NodeId }
+export interface WorkflowProgressAck {
+  type: "workflow-progress-ack";
+  jobId: string;
+  workflowId: string;
+  jobLeader: NodeId;
+}
 export interface JobProgress {
   type: "job-progress";
   jobId: string;
@@ -161,7 +232,11 @@ export interface JobProgress {
   totalWorkflows: number;
   fenceToken: number;
 }
-export interface JobProgressAck { type: "job-progress-ack"; jobId: string; gateId: NodeId }
+export interface JobProgressAck {
+  type: "job-progress-ack";
+  jobId: string;
+  gateId: NodeId;
+}
 
 // ---- 2.6 Results ----------------------------------------------------------------------
 
@@ -175,7 +250,13 @@ export interface WorkflowFinalResult {
   workerId: NodeId;
   workerAvailableCores: number;
 }
-export interface WorkflowFinalResultAck { type: "workflow-final-result-ack"; jobId: string; workflowId: string; fenceToken: number; ok: boolean }
+export interface WorkflowFinalResultAck {
+  type: "workflow-final-result-ack";
+  jobId: string;
+  workflowId: string;
+  fenceToken: number;
+  ok: boolean;
+}
 export interface JobFinalResult {
   type: "job-final-result";
   jobId: string;
@@ -186,7 +267,11 @@ export interface JobFinalResult {
   fenceToken: number;
   error: string | null;
 }
-export interface JobFinalResultAck { type: "job-final-result-ack"; jobId: string; datacenter: string }
+export interface JobFinalResultAck {
+  type: "job-final-result-ack";
+  jobId: string;
+  datacenter: string;
+}
 export interface GlobalJobResult {
   type: "global-job-result";
   jobId: string;
@@ -197,13 +282,30 @@ export interface GlobalJobResult {
   totalFailed: number;
   error: string | null;
 }
-export interface GlobalJobResultAck { type: "global-job-result-ack"; jobId: string }
+export interface GlobalJobResultAck {
+  type: "global-job-result-ack";
+  jobId: string;
+}
 
 // ---- 2.7 Cancellation (workflow level only in this slice) -----------------------------
 
-export interface WorkflowCancelRequest { type: "workflow-cancel-request"; jobId: string; workflowId: string; reason: string }
-export interface WorkflowCancelResponse { type: "workflow-cancel-response"; jobId: string; workflowId: string; wasRunning: boolean }
-export interface JobGlobalTimeout { type: "job-global-timeout"; jobId: string; fenceToken: number }
+export interface WorkflowCancelRequest {
+  type: "workflow-cancel-request";
+  jobId: string;
+  workflowId: string;
+  reason: string;
+}
+export interface WorkflowCancelResponse {
+  type: "workflow-cancel-response";
+  jobId: string;
+  workflowId: string;
+  wasRunning: boolean;
+}
+export interface JobGlobalTimeout {
+  type: "job-global-timeout";
+  jobId: string;
+  fenceToken: number;
+}
 
 // ---- 2.8 / 2.10 Leadership transfer, fencing and state sync --------------------------
 
@@ -235,10 +337,22 @@ export interface ReplicaWorkflow {
   attempts: number;
   failedWorkers: NodeId[];
 }
-export interface JobStateSync { type: "job-state-sync"; replica: JobReplica }
+export interface JobStateSync {
+  type: "job-state-sync";
+  replica: JobReplica;
+}
 
-export interface WorkerWorkflowState { workflowId: string; fenceToken: number; status: "running" | WorkflowOutcome }
-export interface JobLeaderWorkerTransfer { type: "job-leader-worker-transfer"; jobId: string; newLeader: NodeId; fenceToken: number }
+export interface WorkerWorkflowState {
+  workflowId: string;
+  fenceToken: number;
+  status: "running" | WorkflowOutcome;
+}
+export interface JobLeaderWorkerTransfer {
+  type: "job-leader-worker-transfer";
+  jobId: string;
+  newLeader: NodeId;
+  fenceToken: number;
+}
 export interface JobLeaderWorkerTransferAck {
   type: "job-leader-worker-transfer-ack";
   jobId: string;
@@ -247,8 +361,18 @@ export interface JobLeaderWorkerTransferAck {
   fenceToken: number;
   workflowStates: WorkerWorkflowState[];
 }
-export interface JobLeaderManagerTransfer { type: "job-leader-manager-transfer"; jobId: string; datacenter: string; newLeader: NodeId; fenceToken: number }
-export interface JobLeaderManagerTransferAck { type: "job-leader-manager-transfer-ack"; jobId: string; accepted: boolean }
+export interface JobLeaderManagerTransfer {
+  type: "job-leader-manager-transfer";
+  jobId: string;
+  datacenter: string;
+  newLeader: NodeId;
+  fenceToken: number;
+}
+export interface JobLeaderManagerTransferAck {
+  type: "job-leader-manager-transfer-ack";
+  jobId: string;
+  accepted: boolean;
+}
 
 /** Gate → gate: a job's leader gate and everything needed to adopt it (§5.13). */
 export interface GateJobReplica {
@@ -261,11 +385,27 @@ export interface GateJobReplica {
   dcManagers: string[];
   terminal: boolean;
 }
-export interface JobLeadershipAnnouncement { type: "job-leadership-announcement"; replica: GateJobReplica }
+export interface JobLeadershipAnnouncement {
+  type: "job-leadership-announcement";
+  replica: GateJobReplica;
+}
 /** Gate → gate: may I hold this job's lease? (the create_lease commit of §5.13, by majority). */
-export interface JobLeaseRequest { type: "job-lease-request"; jobId: string }
-export interface JobLeaseGrant { type: "job-lease-grant"; jobId: string; granted: boolean; holder: NodeId }
-export interface JobLeaderGateTransfer { type: "job-leader-gate-transfer"; jobId: string; newGate: NodeId; fenceToken: number }
+export interface JobLeaseRequest {
+  type: "job-lease-request";
+  jobId: string;
+}
+export interface JobLeaseGrant {
+  type: "job-lease-grant";
+  jobId: string;
+  granted: boolean;
+  holder: NodeId;
+}
+export interface JobLeaderGateTransfer {
+  type: "job-leader-gate-transfer";
+  jobId: string;
+  newGate: NodeId;
+  fenceToken: number;
+}
 /**
  * A manager's answer to a gate transfer. `accepted = false` names the gate it already
  * follows (a higher or equal token won). `finalDelivered` says the DC's final result was
@@ -282,10 +422,19 @@ export interface JobLeaderGateTransferAck {
   finalDelivered: boolean;
   status: JobOutcome | null;
 }
-export interface GateJobLeaderTransfer { type: "gate-job-leader-transfer"; jobId: string; newGate: NodeId; fenceToken: number }
+export interface GateJobLeaderTransfer {
+  type: "gate-job-leader-transfer";
+  jobId: string;
+  newGate: NodeId;
+  fenceToken: number;
+}
 
 /** The reply to a message its receiver does not handle or cannot parse. */
-export interface ErrorReply { type: "error-reply"; inReplyTo: string; reason: string }
+export interface ErrorReply {
+  type: "error-reply";
+  inReplyTo: string;
+  reason: string;
+}
 
 export type ClusterMessage =
   | MembershipMessage
@@ -328,8 +477,23 @@ export type ClusterMessage =
 
 export type MessageType = ClusterMessage["type"];
 
-const MEMBERSHIP_TYPES: ReadonlySet<string> = new Set(["probe", "ack", "ping-req", "ping-req-ack", "suspect", "alive", "dead"]);
-const ELECTION_TYPES: ReadonlySet<string> = new Set(["pre-vote-req", "pre-vote-resp", "leader-claim", "leader-vote", "leader-heartbeat", "leader-stepdown"]);
+const MEMBERSHIP_TYPES: ReadonlySet<string> = new Set([
+  "probe",
+  "ack",
+  "ping-req",
+  "ping-req-ack",
+  "suspect",
+  "alive",
+  "dead",
+]);
+const ELECTION_TYPES: ReadonlySet<string> = new Set([
+  "pre-vote-req",
+  "pre-vote-resp",
+  "leader-claim",
+  "leader-vote",
+  "leader-heartbeat",
+  "leader-stepdown",
+]);
 
 export function isMembershipMessage(msg: ClusterMessage): msg is MembershipMessage {
   return MEMBERSHIP_TYPES.has(msg.type);

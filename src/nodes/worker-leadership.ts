@@ -53,7 +53,8 @@ export class WorkerLeadership<R extends OrphanableRun> {
       this.w.jobLeaders.set(jobId, newLeader);
       for (const run of this.w.runs.values()) if (run.jobId === jobId) run.orphanedSinceUs = -1;
       this.w.env.emit("transfer.accepted", { job: jobId, leader: newLeader, token });
-      for (const result of this.w.pendingResults.values()) if (result.jobId === jobId) this.w.env.send(newLeader, result);
+      for (const result of this.w.pendingResults.values())
+        if (result.jobId === jobId) this.w.env.send(newLeader, result);
     }
     this.w.env.send(from, {
       type: "job-leader-worker-transfer-ack",
@@ -67,8 +68,11 @@ export class WorkerLeadership<R extends OrphanableRun> {
 
   private statesOf(jobId: string): WorkerWorkflowState[] {
     const states: WorkerWorkflowState[] = [];
-    for (const run of this.w.runs.values()) if (run.jobId === jobId) states.push({ workflowId: run.workflowId, fenceToken: run.fenceToken, status: "running" });
-    for (const r of this.w.pendingResults.values()) if (r.jobId === jobId) states.push({ workflowId: r.workflowId, fenceToken: r.fenceToken, status: r.status });
+    for (const run of this.w.runs.values())
+      if (run.jobId === jobId)
+        states.push({ workflowId: run.workflowId, fenceToken: run.fenceToken, status: "running" });
+    for (const r of this.w.pendingResults.values())
+      if (r.jobId === jobId) states.push({ workflowId: r.workflowId, fenceToken: r.fenceToken, status: r.status });
     return states;
   }
 
@@ -91,10 +95,11 @@ export class WorkerLeadership<R extends OrphanableRun> {
   }
 
   checkOrphans(): void {
-        const now = this.w.env.localNow();
+    const now = this.w.env.localNow();
     const graceUs = this.w.cfg.orphanGracePeriodMs * 1000;
     for (const run of [...this.w.runs.values()]) {
-      if (run.orphanedSinceUs >= 0 && now - run.orphanedSinceUs >= graceUs) this.w.finishRun(run, "cancelled", "orphaned");
+      if (run.orphanedSinceUs >= 0 && now - run.orphanedSinceUs >= graceUs)
+        this.w.finishRun(run, "cancelled", "orphaned");
     }
   }
 }

@@ -10,7 +10,14 @@
 
 import type { NodeEnv, NodeFactory, SimNode, TimerHandle } from "../sim/index.js";
 import { workerConfig, type WorkerConfig } from "./config.js";
-import type { ClusterMessage, NodeId, WorkerHeartbeatBody, WorkflowDispatch, WorkflowFinalResult, WorkflowOutcome } from "./messages.js";
+import type {
+  ClusterMessage,
+  NodeId,
+  WorkerHeartbeatBody,
+  WorkflowDispatch,
+  WorkflowFinalResult,
+  WorkflowOutcome,
+} from "./messages.js";
 import { assertNever } from "./messages.js";
 import { CoreAllocator } from "./parts/core-allocator.js";
 import { FenceTracker } from "./parts/fencing.js";
@@ -103,7 +110,11 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   }
 
   start(): void {
-    this.env.emit("node.started", { role: "worker", incarnation: this.env.incarnation, totalCores: this.cfg.totalCores });
+    this.env.emit("node.started", {
+      role: "worker",
+      incarnation: this.env.incarnation,
+      totalCores: this.cfg.totalCores,
+    });
     this.membership.start();
     for (const m of this.managers) this.registrar.register(m);
     this.env.after(this.cfg.orphanCheckIntervalMs * 1000, this.onOrphanCheck);
@@ -186,20 +197,51 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     const key = `${d.jobId}/${d.workflowId}`;
     const error = this.dispatchError(key, d);
     if (error !== null) {
-      this.env.send(from, { type: "workflow-dispatch-ack", jobId: d.jobId, workflowId: d.workflowId, fenceToken: d.fenceToken, accepted: false, error, coresAssigned: 0 });
+      this.env.send(from, {
+        type: "workflow-dispatch-ack",
+        jobId: d.jobId,
+        workflowId: d.workflowId,
+        fenceToken: d.fenceToken,
+        accepted: false,
+        error,
+        coresAssigned: 0,
+      });
       return;
     }
     const alloc = this.cores.allocate(key, d.cores);
     if (!alloc.ok) {
-      this.env.send(from, { type: "workflow-dispatch-ack", jobId: d.jobId, workflowId: d.workflowId, fenceToken: d.fenceToken, accepted: false, error: alloc.error, coresAssigned: 0 });
+      this.env.send(from, {
+        type: "workflow-dispatch-ack",
+        jobId: d.jobId,
+        workflowId: d.workflowId,
+        fenceToken: d.fenceToken,
+        accepted: false,
+        error: alloc.error,
+        coresAssigned: 0,
+      });
       return;
     }
     this.dispatchFences.accept(key, d.fenceToken);
     this.jobLeaders.set(d.jobId, d.jobLeader);
     this.env.emit("fence.accepted", { job: d.jobId, workflow: d.workflowId, token: d.fenceToken });
-    this.env.emit("cores.allocated", { job: d.jobId, workflow: d.workflowId, token: d.fenceToken, cores: d.cores, inUse: this.cores.coresInUse, total: this.cfg.totalCores });
+    this.env.emit("cores.allocated", {
+      job: d.jobId,
+      workflow: d.workflowId,
+      token: d.fenceToken,
+      cores: d.cores,
+      inUse: this.cores.coresInUse,
+      total: this.cfg.totalCores,
+    });
     this.startRun(key, d);
-    this.env.send(from, { type: "workflow-dispatch-ack", jobId: d.jobId, workflowId: d.workflowId, fenceToken: d.fenceToken, accepted: true, error: null, coresAssigned: d.cores });
+    this.env.send(from, {
+      type: "workflow-dispatch-ack",
+      jobId: d.jobId,
+      workflowId: d.workflowId,
+      fenceToken: d.fenceToken,
+      accepted: true,
+      error: null,
+      coresAssigned: d.cores,
+    });
   }
 
   private dispatchError(key: string, d: WorkflowDispatch): string | null {
@@ -216,12 +258,22 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     const r = this.cfg.workflowDurationJitterRatio;
     const factor = 1 - r + 2 * r * this.rng.next();
     const durationUs = Math.max(1000, Math.round(d.declaredDurationMs * 1000 * factor));
-    const run: Run = { key, jobId: d.jobId, workflowId: d.workflowId, fenceToken: d.fenceToken, startedAtUs: this.env.localNow(), durationUs, endTimer: -1, orphanedSinceUs: -1 };
+    const run: Run = {
+      key,
+      jobId: d.jobId,
+      workflowId: d.workflowId,
+      fenceToken: d.fenceToken,
+      startedAtUs: this.env.localNow(),
+      durationUs,
+      endTimer: -1,
+      orphanedSinceUs: -1,
+    };
     run.endTimer = this.env.after(durationUs, () => this.finishRun(run, this.drawOutcome(), null));
     this.runs.set(key, run);
     this.env.emit("workflow.started", { job: d.jobId, dc: this.env.dc, workflow: d.workflowId, token: d.fenceToken });
     this.changed();
-    if (this.progressTimer === -1) this.progressTimer = this.env.after(this.cfg.progressFlushIntervalMs * 1000, this.onProgress);
+    if (this.progressTimer === -1)
+      this.progressTimer = this.env.after(this.cfg.progressFlushIntervalMs * 1000, this.onProgress);
   }
 
   private drawOutcome(): WorkflowOutcome {
@@ -233,8 +285,20 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     this.env.cancel(run.endTimer);
     this.runs.delete(run.key);
     const freed = this.cores.free(run.key);
-    this.env.emit("cores.freed", { job: run.jobId, workflow: run.workflowId, cores: freed, inUse: this.cores.coresInUse, total: this.cfg.totalCores });
-    this.env.emit("workflow.finished", { job: run.jobId, dc: this.env.dc, workflow: run.workflowId, token: run.fenceToken, status });
+    this.env.emit("cores.freed", {
+      job: run.jobId,
+      workflow: run.workflowId,
+      cores: freed,
+      inUse: this.cores.coresInUse,
+      total: this.cfg.totalCores,
+    });
+    this.env.emit("workflow.finished", {
+      job: run.jobId,
+      dc: this.env.dc,
+      workflow: run.workflowId,
+      token: run.fenceToken,
+      status,
+    });
     const result: WorkflowFinalResult = {
       type: "workflow-final-result",
       jobId: run.jobId,
@@ -332,7 +396,8 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   private sendHeartbeats(): void {
     this.heartbeatQueued = false;
     const body = this.heartbeatBody();
-    for (const m of this.registrar.accepted) if (this.membership.status(m) !== "dead") this.env.send(m, { type: "worker-heartbeat", body });
+    for (const m of this.registrar.accepted)
+      if (this.membership.status(m) !== "dead") this.env.send(m, { type: "worker-heartbeat", body });
   }
 }
 

@@ -20,18 +20,30 @@ export interface Captured {
 export function captureRun(scenario: ScenarioDef, request: RunRequest, createdBy: string): Captured {
   const log = new RecordLogBuilder();
   const outer = request.traceListener;
-  const listener: TraceListener = outer === undefined ? log.listener : (r) => {
+  const listener: TraceListener =
+    outer === undefined
+      ? log.listener
+      : (r) => {
           log.listener(r);
           outer(r);
         };
   // A repro carries checkpoints and a record log, so its run is traced whatever the request says.
   const result = runScenario(scenario, { ...request, trace: true, traceListener: listener });
   const checkpointEvery = request.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
-  return { result, repro: { ...reproOf(scenario, result, request, createdBy, checkpointEvery), recordLog: log.build() } };
+  return {
+    result,
+    repro: { ...reproOf(scenario, result, request, createdBy, checkpointEvery), recordLog: log.build() },
+  };
 }
 
 /** A repro file for a result (without a record log). */
-export function reproOf(scenario: ScenarioDef, result: RunResult, request: RunRequest, createdBy: string, checkpointEvery = request.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY): ReproFile {
+export function reproOf(
+  scenario: ScenarioDef,
+  result: RunResult,
+  request: RunRequest,
+  createdBy: string,
+  checkpointEvery = request.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
+): ReproFile {
   return {
     schema: REPRO_SCHEMA,
     version: REPRO_VERSION,

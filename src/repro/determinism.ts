@@ -21,19 +21,33 @@ export interface DeterminismOptions {
   testPerturbAtRecord?: number;
 }
 
-export function checkDeterminism(scenario: ScenarioDef, request: RunRequest, options: DeterminismOptions = {}): DeterminismReport {
+export function checkDeterminism(
+  scenario: ScenarioDef,
+  request: RunRequest,
+  options: DeterminismOptions = {},
+): DeterminismReport {
   const second: RunRequest = { ...request };
   if (options.testPerturbAtRecord !== undefined) second.testPerturbAtRecord = options.testPerturbAtRecord;
   const a = runScenario(scenario, request);
   const b = runScenario(scenario, second);
   const window = divergentWindow(a, b, request.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY);
-  if (window === null) return { first: a, second: b, window, difference: null, note: null, resultMismatch: resultMismatch(a, b) };
+  if (window === null)
+    return { first: a, second: b, window, difference: null, note: null, resultMismatch: resultMismatch(a, b) };
   const difference = firstDifference(captureWindow(scenario, request, window), captureWindow(scenario, second, window));
   const note = difference === null ? "the window's records agree when rerun: the divergence is intermittent" : null;
   return { first: a, second: b, window, difference, note, resultMismatch: null };
 }
 
-const COMPARED = ["verdict", "events", "virtualTimeUs", "violations", "checks", "metrics", "summary", "faultSchedule"] as const;
+const COMPARED = [
+  "verdict",
+  "events",
+  "virtualTimeUs",
+  "violations",
+  "checks",
+  "metrics",
+  "summary",
+  "faultSchedule",
+] as const;
 
 /** The first result field that differs between two runs with identical traces, if any. */
 function resultMismatch(a: RunResult, b: RunResult): string | null {

@@ -19,7 +19,12 @@ export interface Window {
 
 /** Null when the two traces are identical; otherwise the first window that differs. */
 export function divergentWindow(a: TraceSummary, b: TraceSummary, every: number): Window | null {
-  if (a.traceHash === b.traceHash && a.checkpoints.length === b.checkpoints.length && a.checkpoints.every((c, i) => c === b.checkpoints[i])) return null;
+  if (
+    a.traceHash === b.traceHash &&
+    a.checkpoints.length === b.checkpoints.length &&
+    a.checkpoints.every((c, i) => c === b.checkpoints[i])
+  )
+    return null;
   const common = Math.min(a.checkpoints.length, b.checkpoints.length);
   for (let i = 0; i < common; i++) {
     if (a.checkpoints[i] !== b.checkpoints[i]) return { checkpoint: i, from: i * every, to: (i + 1) * every };
@@ -71,13 +76,28 @@ export function firstDifference(a: readonly TraceRecord[], b: readonly TraceReco
 }
 
 export function sameRecord(x: TraceRecord, y: TraceRecord): boolean {
-  return x.atUs === y.atUs && x.seq === y.seq && x.kind === y.kind && x.node === y.node && x.peer === y.peer && x.type === y.type && x.digest === y.digest;
+  return (
+    x.atUs === y.atUs &&
+    x.seq === y.seq &&
+    x.kind === y.kind &&
+    x.node === y.node &&
+    x.peer === y.peer &&
+    x.type === y.type &&
+    x.digest === y.digest
+  );
 }
 
 /** `#4411 at 00:00:01.011484 seq 4402 node dc1-mgr-2 kind msg.recv type JobAssign peer gate-1`. */
 export function describeRecord(r: TraceRecord | null): string {
   if (r === null) return "(no event: the run had ended)";
-  const parts = [`#${r.index}`, `at ${formatTime(r.atUs)}`, `seq ${r.seq}`, `node ${r.node || "-"}`, `kind ${r.kind || "-"}`, `type ${r.type || "-"}`];
+  const parts = [
+    `#${r.index}`,
+    `at ${formatTime(r.atUs)}`,
+    `seq ${r.seq}`,
+    `node ${r.node || "-"}`,
+    `kind ${r.kind || "-"}`,
+    `type ${r.type || "-"}`,
+  ];
   if (r.peer !== "") parts.push(`peer ${r.peer}`);
   parts.push(`digest ${r.digest.toString(16).padStart(8, "0")}`);
   return parts.join(" ");

@@ -23,7 +23,10 @@ export interface FixtureCheck {
 }
 
 export function listFixtures(dir = FIXTURE_DIR): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 function scenarioFor(repro: ReproFile, file: string): ScenarioDef {
@@ -54,7 +57,11 @@ export function regenerateFixture(file: string): FixtureUpdate {
   const old = readRepro(file);
   const { repro } = captureRun(scenarioFor(old, file), requestOf(old), "fixtures");
   repro.overrides = old.overrides;
-  const changed = repro.traceHash !== old.traceHash || repro.verdict !== old.verdict || repro.signature !== old.signature || repro.simctlVersion !== old.simctlVersion;
+  const changed =
+    repro.traceHash !== old.traceHash ||
+    repro.verdict !== old.verdict ||
+    repro.signature !== old.signature ||
+    repro.simctlVersion !== old.simctlVersion;
   if (changed) writeRepro(file, repro);
   const line = changed
     ? `changed   ${file}: trace ${old.traceHash} -> ${repro.traceHash}, verdict ${old.verdict} -> ${repro.verdict}${old.signature !== repro.signature ? `, signature ${old.signature ?? "none"} -> ${repro.signature ?? "none"}` : ""}`

@@ -36,7 +36,9 @@ export function writeRepro(path: string, repro: ReproFile): string {
 export function reproFileName(repro: Pick<ReproFile, "scenario" | "seed" | "overrides" | "faultOverride">): string {
   const slug = repro.scenario.replace(/[^A-Za-z0-9._-]+/g, "_");
   const custom = Object.keys(repro.overrides).length > 0 || repro.faultOverride !== null;
-  const tag = custom ? `-${(digestValue([repro.overrides, repro.faultOverride]) >>> 0).toString(16).padStart(8, "0")}` : "";
+  const tag = custom
+    ? `-${(digestValue([repro.overrides, repro.faultOverride]) >>> 0).toString(16).padStart(8, "0")}`
+    : "";
   return `${slug}-seed${repro.seed}${tag}.json`;
 }
 
@@ -52,7 +54,13 @@ export function readRepro(path: string): ReproFile {
     text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ReproFormatError(code === "ENOENT" ? `no such repro file: ${path}` : code === "EISDIR" ? `${path} is a folder, not a repro file` : `cannot read ${path}: ${code ?? String(error)}`);
+    throw new ReproFormatError(
+      code === "ENOENT"
+        ? `no such repro file: ${path}`
+        : code === "EISDIR"
+          ? `${path} is a folder, not a repro file`
+          : `cannot read ${path}: ${code ?? String(error)}`,
+    );
   }
   return parseRepro(text, path);
 }

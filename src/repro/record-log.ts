@@ -60,7 +60,12 @@ export class RecordLogBuilder {
   build(): RecordLog {
     const bytes = Buffer.alloc(this.count * FIELDS * 4);
     for (let i = 0; i < this.count * FIELDS; i++) bytes.writeInt32LE(this.rows[i]!, i * 4);
-    return { count: this.count, complete: !this.truncated, names: [...this.names], data: deflateRawSync(bytes, { level: 9 }).toString("base64") };
+    return {
+      count: this.count,
+      complete: !this.truncated,
+      names: [...this.names],
+      data: deflateRawSync(bytes, { level: 9 }).toString("base64"),
+    };
   }
 
   private nameIndex(name: string): number {
@@ -83,7 +88,8 @@ export class RecordLogBuilder {
 /** Decodes records [from, to) of a log (clamped to what it holds). Throws on a corrupt log. */
 export function decodeRecordLog(log: RecordLog, from = 0, to = log.count): TraceRecord[] {
   const bytes = inflateRawSync(Buffer.from(log.data, "base64"));
-  if (bytes.length !== log.count * FIELDS * 4) throw new Error(`record log holds ${bytes.length} bytes, expected ${log.count * FIELDS * 4}`);
+  if (bytes.length !== log.count * FIELDS * 4)
+    throw new Error(`record log holds ${bytes.length} bytes, expected ${log.count * FIELDS * 4}`);
   const out: TraceRecord[] = [];
   const end = Math.min(to, log.count);
   let atUs = 0;

@@ -46,11 +46,21 @@ export function replayRepro(scenario: ScenarioDef, repro: ReproFile, options: Re
       note = recorded;
     } else {
       difference = firstDifference(recorded, captureWindow(scenario, request, window));
-      if (difference === null) note = "the window's records agree on both sides: the divergence did not recur when the window was rerun";
+      if (difference === null)
+        note = "the window's records agree on both sides: the divergence did not recur when the window was rerun";
     }
   }
   const identical = window === null;
-  return { result, identical, window, difference, note, versionDiffers, sameOutcome, reproduced: identical || (versionDiffers && sameOutcome) };
+  return {
+    result,
+    identical,
+    window,
+    difference,
+    note,
+    versionDiffers,
+    sameOutcome,
+    reproduced: identical || (versionDiffers && sameOutcome),
+  };
 }
 
 /** The recorded records of a window, or why they cannot be had. */

@@ -24,10 +24,12 @@ const MAX_SEED = Number.MAX_SAFE_INTEGER;
 export function parseSeedRange(text: string): SeedRange {
   const range = /^(\d+)\.\.(\d+)$/.exec(text.trim());
   const count = /^(\d+)$/.exec(text.trim());
-  if (range === null && count === null) throw new SeedSpecError(`invalid --seeds "${text}": expected FIRST..LAST (e.g. 1..10000) or a count`);
+  if (range === null && count === null)
+    throw new SeedSpecError(`invalid --seeds "${text}": expected FIRST..LAST (e.g. 1..10000) or a count`);
   const first = range === null ? 1 : Number(range[1]);
   const last = range === null ? Number(count![1]) : Number(range[2]);
-  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last > MAX_SEED) throw new SeedSpecError(`invalid --seeds "${text}": seeds must be integers below 2^53`);
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last > MAX_SEED)
+    throw new SeedSpecError(`invalid --seeds "${text}": seeds must be integers below 2^53`);
   if (last < first) throw new SeedSpecError(`invalid --seeds "${text}": the range is empty`);
   return { first, last };
 }

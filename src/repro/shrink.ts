@@ -62,7 +62,11 @@ class Shrinker {
   ) {}
 
   shrink(): ShrinkReport {
-    const start: Candidate = { options: { ...this.repro.options }, faults: (this.repro.faultOverride ?? this.repro.faultSchedule).map((f) => ({ ...f })), maxTimeUs: this.repro.limits.maxTimeUs };
+    const start: Candidate = {
+      options: { ...this.repro.options },
+      faults: (this.repro.faultOverride ?? this.repro.faultSchedule).map((f) => ({ ...f })),
+      maxTimeUs: this.repro.limits.maxTimeUs,
+    };
     this.establishBaseline(start);
     const before = sizeOf(this.scenario, this.best.c, this.best.r);
     for (let progress = true; progress && !this.exhausted; ) {
@@ -104,7 +108,9 @@ class Shrinker {
         return;
       }
     }
-    throw new ShrinkError(`the recorded failure (${this.signature}) does not recur; run \`simctl replay\` on the file first`);
+    throw new ShrinkError(
+      `the recorded failure (${this.signature}) does not recur; run \`simctl replay\` on the file first`,
+    );
   }
 
   private shrinkRunLength(): void {
@@ -113,7 +119,8 @@ class Shrinker {
     if (v === undefined || v.check === "liveness" || v.check === "deadlock") return;
     const cut = Math.max(1, v.atUs);
     if (cut >= this.best.c.maxTimeUs || v.atUs >= this.best.r.virtualTimeUs) return;
-    if (this.keep({ ...this.best.c, maxTimeUs: cut })) this.log.push(`run length cut to ${cut} us (where the violation is recorded)`);
+    if (this.keep({ ...this.best.c, maxTimeUs: cut }))
+      this.log.push(`run length cut to ${cut} us (where the violation is recorded)`);
   }
 
   private dropFaults(): void {
@@ -126,7 +133,9 @@ class Shrinker {
     for (const [key, min] of Object.entries(this.scenario.shrinkable ?? {})) {
       const value = this.best.c.options[key];
       if (typeof value !== "number" || typeof min !== "number" || !Number.isInteger(value) || value <= min) continue;
-      const lowest = lowestKept(min, value, (n) => this.keep({ ...this.best.c, options: { ...this.best.c.options, [key]: n } }));
+      const lowest = lowestKept(min, value, (n) =>
+        this.keep({ ...this.best.c, options: { ...this.best.c.options, [key]: n } }),
+      );
       if (lowest < value) this.log.push(`option ${key} ${value} -> ${lowest}`);
     }
   }
@@ -134,7 +143,10 @@ class Shrinker {
   private tightenFaults(): void {
     for (let i = 0; i < this.best.c.faults.length; i++) {
       const step = this.best.c.faults[i]!;
-      const withStep = (patch: Partial<FaultStep>): Candidate => ({ ...this.best.c, faults: this.best.c.faults.map((f, j) => (j === i ? { ...f, ...patch } : f)) });
+      const withStep = (patch: Partial<FaultStep>): Candidate => ({
+        ...this.best.c,
+        faults: this.best.c.faults.map((f, j) => (j === i ? { ...f, ...patch } : f)),
+      });
       if (typeof step.durationMs === "number" && Number.isInteger(step.durationMs) && step.durationMs > 0) {
         const d = lowestKept(0, step.durationMs, (durationMs) => this.keep(withStep({ durationMs })));
         if (d < step.durationMs) this.log.push(`step ${i} (${step.action}) durationMs ${step.durationMs} -> ${d}`);

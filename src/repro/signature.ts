@@ -37,7 +37,10 @@ function collapseLists(text: string): string {
 
 /** A node's role: its id with the digits stripped (`dc1-mgr-2` → `dc-mgr`). */
 export function nodeRole(node: string): string {
-  const role = node.replace(/\d+/g, "").replace(/[-_.:/]{2,}/g, (s) => s[0]!).replace(/^[-_.:/]+|[-_.:/]+$/g, "");
+  const role = node
+    .replace(/\d+/g, "")
+    .replace(/[-_.:/]{2,}/g, (s) => s[0]!)
+    .replace(/^[-_.:/]+|[-_.:/]+$/g, "");
   return role === "" ? "node" : role;
 }
 

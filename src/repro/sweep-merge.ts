@@ -17,9 +17,22 @@ export function parseSweepSummary(text: string, source: string): SweepSummary {
     throw new SweepMergeError(`${source} is not valid JSON (truncated or corrupt?)`);
   }
   const s = v as Partial<SweepSummary> | null;
-  if (typeof s !== "object" || s === null || s.schema !== "simctl-sweep") throw new SweepMergeError(`${source} is not a sweep summary (run \`simctl sweep ... --json\`)`);
-  if (s.version !== 1) throw new SweepMergeError(`${source} has sweep summary version ${JSON.stringify(s.version ?? null)}; this simctl reads version 1`);
-  const ok = typeof s.scenario === "string" && Array.isArray(s.groups) && Array.isArray(s.shards) && typeof s.shardCount === "number" && typeof s.seedsRun === "number" && typeof s.seeds === "object" && s.seeds !== null && typeof s.verdicts === "object" && s.verdicts !== null;
+  if (typeof s !== "object" || s === null || s.schema !== "simctl-sweep")
+    throw new SweepMergeError(`${source} is not a sweep summary (run \`simctl sweep ... --json\`)`);
+  if (s.version !== 1)
+    throw new SweepMergeError(
+      `${source} has sweep summary version ${JSON.stringify(s.version ?? null)}; this simctl reads version 1`,
+    );
+  const ok =
+    typeof s.scenario === "string" &&
+    Array.isArray(s.groups) &&
+    Array.isArray(s.shards) &&
+    typeof s.shardCount === "number" &&
+    typeof s.seedsRun === "number" &&
+    typeof s.seeds === "object" &&
+    s.seeds !== null &&
+    typeof s.verdicts === "object" &&
+    s.verdicts !== null;
   if (!ok) throw new SweepMergeError(`${source} is corrupt: a required field is missing or malformed`);
   return s as SweepSummary;
 }
@@ -36,12 +49,25 @@ export function mergeSummaries(inputs: readonly { source: string; summary: Sweep
   const key = sweepKey(head.summary);
   const seen = new Map<number, string>();
   const groups = new Map<string, SweepGroup>();
-  const merged: SweepSummary = { ...head.summary, shards: [], seedsRun: 0, passed: 0, failed: 0, verdicts: { pass: 0, fail: 0, liveness: 0, deadlock: 0, error: 0 }, groups: [], wallMs: 0 };
+  const merged: SweepSummary = {
+    ...head.summary,
+    shards: [],
+    seedsRun: 0,
+    passed: 0,
+    failed: 0,
+    verdicts: { pass: 0, fail: 0, liveness: 0, deadlock: 0, error: 0 },
+    groups: [],
+    wallMs: 0,
+  };
   for (const { source, summary } of inputs) {
-    if (sweepKey(summary) !== key) throw new SweepMergeError(`${source} is from a different sweep than ${head.source} (scenario, options, limits, seeds and shard count must match)`);
+    if (sweepKey(summary) !== key)
+      throw new SweepMergeError(
+        `${source} is from a different sweep than ${head.source} (scenario, options, limits, seeds and shard count must match)`,
+      );
     for (const shard of summary.shards) {
       const other = seen.get(shard);
-      if (other !== undefined) throw new SweepMergeError(`shard ${shard}/${summary.shardCount} appears in both ${other} and ${source}`);
+      if (other !== undefined)
+        throw new SweepMergeError(`shard ${shard}/${summary.shardCount} appears in both ${other} and ${source}`);
       seen.set(shard, source);
       merged.shards.push(shard);
     }

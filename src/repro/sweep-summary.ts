@@ -30,7 +30,14 @@ export interface SweepGroup {
   count: number;
   /** The smallest seeds of the group, ascending (at most GROUP_SEEDS). */
   seeds: number[];
-  fastest: { seed: number; events: number; virtualTimeUs: number; traceHash: string; verdict: Verdict; message: string };
+  fastest: {
+    seed: number;
+    events: number;
+    virtualTimeUs: number;
+    traceHash: string;
+    verdict: Verdict;
+    message: string;
+  };
   /** The repro file written for the fastest seed, when one was. */
   repro: string | null;
 }
@@ -75,7 +82,15 @@ export function outcomeOf(result: RunResult): SeedOutcome {
 export function exceptionOutcome(seed: number, error: unknown): SeedOutcome {
   const message = errorMessage(error);
   const violation = { check: "exception", message, nodes: [] };
-  return { seed, verdict: "error", events: 0, virtualTimeUs: 0, traceHash: "", signature: violationSignature(violation), ...violation };
+  return {
+    seed,
+    verdict: "error",
+    events: 0,
+    virtualTimeUs: 0,
+    traceHash: "",
+    signature: violationSignature(violation),
+    ...violation,
+  };
 }
 
 export class SweepAggregator {
@@ -88,10 +103,24 @@ export class SweepAggregator {
     this.verdicts[o.verdict]++;
     if (o.verdict === "pass" || o.signature === null) return;
     const parts = signatureParts({ check: o.check, message: o.message, nodes: o.nodes });
-    const fastest = { seed: o.seed, events: o.events, virtualTimeUs: o.virtualTimeUs, traceHash: o.traceHash, verdict: o.verdict, message: o.message };
+    const fastest = {
+      seed: o.seed,
+      events: o.events,
+      virtualTimeUs: o.virtualTimeUs,
+      traceHash: o.traceHash,
+      verdict: o.verdict,
+      message: o.message,
+    };
     const group = this.groups.get(o.signature);
     if (group === undefined) {
-      this.groups.set(o.signature, { signature: o.signature, ...parts, count: 1, seeds: [o.seed], fastest, repro: null });
+      this.groups.set(o.signature, {
+        signature: o.signature,
+        ...parts,
+        count: 1,
+        seeds: [o.seed],
+        fastest,
+        repro: null,
+      });
       return;
     }
     mergeGroupInto(group, { ...group, count: 1, seeds: [o.seed], fastest });
@@ -122,12 +151,22 @@ export function mergeGroupInto(into: SweepGroup, other: SweepGroup): void {
 }
 
 export function sortGroups(groups: SweepGroup[]): SweepGroup[] {
-  return groups.sort((a, b) => b.count - a.count || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
+  return groups.sort(
+    (a, b) => b.count - a.count || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0),
+  );
 }
 
 export function buildSummary(
   agg: SweepAggregator,
-  meta: { simctlVersion: string; scenario: string; overrides: Options; limits: SweepSummary["limits"]; seeds: SeedRange; shard: Shard; wallMs: number },
+  meta: {
+    simctlVersion: string;
+    scenario: string;
+    overrides: Options;
+    limits: SweepSummary["limits"];
+    seeds: SeedRange;
+    shard: Shard;
+    wallMs: number;
+  },
 ): SweepSummary {
   return {
     schema: "simctl-sweep",

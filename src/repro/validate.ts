@@ -14,9 +14,14 @@ export function parseRepro(text: string, source = "repro file"): ReproFile {
     throw new ReproFormatError(`${source} is not valid JSON (truncated or corrupt?)`);
   }
   if (!isObject(value)) throw new ReproFormatError(`${source} is not a simctl repro file (expected a JSON object)`);
-  if (value["schema"] !== REPRO_SCHEMA) throw new ReproFormatError(`${source} is not a simctl repro file (schema ${JSON.stringify(value["schema"] ?? null)})`);
+  if (value["schema"] !== REPRO_SCHEMA)
+    throw new ReproFormatError(
+      `${source} is not a simctl repro file (schema ${JSON.stringify(value["schema"] ?? null)})`,
+    );
   if (value["version"] !== REPRO_VERSION) {
-    throw new ReproFormatError(`${source} has repro format version ${JSON.stringify(value["version"] ?? null)}; this simctl reads version ${REPRO_VERSION}`);
+    throw new ReproFormatError(
+      `${source} has repro format version ${JSON.stringify(value["version"] ?? null)}; this simctl reads version ${REPRO_VERSION}`,
+    );
   }
   const problem = firstProblem(value);
   if (problem !== null) throw new ReproFormatError(`${source} is corrupt: ${problem}`);
@@ -60,14 +65,37 @@ function isHash(v: unknown): boolean {
   return typeof v === "string" && /^[0-9a-f]{16}$/.test(v);
 }
 function isOptions(v: unknown): boolean {
-  return isObject(v) && Object.values(v).every((x) => typeof x === "number" || typeof x === "boolean" || typeof x === "string");
+  return (
+    isObject(v) &&
+    Object.values(v).every((x) => typeof x === "number" || typeof x === "boolean" || typeof x === "string")
+  );
 }
 function isSchedule(v: unknown): boolean {
-  return Array.isArray(v) && v.every((s) => isObject(s) && typeof s["atMs"] === "number" && Number.isFinite(s["atMs"]) && typeof s["action"] === "string");
+  return (
+    Array.isArray(v) &&
+    v.every(
+      (s) =>
+        isObject(s) && typeof s["atMs"] === "number" && Number.isFinite(s["atMs"]) && typeof s["action"] === "string",
+    )
+  );
 }
 function isViolation(v: unknown): boolean {
-  return isObject(v) && typeof v["check"] === "string" && typeof v["message"] === "string" && typeof v["atUs"] === "number" && typeof v["seq"] === "number" && Array.isArray(v["nodes"]);
+  return (
+    isObject(v) &&
+    typeof v["check"] === "string" &&
+    typeof v["message"] === "string" &&
+    typeof v["atUs"] === "number" &&
+    typeof v["seq"] === "number" &&
+    Array.isArray(v["nodes"])
+  );
 }
 function isRecordLog(v: unknown): boolean {
-  return isObject(v) && isCount(v["count"]) && typeof v["complete"] === "boolean" && Array.isArray(v["names"]) && v["names"].every((n) => typeof n === "string") && typeof v["data"] === "string";
+  return (
+    isObject(v) &&
+    isCount(v["count"]) &&
+    typeof v["complete"] === "boolean" &&
+    Array.isArray(v["names"]) &&
+    v["names"].every((n) => typeof n === "string") &&
+    typeof v["data"] === "string"
+  );
 }

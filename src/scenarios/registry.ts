@@ -31,7 +31,10 @@ export function suggestScenarios(id: string, count = 3): string[] {
   const scored = allScenarios().map((s) => ({ id: s.id, d: distance(id, s.id) - (s.id.includes(id) ? 5 : 0) }));
   scored.sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1));
   const limit = Math.max(3, Math.floor(id.length / 2));
-  return scored.filter((s) => s.d <= limit).slice(0, count).map((s) => s.id);
+  return scored
+    .filter((s) => s.d <= limit)
+    .slice(0, count)
+    .map((s) => s.id);
 }
 
 function distance(a: string, b: string): number {

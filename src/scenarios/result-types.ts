@@ -52,4 +52,3 @@ export interface RunResult {
   /** Scenario-specific data worth keeping with the result. */
   artifacts: Record<string, unknown>;
 }
-

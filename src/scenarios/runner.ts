@@ -1,12 +1,30 @@
 // runScenario: (scenario, seed, options) -> RunResult, with no I/O and no wall clock.
 // The CLI and the vitest helpers call this and decide what to print or assert.
 
-import { Kernel, Rng, bindKernel, errorMessage, installDeterminismGuard, sym, type Micros, type Trace, type TraceListener, type RunFailure } from "../sim/index.js";
+import {
+  Kernel,
+  Rng,
+  bindKernel,
+  errorMessage,
+  installDeterminismGuard,
+  sym,
+  type Micros,
+  type Trace,
+  type TraceListener,
+  type RunFailure,
+} from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
 import { ScheduleError } from "../sim/net/schedule.js";
 import { ScenarioContext } from "./context.js";
 import { resolveOptions } from "./options.js";
-import { DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_US, type Options, type RunResult, type ScenarioDef, type Verdict } from "./types.js";
+import {
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_MAX_TIME_US,
+  type Options,
+  type RunResult,
+  type ScenarioDef,
+  type Verdict,
+} from "./types.js";
 
 export interface RunRequest {
   seed: number;
@@ -47,11 +65,20 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
   if (!traced && (request.traceListener !== undefined || request.testPerturbAtRecord !== undefined)) {
     throw new RangeError("an untraced run (trace: false) has no trace records to listen to or perturb");
   }
-  const kernel = new Kernel({ trace: traced, ...(request.checkpointEvery === undefined ? {} : { checkpointEvery: request.checkpointEvery }) });
+  const kernel = new Kernel({
+    trace: traced,
+    ...(request.checkpointEvery === undefined ? {} : { checkpointEvery: request.checkpointEvery }),
+  });
   if (request.traceListener !== undefined) kernel.trace.listener = request.traceListener;
   if (request.testPerturbAtRecord !== undefined) perturbTrace(kernel.trace, request.testPerturbAtRecord);
   const root = Rng.fromSeed(request.seed);
-  const ctx = new ScenarioContext<O>(kernel, request.seed, root.fork("scenario"), options, request.faultSchedule ?? null);
+  const ctx = new ScenarioContext<O>(
+    kernel,
+    request.seed,
+    root.fork("scenario"),
+    options,
+    request.faultSchedule ?? null,
+  );
 
   let setupError: unknown = null;
   const previous = bindKernel(kernel);
@@ -69,18 +96,33 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
   if (request.faultSchedule !== undefined) {
     if (setupError instanceof ScheduleError) throw setupError;
     if (request.faultSchedule.length > 0 && !ctx.faultOverrideRead) {
-      throw new ScheduleError([`scenario ${scenario.id} has no simulated network, so a fault schedule does not apply to it`]);
+      throw new ScheduleError([
+        `scenario ${scenario.id} has no simulated network, so a fault schedule does not apply to it`,
+      ]);
     }
   }
   const outcome = setupError === null ? kernel.run(limits) : null;
   const { checks, summary } = ctx.finish();
-  const failure: RunFailure | null = setupError !== null
-    ? { kind: "failed", message: `scenario setup failed: ${errorMessage(setupError)}`, atUs: 0, seq: 0, processes: [] }
-    : outcome!.failure;
+  const failure: RunFailure | null =
+    setupError !== null
+      ? {
+          kind: "failed",
+          message: `scenario setup failed: ${errorMessage(setupError)}`,
+          atUs: 0,
+          seq: 0,
+          processes: [],
+        }
+      : outcome!.failure;
 
   const violations = [...ctx.violations];
   if (failure !== null) {
-    violations.push({ check: failure.kind === "failed" ? "process" : failure.kind, message: failure.message, atUs: failure.atUs, seq: failure.seq, nodes: failure.processes });
+    violations.push({
+      check: failure.kind === "failed" ? "process" : failure.kind,
+      message: failure.message,
+      atUs: failure.atUs,
+      seq: failure.seq,
+      nodes: failure.processes,
+    });
   }
   for (const c of checks) {
     if (!c.ok && !violations.some((v) => v.check === c.name)) {

@@ -21,7 +21,12 @@ function forbidden(label: string): () => never {
 function collectPatches(): Patch[] {
   const g = globalThis as unknown as Record<string, unknown>;
   const patches: Patch[] = [
-    { target: Math as unknown as Record<string, unknown>, key: "random", original: Math.random, label: "Math.random()" },
+    {
+      target: Math as unknown as Record<string, unknown>,
+      key: "random",
+      original: Math.random,
+      label: "Math.random()",
+    },
     { target: Date as unknown as Record<string, unknown>, key: "now", original: Date.now, label: "Date.now()" },
   ];
   for (const key of ["setTimeout", "setInterval", "setImmediate"]) {

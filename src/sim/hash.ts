@@ -209,7 +209,10 @@ export function messageDigest(msg: object, typeWord: number): number {
   let h = foldWord(0x811c9dc5 | 0, 12);
   let count = 0;
   for (const key in msg) {
-    h = key === "type" ? foldWord(foldWord(h, 0x20001), typeWord) : foldField(h, (msg as Record<string, unknown>)[key], 1, false);
+    h =
+      key === "type"
+        ? foldWord(foldWord(h, 0x20001), typeWord)
+        : foldField(h, (msg as Record<string, unknown>)[key], 1, false);
     count++;
   }
   return avalanche32(foldWord(h, 0xb0000 | count));

@@ -147,7 +147,14 @@ export class Kernel {
     return this.meta[slot * META]! * SLOT_BITS + slot;
   }
 
-  afterWith<T>(delayUs: Micros, handler: Handler<T>, arg: T, num: number, kind: Sym = K_TIMER, node: Sym = 0): TimerHandle {
+  afterWith<T>(
+    delayUs: Micros,
+    handler: Handler<T>,
+    arg: T,
+    num: number,
+    kind: Sym = K_TIMER,
+    node: Sym = 0,
+  ): TimerHandle {
     return this.atWith(this.now + delayUs, handler, arg, num, kind, node);
   }
 
@@ -231,7 +238,10 @@ export class Kernel {
         continue;
       }
       if (at > maxTime) {
-        this.fail("liveness", `virtual time budget exhausted: next event at ${formatTime(at)} is past --max-time ${formatTime(maxTime)}`);
+        this.fail(
+          "liveness",
+          `virtual time budget exhausted: next event at ${formatTime(at)} is past --max-time ${formatTime(maxTime)}`,
+        );
         return;
       }
       if (this.events >= maxEvents) {
@@ -271,13 +281,21 @@ export class Kernel {
       if (!task.daemon) waiting.push(`${task.name} (waiting on ${task.waitingOn()})`);
     }
     if (waiting.length > 0) {
-      this.fail("deadlock", `deadlock: the event queue is empty while ${waiting.length} process(es) wait: ${waiting.slice(0, 20).join("; ")}${waiting.length > 20 ? "; ..." : ""}`, waiting);
+      this.fail(
+        "deadlock",
+        `deadlock: the event queue is empty while ${waiting.length} process(es) wait: ${waiting.slice(0, 20).join("; ")}${waiting.length > 20 ? "; ..." : ""}`,
+        waiting,
+      );
     }
   }
 
   private readonly onGuardViolation = (error: NondeterminismError): void => {
     const task = this.current;
-    this.fail("failed", task === null ? error.message : `process "${task.name}": ${error.message}`, task === null ? [] : [task.name]);
+    this.fail(
+      "failed",
+      task === null ? error.message : `process "${task.name}": ${error.message}`,
+      task === null ? [] : [task.name],
+    );
   };
 
   /** Called by a task whose failure nobody awaits. */

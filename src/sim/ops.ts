@@ -132,7 +132,9 @@ export function* gather<T>(procs: readonly Proc<T>[], options: GatherOptions = {
       if (failed !== null) throw failed.error;
       return kids.map((k) => k.result as T);
     }
-    return kids.map((k): Settled<T> => (k.state === "done" ? { ok: true, value: k.result as T } : { ok: false, error: k.error }));
+    return kids.map(
+      (k): Settled<T> => (k.state === "done" ? { ok: true, value: k.result as T } : { ok: false, error: k.error }),
+    );
   } finally {
     yield* cancelAndWait(kids as Task<unknown>[], "gather exited");
   }

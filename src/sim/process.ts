@@ -229,7 +229,12 @@ export class Task<T = unknown> {
     }
     if (typeof what !== "object" || what === null || typeof (what as Partial<Op>).arm !== "function") {
       // Thrown into the process (its finally blocks run) rather than out of the kernel.
-      this.resume(new TypeError(`process "${this.name}" yielded ${describeYield(what)}: yield a duration or an Op, and delegate with yield* (yield* sleep(t), not yield sleep(t))`), true);
+      this.resume(
+        new TypeError(
+          `process "${this.name}" yielded ${describeYield(what)}: yield a duration or an Op, and delegate with yield* (yield* sleep(t), not yield sleep(t))`,
+        ),
+        true,
+      );
       return;
     }
     this.op = what;

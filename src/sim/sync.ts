@@ -45,7 +45,8 @@ export class Semaphore {
     readonly permits: number,
     readonly label = "semaphore",
   ) {
-    if (!Number.isInteger(permits) || permits < 0) throw new RangeError(`Semaphore ${label}: permits must be a non-negative integer, got ${permits}`);
+    if (!Number.isInteger(permits) || permits < 0)
+      throw new RangeError(`Semaphore ${label}: permits must be a non-negative integer, got ${permits}`);
     this.available = permits;
     const waiters = this.waiters;
     this.op = {
@@ -167,7 +168,8 @@ export class Channel<T> {
     readonly policy: OverflowPolicy = "block",
     readonly label = "channel",
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`Channel ${label}: capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`Channel ${label}: capacity must be a positive integer, got ${capacity}`);
     this.recvOp = {
       what: `recv on ${label}`,
       arm: (task, token) => this.receivers.push({ task, token }),

@@ -35,7 +35,13 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
 }
 
-const UNIT_US: Record<string, number> = { us: 1, ms: US_PER_MS, s: US_PER_SEC, m: 60 * US_PER_SEC, h: 3600 * US_PER_SEC };
+const UNIT_US: Record<string, number> = {
+  us: 1,
+  ms: US_PER_MS,
+  s: US_PER_SEC,
+  m: 60 * US_PER_SEC,
+  h: 3600 * US_PER_SEC,
+};
 
 /** Parses `250ms`, `10s`, `10m`, `1h`, `500us` (a bare number means milliseconds). Returns null when malformed. */
 export function parseDuration(text: string): Micros | null {

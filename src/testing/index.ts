@@ -12,7 +12,14 @@
 import { captureRun } from "../repro/capture.js";
 import { DEFAULT_REPRO_DIR, writeReproInto } from "../repro/io.js";
 import { violationSignature } from "../repro/signature.js";
-import { findScenario, runScenario, type Options, type RunRequest, type RunResult, type ScenarioDef } from "../scenarios/index.js";
+import {
+  findScenario,
+  runScenario,
+  type Options,
+  type RunRequest,
+  type RunResult,
+  type ScenarioDef,
+} from "../scenarios/index.js";
 import { resolveSeeds, type SeedSpec } from "./seeds-env.js";
 
 export { resolveSeeds, SeedEnvError, type SeedSpec } from "./seeds-env.js";
@@ -58,7 +65,8 @@ export function sweep(scenarioOrId: string | ScenarioDef, options: SweepOptions 
   if (scenario === undefined) throw new Error(`simctl/testing: unknown scenario "${String(scenarioOrId)}"`);
   const overrides: Options = { ...options.options };
   if (options.swarm !== undefined) {
-    if (scenario.options["swarm"] === undefined) throw new Error(`simctl/testing: scenario ${scenario.id} has no swarm option`);
+    if (scenario.options["swarm"] === undefined)
+      throw new Error(`simctl/testing: scenario ${scenario.id} has no swarm option`);
     overrides["swarm"] = options.swarm;
   }
   const base: Omit<RunRequest, "seed"> = { overrides, trace: options.trace ?? false };
@@ -74,7 +82,14 @@ export function sweep(scenarioOrId: string | ScenarioDef, options: SweepOptions 
   return { scenario: scenario.id, seeds: seeds.length, events };
 }
 
-function fail(scenario: ScenarioDef, request: RunRequest, untraced: RunResult, index: number, count: number, reproDir: string | undefined): never {
+function fail(
+  scenario: ScenarioDef,
+  request: RunRequest,
+  untraced: RunResult,
+  index: number,
+  count: number,
+  reproDir: string | undefined,
+): never {
   const dir = reproDir ?? process.env["SIM_REPRO_DIR"] ?? DEFAULT_REPRO_DIR;
   // The capture reruns the seed traced: the error then carries the run with its trace hash.
   const captured = captureRun(scenario, request, "testing");
@@ -88,9 +103,14 @@ function fail(scenario: ScenarioDef, request: RunRequest, untraced: RunResult, i
     `${scenario.id} failed at seed ${request.seed} (${index + 1} of ${count} seeds): ${what}`,
     `  verdict:   ${result.verdict}${v === undefined ? "" : `, signature ${violationSignature(v)}`}`,
     `  repro:     ${path}`,
-    registered ? `  replay:    npx simctl replay ${path}` : `  replay:    (scenario ${scenario.id} is not registered, so the CLI cannot replay it; rerun the seed below)`,
+    registered
+      ? `  replay:    npx simctl replay ${path}`
+      : `  replay:    (scenario ${scenario.id} is not registered, so the CLI cannot replay it; rerun the seed below)`,
     `  this seed: SIM_SEED=${request.seed} npx vitest run`,
   ];
-  if (rerunDiffers) lines.push(`  warning:   rerun traced for the repro, this seed gave ${captured.result.verdict} after ${captured.result.events} events (first run: ${untraced.events}): it is not deterministic (try npx simctl check)`);
+  if (rerunDiffers)
+    lines.push(
+      `  warning:   rerun traced for the repro, this seed gave ${captured.result.verdict} after ${captured.result.events} events (first run: ${untraced.events}): it is not deterministic (try npx simctl check)`,
+    );
   throw new SimulationFailure(lines.join("\n"), result, path);
 }

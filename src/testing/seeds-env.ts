@@ -11,7 +11,8 @@ export class SeedEnvError extends Error {
 function envInt(env: NodeJS.ProcessEnv, name: string, min: number): number | null {
   const text = env[name];
   if (text === undefined || text === "") return null;
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < min) throw new SeedEnvError(`${name}="${text}": expected an integer >= ${min}`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < min)
+    throw new SeedEnvError(`${name}="${text}": expected an integer >= ${min}`);
   return Number(text);
 }
 

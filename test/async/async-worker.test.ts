@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { type Cancelled, TimeoutError, isCancelled, ms, now, shield, sleep, spawn, join, type Proc } from "../../src/sim/index.js";
+import {
+  type Cancelled,
+  TimeoutError,
+  isCancelled,
+  ms,
+  now,
+  shield,
+  sleep,
+  spawn,
+  join,
+  type Proc,
+} from "../../src/sim/index.js";
 import { AsyncWorker } from "../../src/async/async-worker.js";
 import { WorkerNotRunning, type Outcome } from "../../src/async/worker-types.js";
 import { runOk } from "./run.js";
@@ -20,12 +31,22 @@ describe("AsyncWorker", () => {
     runOk(function* () {
       const w = worker(2);
       w.start();
-      const hs = [30, 10, 10, 10].map((d, i) => w.submit(function* () { starts.push([i, now()]); return yield* work(ms(d), i); }));
+      const hs = [30, 10, 10, 10].map((d, i) =>
+        w.submit(function* () {
+          starts.push([i, now()]);
+          return yield* work(ms(d), i);
+        }),
+      );
       for (const h of hs) yield* h.result();
       yield* w.shutdown({ mode: "drain" });
       expect(w.peakActive).toBe(2);
     });
-    expect(starts).toEqual([[0, 0], [1, 0], [2, ms(10)], [3, ms(20)]]);
+    expect(starts).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, ms(10)],
+      [3, ms(20)],
+    ]);
   });
 
   it("times a task out exactly at start + timeout, unwinding its body then; the slot goes to the next task at once", () => {
@@ -33,14 +54,19 @@ describe("AsyncWorker", () => {
     runOk(function* () {
       const w = worker(1);
       w.start();
-      const slow = w.submit(function* () {
-        try {
-          yield* sleep(ms(100));
-        } finally {
-          seen.push(`unwound@${now()}`);
-        }
-      }, { timeoutUs: ms(20) });
-      const next = w.submit(function* () { seen.push(`next@${now()}`); });
+      const slow = w.submit(
+        function* () {
+          try {
+            yield* sleep(ms(100));
+          } finally {
+            seen.push(`unwound@${now()}`);
+          }
+        },
+        { timeoutUs: ms(20) },
+      );
+      const next = w.submit(function* () {
+        seen.push(`next@${now()}`);
+      });
       const o = yield* slow.settled();
       expect(o.status).toBe("timed-out");
       expect(o.atUs).toBe(ms(20));
@@ -83,14 +109,17 @@ describe("AsyncWorker", () => {
     const status = runOk(function* () {
       const w = worker(1);
       w.start();
-      const h = w.submit(function* () {
-        try {
-          yield* sleep(ms(10));
-        } catch {
-          return "swallowed";
-        }
-        return "done";
-      }, { onDone: () => called++ });
+      const h = w.submit(
+        function* () {
+          try {
+            yield* sleep(ms(10));
+          } catch {
+            return "swallowed";
+          }
+          return "done";
+        },
+        { onDone: () => called++ },
+      );
       yield* sleep(ms(5));
       w.cancel(h);
       const o = yield* h.settled();
@@ -107,7 +136,12 @@ describe("AsyncWorker", () => {
       w.start();
       let committed = -1;
       const h = w.submit(function* () {
-        yield* shield((function* () { yield* sleep(ms(10)); committed = now(); })());
+        yield* shield(
+          (function* () {
+            yield* sleep(ms(10));
+            committed = now();
+          })(),
+        );
         yield* sleep(ms(10));
       });
       yield* sleep(ms(2));
@@ -125,7 +159,10 @@ describe("AsyncWorker", () => {
     const r = runOk(function* () {
       const w = worker(1);
       w.start();
-      const bad = w.submit(function* (): Proc<void> { yield* sleep(1); throw boom; });
+      const bad = w.submit(function* (): Proc<void> {
+        yield* sleep(1);
+        throw boom;
+      });
       const good = w.submit(() => work(ms(1), "fine"));
       let caught: unknown;
       try {
@@ -176,7 +213,11 @@ describe("AsyncWorker", () => {
       try {
         yield* h.result();
       } catch (error) {
-        return { o, cancelled: isCancelled(error) && (error as Cancelled).reason === "changed my mind", stats: w.stats() };
+        return {
+          o,
+          cancelled: isCancelled(error) && (error as Cancelled).reason === "changed my mind",
+          stats: w.stats(),
+        };
       }
       return null;
     });
@@ -198,7 +239,19 @@ describe("AsyncWorker", () => {
       return w;
     });
     const kinds = w.events.map((e) => `${e.taskId}:${e.kind}`);
-    expect(kinds).toEqual(["-1:start", "1:submitted", "2:submitted", "1:started", "2:started", "1:completed", "1:callback", "2:cancel-requested", "2:cancelled", "-1:shutdown", "-1:stopped"]);
+    expect(kinds).toEqual([
+      "-1:start",
+      "1:submitted",
+      "2:submitted",
+      "1:started",
+      "2:started",
+      "1:completed",
+      "1:callback",
+      "2:cancel-requested",
+      "2:cancelled",
+      "-1:shutdown",
+      "-1:stopped",
+    ]);
   });
 
   it("rejects a concurrency that is not a positive integer", () => {

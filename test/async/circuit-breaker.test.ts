@@ -22,7 +22,10 @@ describe("spawn-plan breaker", () => {
     b.recordFailure("c", "crash");
     advance(sec(10));
     b.recordFailure("c", "crash");
-    expect(b.transitions.filter((t) => t.to === "open").map((t) => `${t.key}:${t.reason.split(":")[0]}`)).toEqual(["a:fast-fail", "c:threshold"]);
+    expect(b.transitions.filter((t) => t.to === "open").map((t) => `${t.key}:${t.reason.split(":")[0]}`)).toEqual([
+      "a:fast-fail",
+      "c:threshold",
+    ]);
   });
 
   it("lenient (ad-hoc): inference failures never fast-fail; 4 failures open it; 2 non-inference within 30 s fast-fail it", () => {
@@ -91,9 +94,19 @@ describe("spawn-plan breaker", () => {
     b.recordFailure("w", "inference");
     advance(sec(30));
     b.recordFailure("w", "inference");
-    expect(b.health("w")).toMatchObject({ state: "closed", recentFailures: 3, failureVelocityPerMin: 3, riskLevel: "medium" });
+    expect(b.health("w")).toMatchObject({
+      state: "closed",
+      recentFailures: 3,
+      failureVelocityPerMin: 3,
+      riskLevel: "medium",
+    });
     b.recordFailure("w", "inference");
-    expect(b.health("w")).toMatchObject({ state: "open", riskLevel: "critical", canExecute: false, retryInUs: sec(120) });
+    expect(b.health("w")).toMatchObject({
+      state: "open",
+      riskLevel: "critical",
+      canExecute: false,
+      retryInUs: sec(120),
+    });
     advance(sec(301));
     expect(b.health("w")).toMatchObject({ state: "half-open", recentFailures: 0, riskLevel: "high" });
   });
@@ -102,7 +115,11 @@ describe("spawn-plan breaker", () => {
 describe("cluster-protocol breaker (PROTOCOL §3.14)", () => {
   it("opens at circuitMaxErrors within the window; errors older than the window do not count", () => {
     const { b, advance } = clocked((c) => clusterBreaker({}, c));
-    expect(CLUSTER_CIRCUIT_DEFAULTS).toMatchObject({ circuitMaxErrors: 3, circuitWindowMs: 30_000, circuitHalfOpenAfterMs: 10_000 });
+    expect(CLUSTER_CIRCUIT_DEFAULTS).toMatchObject({
+      circuitMaxErrors: 3,
+      circuitWindowMs: 30_000,
+      circuitHalfOpenAfterMs: 10_000,
+    });
     b.recordFailure("m1", "timeout");
     b.recordFailure("m1", "timeout");
     advance(ms(30_000));
@@ -114,7 +131,9 @@ describe("cluster-protocol breaker (PROTOCOL §3.14)", () => {
   });
 
   it("the rate rule trips independently: errors / window seconds >= the rate", () => {
-    const { b } = clocked((c) => clusterBreaker({ circuitMaxErrors: 100, circuitWindowMs: 10_000, circuitErrorRatePerSec: 0.5 }, c));
+    const { b } = clocked((c) =>
+      clusterBreaker({ circuitMaxErrors: 100, circuitWindowMs: 10_000, circuitErrorRatePerSec: 0.5 }, c),
+    );
     for (let i = 0; i < 4; i++) b.recordFailure("g", "crash");
     expect(b.state("g")).toBe("closed");
     b.recordFailure("g", "crash"); // 5 errors / 10 s = 0.5/s
@@ -173,7 +192,13 @@ describe("callThrough", () => {
       } catch (error) {
         refused = error;
       }
-      const fallback = yield* callThrough(failing, { breaker: b, key: "k", fallback: function* (why) { return `fallback: ${why.reason}`; } });
+      const fallback = yield* callThrough(failing, {
+        breaker: b,
+        key: "k",
+        fallback: function* (why) {
+          return `fallback: ${why.reason}`;
+        },
+      });
       return { refused, fallback, health: b.health("k"), blocked: b.blockedCount };
     });
     expect(calls).toBe(2);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { Semaphore, ms, now, sleep, spawn, join, type Proc } from "../../src/sim/index.js";
 import { CancellationToken } from "../../src/async/cancellation-token.js";
-import { CancellationError, NodeTimeoutError, PipelineTimeoutError, runPipeline, type PipelineNode } from "../../src/async/pipeline.js";
+import {
+  CancellationError,
+  NodeTimeoutError,
+  PipelineTimeoutError,
+  runPipeline,
+  type PipelineNode,
+} from "../../src/async/pipeline.js";
 import { run, runOk } from "./run.js";
 
 const log: string[] = [];
@@ -23,14 +29,23 @@ function node(name: string, us: number, f: (x: number) => number = (x) => x + 1)
 describe("runPipeline", () => {
   it("feeds each node the previous output and reports progress per node", () => {
     const done: string[] = [];
-    const out = runOk(() => runPipeline({ name: "p", nodes: [node("a", 5), node("b", 5, (x) => x * 10), node("c", 5)] }, 1, { onNodeDone: (n) => done.push(n) }));
+    const out = runOk(() =>
+      runPipeline({ name: "p", nodes: [node("a", 5), node("b", 5, (x) => x * 10), node("c", 5)] }, 1, {
+        onNodeDone: (n) => done.push(n),
+      }),
+    );
     expect(out).toBe(21);
     expect(done).toEqual(["a", "b", "c"]);
   });
 
   it("a slow node raises NodeTimeoutError naming it, at its start + node timeout, and the next node never starts", () => {
     log.length = 0;
-    const r = run(() => runPipeline({ name: "p", nodeTimeoutUs: ms(10), nodes: [node("a", ms(5)), node("slow", ms(50)), node("c", ms(1))] }, 0));
+    const r = run(() =>
+      runPipeline(
+        { name: "p", nodeTimeoutUs: ms(10), nodes: [node("a", ms(5)), node("slow", ms(50)), node("c", ms(1))] },
+        0,
+      ),
+    );
     expect(r.error).toBeInstanceOf(NodeTimeoutError);
     expect((r.error as NodeTimeoutError).node).toBe("slow");
     expect(r.nowUs).toBe(ms(15));
@@ -38,7 +53,17 @@ describe("runPipeline", () => {
   });
 
   it("cumulative time past the pipeline timeout raises PipelineTimeoutError listing the finished nodes", () => {
-    const r = run(() => runPipeline({ name: "p", nodeTimeoutUs: ms(10), pipelineTimeoutUs: ms(15), nodes: [node("a", ms(8)), node("b", ms(8)), node("c", ms(8))] }, 0));
+    const r = run(() =>
+      runPipeline(
+        {
+          name: "p",
+          nodeTimeoutUs: ms(10),
+          pipelineTimeoutUs: ms(15),
+          nodes: [node("a", ms(8)), node("b", ms(8)), node("c", ms(8))],
+        },
+        0,
+      ),
+    );
     expect(r.error).toBeInstanceOf(PipelineTimeoutError);
     expect((r.error as PipelineTimeoutError).completedNodes).toEqual(["a"]);
     expect(r.nowUs).toBe(ms(15));
@@ -48,7 +73,9 @@ describe("runPipeline", () => {
     log.length = 0;
     const r = runOk(function* () {
       const token = new CancellationToken();
-      const p = spawn("p", runPipeline({ name: "p", nodes: [node("a", ms(10)), node("b", ms(10))] }, 0, { token }), { handled: true });
+      const p = spawn("p", runPipeline({ name: "p", nodes: [node("a", ms(10)), node("b", ms(10))] }, 0, { token }), {
+        handled: true,
+      });
       yield* sleep(ms(12));
       token.cancel("user stop");
       try {
@@ -75,7 +102,25 @@ describe("runPipeline", () => {
 
   it("a node's own exception propagates as the same object, even a TimeoutError-like one", () => {
     const own = new NodeTimeoutError("other", "inner", 1); // a node may throw anything, even our error types
-    const r = run(() => runPipeline({ name: "p", nodeTimeoutUs: ms(10), pipelineTimeoutUs: ms(100), nodes: [{ name: "bad", *run(): Proc<unknown> { yield* sleep(1); throw own; } }] }, 0));
+    const r = run(() =>
+      runPipeline(
+        {
+          name: "p",
+          nodeTimeoutUs: ms(10),
+          pipelineTimeoutUs: ms(100),
+          nodes: [
+            {
+              name: "bad",
+              *run(): Proc<unknown> {
+                yield* sleep(1);
+                throw own;
+              },
+            },
+          ],
+        },
+        0,
+      ),
+    );
     expect(r.error).toBe(own);
   });
 
@@ -83,9 +128,19 @@ describe("runPipeline", () => {
     const slots = new Semaphore(2);
     let peak = 0;
     let running = 0;
-    const counted: PipelineNode = { name: "n", *run(x) { peak = Math.max(peak, ++running); yield* sleep(ms(1)); running--; return x; } };
+    const counted: PipelineNode = {
+      name: "n",
+      *run(x) {
+        peak = Math.max(peak, ++running);
+        yield* sleep(ms(1));
+        running--;
+        return x;
+      },
+    };
     runOk(function* () {
-      const ps = Array.from({ length: 6 }, (_, i) => spawn(`p${i}`, runPipeline({ name: `p${i}`, nodes: [counted, counted] }, i, { slots })));
+      const ps = Array.from({ length: 6 }, (_, i) =>
+        spawn(`p${i}`, runPipeline({ name: `p${i}`, nodes: [counted, counted] }, i, { slots })),
+      );
       for (const p of ps) yield* join(p);
     });
     expect(peak).toBe(2);

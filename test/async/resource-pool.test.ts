@@ -26,7 +26,14 @@ describe("ResourcePool", () => {
     const used = runOk(function* () {
       const p = pool(log);
       const got: number[] = [];
-      const borrow = (us: number) => spawn("b", p.use(function* (r) { got.push(r); yield* sleep(us); }));
+      const borrow = (us: number) =>
+        spawn(
+          "b",
+          p.use(function* (r) {
+            got.push(r);
+            yield* sleep(us);
+          }),
+        );
       const ts = [borrow(ms(5)), borrow(ms(3)), borrow(ms(1)), borrow(ms(1))];
       for (const t of ts) yield* join(t);
       yield* p.shutdown();
@@ -40,8 +47,20 @@ describe("ResourcePool", () => {
     const log: string[] = [];
     const after = runOk(function* () {
       const p = pool(log);
-      const long = spawn("long", p.use(function* () { yield* sleep(ms(20)); }));
-      yield* join(spawn("short", p.use(function* () { yield* sleep(ms(1)); })));
+      const long = spawn(
+        "long",
+        p.use(function* () {
+          yield* sleep(ms(20));
+        }),
+      );
+      yield* join(
+        spawn(
+          "short",
+          p.use(function* () {
+            yield* sleep(ms(1));
+          }),
+        ),
+      );
       yield* p.shutdown();
       yield* join(long);
       try {
@@ -59,7 +78,13 @@ describe("ResourcePool", () => {
     const log: string[] = [];
     const done = runOk(function* () {
       const p = pool(log, 1);
-      const b = spawn("b", p.use(function* () { yield* sleep(ms(5)); }), { handled: true });
+      const b = spawn(
+        "b",
+        p.use(function* () {
+          yield* sleep(ms(5));
+        }),
+        { handled: true },
+      );
       yield* sleep(ms(2));
       const s = spawn("shutdown", p.shutdown());
       yield* sleep(ms(4)); // b returns at 6 ms and starts closing (1 ms, shielded)

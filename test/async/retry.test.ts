@@ -10,7 +10,9 @@ const base: BackoffPolicy = { baseUs: ms(10), capUs: ms(1000), jitter: "none" };
 describe("backoff", () => {
   it("without jitter doubles from the base up to the cap", () => {
     const rng = Rng.fromSeed(1);
-    expect(Array.from({ length: 9 }, (_, i) => backoffDelay(base, { retry: i + 1, previousUs: null, rng }))).toEqual([10, 20, 40, 80, 160, 320, 640, 1000, 1000].map(ms));
+    expect(Array.from({ length: 9 }, (_, i) => backoffDelay(base, { retry: i + 1, previousUs: null, rng }))).toEqual(
+      [10, 20, 40, 80, 160, 320, 640, 1000, 1000].map(ms),
+    );
     expect(backoffCeiling(base, 2000)).toBe(ms(1000)); // no overflow for huge retry numbers
   });
 
@@ -68,17 +70,35 @@ describe("retry", () => {
 
   it("stops at the per-item cap and throws the last error unchanged", () => {
     let why: RetryStop | null = null;
-    const r = run(() => retry(flaky(99, []), { maxRetries: 2, backoff: base, rng: Rng.fromSeed(1), onGiveUp: (w) => (why = w) }));
+    const r = run(() =>
+      retry(flaky(99, []), { maxRetries: 2, backoff: base, rng: Rng.fromSeed(1), onGiveUp: (w) => (why = w) }),
+    );
     expect((r.error as Error).message).toBe("fail 3");
     expect(why).toBe("per-item-cap");
   });
 
   it("never retries a non-retryable error or a cancellation", () => {
     let attempts = 0;
-    const r = run(() => retry(function* (): Proc<void> { attempts++; throw new Cancelled("stop"); }, { maxRetries: 5, backoff: base, rng: Rng.fromSeed(1) }));
+    const r = run(() =>
+      retry(
+        function* (): Proc<void> {
+          attempts++;
+          throw new Cancelled("stop");
+        },
+        { maxRetries: 5, backoff: base, rng: Rng.fromSeed(1) },
+      ),
+    );
     expect(isCancelled(r.error)).toBe(true);
     expect(attempts).toBe(1);
-    const r2 = run(() => retry(function* (): Proc<void> { attempts++; throw new TypeError("bad"); }, { maxRetries: 5, backoff: base, rng: Rng.fromSeed(1), retryable: (e) => !(e instanceof TypeError) }));
+    const r2 = run(() =>
+      retry(
+        function* (): Proc<void> {
+          attempts++;
+          throw new TypeError("bad");
+        },
+        { maxRetries: 5, backoff: base, rng: Rng.fromSeed(1), retryable: (e) => !(e instanceof TypeError) },
+      ),
+    );
     expect(r2.error).toBeInstanceOf(TypeError);
     expect(attempts).toBe(2);
   });
@@ -87,7 +107,19 @@ describe("retry", () => {
     const budget = new RetryBudget({ maxRetries: 5 });
     const stops: RetryStop[] = [];
     runOk(function* () {
-      const items = Array.from({ length: 4 }, (_, i) => spawn(`item${i}`, retry(flaky(99, []), { maxRetries: 3, backoff: base, rng: Rng.fromSeed(i), budget, onGiveUp: (w) => stops.push(w) }), { handled: true }));
+      const items = Array.from({ length: 4 }, (_, i) =>
+        spawn(
+          `item${i}`,
+          retry(flaky(99, []), {
+            maxRetries: 3,
+            backoff: base,
+            rng: Rng.fromSeed(i),
+            budget,
+            onGiveUp: (w) => stops.push(w),
+          }),
+          { handled: true },
+        ),
+      );
       for (const t of items) {
         try {
           yield* join(t);
@@ -97,13 +129,17 @@ describe("retry", () => {
       }
     });
     expect(budget.withdrawn).toBe(5);
-    expect(stops.filter((s) => s === "budget-exhausted")).toHaveLength(4 - stops.filter((s) => s === "per-item-cap").length);
+    expect(stops.filter((s) => s === "budget-exhausted")).toHaveLength(
+      4 - stops.filter((s) => s === "per-item-cap").length,
+    );
     expect(stops).toContain("budget-exhausted");
   });
 
   it("a cancelled retry loop stops during its backoff sleep", () => {
     const r = run(function* () {
-      const t = spawn("r", retry(flaky(99, []), { maxRetries: 10, backoff: base, rng: Rng.fromSeed(1) }), { handled: true });
+      const t = spawn("r", retry(flaky(99, []), { maxRetries: 10, backoff: base, rng: Rng.fromSeed(1) }), {
+        handled: true,
+      });
       yield* sleep(ms(15));
       t.cancel();
       try {

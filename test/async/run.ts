@@ -23,6 +23,9 @@ export function run<T>(body: () => Proc<T>): Ran<T> {
 /** Like `run`, but fails the test if the process did not return normally. */
 export function runOk<T>(body: () => Proc<T>): T {
   const r = run(body);
-  if (r.state !== "done") throw new Error(`process ended ${r.state}: ${String(r.error)} (${r.outcome.failure?.message ?? "no kernel failure"})`);
+  if (r.state !== "done")
+    throw new Error(
+      `process ended ${r.state}: ${String(r.error)} (${r.outcome.failure?.message ?? "no kernel failure"})`,
+    );
   return r.value as T;
 }

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { Proc } from "../../src/sim/index.js";
 import { AsyncWorker, asyncWorkerFactory } from "../../src/async/async-worker.js";
 import { SOAK_SCENARIOS, runSoak, type SoakTelemetry } from "../../src/async/soak.js";
-import type { AsyncWorkerLike, Outcome, SubmitOptions, WorkHandle, WorkerFactory, WorkerStats } from "../../src/async/worker-types.js";
+import type {
+  AsyncWorkerLike,
+  Outcome,
+  SubmitOptions,
+  WorkHandle,
+  WorkerFactory,
+  WorkerStats,
+} from "../../src/async/worker-types.js";
 import { resolveSeeds } from "../../src/testing/seeds-env.js";
 
 describe("runSoak", () => {
@@ -37,7 +44,12 @@ describe("runSoak", () => {
 
   it("feeds the telemetry hook every scenario report, every iteration report and (on request) every worker event", () => {
     const events: SoakTelemetry[] = [];
-    const r = runSoak(asyncWorkerFactory(), { iterations: 2, seed: 3, telemetry: (e) => events.push(e), workerEvents: true });
+    const r = runSoak(asyncWorkerFactory(), {
+      iterations: 2,
+      seed: 3,
+      telemetry: (e) => events.push(e),
+      workerEvents: true,
+    });
     expect(events.filter((e) => e.kind === "scenario")).toHaveLength(12);
     expect(events.filter((e) => e.kind === "iteration")).toHaveLength(2);
     const submitted = events.filter((e) => e.kind === "worker" && e.event.kind === "submitted").length;
@@ -47,7 +59,11 @@ describe("runSoak", () => {
   it("reports a harness that cannot finish instead of hanging", () => {
     const stuck: WorkerFactory = (o) => {
       const w = new AsyncWorker(o);
-      return Object.assign(Object.create(w) as AsyncWorker, { *shutdown(): Proc<void> { yield { what: "never", arm() {}, disarm() {} }; } });
+      return Object.assign(Object.create(w) as AsyncWorker, {
+        *shutdown(): Proc<void> {
+          yield { what: "never", arm() {}, disarm() {} };
+        },
+      });
     };
     const r = runSoak(stuck, { iterations: 1, seed: 1, scenarios: ["concurrent-load"] });
     expect(r.ok).toBe(false);
@@ -55,7 +71,14 @@ describe("runSoak", () => {
   });
 });
 
-type Bug = "over-limit" | "ignores-timeout" | "callback-on-cancel" | "lying-cancel" | "leaky-slot" | "drain-cancels" | "miscounts";
+type Bug =
+  | "over-limit"
+  | "ignores-timeout"
+  | "callback-on-cancel"
+  | "lying-cancel"
+  | "leaky-slot"
+  | "drain-cancels"
+  | "miscounts";
 
 /** A worker with one planted bug, delegating everything else to AsyncWorker. */
 class Broken implements AsyncWorkerLike {
@@ -85,7 +108,8 @@ class Broken implements AsyncWorkerLike {
   cancel(handle: WorkHandle<unknown>, reason?: string): boolean {
     if (this.bug === "lying-cancel") return handle.outcome === null;
     const ok = this.inner.cancel(handle, reason);
-    if (ok && this.bug === "callback-on-cancel") this.callbacks.get(handle.id)?.({ status: "cancelled", reason: "x", atUs: 0 });
+    if (ok && this.bug === "callback-on-cancel")
+      this.callbacks.get(handle.id)?.({ status: "cancelled", reason: "x", atUs: 0 });
     return ok;
   }
   shutdown(o: { mode: "drain" | "cancel" }): Proc<void> {
@@ -99,7 +123,10 @@ class Broken implements AsyncWorkerLike {
   }
 }
 
-const broken = (bug: Bug): WorkerFactory => (o) => new Broken(new AsyncWorker(bug === "over-limit" ? { ...o, concurrency: o.concurrency + 1 } : o), bug);
+const broken =
+  (bug: Bug): WorkerFactory =>
+  (o) =>
+    new Broken(new AsyncWorker(bug === "over-limit" ? { ...o, concurrency: o.concurrency + 1 } : o), bug);
 
 describe("the soak harness catches broken workers", () => {
   it.each<[Bug, string]>([
@@ -113,7 +140,10 @@ describe("the soak harness catches broken workers", () => {
   ])("a worker that is %s fails the check '%s'", (bug, check) => {
     const r = runSoak(broken(bug), { iterations: 2, seed: 1 });
     expect(r.ok).toBe(false);
-    expect(r.problems.some((p) => p.includes(check)), r.problems.slice(0, 3).join("\n")).toBe(true);
+    expect(
+      r.problems.some((p) => p.includes(check)),
+      r.problems.slice(0, 3).join("\n"),
+    ).toBe(true);
   });
 });
 
@@ -124,7 +154,15 @@ describe("soak properties over seeds", () => {
       const r = runSoak(asyncWorkerFactory(), { iterations: 1, seed, scenarios: ["jitter-storm"] });
       expect(r.problems, `seed ${seed}`).toEqual([]);
       const checks = r.iterations[0]!.scenarios[0]!.checks.map((c) => c.name);
-      expect(checks).toEqual(expect.arrayContaining(["concurrency never exceeds the limit", "every task ends in exactly one terminal state", "no leaked slots or resources", "counts add up", "tasks start in submission order"]));
+      expect(checks).toEqual(
+        expect.arrayContaining([
+          "concurrency never exceeds the limit",
+          "every task ends in exactly one terminal state",
+          "no leaked slots or resources",
+          "counts add up",
+          "tasks start in submission order",
+        ]),
+      );
       tasks += r.totals.submitted;
     }
     expect(tasks).toBeGreaterThan(0);

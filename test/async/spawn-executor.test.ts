@@ -2,13 +2,19 @@ import { describe, expect, it } from "vitest";
 import { ms, sec, sleep } from "../../src/sim/index.js";
 import { spawnBreaker } from "../../src/async/breaker-policies.js";
 import { AgentError, classifyFailure, detectPattern } from "../../src/async/failure-patterns.js";
-import { defaultFallbackTemplate, executeAgents, type AgentScript, type Subgoal } from "../../src/async/spawn-executor.js";
+import {
+  defaultFallbackTemplate,
+  executeAgents,
+  type AgentScript,
+  type Subgoal,
+} from "../../src/async/spawn-executor.js";
 import { runOk } from "./run.js";
 
-const answer = (name: string): AgentScript => function* (ctx) {
-  yield* sleep(ms(10));
-  return `${name}: ${ctx.prompt}`;
-};
+const answer = (name: string): AgentScript =>
+  function* (ctx) {
+    yield* sleep(ms(10));
+    return `${name}: ${ctx.prompt}`;
+  };
 
 describe("failure patterns", () => {
   it("recognises rate-limit, auth and timeout lines, and nothing in ordinary output", () => {
@@ -30,16 +36,43 @@ describe("executeAgents", () => {
       { index: 2, agentId: "data-wrangler", description: "clean more" },
     ];
     const breaker = spawnBreaker();
-    const r = runOk(() => executeAgents(goals, { maxConcurrent: 3, agentTimeoutUs: sec(5), breaker, registry: new Map([["reviewer", answer("reviewer")]]), adhoc: new Map([["data-wrangler", answer("dw")]]), matcher: (s) => `matched(${s.description})` }));
-    expect(r.run.results.map((x) => x.output)).toEqual(["reviewer: review", "dw: matched(clean data)", "dw: matched(clean more)"]);
-    expect(r.metadata).toMatchObject({ spawnCount: 2, spawnedAgents: ["data-wrangler", "data-wrangler"], failedSubgoals: 0, totalSubgoals: 3 });
+    const r = runOk(() =>
+      executeAgents(goals, {
+        maxConcurrent: 3,
+        agentTimeoutUs: sec(5),
+        breaker,
+        registry: new Map([["reviewer", answer("reviewer")]]),
+        adhoc: new Map([["data-wrangler", answer("dw")]]),
+        matcher: (s) => `matched(${s.description})`,
+      }),
+    );
+    expect(r.run.results.map((x) => x.output)).toEqual([
+      "reviewer: review",
+      "dw: matched(clean data)",
+      "dw: matched(clean more)",
+    ]);
+    expect(r.metadata).toMatchObject({
+      spawnCount: 2,
+      spawnedAgents: ["data-wrangler", "data-wrangler"],
+      failedSubgoals: 0,
+      totalSubgoals: 3,
+    });
     expect(breaker.classOf("data-wrangler")).toBe("lenient");
     expect(breaker.classOf("reviewer")).toBe("regular");
   });
 
   it("without a matcher the fallback template is the prompt, and it says 'act as a'", () => {
     const g: Subgoal = { index: 0, agentId: "tax_expert", description: "file it" };
-    const r = runOk(() => executeAgents([g], { maxConcurrent: 1, agentTimeoutUs: sec(5), breaker: spawnBreaker(), registry: new Map(), adhoc: new Map([["tax_expert", answer("t")]]), matcher: null }));
+    const r = runOk(() =>
+      executeAgents([g], {
+        maxConcurrent: 1,
+        agentTimeoutUs: sec(5),
+        breaker: spawnBreaker(),
+        registry: new Map(),
+        adhoc: new Map([["tax_expert", answer("t")]]),
+        matcher: null,
+      }),
+    );
     expect(r.metadata.prompts.get(0)).toBe(defaultFallbackTemplate(g));
     expect(defaultFallbackTemplate(g)).toContain("act as a specialist in tax expert");
   });
@@ -51,14 +84,34 @@ describe("executeAgents", () => {
       yield* sleep(sec(100));
       return "never";
     };
-    const r = runOk(() => executeAgents([{ index: 0, agentId: "rl", description: "x" }], { maxConcurrent: 1, agentTimeoutUs: sec(60), breaker: spawnBreaker(), registry: new Map([["rl", script]]), adhoc: new Map(), matcher: null }));
-    expect(r.metadata.earlyTerminations).toEqual([{ agentId: "rl", reason: "Early detection: rate limit pattern detected", detectionTimeUs: ms(1250) }]);
+    const r = runOk(() =>
+      executeAgents([{ index: 0, agentId: "rl", description: "x" }], {
+        maxConcurrent: 1,
+        agentTimeoutUs: sec(60),
+        breaker: spawnBreaker(),
+        registry: new Map([["rl", script]]),
+        adhoc: new Map(),
+        matcher: null,
+      }),
+    );
+    expect(r.metadata.earlyTerminations).toEqual([
+      { agentId: "rl", reason: "Early detection: rate limit pattern detected", detectionTimeUs: ms(1250) },
+    ]);
     expect(r.run.results[0]).toMatchObject({ status: "failed", endedAtUs: ms(1250), exitCode: -1 });
     expect(r.metadata.failures).toEqual([{ agentId: "rl", subgoalIndex: 0, type: "error_pattern" }]);
   });
 
   it("an unknown agent id is a failed subgoal, not a crash of the run", () => {
-    const r = runOk(() => executeAgents([{ index: 0, agentId: "ghost", description: "x" }], { maxConcurrent: 1, agentTimeoutUs: sec(1), breaker: spawnBreaker(), registry: new Map(), adhoc: new Map(), matcher: null }));
+    const r = runOk(() =>
+      executeAgents([{ index: 0, agentId: "ghost", description: "x" }], {
+        maxConcurrent: 1,
+        agentTimeoutUs: sec(1),
+        breaker: spawnBreaker(),
+        registry: new Map(),
+        adhoc: new Map(),
+        matcher: null,
+      }),
+    );
     expect(r.run.results[0]!.error).toMatch(/no agent ghost/);
     expect(r.metadata.failedSubgoals).toBe(1);
   });

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { Cancelled, TimeoutError, isCancelled, ms, now, shield, sleep, spawn, join, withTimeout, type Proc } from "../../src/sim/index.js";
+import {
+  Cancelled,
+  TimeoutError,
+  isCancelled,
+  ms,
+  now,
+  shield,
+  sleep,
+  spawn,
+  join,
+  withTimeout,
+  type Proc,
+} from "../../src/sim/index.js";
 import { runWithTimeout } from "../../src/async/time-limit.js";
 import { Deadline, DeadlineExceeded } from "../../src/async/deadline.js";
 import { CancellationToken } from "../../src/async/cancellation-token.js";
@@ -9,19 +21,32 @@ class Expired extends Error {}
 
 describe("runWithTimeout", () => {
   it("returns the body's value when it finishes in time", () => {
-    expect(runOk(() => runWithTimeout((function* () { yield* sleep(ms(5)); return 42; })(), { timeoutUs: ms(10), onExpire: () => new Expired() }))).toBe(42);
+    expect(
+      runOk(() =>
+        runWithTimeout(
+          (function* () {
+            yield* sleep(ms(5));
+            return 42;
+          })(),
+          { timeoutUs: ms(10), onExpire: () => new Expired() },
+        ),
+      ),
+    ).toBe(42);
   });
 
   it("on expiry cancels the body at the deadline (its finally runs then) and throws the caller's error", () => {
     let unwoundAt = -1;
     const r = run(function* () {
-      yield* runWithTimeout((function* () {
-        try {
-          yield* sleep(ms(50));
-        } finally {
-          unwoundAt = now();
-        }
-      })(), { timeoutUs: ms(10), onExpire: () => new Expired() });
+      yield* runWithTimeout(
+        (function* () {
+          try {
+            yield* sleep(ms(50));
+          } finally {
+            unwoundAt = now();
+          }
+        })(),
+        { timeoutUs: ms(10), onExpire: () => new Expired() },
+      );
     });
     expect(r.error).toBeInstanceOf(Expired);
     expect(unwoundAt).toBe(ms(10));
@@ -30,7 +55,15 @@ describe("runWithTimeout", () => {
 
   it("passes the body's own TimeoutError through unchanged instead of mistaking it for the limit", () => {
     const own = new TimeoutError("inner", 1);
-    const r = run(() => runWithTimeout((function* (): Proc<void> { yield* sleep(1); throw own; })(), { timeoutUs: ms(10), onExpire: () => new Expired() }));
+    const r = run(() =>
+      runWithTimeout(
+        (function* (): Proc<void> {
+          yield* sleep(1);
+          throw own;
+        })(),
+        { timeoutUs: ms(10), onExpire: () => new Expired() },
+      ),
+    );
     expect(r.error).toBe(own);
   });
 
@@ -39,14 +72,18 @@ describe("runWithTimeout", () => {
     let seen: unknown = null;
     let state = "";
     runOk(function* () {
-      const t = spawn("caller", (function* () {
-        try {
-          yield* limited();
-        } catch (error) {
-          seen = error;
-          throw error;
-        }
-      })(), { handled: true });
+      const t = spawn(
+        "caller",
+        (function* () {
+          try {
+            yield* limited();
+          } catch (error) {
+            seen = error;
+            throw error;
+          }
+        })(),
+        { handled: true },
+      );
       if (armFirst) yield* sleep(0); // the caller arms its timer before we schedule our wake-up
       yield* sleep(ms(10));
       t.cancel("outer");
@@ -60,11 +97,17 @@ describe("runWithTimeout", () => {
     return { seen, state };
   }
 
-  it.each([false, true])("a caller cancelled at the instant the limit fires ends cancelled, not timed out (timer first: %s)", (armFirst) => {
-    const { seen, state } = cancelAtExpiry(() => runWithTimeout(sleep(ms(100)), { timeoutUs: ms(10), onExpire: () => new Expired() }), armFirst);
-    expect(isCancelled(seen)).toBe(true);
-    expect(state).toBe("cancelled");
-  });
+  it.each([false, true])(
+    "a caller cancelled at the instant the limit fires ends cancelled, not timed out (timer first: %s)",
+    (armFirst) => {
+      const { seen, state } = cancelAtExpiry(
+        () => runWithTimeout(sleep(ms(100)), { timeoutUs: ms(10), onExpire: () => new Expired() }),
+        armFirst,
+      );
+      expect(isCancelled(seen)).toBe(true);
+      expect(state).toBe("cancelled");
+    },
+  );
 
   it("the kernel's withTimeout keeps that cancellation too (regression: it used to become a TimeoutError)", () => {
     const { seen, state } = cancelAtExpiry(() => withTimeout(sleep(ms(100)), ms(10), "op"), true);
@@ -81,14 +124,21 @@ describe("runWithTimeout", () => {
   it("does not return before a body whose cleanup takes virtual time has ended", () => {
     let cleaned = -1;
     const r = run(function* () {
-      const caller = spawn("caller", runWithTimeout((function* () {
-        try {
-          yield* sleep(ms(100));
-        } finally {
-          yield* shield(sleep(ms(3)));
-          cleaned = now();
-        }
-      })(), { timeoutUs: ms(50), onExpire: () => new Expired() }), { handled: true });
+      const caller = spawn(
+        "caller",
+        runWithTimeout(
+          (function* () {
+            try {
+              yield* sleep(ms(100));
+            } finally {
+              yield* shield(sleep(ms(3)));
+              cleaned = now();
+            }
+          })(),
+          { timeoutUs: ms(50), onExpire: () => new Expired() },
+        ),
+        { handled: true },
+      );
       yield* sleep(ms(5));
       caller.cancel("stop");
       try {
@@ -130,7 +180,12 @@ describe("Deadline", () => {
     const r = run(function* () {
       const d = Deadline.after(ms(1), "x");
       yield* sleep(ms(2));
-      yield* d.run((function* () { started = true; })(), "late");
+      yield* d.run(
+        (function* () {
+          started = true;
+        })(),
+        "late",
+      );
     });
     expect(r.error).toBeInstanceOf(DeadlineExceeded);
     expect(started).toBe(false);
@@ -146,7 +201,13 @@ describe("CancellationToken", () => {
       const off = token.onCancel((r) => calls.push(`b:${r}`));
       token.onCancel((r) => calls.push(`c:${r}`));
       off();
-      const waiter = spawn("waiter", (function* () { yield* token.wait(); return now(); })());
+      const waiter = spawn(
+        "waiter",
+        (function* () {
+          yield* token.wait();
+          return now();
+        })(),
+      );
       yield* sleep(ms(3));
       expect(token.cancel("first")).toBe(true);
       expect(token.cancel("second")).toBe(false);

@@ -6,6 +6,18 @@ parentPort.on("message", ({ seeds }) => {
   for (const seed of seeds) {
     if (seed === 13) process.exit(3);
     if (seed === 21) for (;;);
-    parentPort.postMessage({ outcome: { seed, verdict: "pass", events: seed, virtualTimeUs: 0, traceHash: "", signature: null, check: "", message: "", nodes: [] } });
+    parentPort.postMessage({
+      outcome: {
+        seed,
+        verdict: "pass",
+        events: seed,
+        virtualTimeUs: 0,
+        traceHash: "",
+        signature: null,
+        check: "",
+        message: "",
+        nodes: [],
+      },
+    });
   }
 });

@@ -30,7 +30,17 @@ describe("run, replay, check", () => {
   });
 
   it("a passing run writes no repro", async () => {
-    const r = await simctl(cwd, "run", "kernel/ping-pong", "--seed", "1", "--set", "rounds=20", "--repro-dir", "pass-out");
+    const r = await simctl(
+      cwd,
+      "run",
+      "kernel/ping-pong",
+      "--seed",
+      "1",
+      "--set",
+      "rounds=20",
+      "--repro-dir",
+      "pass-out",
+    );
     expect(r.code).toBe(0);
     expect(listTree(join(cwd, "pass-out"))).toEqual([]);
   });
@@ -48,10 +58,24 @@ describe("run, replay, check", () => {
     const ok = await simctl(cwd, "check", "kernel/timeout-storm", "--seed", "2", "--set", "processes=600");
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^DETERMINISTIC$/m);
-    const bad = await simctl(cwd, "check", "kernel/timeout-storm", "--seed", "2", "--set", "processes=600", "--test-perturb-at", "1500", "--json");
+    const bad = await simctl(
+      cwd,
+      "check",
+      "kernel/timeout-storm",
+      "--seed",
+      "2",
+      "--set",
+      "processes=600",
+      "--test-perturb-at",
+      "1500",
+      "--json",
+    );
     expect(bad.code).toBe(4);
     const out = JSON.parse(bad.stdout);
-    expect(out).toMatchObject({ deterministic: false, divergence: { checkpoint: 1, firstDifference: { index: 1500, shape: "extra", b: { kind: "test-perturb" } } } });
+    expect(out).toMatchObject({
+      deterministic: false,
+      divergence: { checkpoint: 1, firstDifference: { index: 1500, shape: "extra", b: { kind: "test-perturb" } } },
+    });
   });
 });
 
@@ -63,8 +87,14 @@ describe("bad repro files", () => {
     writeFileSync(join(dir, "future.json"), JSON.stringify({ ...JSON.parse(text), version: 2 }));
     writeFileSync(join(dir, "foreign.json"), JSON.stringify({ hello: "world" }));
     const before = listTree(dir);
-    expectOneLineError(await simctl(dir, "replay", "truncated.json"), /truncated\.json is not valid JSON \(truncated or corrupt\?\)/);
-    expectOneLineError(await simctl(dir, "replay", "future.json"), /future\.json has repro format version 2; this simctl reads version 1/);
+    expectOneLineError(
+      await simctl(dir, "replay", "truncated.json"),
+      /truncated\.json is not valid JSON \(truncated or corrupt\?\)/,
+    );
+    expectOneLineError(
+      await simctl(dir, "replay", "future.json"),
+      /future\.json has repro format version 2; this simctl reads version 1/,
+    );
     expectOneLineError(await simctl(dir, "replay", "foreign.json"), /foreign\.json is not a simctl repro file/);
     expectOneLineError(await simctl(dir, "replay", "missing.json"), /no such repro file: missing\.json/);
     // shrink would write NAME.min.json: it must refuse before writing anything.

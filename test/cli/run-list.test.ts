@@ -19,7 +19,10 @@ let cwd = "";
 /** Runs `node bin/simctl.js ...args` in a scratch directory (failing runs write repro files there). */
 function simctl(...args: string[]): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -64,7 +67,10 @@ describe.concurrent("simctl list", () => {
   it("--json prints valid JSON listing every scenario with its catalog ids", async () => {
     const r = await simctl("list", "--json");
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { scenarios: { id: string; title: string; covers: string[] }[]; covered: string[] };
+    const out = JSON.parse(r.stdout) as {
+      scenarios: { id: string; title: string; covers: string[] }[];
+      covered: string[];
+    };
     const ids = out.scenarios.map((s) => s.id);
     expect(ids).toEqual(expect.arrayContaining(["kernel/ping-pong", "kernel/timeout-storm"]));
     for (const s of out.scenarios) {
@@ -84,11 +90,25 @@ describe.concurrent("simctl list", () => {
 
 describe.concurrent("simctl run", () => {
   it("kernel/timeout-storm --seed 7 --json twice prints the same traceHash and exits 0", async () => {
-    const [a, b] = await Promise.all([simctl("run", "kernel/timeout-storm", "--seed", "7", "--json"), simctl("run", "kernel/timeout-storm", "--seed", "7", "--json")]);
+    const [a, b] = await Promise.all([
+      simctl("run", "kernel/timeout-storm", "--seed", "7", "--json"),
+      simctl("run", "kernel/timeout-storm", "--seed", "7", "--json"),
+    ]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const ja = JSON.parse(a.stdout) as Record<string, unknown>;
     const jb = JSON.parse(b.stdout) as Record<string, unknown>;
-    for (const key of ["scenario", "seed", "verdict", "traceHash", "events", "virtualTimeUs", "wallMs", "violations", "options"]) expect(ja).toHaveProperty(key);
+    for (const key of [
+      "scenario",
+      "seed",
+      "verdict",
+      "traceHash",
+      "events",
+      "virtualTimeUs",
+      "wallMs",
+      "violations",
+      "options",
+    ])
+      expect(ja).toHaveProperty(key);
     expect(ja["traceHash"]).toMatch(/^[0-9a-f]{16}$/);
     expect(jb["traceHash"]).toBe(ja["traceHash"]);
     expect(ja).toMatchObject({ scenario: "kernel/timeout-storm", seed: 7, verdict: "pass", violations: [] });
@@ -125,7 +145,9 @@ describe.concurrent("simctl run", () => {
 
   it("malformed or non-positive --max-time values each exit 2 with one line", async () => {
     const values = ["soon", "0", "-5s"];
-    const rs = await Promise.all(values.map((v) => simctl("run", "kernel/ping-pong", "--seed", "1", `--max-time=${v}`)));
+    const rs = await Promise.all(
+      values.map((v) => simctl("run", "kernel/ping-pong", "--seed", "1", `--max-time=${v}`)),
+    );
     for (const r of rs) expectOneLineError(r, /max-time/);
   });
 
@@ -142,17 +164,33 @@ describe.concurrent("simctl run", () => {
 
   it("--faults: an invalid schedule, an unreadable file, non-JSON and a network-less scenario each exit 2 with one line", async () => {
     const bad = join(cwd, "bad-faults.json");
-    writeFileSync(bad, JSON.stringify([{ atMs: 500, action: "crash", node: "nobody" }, { atMs: -1, action: "explode" }]));
+    writeFileSync(
+      bad,
+      JSON.stringify([
+        { atMs: 500, action: "crash", node: "nobody" },
+        { atMs: -1, action: "explode" },
+      ]),
+    );
     const invalid = await simctl("run", "net/partition-heal", "--seed", "1", "--faults", bad);
     expectOneLineError(invalid, /^simctl: error: invalid fault schedule: 3 problems/);
-    for (const problem of ['unknown node "nobody"', "atMs must be a non-negative integer", 'unknown action "explode"']) expect(invalid.stderr).toContain(problem);
-    expectOneLineError(await simctl("run", "net/partition-heal", "--seed", "1", "--faults", join(cwd, "missing.json")), /cannot read fault schedule .*ENOENT/);
+    for (const problem of ['unknown node "nobody"', "atMs must be a non-negative integer", 'unknown action "explode"'])
+      expect(invalid.stderr).toContain(problem);
+    expectOneLineError(
+      await simctl("run", "net/partition-heal", "--seed", "1", "--faults", join(cwd, "missing.json")),
+      /cannot read fault schedule .*ENOENT/,
+    );
     const notJson = join(cwd, "not-json.json");
     writeFileSync(notJson, "[{ atMs: 1");
-    expectOneLineError(await simctl("run", "net/partition-heal", "--seed", "1", "--faults", notJson), /invalid fault schedule .*not JSON/);
+    expectOneLineError(
+      await simctl("run", "net/partition-heal", "--seed", "1", "--faults", notJson),
+      /invalid fault schedule .*not JSON/,
+    );
     const good = join(cwd, "good-faults.json");
     writeFileSync(good, JSON.stringify([{ atMs: 100, action: "crash", node: "n1" }]));
-    expectOneLineError(await simctl("run", "kernel/ping-pong", "--seed", "1", "--faults", good), /has no simulated network/);
+    expectOneLineError(
+      await simctl("run", "kernel/ping-pong", "--seed", "1", "--faults", good),
+      /has no simulated network/,
+    );
   });
 
   it("--faults replaces the scenario's own faults: the applied schedule is exactly the file's", async () => {
@@ -214,7 +252,9 @@ describe.concurrent("simctl run", () => {
     expect(result.traceHash).toBe((JSON.parse(plain.stdout) as { traceHash: string }).traceHash);
     const lines = readFileSync(file, "utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(result.events); // kernel scenarios write one record per event
-    const records = lines.map((l) => JSON.parse(l) as { i: number; t: number; seq: number; kind: string; node: string });
+    const records = lines.map(
+      (l) => JSON.parse(l) as { i: number; t: number; seq: number; kind: string; node: string },
+    );
     expect(records.map((r) => r.i)).toEqual(records.map((_, i) => i));
     for (let i = 1; i < records.length; i++) expect(records[i]!.t).toBeGreaterThanOrEqual(records[i - 1]!.t);
     expect(records[0]).toMatchObject({ t: 0, kind: "start" });

@@ -18,7 +18,12 @@ describe("sweep worker pool", () => {
     });
     expect(outcomes.map((o) => o.seed).sort((a, b) => a - b)).toEqual(seeds); // no seed lost or repeated
     const failed = outcomes.filter((o) => o.verdict !== "pass");
-    expect(failed.map((o) => [o.seed, o.check])).toEqual(expect.arrayContaining([[13, "exception"], [21, "exception"]]));
+    expect(failed.map((o) => [o.seed, o.check])).toEqual(
+      expect.arrayContaining([
+        [13, "exception"],
+        [21, "exception"],
+      ]),
+    );
     expect(failed).toHaveLength(2);
     expect(failed.find((o) => o.seed === 13)!.message).toBe("worker exited unexpectedly");
     expect(failed.find((o) => o.seed === 21)!.message).toMatch(/wall-clock limit/);

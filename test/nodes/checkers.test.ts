@@ -2,12 +2,26 @@ import { describe, expect, it } from "vitest";
 import { CHECK_NAMES, ClusterCheckers } from "../../src/nodes/checkers.js";
 import type { EmitDetail } from "../../src/sim/index.js";
 
-const RETENTION = { gateJobRetentionMs: 1000, gateJobCleanupIntervalMs: 1000, managerCompletedJobMaxAgeMs: 1000, managerFailedJobMaxAgeMs: 5000, managerJobCleanupIntervalMs: 1000 };
+const RETENTION = {
+  gateJobRetentionMs: 1000,
+  gateJobCleanupIntervalMs: 1000,
+  managerCompletedJobMaxAgeMs: 1000,
+  managerFailedJobMaxAgeMs: 5000,
+  managerJobCleanupIntervalMs: 1000,
+};
 
-function harness(): { feed: (node: string, kind: string, d: EmitDetail, atMs?: number) => void; checks: () => string[]; checkers: ClusterCheckers } {
+function harness(): {
+  feed: (node: string, kind: string, d: EmitDetail, atMs?: number) => void;
+  checks: () => string[];
+  checkers: ClusterCheckers;
+} {
   const seen: string[] = [];
   const checkers = new ClusterCheckers((check) => seen.push(check), RETENTION);
-  return { feed: (node, kind, d, atMs = 0) => checkers.observe(node, kind, d, atMs * 1000), checks: () => seen, checkers };
+  return {
+    feed: (node, kind, d, atMs = 0) => checkers.observe(node, kind, d, atMs * 1000),
+    checks: () => seen,
+    checkers,
+  };
 }
 
 describe("global checkers fire on planted bugs (and only then)", () => {

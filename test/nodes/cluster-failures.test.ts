@@ -8,7 +8,11 @@ import { workerFactory } from "../../src/nodes/worker.js";
 import { TestCluster } from "./harness.js";
 
 function dcCluster(client: Partial<ClientConfig>, seed = 1): TestCluster {
-  return new TestCluster({ gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, clients: 1 }, { gate: gateFactory(), manager: managerFactory(), worker: workerFactory(), client: clientFactory(client) }, seed);
+  return new TestCluster(
+    { gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, clients: 1 },
+    { gate: gateFactory(), manager: managerFactory(), worker: workerFactory(), client: clientFactory(client) },
+    seed,
+  );
 }
 
 const LONG_JOB: Partial<ClientConfig> = { jobCount: 1, workflowsPerJob: 1, workflowDurationMs: 60_000 };
@@ -32,7 +36,10 @@ describe("worker failure (MW-6.1)", () => {
 
     expect(violations).toEqual([]);
     const orphaned = c.emitted("workflow.orphaned", (e) => e.detail["node"] === victim);
-    const failed = c.emitted("workflow.failed", (e) => e.detail["worker"] === victim && e.detail["reason"] === "worker dead");
+    const failed = c.emitted(
+      "workflow.failed",
+      (e) => e.detail["worker"] === victim && e.detail["reason"] === "worker dead",
+    );
     expect(orphaned.length).toBe(1);
     expect(failed.length).toBe(1);
     // The grace: nothing is rescheduled before the manager's minimum suspicion (10 s) has passed.
@@ -98,7 +105,10 @@ describe("manager failure (GM-1.3.1, job-leader takeover)", () => {
 });
 
 function gates(n: number, overrides: Partial<GateConfig> = {}): TestCluster {
-  return new TestCluster({ gates: n, dcs: 0, managersPerDc: 0, workersPerDc: 0, clients: 0 }, { gate: gateFactory(overrides) });
+  return new TestCluster(
+    { gates: n, dcs: 0, managersPerDc: 0, workersPerDc: 0, clients: 0 },
+    { gate: gateFactory(overrides) },
+  );
 }
 
 describe("gate dead-peer reaping (GP-1)", () => {
@@ -173,7 +183,8 @@ describe("gate quorum stepdown (GP-2, GP-5)", () => {
     });
     // Both peers come back once the leader has seen its first failed check.
     c.onEmit((e) => {
-      if (e.kind === "quorum.check" && e.detail["ok"] === false && e.detail["streak"] === 1) for (const g of others) c.restart(g);
+      if (e.kind === "quorum.check" && e.detail["ok"] === false && e.detail["streak"] === 1)
+        for (const g of others) c.restart(g);
     });
     c.run(400_000);
 
@@ -195,7 +206,10 @@ describe("gate quorum stepdown (GP-2, GP-5)", () => {
     });
     c.run(400_000);
     const leaders = new Set(c.emitted("leader.elected", (e) => e.detail["group"] === "global").map((e) => e.node));
-    for (const l of leaders) expect(c.emitted("leader.stepdown", (e) => e.node === l && e.detail["reason"] === "quorum").length).toBeGreaterThan(0);
+    for (const l of leaders)
+      expect(
+        c.emitted("leader.stepdown", (e) => e.node === l && e.detail["reason"] === "quorum").length,
+      ).toBeGreaterThan(0);
     for (const g of ["gate-1", "gate-2", "gate-3"]) expect(c.node<GateNode>(g).isLeader).toBe(false);
   });
 

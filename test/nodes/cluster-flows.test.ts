@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { clientFactory } from "../../src/nodes/client.js";
-import { gateConfig, managerConfig, type ClientConfig, type GateConfig, type ManagerConfig, type WorkerConfig } from "../../src/nodes/config.js";
+import {
+  gateConfig,
+  managerConfig,
+  type ClientConfig,
+  type GateConfig,
+  type ManagerConfig,
+  type WorkerConfig,
+} from "../../src/nodes/config.js";
 import { gateFactory, type GateNode } from "../../src/nodes/gate/index.js";
 import { managerFactory, type ManagerNode } from "../../src/nodes/manager/index.js";
 import { workerFactory, type WorkerNode } from "../../src/nodes/worker.js";
@@ -17,7 +24,16 @@ interface Setup {
 
 function cluster(s: Setup): TestCluster {
   const shape: ClusterShape = { gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, clients: 1, ...s.shape };
-  return new TestCluster(shape, { gate: gateFactory(s.gate), manager: managerFactory(s.manager), worker: workerFactory(s.worker), client: clientFactory(s.client) }, s.seed ?? 1);
+  return new TestCluster(
+    shape,
+    {
+      gate: gateFactory(s.gate),
+      manager: managerFactory(s.manager),
+      worker: workerFactory(s.worker),
+      client: clientFactory(s.client),
+    },
+    s.seed ?? 1,
+  );
 }
 
 function statuses(c: TestCluster): unknown[] {
@@ -30,7 +46,12 @@ describe("registration and heartbeats (MW-1.1.1, GM-2.1.1, GM-2.3.1, GM-2.3.4)",
     c.start();
     c.run(30_000);
     for (const m of c.ids("manager", "dc1")) {
-      expect(c.emitted("worker.registered", (e) => e.node === m).map((e) => e.detail["worker"]).sort()).toEqual(c.ids("worker", "dc1"));
+      expect(
+        c
+          .emitted("worker.registered", (e) => e.node === m)
+          .map((e) => e.detail["worker"])
+          .sort(),
+      ).toEqual(c.ids("worker", "dc1"));
       expect(c.node<ManagerNode>(m).workerCount).toBe(3);
     }
     const gate = c.node<GateNode>("gate-1");
@@ -48,7 +69,9 @@ describe("registration and heartbeats (MW-1.1.1, GM-2.1.1, GM-2.3.1, GM-2.3.4)",
     c.run(130_000);
     const changes = c.emitted("manager.healthChanged", (e) => e.detail["manager"] === "dc1-mgr-3");
     expect(changes.map((e) => e.detail["healthy"])).toEqual([false, true]);
-    expect(changes[0]!.atUs - 20_000_000).toBeGreaterThanOrEqual(gateConfig().heartbeatTimeoutMs * 1000 - managerConfig().gateStatusIntervalMs * 1000);
+    expect(changes[0]!.atUs - 20_000_000).toBeGreaterThanOrEqual(
+      gateConfig().heartbeatTimeoutMs * 1000 - managerConfig().gateStatusIntervalMs * 1000,
+    );
   });
 });
 
@@ -60,7 +83,12 @@ describe("job dispatch (GM-1.1, GM-1.3, MW-3.1.1, MW-7.1)", () => {
     c.run(120_000);
     checkers.finish(c.kernel.now, true);
     expect(violations).toEqual([]);
-    expect(c.emitted("job.dispatched").map((e) => e.detail["dc"]).sort()).toEqual(["dc1", "dc2"]);
+    expect(
+      c
+        .emitted("job.dispatched")
+        .map((e) => e.detail["dc"])
+        .sort(),
+    ).toEqual(["dc1", "dc2"]);
     expect(c.emitted("job.dcTerminal").length).toBe(2);
     expect(statuses(c)).toEqual(["completed"]);
   });
@@ -97,12 +125,20 @@ describe("job dispatch (GM-1.1, GM-1.3, MW-3.1.1, MW-7.1)", () => {
     const failed = c.emitted("workflow.failed");
     expect(failed[0]?.detail["reason"]).toBe("dispatch timeout");
     expect(failed[0]?.detail["worker"]).toBe(victim);
-    expect(c.emitted("workflow.started").map((e) => e.node).includes(victim!)).toBe(false);
+    expect(
+      c
+        .emitted("workflow.started")
+        .map((e) => e.node)
+        .includes(victim!),
+    ).toBe(false);
     expect(statuses(c)).toEqual(["completed"]);
   });
 
   it("MW-6.2.3/MW-7.1.4: when runs keep failing on every worker, the workflow fails for good and the gate hears FAILED", () => {
-    const c = cluster({ client: { jobCount: 1, workflowsPerJob: 1 }, worker: { workflowFailurePerMillion: 1_000_000 } });
+    const c = cluster({
+      client: { jobCount: 1, workflowsPerJob: 1 },
+      worker: { workflowFailurePerMillion: 1_000_000 },
+    });
     const { checkers, violations } = c.withCheckers();
     c.start();
     c.run(300_000);
@@ -118,15 +154,41 @@ describe("job dispatch (GM-1.1, GM-1.3, MW-3.1.1, MW-7.1)", () => {
     const c = cluster({ client: { jobCount: 1, workflowsPerJob: 1, coresPerWorkflow: 3 } });
     c.start();
     c.run(60_000);
-    const order = c.events.filter((e) => ["workflow.dispatched", "fence.accepted", "cores.allocated", "workflow.running", "workflow.finished", "cores.freed", "workflow.terminal"].includes(e.kind)).map((e) => e.kind);
-    expect(order).toEqual(["workflow.dispatched", "fence.accepted", "cores.allocated", "workflow.running", "cores.freed", "workflow.finished", "workflow.terminal"]);
-    const tokens = new Set(c.events.filter((e) => e.detail["token"] !== undefined && e.kind.startsWith("workflow.")).map((e) => e.detail["token"]));
+    const order = c.events
+      .filter((e) =>
+        [
+          "workflow.dispatched",
+          "fence.accepted",
+          "cores.allocated",
+          "workflow.running",
+          "workflow.finished",
+          "cores.freed",
+          "workflow.terminal",
+        ].includes(e.kind),
+      )
+      .map((e) => e.kind);
+    expect(order).toEqual([
+      "workflow.dispatched",
+      "fence.accepted",
+      "cores.allocated",
+      "workflow.running",
+      "cores.freed",
+      "workflow.finished",
+      "workflow.terminal",
+    ]);
+    const tokens = new Set(
+      c.events
+        .filter((e) => e.detail["token"] !== undefined && e.kind.startsWith("workflow."))
+        .map((e) => e.detail["token"]),
+    );
     expect(tokens.size).toBe(1);
     for (const w of c.ids("worker", "dc1")) expect(c.node<WorkerNode>(w).coresInUse).toBe(0);
   });
 
   it("MW-7.1.5: a job past its timeout is finalised TIMEOUT at the gate and its running workflow is cancelled on the worker", () => {
-    const c = cluster({ client: { jobCount: 1, workflowsPerJob: 1, workflowDurationMs: 600_000, jobTimeoutMs: 30_000 } });
+    const c = cluster({
+      client: { jobCount: 1, workflowsPerJob: 1, workflowDurationMs: 600_000, jobTimeoutMs: 30_000 },
+    });
     const { checkers, violations } = c.withCheckers();
     c.start();
     c.run(200_000);
@@ -150,8 +212,15 @@ describe("job dispatch (GM-1.1, GM-1.3, MW-3.1.1, MW-7.1)", () => {
 
 describe("retention (§5.28)", () => {
   it("terminal jobs are deleted by the gate and the job leader after their retention, and the cleanup check holds", () => {
-    const c = cluster({ client: { jobCount: 2 }, gate: { jobRetentionMs: 20_000, jobCleanupIntervalMs: 5_000 }, manager: { completedJobMaxAgeMs: 20_000, jobCleanupIntervalMs: 5_000 } });
-    const { checkers, violations } = c.withCheckers(gateConfig({ jobRetentionMs: 20_000, jobCleanupIntervalMs: 5_000 }), managerConfig({ completedJobMaxAgeMs: 20_000, jobCleanupIntervalMs: 5_000 }));
+    const c = cluster({
+      client: { jobCount: 2 },
+      gate: { jobRetentionMs: 20_000, jobCleanupIntervalMs: 5_000 },
+      manager: { completedJobMaxAgeMs: 20_000, jobCleanupIntervalMs: 5_000 },
+    });
+    const { checkers, violations } = c.withCheckers(
+      gateConfig({ jobRetentionMs: 20_000, jobCleanupIntervalMs: 5_000 }),
+      managerConfig({ completedJobMaxAgeMs: 20_000, jobCleanupIntervalMs: 5_000 }),
+    );
     c.start();
     c.run(150_000);
     checkers.finish(c.kernel.now, true);

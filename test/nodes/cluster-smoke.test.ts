@@ -7,7 +7,15 @@ import { TestCluster } from "./harness.js";
 
 describe("cluster end to end (harness)", () => {
   it("one job goes client → gate → DC leader → workers and back, and the client hears it exactly once", () => {
-    const c = new TestCluster({ gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, clients: 1 }, { gate: gateFactory(), manager: managerFactory(), worker: workerFactory(), client: clientFactory({ jobCount: 1 }) });
+    const c = new TestCluster(
+      { gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, clients: 1 },
+      {
+        gate: gateFactory(),
+        manager: managerFactory(),
+        worker: workerFactory(),
+        client: clientFactory({ jobCount: 1 }),
+      },
+    );
     const { checkers, violations } = c.withCheckers();
     c.start();
     c.run(120_000);

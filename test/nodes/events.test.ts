@@ -15,11 +15,19 @@ function sources(dir: string): string[] {
 
 describe("event catalog", () => {
   it("every kind a cluster node emits is documented in src/nodes/events.ts", () => {
-    const mine = ["src/nodes/gate", "src/nodes/manager", "src/nodes/worker.ts", "src/nodes/worker-leadership.ts", "src/nodes/client.ts", ...["membership", "election", "quorum", "dead-peer-reaper"].map((p) => `src/nodes/parts/${p}.ts`)];
+    const mine = [
+      "src/nodes/gate",
+      "src/nodes/manager",
+      "src/nodes/worker.ts",
+      "src/nodes/worker-leadership.ts",
+      "src/nodes/client.ts",
+      ...["membership", "election", "quorum", "dead-peer-reaper"].map((p) => `src/nodes/parts/${p}.ts`),
+    ];
     const emitted = new Set<string>();
     for (const entry of mine) {
       const files = entry.endsWith(".ts") ? [entry] : sources(entry);
-      for (const f of files) for (const m of readFileSync(f, "utf8").matchAll(/\.emit\("([a-zA-Z.]+)"/g)) emitted.add(m[1]!);
+      for (const f of files)
+        for (const m of readFileSync(f, "utf8").matchAll(/\.emit\("([a-zA-Z.]+)"/g)) emitted.add(m[1]!);
     }
     expect(emitted.size).toBeGreaterThan(30);
     const missing = [...emitted].filter((k) => !(k in EVENT_KINDS));

@@ -6,7 +6,15 @@
 // The kernel can run once, so a test schedules its faults with `at(ms, fn)` (or reacts
 // to events through `onEmit`) and then calls `run(untilMs)`.
 
-import { Kernel, Rng, type EmitDetail, type NodeEnv, type NodeFactory, type NodeId, type SimNode } from "../../src/sim/index.js";
+import {
+  Kernel,
+  Rng,
+  type EmitDetail,
+  type NodeEnv,
+  type NodeFactory,
+  type NodeId,
+  type SimNode,
+} from "../../src/sim/index.js";
 import { ClusterCheckers, retentionFrom } from "../../src/nodes/checkers.js";
 import { gateConfig, managerConfig } from "../../src/nodes/config.js";
 import type { ClusterMessage } from "../../src/nodes/messages.js";
@@ -59,13 +67,20 @@ export class TestCluster {
 
   constructor(shape: ClusterShape, factories: Factories, seed = 1) {
     this.root = Rng.fromSeed(seed);
-    const add = (id: NodeId, role: string, dc: string | null, factory: NodeFactory<ClusterMessage> | undefined): void => {
-      if (factory !== undefined) this.hosts.set(id, { id, role, dc, factory, durable: {}, instance: null, alive: false, incarnation: 0 });
+    const add = (
+      id: NodeId,
+      role: string,
+      dc: string | null,
+      factory: NodeFactory<ClusterMessage> | undefined,
+    ): void => {
+      if (factory !== undefined)
+        this.hosts.set(id, { id, role, dc, factory, durable: {}, instance: null, alive: false, incarnation: 0 });
     };
     for (let g = 1; g <= shape.gates; g++) add(`gate-${g}`, "gate", "global", factories.gate);
     for (let d = 1; d <= shape.dcs; d++) {
       for (let m = 1; m <= shape.managersPerDc; m++) add(`dc${d}-mgr-${m}`, "manager", `dc${d}`, factories.manager);
-      for (let w = 1; w <= shape.workersPerDc; w++) add(`dc${d}-wrk-${String(w).padStart(2, "0")}`, "worker", `dc${d}`, factories.worker);
+      for (let w = 1; w <= shape.workersPerDc; w++)
+        add(`dc${d}-wrk-${String(w).padStart(2, "0")}`, "worker", `dc${d}`, factories.worker);
     }
     for (let c = 1; c <= shape.clients; c++) add(`client-${c}`, "client", null, factories.client);
   }
@@ -101,7 +116,8 @@ export class TestCluster {
 
   /** Boots every node at time 0, except those listed (they stay down until `restart`). */
   start(options: { except?: readonly NodeId[] } = {}): void {
-    for (const h of this.hosts.values()) if (!(options.except ?? []).includes(h.id)) this.kernel.at(0, () => this.boot(h));
+    for (const h of this.hosts.values())
+      if (!(options.except ?? []).includes(h.id)) this.kernel.at(0, () => this.boot(h));
   }
 
   crash(id: NodeId): void {
@@ -122,7 +138,10 @@ export class TestCluster {
   }
 
   isolate(id: NodeId): void {
-    this.partition([id], [...this.hosts.keys()].filter((x) => x !== id));
+    this.partition(
+      [id],
+      [...this.hosts.keys()].filter((x) => x !== id),
+    );
   }
 
   heal(): void {
@@ -138,7 +157,10 @@ export class TestCluster {
   /** Attaches the global checkers; returns them and the violations they report. */
   withCheckers(gate = gateConfig(), manager = managerConfig()): { checkers: ClusterCheckers; violations: string[] } {
     const violations: string[] = [];
-    const checkers = new ClusterCheckers((check, message) => violations.push(`${check}: ${message}`), retentionFrom(gate, manager));
+    const checkers = new ClusterCheckers(
+      (check, message) => violations.push(`${check}: ${message}`),
+      retentionFrom(gate, manager),
+    );
     this.onEmit((e) => checkers.observe(e.node, e.kind, e.detail, e.atUs));
     return { checkers, violations };
   }
@@ -166,9 +188,10 @@ export class TestCluster {
       send: (to, msg) => {
         if (live()) this.route(h.id, to, msg);
       },
-      after: (delayUs, fn) => kernel.after(delayUs, () => {
-        if (live()) fn();
-      }),
+      after: (delayUs, fn) =>
+        kernel.after(delayUs, () => {
+          if (live()) fn();
+        }),
       cancel: (handle) => {
         kernel.cancel(handle);
       },

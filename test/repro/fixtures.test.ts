@@ -10,7 +10,10 @@ describe("fixture repros", () => {
   for (const file of files) {
     it(`${file} replays as recorded`, () => {
       const check = checkFixture(file);
-      expect(check.ok, `${file}: expected ${check.expectation}; ${check.detail} (npm run fixtures:update if intended)`).toBe(true);
+      expect(
+        check.ok,
+        `${file}: expected ${check.expectation}; ${check.detail} (npm run fixtures:update if intended)`,
+      ).toBe(true);
     });
   }
 });

@@ -7,7 +7,14 @@ describe("record log", () => {
   it("decodes to exactly the records the trace listener saw, in any window", () => {
     const seen: TraceRecord[] = [];
     const log = new RecordLogBuilder();
-    runScenario(findScenario("kernel/ping-pong")!, { seed: 4, overrides: { pairs: 3, rounds: 40 }, traceListener: (r) => { seen.push(r); log.listener(r); } });
+    runScenario(findScenario("kernel/ping-pong")!, {
+      seed: 4,
+      overrides: { pairs: 3, rounds: 40 },
+      traceListener: (r) => {
+        seen.push(r);
+        log.listener(r);
+      },
+    });
     const built = log.build();
     expect(built.complete).toBe(true);
     expect(built.count).toBe(seen.length);
@@ -18,7 +25,14 @@ describe("record log", () => {
   it("keeps a valid prefix when the run has more records than the limit", () => {
     const seen: TraceRecord[] = [];
     const log = new RecordLogBuilder(50);
-    runScenario(findScenario("kernel/ping-pong")!, { seed: 4, overrides: { pairs: 2, rounds: 40 }, traceListener: (r) => { seen.push(r); log.listener(r); } });
+    runScenario(findScenario("kernel/ping-pong")!, {
+      seed: 4,
+      overrides: { pairs: 2, rounds: 40 },
+      traceListener: (r) => {
+        seen.push(r);
+        log.listener(r);
+      },
+    });
     const built = log.build();
     expect(built).toMatchObject({ count: 50, complete: false });
     expect(decodeRecordLog(built)).toEqual(seen.slice(0, 50));

@@ -10,7 +10,9 @@ const request: RunRequest = { seed: 11, overrides: { pairs: 6, rounds: 200 } }; 
 
 function recordAt(index: number): TraceRecord {
   let found: TraceRecord | null = null;
-  runScenario(pingPong, { ...request, traceListener: (r) => {
+  runScenario(pingPong, {
+    ...request,
+    traceListener: (r) => {
       if (r.index === index) found = r;
     },
   });
@@ -46,7 +48,11 @@ describe("replay", () => {
     expect(report.window?.checkpoint).toBe(0);
     expect(report.difference).toBeNull();
     expect(report.note).toMatch(/record log/);
-    const garbled = replayRepro(pingPong, { ...repro, recordLog: { ...repro.recordLog!, data: "bm90IGRlZmxhdGU=" } }, { testPerturbAtRecord: 100 });
+    const garbled = replayRepro(
+      pingPong,
+      { ...repro, recordLog: { ...repro.recordLog!, data: "bm90IGRlZmxhdGU=" } },
+      { testPerturbAtRecord: 100 },
+    );
     expect(garbled.note).toMatch(/record log is unreadable/);
   });
 
@@ -58,7 +64,11 @@ describe("replay", () => {
     expect(report).toMatchObject({ identical: false, versionDiffers: true, sameOutcome: true, reproduced: true });
     const lost = replayRepro(pingPong, { ...older, signature: "some other | check | -" });
     expect(lost).toMatchObject({ identical: true, reproduced: true }); // identical still wins
-    const lostDiverged = replayRepro(pingPong, { ...older, signature: "some other | check | -" }, { testPerturbAtRecord: 10 });
+    const lostDiverged = replayRepro(
+      pingPong,
+      { ...older, signature: "some other | check | -" },
+      { testPerturbAtRecord: 10 },
+    );
     expect(lostDiverged).toMatchObject({ sameOutcome: false, reproduced: false });
   });
 });
@@ -73,7 +83,13 @@ describe("determinism check", () => {
 
   it("catches nondeterminism that never reaches the trace, in the results", () => {
     let calls = 0;
-    const leaky = { ...pingPong, setup: (ctx: Parameters<typeof pingPong.setup>[0]) => { pingPong.setup(ctx); ctx.metric("leak", calls++); } };
+    const leaky = {
+      ...pingPong,
+      setup: (ctx: Parameters<typeof pingPong.setup>[0]) => {
+        pingPong.setup(ctx);
+        ctx.metric("leak", calls++);
+      },
+    };
     const report = checkDeterminism(leaky, request);
     expect(report.window).toBeNull();
     expect(report.resultMismatch).toBe("the traces agree but the results' metrics differ");

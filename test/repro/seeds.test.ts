@@ -3,7 +3,12 @@ import { parseSeedRange, parseShard, SeedSpecError, shardSeeds, shardSize } from
 
 describe("seed ranges and shards", () => {
   it("partitions every range exactly: each seed in exactly one shard, none outside the range", () => {
-    for (const range of [{ first: 1, last: 1 }, { first: 1, last: 10 }, { first: 5, last: 1003 }, { first: 0, last: 96 }]) {
+    for (const range of [
+      { first: 1, last: 1 },
+      { first: 1, last: 10 },
+      { first: 5, last: 1003 },
+      { first: 0, last: 96 },
+    ]) {
       for (const count of [1, 2, 3, 7, 16, 200]) {
         const seen = new Map<number, number>();
         let total = 0;
@@ -31,7 +36,8 @@ describe("seed ranges and shards", () => {
     expect(parseSeedRange("1..10000")).toEqual({ first: 1, last: 10_000 });
     expect(parseSeedRange("250")).toEqual({ first: 1, last: 250 });
     expect(parseShard("3/8")).toEqual({ index: 3, count: 8 });
-    for (const bad of ["", "1-10", "10..1", "a..b", "1..99999999999999999"]) expect(() => parseSeedRange(bad)).toThrow(SeedSpecError);
+    for (const bad of ["", "1-10", "10..1", "a..b", "1..99999999999999999"])
+      expect(() => parseSeedRange(bad)).toThrow(SeedSpecError);
     for (const bad of ["0/4", "5/4", "1/0", "2", "1/2/3"]) expect(() => parseShard(bad)).toThrow(SeedSpecError);
   });
 });

@@ -22,7 +22,11 @@ describe("shrink", () => {
     expect(step).toMatchObject({ action: "poison", target: TEN_FAULTS[6]!.target });
     expect(step!.durationMs).toBe(0); // the toy never looks at the duration
     expect(step!.atMs).toBeLessThan(TEN_FAULTS[6]!.atMs);
-    expect(report.before).toMatchObject({ faultSteps: 10, faultDurationMs: 2000, workload: { workers: 6, rounds: 40 } });
+    expect(report.before).toMatchObject({
+      faultSteps: 10,
+      faultDurationMs: 2000,
+      workload: { workers: 6, rounds: 40 },
+    });
     expect(report.after.faultSteps).toBe(1);
     expect(report.after.workload["workers"]).toBeLessThan(6);
     expect(report.after.events).toBeLessThan(report.before.events);

@@ -13,10 +13,14 @@ describe("violation signatures", () => {
   });
 
   it("shrinks a list of like items to one, so two and five stuck jobs are the same bug", () => {
-    const two = "liveness: not converged 3000ms after healing: 2 job(s) without a client result: client-1-j4, client-2-j9";
-    const five = "liveness: not converged 3000ms after healing: 5 job(s) without a client result: client-1-j4, client-2-j9, client-1-j5, client-3-j1, client-2-j2, ...";
+    const two =
+      "liveness: not converged 3000ms after healing: 2 job(s) without a client result: client-1-j4, client-2-j9";
+    const five =
+      "liveness: not converged 3000ms after healing: 5 job(s) without a client result: client-1-j4, client-2-j9, client-1-j5, client-3-j1, client-2-j2, ...";
     expect(messageTemplate(two)).toBe(messageTemplate(five));
-    expect(messageTemplate(two)).toBe("liveness: not converged Nms after healing: N job(s) without a client result: client-N-jN");
+    expect(messageTemplate(two)).toBe(
+      "liveness: not converged Nms after healing: N job(s) without a client result: client-N-jN",
+    );
     expect(messageTemplate("saw a, b, c")).toBe("saw a, b, c");
   });
 

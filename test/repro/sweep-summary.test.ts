@@ -14,7 +14,15 @@ function sweepInProcess(seeds: Iterable<number>): SweepAggregator {
 }
 
 function summaryOf(agg: SweepAggregator, shard: Shard = WHOLE) {
-  return buildSummary(agg, { simctlVersion: "test", scenario: groupToy.id, overrides: {}, limits: {}, seeds: range, shard, wallMs: 0 });
+  return buildSummary(agg, {
+    simctlVersion: "test",
+    scenario: groupToy.id,
+    overrides: {},
+    limits: {},
+    seeds: range,
+    shard,
+    wallMs: 0,
+  });
 }
 
 describe("sweep grouping", () => {
@@ -23,7 +31,11 @@ describe("sweep grouping", () => {
     const groups = agg.sortedGroups();
     const byCheck = Object.fromEntries(groups.map((g) => [g.check, g]));
     // Divisible by 3 but not 7: 20 - 2 (21, 42) = 18 seeds; their template is one group despite different numbers and DCs.
-    expect(byCheck["even-ness"]).toMatchObject({ count: 18, template: "seed N is divisible by three at tick N", role: "dc-mgr" });
+    expect(byCheck["even-ness"]).toMatchObject({
+      count: 18,
+      template: "seed N is divisible by three at tick N",
+      role: "dc-mgr",
+    });
     // Fewest events: the tick count is 10 + seed % 5, so seed % 5 == 0 wins, lowest seed on ties: 15.
     expect(byCheck["even-ness"]!.fastest.seed).toBe(15);
     expect(byCheck["order"]).toMatchObject({ role: "dc-gate", template: "job jN finished twice" });
@@ -32,7 +44,16 @@ describe("sweep grouping", () => {
   });
 
   it("turns an exception inside one seed into a grouped failure instead of a crashed sweep", () => {
-    const outcome = runSeed({ ...groupToy, setup: () => { throw new RangeError("boom at seed 3"); } }, {}, 3);
+    const outcome = runSeed(
+      {
+        ...groupToy,
+        setup: () => {
+          throw new RangeError("boom at seed 3");
+        },
+      },
+      {},
+      3,
+    );
     expect(outcome).toMatchObject({ verdict: "error", signature: expect.stringContaining("boom at seed N") });
     const agg = sweepInProcess(shardSeeds(range, WHOLE));
     // Seeds divisible by 7 throw during setup: the runner reports them as "error" runs, grouped together.
@@ -55,16 +76,33 @@ describe("sweep grouping", () => {
     });
     const { summary, missingShards } = mergeSummaries(parts);
     expect(missingShards).toEqual([]);
-    expect(summary).toMatchObject({ seedsRun: whole.seedsRun, failed: whole.failed, verdicts: whole.verdicts, shards: [1, 2, 3] });
+    expect(summary).toMatchObject({
+      seedsRun: whole.seedsRun,
+      failed: whole.failed,
+      verdicts: whole.verdicts,
+      shards: [1, 2, 3],
+    });
     expect(summary.groups).toEqual(whole.groups);
     expect(mergeSummaries(parts.slice(0, 2)).missingShards).toEqual([3]);
     expect(() => mergeSummaries([parts[0]!, parts[0]!])).toThrow(SweepMergeError);
-    expect(() => mergeSummaries([parts[0]!, { ...parts[1]!, summary: { ...parts[1]!.summary, scenario: "other" } }])).toThrow(/different sweep/);
+    expect(() =>
+      mergeSummaries([parts[0]!, { ...parts[1]!, summary: { ...parts[1]!.summary, scenario: "other" } }]),
+    ).toThrow(/different sweep/);
   });
 
   it("counts passes without grouping them", () => {
     const agg = new SweepAggregator();
-    const pass: SeedOutcome = { seed: 1, verdict: "pass", events: 5, virtualTimeUs: 1, traceHash: "0123456789abcdef", signature: null, check: "", message: "", nodes: [] };
+    const pass: SeedOutcome = {
+      seed: 1,
+      verdict: "pass",
+      events: 5,
+      virtualTimeUs: 1,
+      traceHash: "0123456789abcdef",
+      signature: null,
+      check: "",
+      message: "",
+      nodes: [],
+    };
     agg.add(pass);
     expect(agg.sortedGroups()).toEqual([]);
     expect(agg.failed).toBe(0);

@@ -29,21 +29,26 @@ export const faultToy: ScenarioDef = defineScenario({
         ctx.recordFault(step);
         if (step.action !== "poison" || busy === 0) return;
         poisoned = true;
-        if (violateAtOnce) ctx.violation("no poison while busy", `poison hit ${busy} busy workers at ${step.atMs}ms`, [`w${busy}`]);
+        if (violateAtOnce)
+          ctx.violation("no poison while busy", `poison hit ${busy} busy workers at ${step.atMs}ms`, [`w${busy}`]);
       });
     }
     for (let w = 0; w < workers; w++) {
       const rng = ctx.rng.fork(`w${w}`);
-      ctx.spawn(`w${w}`, (function* () {
-        for (let r = 0; r < rounds; r++) {
-          busy++;
-          yield* sleep(ms(rng.int(5, 30)));
-          busy--;
-          yield* sleep(ms(rng.int(0, 5)));
-        }
-      })());
+      ctx.spawn(
+        `w${w}`,
+        (function* () {
+          for (let r = 0; r < rounds; r++) {
+            busy++;
+            yield* sleep(ms(rng.int(5, 30)));
+            busy--;
+            yield* sleep(ms(rng.int(0, 5)));
+          }
+        })(),
+      );
     }
-    if (!violateAtOnce) ctx.check("no poison while busy", () => (poisoned ? "poison applied while workers were busy" : null));
+    if (!violateAtOnce)
+      ctx.check("no poison while busy", () => (poisoned ? "poison applied while workers were busy" : null));
   },
 });
 
@@ -57,12 +62,19 @@ export const groupToy: ScenarioDef = defineScenario({
   setup(ctx) {
     const seed = ctx.seed;
     if (seed % 7 === 0) throw new Error(`setup exploded for seed ${seed}`);
-    ctx.spawn("ticker", (function* () {
-      // Longer runs for larger seeds, so "fastest" means fewest events.
-      for (let i = 0; i < ctx.options.length + (seed % 5); i++) yield* sleep(ms(1));
-      if (seed % 3 === 0) ctx.violation("even-ness", `seed ${seed} is divisible by three at tick ${i(seed)}`, [`dc${seed % 2}-mgr-${seed}`]);
-      if (seed % 3 === 1 && seed % 2 === 0) ctx.violation("order", `job j${seed} finished twice`, [`dc1-gate-${seed}`]);
-    })());
+    ctx.spawn(
+      "ticker",
+      (function* () {
+        // Longer runs for larger seeds, so "fastest" means fewest events.
+        for (let i = 0; i < ctx.options.length + (seed % 5); i++) yield* sleep(ms(1));
+        if (seed % 3 === 0)
+          ctx.violation("even-ness", `seed ${seed} is divisible by three at tick ${i(seed)}`, [
+            `dc${seed % 2}-mgr-${seed}`,
+          ]);
+        if (seed % 3 === 1 && seed % 2 === 0)
+          ctx.violation("order", `job j${seed} finished twice`, [`dc1-gate-${seed}`]);
+      })(),
+    );
   },
 });
 

@@ -8,7 +8,11 @@ import { ReproFormatError } from "../../src/repro/schema.js";
 import { parseRepro } from "../../src/repro/validate.js";
 import { findScenario } from "../../src/scenarios/index.js";
 
-const good = captureRun(findScenario("kernel/ping-pong")!, { seed: 2, overrides: { pairs: 2, rounds: 20 } }, "test").repro;
+const good = captureRun(
+  findScenario("kernel/ping-pong")!,
+  { seed: 2, overrides: { pairs: 2, rounds: 20 } },
+  "test",
+).repro;
 const text = serializeRepro(good);
 
 function refusal(t: string): string {
@@ -30,8 +34,12 @@ describe("repro file validation", () => {
     expect(refusal(text.slice(0, text.length / 2))).toBe("f.json is not valid JSON (truncated or corrupt?)");
     expect(refusal("[1,2]")).toMatch(/not a simctl repro file/);
     expect(refusal(JSON.stringify({ ...good, schema: "other" }))).toMatch(/not a simctl repro file/);
-    expect(refusal(JSON.stringify({ ...good, version: 9 }))).toBe("f.json has repro format version 9; this simctl reads version 1");
-    expect(refusal(JSON.stringify({ ...good, seed: -1 }))).toBe('f.json is corrupt: field "seed" is missing or malformed');
+    expect(refusal(JSON.stringify({ ...good, version: 9 }))).toBe(
+      "f.json has repro format version 9; this simctl reads version 1",
+    );
+    expect(refusal(JSON.stringify({ ...good, seed: -1 }))).toBe(
+      'f.json is corrupt: field "seed" is missing or malformed',
+    );
     expect(refusal(JSON.stringify({ ...good, traceHash: "xyz" }))).toMatch(/"traceHash"/);
     expect(refusal(JSON.stringify({ ...good, faultSchedule: [{ action: "crash" }] }))).toMatch(/"faultSchedule"/);
     for (const msg of [refusal(""), refusal("{}")]) expect(msg).not.toContain("\n");

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { allScenarios, defineScenario, runScenario, type RunResult, type ScenarioDef } from "../../src/scenarios/index.js";
+import {
+  allScenarios,
+  defineScenario,
+  runScenario,
+  type RunResult,
+  type ScenarioDef,
+} from "../../src/scenarios/index.js";
 import { ms, sleep, UNTRACED, type TraceRecord } from "../../src/sim/index.js";
 
 // ---------------------------------------------------------------------------------------
@@ -48,12 +54,26 @@ function planFor(scenario: ScenarioDef, scenarioCount: number): Plan | null {
 }
 
 function fingerprint(r: RunResult): unknown {
-  return { hash: r.traceHash, checkpoints: r.checkpoints, events: r.events, now: r.virtualTimeUs, verdict: r.verdict, violations: r.violations };
+  return {
+    hash: r.traceHash,
+    checkpoints: r.checkpoints,
+    events: r.events,
+    now: r.virtualTimeUs,
+    verdict: r.verdict,
+    violations: r.violations,
+  };
 }
 
 /** What an untraced run must share with the traced run of the same request: all but the hash. */
 function runWithoutTrace(r: RunResult): unknown {
-  return { events: r.events, now: r.virtualTimeUs, verdict: r.verdict, violations: r.violations, metrics: r.metrics, faults: r.faultSchedule };
+  return {
+    events: r.events,
+    now: r.virtualTimeUs,
+    verdict: r.verdict,
+    violations: r.violations,
+    metrics: r.metrics,
+    faults: r.faultSchedule,
+  };
 }
 
 describe("determinism of every registered scenario", () => {
@@ -64,39 +84,47 @@ describe("determinism of every registered scenario", () => {
     expect(new Set(scenarios.map((s) => s.id)).size).toBe(scenarios.length);
   });
 
-  it.each(scenarios.map((s) => [s.id, s] as const))("%s: each of 5 seeds run twice gives one trace; different seeds give different traces", (id, scenario) => {
-    const plan = planFor(scenario, scenarios.length);
-    if (plan === null) {
-      console.warn(`determinism: skipped ${id}: a ${PROBE_EVENTS}-event probe took over ${PROBE_LIMIT_MS} ms`);
-      return;
-    }
-    const request = (seed: number): { seed: number; maxEvents?: number } => (plan.maxEvents === undefined ? { seed } : { seed, maxEvents: plan.maxEvents });
-    let hashes: string[] = [];
-    for (const seed of SEEDS) {
-      const a = runScenario(scenario, request(seed));
-      const b = runScenario(scenario, request(seed));
-      expect(fingerprint(b), `${id} seed ${seed} (${plan.note})`).toEqual(fingerprint(a));
-      expect(a.events, `${id} seed ${seed} fired no events`).toBeGreaterThan(0);
-      if (seed === SEEDS[0]) {
-        // Running untraced (what sweeps do) skips the hashing, never a step of the run.
-        const untraced = runScenario(scenario, { ...request(seed), trace: false });
-        expect(runWithoutTrace(untraced), `${id} seed ${seed} untraced (${plan.note})`).toEqual(runWithoutTrace(a));
-        expect(untraced.traceHash).toBe(UNTRACED);
-        expect(untraced.checkpoints).toEqual([]);
+  it.each(scenarios.map((s) => [s.id, s] as const))(
+    "%s: each of 5 seeds run twice gives one trace; different seeds give different traces",
+    (id, scenario) => {
+      const plan = planFor(scenario, scenarios.length);
+      if (plan === null) {
+        console.warn(`determinism: skipped ${id}: a ${PROBE_EVENTS}-event probe took over ${PROBE_LIMIT_MS} ms`);
+        return;
       }
-      hashes.push(a.traceHash);
-    }
-    // A capped prefix may not reach the first seeded draw: then judge longer prefixes,
-    // up to whole runs, for a bounded time.
-    let cap = plan.maxEvents;
-    const deadline = cpuMs() + FALLBACK_MS;
-    while (new Set(hashes).size < SEEDS.length && cap !== undefined && cpuMs() < deadline) {
-      cap = cap * 4 >= (scenario.limits?.maxEvents ?? Number.POSITIVE_INFINITY) ? undefined : cap * 4;
-      const capped = cap;
-      hashes = SEEDS.map((seed) => runScenario(scenario, capped === undefined ? { seed } : { seed, maxEvents: capped }).traceHash);
-    }
-    expect(new Set(hashes).size, `${id}: seeds ${SEEDS.join(", ")} gave hashes ${hashes.join(", ")}`).toBe(SEEDS.length);
-  });
+      const request = (seed: number): { seed: number; maxEvents?: number } =>
+        plan.maxEvents === undefined ? { seed } : { seed, maxEvents: plan.maxEvents };
+      let hashes: string[] = [];
+      for (const seed of SEEDS) {
+        const a = runScenario(scenario, request(seed));
+        const b = runScenario(scenario, request(seed));
+        expect(fingerprint(b), `${id} seed ${seed} (${plan.note})`).toEqual(fingerprint(a));
+        expect(a.events, `${id} seed ${seed} fired no events`).toBeGreaterThan(0);
+        if (seed === SEEDS[0]) {
+          // Running untraced (what sweeps do) skips the hashing, never a step of the run.
+          const untraced = runScenario(scenario, { ...request(seed), trace: false });
+          expect(runWithoutTrace(untraced), `${id} seed ${seed} untraced (${plan.note})`).toEqual(runWithoutTrace(a));
+          expect(untraced.traceHash).toBe(UNTRACED);
+          expect(untraced.checkpoints).toEqual([]);
+        }
+        hashes.push(a.traceHash);
+      }
+      // A capped prefix may not reach the first seeded draw: then judge longer prefixes,
+      // up to whole runs, for a bounded time.
+      let cap = plan.maxEvents;
+      const deadline = cpuMs() + FALLBACK_MS;
+      while (new Set(hashes).size < SEEDS.length && cap !== undefined && cpuMs() < deadline) {
+        cap = cap * 4 >= (scenario.limits?.maxEvents ?? Number.POSITIVE_INFINITY) ? undefined : cap * 4;
+        const capped = cap;
+        hashes = SEEDS.map(
+          (seed) => runScenario(scenario, capped === undefined ? { seed } : { seed, maxEvents: capped }).traceHash,
+        );
+      }
+      expect(new Set(hashes).size, `${id}: seeds ${SEEDS.join(", ")} gave hashes ${hashes.join(", ")}`).toBe(
+        SEEDS.length,
+      );
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------
@@ -110,24 +138,36 @@ describe("runScenario", () => {
   it("a main process that throws fails the run, naming the process, even though main's end is observed", () => {
     const def = scenario((ctx) => {
       ctx.spawn("bystander", sleep(ms(100)));
-      ctx.main("driver", (function* () {
-        yield* sleep(ms(2));
-        throw new Error("driver broke");
-      })());
+      ctx.main(
+        "driver",
+        (function* () {
+          yield* sleep(ms(2));
+          throw new Error("driver broke");
+        })(),
+      );
     });
     const r = runScenario(def, { seed: 1 });
     expect(r.verdict).toBe("fail");
     expect(r.violations).toEqual([
-      { check: "process", message: 'process "driver" failed: Error: driver broke', atUs: ms(2), seq: expect.any(Number), nodes: ["driver"] },
+      {
+        check: "process",
+        message: 'process "driver" failed: Error: driver broke',
+        atUs: ms(2),
+        seq: expect.any(Number),
+        nodes: ["driver"],
+      },
     ]);
     expect(r.virtualTimeUs).toBe(ms(2));
   });
 
   it("a main process that returns stops the run, even with other processes still pending", () => {
     const def = scenario((ctx) => {
-      ctx.spawn("ticker", (function* () {
-        for (;;) yield* sleep(ms(1));
-      })());
+      ctx.spawn(
+        "ticker",
+        (function* () {
+          for (;;) yield* sleep(ms(1));
+        })(),
+      );
       ctx.main("driver", sleep(ms(5)));
     });
     const r = runScenario(def, { seed: 1 });
@@ -164,10 +204,13 @@ describe("runScenario", () => {
 
   it("Math.random in a process fails the run with a message naming the call", () => {
     const def = scenario((ctx) => {
-      ctx.main("driver", (function* () {
-        yield* sleep(ms(1));
-        Math.random();
-      })());
+      ctx.main(
+        "driver",
+        (function* () {
+          yield* sleep(ms(1));
+          Math.random();
+        })(),
+      );
     });
     const r = runScenario(def, { seed: 3 });
     expect(r.verdict).toBe("fail");
@@ -176,16 +219,22 @@ describe("runScenario", () => {
 
   it("a deadlock and an exhausted budget get their own verdicts", () => {
     const stuck = scenario((ctx) => {
-      ctx.main("driver", (function* () {
-        yield* sleep(1);
-        yield { what: "nothing", arm() {}, disarm() {} };
-      })());
+      ctx.main(
+        "driver",
+        (function* () {
+          yield* sleep(1);
+          yield { what: "nothing", arm() {}, disarm() {} };
+        })(),
+      );
     });
     expect(runScenario(stuck, { seed: 1 }).verdict).toBe("deadlock");
     const endless = scenario((ctx) => {
-      ctx.main("driver", (function* () {
-        for (;;) yield* sleep(ms(1));
-      })());
+      ctx.main(
+        "driver",
+        (function* () {
+          for (;;) yield* sleep(ms(1));
+        })(),
+      );
     });
     const r = runScenario(endless, { seed: 1, maxEvents: 50 });
     expect(r.verdict).toBe("liveness");
@@ -195,7 +244,11 @@ describe("runScenario", () => {
   it("the trace listener sees one record per event, and the hash does not depend on it", () => {
     const def = allScenarios().find((s) => s.id === "kernel/ping-pong")!;
     const records: TraceRecord[] = [];
-    const withListener = runScenario(def, { seed: 5, traceListener: (r) => records.push(r), overrides: { rounds: 20 } });
+    const withListener = runScenario(def, {
+      seed: 5,
+      traceListener: (r) => records.push(r),
+      overrides: { rounds: 20 },
+    });
     const plain = runScenario(def, { seed: 5, overrides: { rounds: 20 } });
     expect(withListener.traceHash).toBe(plain.traceHash);
     expect(records).toHaveLength(plain.events);
@@ -204,7 +257,9 @@ describe("runScenario", () => {
 
   it("refuses a trace listener or a perturbation on an untraced run, which has no records", () => {
     const s = scenario((ctx) => void ctx.kernel.after(1, () => {}));
-    expect(() => runScenario(s, { seed: 1, trace: false, traceListener: () => {} })).toThrow(/untraced run .* no trace records/);
+    expect(() => runScenario(s, { seed: 1, trace: false, traceListener: () => {} })).toThrow(
+      /untraced run .* no trace records/,
+    );
     expect(() => runScenario(s, { seed: 1, trace: false, testPerturbAtRecord: 0 })).toThrow(RangeError);
     expect(runScenario(s, { seed: 1, trace: false }).verdict).toBe("pass");
   });

@@ -24,31 +24,40 @@ function expectRealFunctionsBack(): void {
 }
 
 describe("determinism guard at run time", () => {
-  it.each(FORBIDDEN)("%s inside a process fails the run with a message naming the call, and is restored afterwards", (label, call) => {
-    const w = world();
-    w.spawn("sneaky", (function* (): Proc<void> {
-      yield* sleep(ms(1));
-      call();
-    })());
-    const out = w.run();
-    expect(out.stop).toBe("failed");
-    expect(out.failure?.message).toContain(label);
-    expect(out.failure?.message).toContain("sneaky");
-    expect(out.failure?.processes).toEqual(["sneaky"]);
-    expect(out.failure?.atUs).toBe(ms(1));
-    expectRealFunctionsBack();
-  });
+  it.each(FORBIDDEN)(
+    "%s inside a process fails the run with a message naming the call, and is restored afterwards",
+    (label, call) => {
+      const w = world();
+      w.spawn(
+        "sneaky",
+        (function* (): Proc<void> {
+          yield* sleep(ms(1));
+          call();
+        })(),
+      );
+      const out = w.run();
+      expect(out.stop).toBe("failed");
+      expect(out.failure?.message).toContain(label);
+      expect(out.failure?.message).toContain("sneaky");
+      expect(out.failure?.processes).toEqual(["sneaky"]);
+      expect(out.failure?.atUs).toBe(ms(1));
+      expectRealFunctionsBack();
+    },
+  );
 
   it("the process sees a NondeterminismError that names the call", () => {
     const w = world();
     let seen: unknown = null;
-    w.spawn("p", (function* (): Proc<void> {
-      try {
-        Math.random();
-      } catch (e) {
-        seen = e;
-      }
-    })());
+    w.spawn(
+      "p",
+      (function* (): Proc<void> {
+        try {
+          Math.random();
+        } catch (e) {
+          seen = e;
+        }
+      })(),
+    );
     w.run();
     expect(seen).toBeInstanceOf(NondeterminismError);
     expect((seen as NondeterminismError).call).toBe("Math.random()");
@@ -56,14 +65,17 @@ describe("determinism guard at run time", () => {
 
   it("a process that swallows the guard's error still fails the run", () => {
     const w = world();
-    w.spawn("swallower", (function* (): Proc<void> {
-      try {
-        Date.now();
-      } catch {
-        // pretend nothing happened
-      }
-      yield* sleep(ms(5));
-    })());
+    w.spawn(
+      "swallower",
+      (function* (): Proc<void> {
+        try {
+          Date.now();
+        } catch {
+          // pretend nothing happened
+        }
+        yield* sleep(ms(5));
+      })(),
+    );
     const out = w.run();
     expect(out.stop).toBe("failed");
     expect(out.failure?.message).toContain("Date.now()");
@@ -160,10 +172,14 @@ function codeOnly(source: string): string {
       while (j < source.length && source[j] !== c && source[j] !== "\n") j += source[j] === "\\" ? 2 : 1;
       out += c + blank(source.slice(i + 1, j)) + c;
       i = j + 1;
-    } else if (c === "`" || (c === "}" && templateDepth.length > 0 && templateDepth[templateDepth.length - 1] === braces)) {
+    } else if (
+      c === "`" ||
+      (c === "}" && templateDepth.length > 0 && templateDepth[templateDepth.length - 1] === braces)
+    ) {
       if (c === "}") templateDepth.pop();
       let j = i + 1;
-      while (j < source.length && source[j] !== "`" && !(source[j] === "$" && source[j + 1] === "{")) j += source[j] === "\\" ? 2 : 1;
+      while (j < source.length && source[j] !== "`" && !(source[j] === "$" && source[j + 1] === "{"))
+        j += source[j] === "\\" ? 2 : 1;
       out += c + blank(source.slice(i + 1, j));
       if (source[j] === "$") {
         templateDepth.push(braces);
@@ -185,9 +201,11 @@ function codeOnly(source: string): string {
 
 function findCalls(source: string): string[] {
   const hits: string[] = [];
-  codeOnly(source).split("\n").forEach((line, n) => {
-    for (const [name, pattern] of CALLS) if (pattern.test(line)) hits.push(`${n + 1}: ${name}`);
-  });
+  codeOnly(source)
+    .split("\n")
+    .forEach((line, n) => {
+      for (const [name, pattern] of CALLS) if (pattern.test(line)) hits.push(`${n + 1}: ${name}`);
+    });
   return hits;
 }
 
@@ -236,7 +254,9 @@ describe("source scan for ambient time and randomness", () => {
   it("src/sim, src/async, src/nodes and src/scenarios call none of them (the guard file included)", () => {
     const files = SCANNED.flatMap((dir) => sourceFiles(join(ROOT, dir)));
     expect(files.map((f) => relative(ROOT, f))).toContain("src/sim/guard.ts");
-    const offences = files.flatMap((file) => findCalls(readFileSync(file, "utf8")).map((hit) => `${relative(ROOT, file)}:${hit}`));
+    const offences = files.flatMap((file) =>
+      findCalls(readFileSync(file, "utf8")).map((hit) => `${relative(ROOT, file)}:${hit}`),
+    );
     expect(offences).toEqual([]);
   });
 });

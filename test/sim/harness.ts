@@ -1,7 +1,14 @@
 // Shared scaffolding for kernel tests: build a kernel, spawn root processes, run it,
 // and keep a log of (virtual time, text) lines that the assertions read.
 
-import { Kernel, type Proc, type RunLimits, type RunOutcome, type SpawnOptions, type Task } from "../../src/sim/index.js";
+import {
+  Kernel,
+  type Proc,
+  type RunLimits,
+  type RunOutcome,
+  type SpawnOptions,
+  type Task,
+} from "../../src/sim/index.js";
 
 export interface World {
   kernel: Kernel;

@@ -60,7 +60,9 @@ describe("digestValue", () => {
 describe("payloadDigest", () => {
   it("follows every value, the key count and the value order, but not the key text", () => {
     const m = { type: "workflow-progress", jobId: "job-7", fence: 3, done: [1, 2], ok: true };
-    expect(payloadDigest(m)).toBe(payloadDigest({ type: "workflow-progress", jobId: "job-7", fence: 3, done: [1, 2], ok: true }));
+    expect(payloadDigest(m)).toBe(
+      payloadDigest({ type: "workflow-progress", jobId: "job-7", fence: 3, done: [1, 2], ok: true }),
+    );
     const variants = [
       { type: "workflow-progress", jobId: "job-8", fence: 3, done: [1, 2], ok: true },
       { type: "workflow-progress", jobId: "job-7", fence: 4, done: [1, 2], ok: true },

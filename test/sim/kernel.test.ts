@@ -89,9 +89,12 @@ describe("Kernel timers", () => {
 describe("Kernel run control", () => {
   it("maxEvents turns into a liveness failure naming the event budget", () => {
     const w = world();
-    w.spawn("ticker", (function* () {
-      for (;;) yield* sleep(ms(1));
-    })());
+    w.spawn(
+      "ticker",
+      (function* () {
+        for (;;) yield* sleep(ms(1));
+      })(),
+    );
     const out = w.run({ maxEvents: 10 });
     expect(out.stop).toBe("liveness");
     expect(out.events).toBe(10);
@@ -102,12 +105,15 @@ describe("Kernel run control", () => {
   it("maxTimeUs turns into a liveness failure naming the time budget, and no event past it fires", () => {
     const w = world();
     let last = 0;
-    w.spawn("ticker", (function* () {
-      for (;;) {
-        yield* sleep(ms(1));
-        last = w.kernel.now;
-      }
-    })());
+    w.spawn(
+      "ticker",
+      (function* () {
+        for (;;) {
+          yield* sleep(ms(1));
+          last = w.kernel.now;
+        }
+      })(),
+    );
     const out = w.run({ maxTimeUs: ms(5) });
     expect(out.stop).toBe("liveness");
     expect(out.failure?.message).toMatch(/virtual time budget exhausted.*00:00:00\.006000.*00:00:00\.005000/);

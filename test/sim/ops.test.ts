@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
-  Cancelled, TimeoutError, gather, here, ms, race, scope, shield, sleep, spawn, withTimeout, type Proc, type Settled,
+  Cancelled,
+  TimeoutError,
+  gather,
+  here,
+  ms,
+  race,
+  scope,
+  shield,
+  sleep,
+  spawn,
+  withTimeout,
+  type Proc,
+  type Settled,
 } from "../../src/sim/index.js";
 import { texts, world, type World } from "./harness.js";
 
@@ -27,14 +39,17 @@ function* failer(w: World, name: string, afterUs: number, message: string): Proc
 /** Runs `body` as the only process; returns what it returned or threw, with the time. */
 function outcome<T>(w: World, body: Proc<T>): { ok?: T; error?: unknown; atUs?: number } {
   const res: { ok?: T; error?: unknown; atUs?: number } = {};
-  w.spawn("main", (function* () {
-    try {
-      res.ok = yield* body;
-    } catch (e) {
-      res.error = e;
-    }
-    res.atUs = w.kernel.now;
-  })());
+  w.spawn(
+    "main",
+    (function* () {
+      try {
+        res.ok = yield* body;
+      } catch (e) {
+        res.error = e;
+      }
+      res.atUs = w.kernel.now;
+    })(),
+  );
   const out = w.run();
   expect(out.failure).toBeNull();
   return res;
@@ -83,28 +98,41 @@ describe("withTimeout", () => {
 
   it("nested: an inner timeout caught inside the outer body does not expire the outer", () => {
     const w = world();
-    const r = outcome(w, withTimeout((function* () {
-      try {
-        yield* withTimeout(sleep(ms(50)), ms(5), "inner");
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-      }
-      yield* sleep(ms(2));
-      return "recovered";
-    })(), ms(30), "outer"));
+    const r = outcome(
+      w,
+      withTimeout(
+        (function* () {
+          try {
+            yield* withTimeout(sleep(ms(50)), ms(5), "inner");
+          } catch (e) {
+            if (!(e instanceof TimeoutError)) throw e;
+          }
+          yield* sleep(ms(2));
+          return "recovered";
+        })(),
+        ms(30),
+        "outer",
+      ),
+    );
     expect(r).toEqual({ ok: "recovered", atUs: ms(7) });
   });
 
   it("a body whose finally takes time delays the TimeoutError until the cleanup is done", () => {
     const w = world();
-    const r = outcome(w, withTimeout((function* () {
-      try {
-        yield* sleep(ms(50));
-      } finally {
-        yield* sleep(ms(4));
-        w.note("cleaned");
-      }
-    })(), ms(10)));
+    const r = outcome(
+      w,
+      withTimeout(
+        (function* () {
+          try {
+            yield* sleep(ms(50));
+          } finally {
+            yield* sleep(ms(4));
+            w.note("cleaned");
+          }
+        })(),
+        ms(10),
+      ),
+    );
     expect(r.error).toBeInstanceOf(TimeoutError);
     expect(w.log).toEqual([[ms(14), "cleaned"]]);
     expect(r.atUs).toBe(ms(14));
@@ -112,10 +140,16 @@ describe("withTimeout", () => {
 
   it("a shielded body finishes its section before the timeout takes effect", () => {
     const w = world();
-    const r = outcome(w, withTimeout((function* () {
-      yield* shield(worker(w, "critical", ms(25), 0));
-      w.note("after shield");
-    })(), ms(10)));
+    const r = outcome(
+      w,
+      withTimeout(
+        (function* () {
+          yield* shield(worker(w, "critical", ms(25), 0));
+          w.note("after shield");
+        })(),
+        ms(10),
+      ),
+    );
     expect(r.error).toBeInstanceOf(TimeoutError);
     expect(r.atUs).toBe(ms(25));
     expect(texts(w.log)).toEqual(["critical done", "critical finally"]);
@@ -135,7 +169,10 @@ describe("withTimeout", () => {
 describe("race", () => {
   it("returns the first finisher's index and value, cancelling the losers at that moment", () => {
     const w = world();
-    const r = outcome(w, race([worker(w, "slow", ms(30), "s"), worker(w, "fast", ms(10), "f"), worker(w, "mid", ms(20), "m")]));
+    const r = outcome(
+      w,
+      race([worker(w, "slow", ms(30), "s"), worker(w, "fast", ms(10), "f"), worker(w, "mid", ms(20), "m")]),
+    );
     expect(r).toEqual({ ok: { index: 1, value: "f" }, atUs: ms(10) });
     expect(w.log).toEqual([
       [ms(10), "fast done"],
@@ -151,7 +188,10 @@ describe("race", () => {
     const r = outcome(w, race<string>([worker(w, "slow", ms(30), "s"), failer(w, "bad", ms(5), "lost the link")]));
     expect((r.error as Error).message).toBe("lost the link");
     expect(r.atUs).toBe(ms(5));
-    expect(w.log).toEqual([[ms(5), "bad finally"], [ms(5), "slow finally"]]);
+    expect(w.log).toEqual([
+      [ms(5), "bad finally"],
+      [ms(5), "slow finally"],
+    ]);
   });
 
   it("cancelling the caller cancels every contestant", () => {
@@ -160,27 +200,40 @@ describe("race", () => {
     w.kernel.at(ms(2), () => task.cancel());
     w.run();
     expect(task.state).toBe("cancelled");
-    expect(w.log).toEqual([[ms(2), "a finally"], [ms(2), "b finally"]]);
+    expect(w.log).toEqual([
+      [ms(2), "a finally"],
+      [ms(2), "b finally"],
+    ]);
   });
 });
 
 describe("gather", () => {
   it("fail-fast returns every value in input order when all succeed", () => {
     const w = world();
-    const r = outcome(w, gather([worker(w, "a", ms(30), "A"), worker(w, "b", ms(10), "B"), worker(w, "c", ms(20), "C")]));
+    const r = outcome(
+      w,
+      gather([worker(w, "a", ms(30), "A"), worker(w, "b", ms(10), "B"), worker(w, "c", ms(20), "C")]),
+    );
     expect(r).toEqual({ ok: ["A", "B", "C"], atUs: ms(30) });
   });
 
   it("fail-fast throws the first failure and cancels the rest at that moment, even if a pending one comes first in input order", () => {
     const w = world();
-    const r = outcome(w, gather<string>([
-      worker(w, "slow", ms(50), "s"),
-      failer(w, "early", ms(5), "early failure"),
-      failer(w, "late", ms(8), "late failure"),
-    ]));
+    const r = outcome(
+      w,
+      gather<string>([
+        worker(w, "slow", ms(50), "s"),
+        failer(w, "early", ms(5), "early failure"),
+        failer(w, "late", ms(8), "late failure"),
+      ]),
+    );
     expect((r.error as Error).message).toBe("early failure");
     expect(r.atUs).toBe(ms(5));
-    expect(w.log).toEqual([[ms(5), "early finally"], [ms(5), "slow finally"], [ms(5), "late finally"]]);
+    expect(w.log).toEqual([
+      [ms(5), "early finally"],
+      [ms(5), "slow finally"],
+      [ms(5), "late finally"],
+    ]);
     expect(w.kernel.now).toBe(ms(5));
   });
 
@@ -192,7 +245,12 @@ describe("gather", () => {
 
   it("settle-all waits for every outcome and reports them in input order", () => {
     const w = world();
-    const r = outcome(w, gather<string>([worker(w, "a", ms(30), "A"), failer(w, "b", ms(5), "b broke"), worker(w, "c", ms(10), "C")], { mode: "settle-all" }));
+    const r = outcome(
+      w,
+      gather<string>([worker(w, "a", ms(30), "A"), failer(w, "b", ms(5), "b broke"), worker(w, "c", ms(10), "C")], {
+        mode: "settle-all",
+      }),
+    );
     expect(r.atUs).toBe(ms(30));
     const settled = r.ok as Settled<string>[];
     expect(settled.map((s) => (s.ok ? s.value : (s.error as Error).message))).toEqual(["A", "b broke", "C"]);
@@ -201,9 +259,12 @@ describe("gather", () => {
 
   it("an empty gather returns at once in both modes", () => {
     const w = world();
-    const r = outcome(w, (function* () {
-      return [yield* gather([]), yield* gather([], { mode: "settle-all" })];
-    })());
+    const r = outcome(
+      w,
+      (function* () {
+        return [yield* gather([]), yield* gather([], { mode: "settle-all" })];
+      })(),
+    );
     expect(r).toEqual({ ok: [[], []], atUs: 0 });
   });
 });
@@ -211,18 +272,25 @@ describe("gather", () => {
 describe("shield", () => {
   it("defers a cancel to the end of the shielded section, then throws Cancelled there", () => {
     const w = world();
-    const task = w.spawn("t", (function* () {
-      try {
-        yield* shield(worker(w, "critical", ms(20), 0));
-        w.note("after shield (not reached)");
-      } catch (e) {
-        w.note(`caught ${(e as Error).name}`);
-        throw e;
-      }
-    })());
+    const task = w.spawn(
+      "t",
+      (function* () {
+        try {
+          yield* shield(worker(w, "critical", ms(20), 0));
+          w.note("after shield (not reached)");
+        } catch (e) {
+          w.note(`caught ${(e as Error).name}`);
+          throw e;
+        }
+      })(),
+    );
     w.kernel.at(ms(5), () => task.cancel());
     w.run();
-    expect(w.log).toEqual([[ms(20), "critical done"], [ms(20), "critical finally"], [ms(20), "caught Cancelled"]]);
+    expect(w.log).toEqual([
+      [ms(20), "critical done"],
+      [ms(20), "critical finally"],
+      [ms(20), "caught Cancelled"],
+    ]);
     expect(task.state).toBe("cancelled");
   });
 
@@ -234,29 +302,40 @@ describe("shield", () => {
 
   it("nested shields defer the cancel to the end of the outermost one", () => {
     const w = world();
-    const task = w.spawn("t", (function* () {
-      yield* shield((function* () {
-        yield* shield(sleep(ms(10)));
-        w.note("inner ended");
-        yield* sleep(ms(10));
-        w.note("outer ending");
-      })());
-      w.note("not reached");
-    })());
+    const task = w.spawn(
+      "t",
+      (function* () {
+        yield* shield(
+          (function* () {
+            yield* shield(sleep(ms(10)));
+            w.note("inner ended");
+            yield* sleep(ms(10));
+            w.note("outer ending");
+          })(),
+        );
+        w.note("not reached");
+      })(),
+    );
     w.kernel.at(ms(5), () => task.cancel());
     w.run();
-    expect(w.log).toEqual([[ms(10), "inner ended"], [ms(20), "outer ending"]]);
+    expect(w.log).toEqual([
+      [ms(10), "inner ended"],
+      [ms(20), "outer ending"],
+    ]);
     expect(task.state).toBe("cancelled");
   });
 
   it("a cancel arriving after the shield ended acts at the next yield as usual", () => {
     const w = world();
-    const task = w.spawn("t", (function* () {
-      yield* shield(sleep(ms(5)));
-      w.note("shield over");
-      yield* sleep(ms(50));
-      w.note("not reached");
-    })());
+    const task = w.spawn(
+      "t",
+      (function* () {
+        yield* shield(sleep(ms(5)));
+        w.note("shield over");
+        yield* sleep(ms(50));
+        w.note("not reached");
+      })(),
+    );
     w.kernel.at(ms(8), () => task.cancel());
     w.run();
     expect(w.log).toEqual([[ms(5), "shield over"]]);
@@ -268,40 +347,53 @@ describe("shield", () => {
 describe("scope", () => {
   it("waits for every child the body spawned before returning the body's value", () => {
     const w = world();
-    const r = outcome(w, scope(function* (s) {
-      s.spawn("a", worker(w, "a", ms(10), 1));
-      s.spawn("b", worker(w, "b", ms(30), 2));
-      yield* sleep(ms(5));
-      return "body value";
-    }));
+    const r = outcome(
+      w,
+      scope(function* (s) {
+        s.spawn("a", worker(w, "a", ms(10), 1));
+        s.spawn("b", worker(w, "b", ms(30), 2));
+        yield* sleep(ms(5));
+        return "body value";
+      }),
+    );
     expect(r).toEqual({ ok: "body value", atUs: ms(30) });
     expect(texts(w.log)).toEqual(["a done", "a finally", "b done", "b finally"]);
   });
 
   it("a failing child cancels its siblings and the body, and its error is rethrown in the parent", () => {
     const w = world();
-    const r = outcome(w, scope(function* (s) {
-      s.spawn("sibling", worker(w, "sibling", ms(50), 1));
-      s.spawn("bad", failer(w, "bad", ms(7), "child failed"));
-      try {
-        yield* sleep(ms(100));
-      } finally {
-        w.note("body finally");
-      }
-    }));
+    const r = outcome(
+      w,
+      scope(function* (s) {
+        s.spawn("sibling", worker(w, "sibling", ms(50), 1));
+        s.spawn("bad", failer(w, "bad", ms(7), "child failed"));
+        try {
+          yield* sleep(ms(100));
+        } finally {
+          w.note("body finally");
+        }
+      }),
+    );
     expect((r.error as Error).message).toBe("child failed");
     expect(r.atUs).toBe(ms(7));
-    expect(w.log).toEqual([[ms(7), "bad finally"], [ms(7), "sibling finally"], [ms(7), "body finally"]]);
+    expect(w.log).toEqual([
+      [ms(7), "bad finally"],
+      [ms(7), "sibling finally"],
+      [ms(7), "body finally"],
+    ]);
     expect(w.kernel.now).toBe(ms(7));
   });
 
   it("a child failing while the body already waits for the children is rethrown too", () => {
     const w = world();
-    const r = outcome(w, scope(function* (s) {
-      s.spawn("sibling", worker(w, "sibling", ms(50), 1));
-      s.spawn("bad", failer(w, "bad", ms(7), "late child failure"));
-      return "body done at once";
-    }));
+    const r = outcome(
+      w,
+      scope(function* (s) {
+        s.spawn("sibling", worker(w, "sibling", ms(50), 1));
+        s.spawn("bad", failer(w, "bad", ms(7), "late child failure"));
+        return "body done at once";
+      }),
+    );
     expect((r.error as Error).message).toBe("late child failure");
     expect(r.atUs).toBe(ms(7));
     expect(texts(w.log)).toEqual(["bad finally", "sibling finally"]);
@@ -309,21 +401,28 @@ describe("scope", () => {
 
   it("a failing body cancels the children and its own error reaches the parent", () => {
     const w = world();
-    const r = outcome(w, scope(function* (s) {
-      s.spawn("child", worker(w, "child", ms(50), 1));
-      yield* sleep(ms(4));
-      throw new Error("body failed");
-    }));
+    const r = outcome(
+      w,
+      scope(function* (s) {
+        s.spawn("child", worker(w, "child", ms(50), 1));
+        yield* sleep(ms(4));
+        throw new Error("body failed");
+      }),
+    );
     expect((r.error as Error).message).toBe("body failed");
     expect(w.log).toEqual([[ms(4), "child finally"]]);
   });
 
   it("cancelling the parent cancels the scope's body and children", () => {
     const w = world();
-    const task = w.spawn("parent", scope(function* (s) {
-      s.spawn("child", worker(w, "child", ms(50), 1));
-      yield* sleep(ms(40));
-    }), { handled: true });
+    const task = w.spawn(
+      "parent",
+      scope(function* (s) {
+        s.spawn("child", worker(w, "child", ms(50), 1));
+        yield* sleep(ms(40));
+      }),
+      { handled: true },
+    );
     w.kernel.at(ms(6), () => task.cancel());
     w.run();
     expect(task.state).toBe("cancelled");
@@ -333,20 +432,26 @@ describe("scope", () => {
 
   it("the scope's children belong to the running task", () => {
     const w = world();
-    w.spawn("owner", scope(function* (s) {
-      const child = s.spawn("child", sleep(1));
-      w.note(`parent=${child.parent?.name} here=${here().name}`);
-    }));
+    w.spawn(
+      "owner",
+      scope(function* (s) {
+        const child = s.spawn("child", sleep(1));
+        w.note(`parent=${child.parent?.name} here=${here().name}`);
+      }),
+    );
     w.run();
     expect(texts(w.log)).toEqual(["parent=owner here=owner"]);
   });
 
   it("a child spawned outside any scope construct is cancelled when its parent returns", () => {
     const w = world();
-    w.spawn("parent", (function* () {
-      spawn("bg", worker(w, "bg", ms(50), 1));
-      yield* sleep(ms(2));
-    })());
+    w.spawn(
+      "parent",
+      (function* () {
+        spawn("bg", worker(w, "bg", ms(50), 1));
+        yield* sleep(ms(2));
+      })(),
+    );
     w.run();
     expect(w.log).toEqual([[ms(2), "bg finally"]]);
   });
@@ -382,11 +487,14 @@ describe("no child outlives the construct that spawned it", () => {
 
   it("a failing scope waits for the cancelled siblings' cleanup before rethrowing", () => {
     const w = world();
-    const r = outcome(w, scope(function* (s) {
-      s.spawn("sibling", slowCleanup(w, "sibling", ms(50), ms(5)));
-      s.spawn("bad", failer(w, "bad", ms(10), "bad"));
-      yield* sleep(ms(100));
-    }));
+    const r = outcome(
+      w,
+      scope(function* (s) {
+        s.spawn("sibling", slowCleanup(w, "sibling", ms(50), ms(5)));
+        s.spawn("bad", failer(w, "bad", ms(10), "bad"));
+        yield* sleep(ms(100));
+      }),
+    );
     expect((r.error as Error).message).toBe("bad");
     expect(r.atUs).toBe(ms(15));
     expect(w.log).toContainEqual([ms(15), "sibling cleaned"]);
@@ -395,13 +503,17 @@ describe("no child outlives the construct that spawned it", () => {
   it("withTimeout waits for the body's cleanup when its caller is cancelled", () => {
     const w = world();
     let endedAt = -1;
-    const task = w.spawn("caller", (function* () {
-      try {
-        yield* withTimeout(slowCleanup(w, "body", ms(50), ms(5)), ms(30));
-      } finally {
-        endedAt = w.kernel.now;
-      }
-    })(), { handled: true });
+    const task = w.spawn(
+      "caller",
+      (function* () {
+        try {
+          yield* withTimeout(slowCleanup(w, "body", ms(50), ms(5)), ms(30));
+        } finally {
+          endedAt = w.kernel.now;
+        }
+      })(),
+      { handled: true },
+    );
     w.kernel.at(ms(2), () => task.cancel());
     w.run();
     expect(task.state).toBe("cancelled");
@@ -411,7 +523,9 @@ describe("no child outlives the construct that spawned it", () => {
 
   it("a caller cancelled while waiting for the losers' cleanup still ends cancelled, after the cleanup", () => {
     const w = world();
-    const task = w.spawn("caller", race([slowCleanup(w, "loser", ms(50), ms(5)), worker(w, "winner", ms(10), "w")]), { handled: true });
+    const task = w.spawn("caller", race([slowCleanup(w, "loser", ms(50), ms(5)), worker(w, "winner", ms(10), "w")]), {
+      handled: true,
+    });
     w.kernel.at(ms(12), () => task.cancel());
     w.run();
     expect(task.state).toBe("cancelled");
@@ -431,10 +545,16 @@ describe("degenerate inputs", () => {
   it("a zero timeout throws TimeoutError at once and the body never gets past its first yield", () => {
     const w = world();
     let finished = false;
-    const r = outcome(w, withTimeout((function* () {
-      yield* sleep(1);
-      finished = true;
-    })(), 0));
+    const r = outcome(
+      w,
+      withTimeout(
+        (function* () {
+          yield* sleep(1);
+          finished = true;
+        })(),
+        0,
+      ),
+    );
     expect(r.error).toBeInstanceOf(TimeoutError);
     expect(r.atUs).toBe(0);
     expect(finished).toBe(false);

@@ -182,13 +182,7 @@ describe("DrawLog", () => {
     net.chance(1, 2);
     root.nextDouble();
     root.exponential(1);
-    expect(log.entries).toEqual([
-      "simctl:10#1",
-      "simctl:10/net#1",
-      "simctl:10/net#2",
-      "simctl:10#2",
-      "simctl:10#3",
-    ]);
+    expect(log.entries).toEqual(["simctl:10#1", "simctl:10/net#1", "simctl:10/net#2", "simctl:10#2", "simctl:10#3"]);
   });
 
   it("logging draws does not change the values drawn", () => {

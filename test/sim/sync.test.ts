@@ -8,13 +8,16 @@ describe("Semaphore", () => {
     const sem = new Semaphore(1, "s");
     const names = ["a", "b", "c", "d", "e"];
     names.forEach((name, i) => {
-      w.spawn(name, (function* () {
-        yield* sleep(i); // arrive in order a, b, c, ...
-        yield* sem.acquire();
-        w.note(`${name} got`);
-        yield* sleep(ms(10));
-        sem.release();
-      })());
+      w.spawn(
+        name,
+        (function* () {
+          yield* sleep(i); // arrive in order a, b, c, ...
+          yield* sem.acquire();
+          w.note(`${name} got`);
+          yield* sleep(ms(10));
+          sem.release();
+        })(),
+      );
     });
     w.run();
     expect(texts(w.log)).toEqual(["a got", "b got", "c got", "d got", "e got"]);
@@ -24,19 +27,25 @@ describe("Semaphore", () => {
   it("a newcomer cannot jump the queue while a released permit is on its way to the first waiter", () => {
     const w = world();
     const sem = new Semaphore(1, "s");
-    w.spawn("holder", (function* () {
-      yield* sem.acquire();
-      yield* sleep(ms(5));
-      sem.release();
-      // Same instant, before the waiter has resumed: the permit is already promised.
-      w.note(`newcomer tryAcquire=${sem.tryAcquire()}`);
-    })());
-    w.spawn("waiter", (function* () {
-      yield* sleep(1);
-      yield* sem.acquire();
-      w.note("waiter got");
-      sem.release();
-    })());
+    w.spawn(
+      "holder",
+      (function* () {
+        yield* sem.acquire();
+        yield* sleep(ms(5));
+        sem.release();
+        // Same instant, before the waiter has resumed: the permit is already promised.
+        w.note(`newcomer tryAcquire=${sem.tryAcquire()}`);
+      })(),
+    );
+    w.spawn(
+      "waiter",
+      (function* () {
+        yield* sleep(1);
+        yield* sem.acquire();
+        w.note("waiter got");
+        sem.release();
+      })(),
+    );
     w.run();
     expect(texts(w.log)).toEqual(["newcomer tryAcquire=false", "waiter got"]);
     expect(sem.availablePermits).toBe(1);
@@ -54,19 +63,24 @@ describe("Semaphore", () => {
     for (let i = 0; i < 300; i++) {
       const arrive = rng.int(0, ms(50));
       const hold = rng.int(0, ms(3));
-      tasks.push(w.spawn(`p${i}`, (function* (): Proc<void> {
-        yield* sleep(arrive);
-        yield* sem.acquire();
-        holding++;
-        grants++;
-        peak = Math.max(peak, holding);
-        try {
-          yield* sleep(hold);
-        } finally {
-          holding--;
-          sem.release();
-        }
-      })()));
+      tasks.push(
+        w.spawn(
+          `p${i}`,
+          (function* (): Proc<void> {
+            yield* sleep(arrive);
+            yield* sem.acquire();
+            holding++;
+            grants++;
+            peak = Math.max(peak, holding);
+            try {
+              yield* sleep(hold);
+            } finally {
+              holding--;
+              sem.release();
+            }
+          })(),
+        ),
+      );
     }
     // Cancel a third of them at random moments: waiting, holding or already finished.
     for (let i = 0; i < 100; i++) {
@@ -86,23 +100,32 @@ describe("Semaphore", () => {
     const w = world();
     const sem = new Semaphore(1, "s");
     let first: Task<void> | null = null;
-    w.spawn("holder", (function* () {
-      yield* sem.acquire();
-      yield* sleep(ms(5));
-      sem.release(); // grants the permit to `first` (its wake is scheduled, not run yet)
-      first!.cancel("cancelled while the grant was in flight");
-    })());
-    first = w.spawn("first", (function* () {
-      yield* sleep(1);
-      yield* sem.acquire();
-      w.note("first got (wrong)");
-    })());
-    w.spawn("second", (function* () {
-      yield* sleep(2);
-      yield* sem.acquire();
-      w.note("second got");
-      sem.release();
-    })());
+    w.spawn(
+      "holder",
+      (function* () {
+        yield* sem.acquire();
+        yield* sleep(ms(5));
+        sem.release(); // grants the permit to `first` (its wake is scheduled, not run yet)
+        first!.cancel("cancelled while the grant was in flight");
+      })(),
+    );
+    first = w.spawn(
+      "first",
+      (function* () {
+        yield* sleep(1);
+        yield* sem.acquire();
+        w.note("first got (wrong)");
+      })(),
+    );
+    w.spawn(
+      "second",
+      (function* () {
+        yield* sleep(2);
+        yield* sem.acquire();
+        w.note("second got");
+        sem.release();
+      })(),
+    );
     w.run();
     expect(w.log).toEqual([[ms(5), "second got"]]);
     expect(first.state).toBe("cancelled");
@@ -113,16 +136,22 @@ describe("Semaphore", () => {
     const w = world();
     const sem = new Semaphore(1, "s");
     let waiter: Task<void> | null = null;
-    w.spawn("holder", (function* () {
-      yield* sem.acquire();
-      yield* sleep(ms(1));
-      sem.release();
-      waiter!.cancel();
-    })());
-    waiter = w.spawn("waiter", (function* () {
-      yield* sleep(1);
-      yield* sem.acquire();
-    })());
+    w.spawn(
+      "holder",
+      (function* () {
+        yield* sem.acquire();
+        yield* sleep(ms(1));
+        sem.release();
+        waiter!.cancel();
+      })(),
+    );
+    waiter = w.spawn(
+      "waiter",
+      (function* () {
+        yield* sleep(1);
+        yield* sem.acquire();
+      })(),
+    );
     w.run();
     expect(sem.availablePermits).toBe(1);
     expect(sem.tryAcquire()).toBe(true);
@@ -132,10 +161,16 @@ describe("Semaphore", () => {
     const w = world();
     const sem = new Semaphore(2, "s");
     w.spawn("ok", sem.withPermit(sleep(ms(1))));
-    w.spawn("fails", sem.withPermit((function* (): Proc<void> {
-      yield* sleep(ms(2));
-      throw new Error("x");
-    })()), { handled: true });
+    w.spawn(
+      "fails",
+      sem.withPermit(
+        (function* (): Proc<void> {
+          yield* sleep(ms(2));
+          throw new Error("x");
+        })(),
+      ),
+      { handled: true },
+    );
     const cancelled = w.spawn("cancelled", sem.withPermit(sleep(ms(10))));
     w.kernel.at(ms(3), () => cancelled.cancel());
     w.run();
@@ -151,25 +186,35 @@ describe("Semaphore", () => {
 });
 
 describe("Lock", () => {
-
   it("withLock records the holding task while held and clears it after, even when the body throws", () => {
     const w = world();
     const lock = new Lock("l");
     const seen: string[] = [];
-    w.spawn("first", (function* () {
-      yield* lock.withLock((function* () {
-        seen.push(`inside: ${lock.holder?.name ?? "none"}`);
-        yield* sleep(ms(1));
-        throw new Error("boom");
-      })());
-    })(), { handled: true });
-    w.spawn("second", (function* () {
-      yield* sleep(1);
-      yield* lock.withLock((function* () {
-        seen.push(`inside: ${lock.holder?.name ?? "none"}`);
-      })());
-      seen.push(`after: ${lock.holder?.name ?? "none"} locked=${lock.locked}`);
-    })());
+    w.spawn(
+      "first",
+      (function* () {
+        yield* lock.withLock(
+          (function* () {
+            seen.push(`inside: ${lock.holder?.name ?? "none"}`);
+            yield* sleep(ms(1));
+            throw new Error("boom");
+          })(),
+        );
+      })(),
+      { handled: true },
+    );
+    w.spawn(
+      "second",
+      (function* () {
+        yield* sleep(1);
+        yield* lock.withLock(
+          (function* () {
+            seen.push(`inside: ${lock.holder?.name ?? "none"}`);
+          })(),
+        );
+        seen.push(`after: ${lock.holder?.name ?? "none"} locked=${lock.locked}`);
+      })(),
+    );
     w.run();
     expect(seen).toEqual(["inside: first", "inside: second", "after: none locked=false"]);
   });
@@ -179,16 +224,21 @@ describe("Lock", () => {
     let inside = 0;
     let maxInside = 0;
     for (const [i, name] of ["a", "b", "c", "d"].entries()) {
-      w.spawn(name, (function* () {
-        yield* sleep(i);
-        yield* lock.withLock((function* () {
-          inside++;
-          maxInside = Math.max(maxInside, inside);
-          w.note(name);
-          yield* sleep(ms(3));
-          inside--;
-        })());
-      })());
+      w.spawn(
+        name,
+        (function* () {
+          yield* sleep(i);
+          yield* lock.withLock(
+            (function* () {
+              inside++;
+              maxInside = Math.max(maxInside, inside);
+              w.note(name);
+              yield* sleep(ms(3));
+              inside--;
+            })(),
+          );
+        })(),
+      );
     }
     w.run();
     expect(texts(w.log)).toEqual(["a", "b", "c", "d"]);
@@ -199,12 +249,15 @@ describe("Lock", () => {
   it("acquire records the holder and release clears it; releasing an unlocked lock throws", () => {
     const w = world();
     const lock = new Lock("l");
-    const t = w.spawn("owner", (function* (): Proc<void> {
-      yield* lock.acquire(w.kernel.current);
-      w.note(`holder=${lock.holder?.name} locked=${lock.locked}`);
-      lock.release();
-      w.note(`holder=${String(lock.holder)} locked=${lock.locked}`);
-    })());
+    const t = w.spawn(
+      "owner",
+      (function* (): Proc<void> {
+        yield* lock.acquire(w.kernel.current);
+        w.note(`holder=${lock.holder?.name} locked=${lock.locked}`);
+        lock.release();
+        w.note(`holder=${String(lock.holder)} locked=${lock.locked}`);
+      })(),
+    );
     w.run();
     expect(t.state).toBe("done");
     expect(texts(w.log)).toEqual(["holder=owner locked=true", "holder=null locked=false"]);
@@ -216,20 +269,26 @@ describe("Channel", () => {
   it("block: a sender waits while the channel is full and items arrive in FIFO order", () => {
     const w = world();
     const ch = new Channel<number>(2, "block", "q");
-    w.spawn("producer", (function* () {
-      for (let i = 0; i < 5; i++) {
-        yield* ch.send(i);
-        w.note(`sent ${i}`);
-      }
-    })());
-    w.spawn("consumer", (function* () {
-      yield* sleep(ms(10));
-      for (let i = 0; i < 5; i++) {
-        const v = yield* ch.recv();
-        w.note(`got ${v}`);
-        yield* sleep(ms(1));
-      }
-    })());
+    w.spawn(
+      "producer",
+      (function* () {
+        for (let i = 0; i < 5; i++) {
+          yield* ch.send(i);
+          w.note(`sent ${i}`);
+        }
+      })(),
+    );
+    w.spawn(
+      "consumer",
+      (function* () {
+        yield* sleep(ms(10));
+        for (let i = 0; i < 5; i++) {
+          const v = yield* ch.recv();
+          w.note(`got ${v}`);
+          yield* sleep(ms(1));
+        }
+      })(),
+    );
     w.run();
     const got = w.log.filter(([, t]) => t.startsWith("got")).map(([, t]) => t);
     expect(got).toEqual(["got 0", "got 1", "got 2", "got 3", "got 4"]);
@@ -250,23 +309,33 @@ describe("Channel", () => {
     const contents = [oldest, newest, reject].map((ch) => {
       const w = world();
       const got: number[] = [];
-      w.spawn("drain", (function* () {
-        while (ch.length > 0) got.push(yield* ch.recv());
-      })());
+      w.spawn(
+        "drain",
+        (function* () {
+          while (ch.length > 0) got.push(yield* ch.recv());
+        })(),
+      );
       w.run();
       return got;
     });
-    expect(contents).toEqual([[3, 4], [1, 2], [1, 2]]);
+    expect(contents).toEqual([
+      [3, 4],
+      [1, 2],
+      [1, 2],
+    ]);
     expect([oldest.dropped, newest.dropped, reject.dropped]).toEqual([2, 2, 2]);
   });
 
   it("non-block policies never make send wait", () => {
     const w = world();
     const ch = new Channel<number>(1, "drop-newest");
-    w.spawn("sender", (function* () {
-      const r = [yield* ch.send(1), yield* ch.send(2)];
-      w.note(r.join(","));
-    })());
+    w.spawn(
+      "sender",
+      (function* () {
+        const r = [yield* ch.send(1), yield* ch.send(2)];
+        w.note(r.join(","));
+      })(),
+    );
     w.run();
     expect(w.log).toEqual([[0, "queued,dropped-newest"]]);
   });
@@ -274,24 +343,33 @@ describe("Channel", () => {
   it("an offer to a waiting receiver is delivered directly", () => {
     const w = world();
     const ch = new Channel<string>(1, "reject");
-    w.spawn("rx", (function* () {
-      w.note(`got ${yield* ch.recv()}`);
-    })());
+    w.spawn(
+      "rx",
+      (function* () {
+        w.note(`got ${yield* ch.recv()}`);
+      })(),
+    );
     w.kernel.at(ms(4), () => w.note(`offer -> ${ch.offer("x")}`));
     w.run();
-    expect(w.log).toEqual([[ms(4), "offer -> delivered"], [ms(4), "got x"]]);
+    expect(w.log).toEqual([
+      [ms(4), "offer -> delivered"],
+      [ms(4), "got x"],
+    ]);
   });
 
   it("close wakes waiting receivers with ChannelClosed, lets buffered items drain first, and refuses sends", () => {
     const w = world();
     const ch = new Channel<number>(4, "block", "q");
-    w.spawn("waiting-rx", (function* () {
-      try {
-        yield* ch.recv();
-      } catch (e) {
-        w.note(`waiting-rx: ${(e as Error).name}`);
-      }
-    })());
+    w.spawn(
+      "waiting-rx",
+      (function* () {
+        try {
+          yield* ch.recv();
+        } catch (e) {
+          w.note(`waiting-rx: ${(e as Error).name}`);
+        }
+      })(),
+    );
     w.kernel.at(ms(1), () => ch.close());
     w.run();
     expect(w.log).toEqual([[ms(1), "waiting-rx: ChannelClosed"]]);
@@ -303,15 +381,18 @@ describe("Channel", () => {
     expect(ch2.isClosed).toBe(true);
     expect(() => ch2.offer(3)).toThrow(ChannelClosed);
     const w2 = world();
-    w2.spawn("drain", (function* () {
-      w2.note(`got ${yield* ch2.recv()}`);
-      w2.note(`got ${yield* ch2.recv()}`);
-      try {
-        yield* ch2.recv();
-      } catch (e) {
-        w2.note((e as Error).name);
-      }
-    })());
+    w2.spawn(
+      "drain",
+      (function* () {
+        w2.note(`got ${yield* ch2.recv()}`);
+        w2.note(`got ${yield* ch2.recv()}`);
+        try {
+          yield* ch2.recv();
+        } catch (e) {
+          w2.note((e as Error).name);
+        }
+      })(),
+    );
     w2.run();
     expect(texts(w2.log)).toEqual(["got 1", "got 2", "ChannelClosed"]);
   });
@@ -320,13 +401,16 @@ describe("Channel", () => {
     const w = world();
     const ch = new Channel<number>(1, "block", "q");
     ch.offer(0);
-    w.spawn("sender", (function* () {
-      try {
-        yield* ch.send(1);
-      } catch (e) {
-        w.note((e as Error).name);
-      }
-    })());
+    w.spawn(
+      "sender",
+      (function* () {
+        try {
+          yield* ch.send(1);
+        } catch (e) {
+          w.note((e as Error).name);
+        }
+      })(),
+    );
     w.kernel.at(ms(2), () => ch.close());
     w.run();
     expect(w.log).toEqual([[ms(2), "ChannelClosed"]]);
@@ -336,10 +420,13 @@ describe("Channel", () => {
     const w = world();
     const ch = new Channel<string>(2, "block", "q");
     const first = w.spawn("first", ch.recv());
-    w.spawn("second", (function* () {
-      yield* sleep(1);
-      w.note(`second got ${yield* ch.recv()}`);
-    })());
+    w.spawn(
+      "second",
+      (function* () {
+        yield* sleep(1);
+        w.note(`second got ${yield* ch.recv()}`);
+      })(),
+    );
     w.kernel.at(ms(3), () => {
       ch.offer("item"); // handed to `first`, whose wake is scheduled
       first.cancel();
@@ -359,10 +446,13 @@ describe("Channel", () => {
       rx.cancel();
       ch.offer("b"); // buffered behind "a"
     });
-    w.spawn("later", (function* () {
-      yield* sleep(ms(2));
-      w.note(`${yield* ch.recv()}${yield* ch.recv()}`);
-    })());
+    w.spawn(
+      "later",
+      (function* () {
+        yield* sleep(ms(2));
+        w.note(`${yield* ch.recv()}${yield* ch.recv()}`);
+      })(),
+    );
     w.run();
     expect(texts(w.log)).toEqual(["ab"]);
   });
@@ -372,16 +462,22 @@ describe("Channel", () => {
     const ch = new Channel<string>(1, "block", "q");
     ch.offer("x");
     const s1 = w.spawn("s1", ch.send("from s1"));
-    w.spawn("s2", (function* () {
-      yield* sleep(1);
-      yield* ch.send("from s2");
-      w.note("s2 sent");
-    })());
-    w.spawn("taker", (function* () {
-      yield* sleep(ms(1));
-      w.note(`took ${yield* ch.recv()}`); // frees space: s1 is granted it
-      s1.cancel(); // ...and cancelled before it resumes
-    })());
+    w.spawn(
+      "s2",
+      (function* () {
+        yield* sleep(1);
+        yield* ch.send("from s2");
+        w.note("s2 sent");
+      })(),
+    );
+    w.spawn(
+      "taker",
+      (function* () {
+        yield* sleep(ms(1));
+        w.note(`took ${yield* ch.recv()}`); // frees space: s1 is granted it
+        s1.cancel(); // ...and cancelled before it resumes
+      })(),
+    );
     w.run();
     expect(texts(w.log)).toEqual(["took x", "s2 sent"]);
     expect(ch.length).toBe(1);
@@ -398,18 +494,24 @@ describe("Channel senders", () => {
     const ch = new Channel<string>(1, "block", "q");
     ch.offer("x");
     w.spawn("early", ch.send("early")); // blocks: the channel is full
-    w.spawn("consumer", (function* () {
-      yield* sleep(ms(5));
-      yield* ch.recv(); // frees the slot and promises it to "early"
-      yield* sleep(ms(1));
-      const got = [yield* ch.recv(), yield* ch.recv()];
-      w.note(got.join(","));
-    })());
+    w.spawn(
+      "consumer",
+      (function* () {
+        yield* sleep(ms(5));
+        yield* ch.recv(); // frees the slot and promises it to "early"
+        yield* sleep(ms(1));
+        const got = [yield* ch.recv(), yield* ch.recv()];
+        w.note(got.join(","));
+      })(),
+    );
     // Wakes at the same instant, after the consumer freed the slot but before "early" resumed.
-    w.spawn("late", (function* () {
-      yield* sleep(ms(5));
-      w.note(`late: ${yield* ch.send("late")}`);
-    })());
+    w.spawn(
+      "late",
+      (function* () {
+        yield* sleep(ms(5));
+        w.note(`late: ${yield* ch.send("late")}`);
+      })(),
+    );
     const out = w.run();
     expect(out.failure).toBeNull();
     expect(texts(w.log)).toEqual(["late: delivered", "early,late"]);
@@ -420,12 +522,15 @@ describe("Channel senders", () => {
     const ch = new Channel<string>(1, "block", "q");
     ch.offer("x");
     w.spawn("blocked", ch.send("blocked"));
-    w.spawn("consumer", (function* () {
-      yield* sleep(ms(1));
-      yield* ch.recv();
-      w.note(`offer: ${ch.offer("intruder")}`);
-      w.note(`next: ${yield* ch.recv()}`);
-    })());
+    w.spawn(
+      "consumer",
+      (function* () {
+        yield* sleep(ms(1));
+        yield* ch.recv();
+        w.note(`offer: ${ch.offer("intruder")}`);
+        w.note(`next: ${yield* ch.recv()}`);
+      })(),
+    );
     w.run();
     expect(texts(w.log)).toEqual(["offer: rejected", "next: blocked"]);
   });
@@ -435,16 +540,22 @@ describe("Channel senders", () => {
     const ch = new Channel<string>(1, "block", "q");
     ch.offer("x");
     w.spawn("a", ch.send("a"));
-    w.spawn("c", (function* () {
-      yield* sleep(1);
-      yield* ch.send("c");
-    })());
-    w.spawn("reader", (function* () {
-      yield* sleep(ms(1));
-      const got: string[] = [];
-      for (let i = 0; i < 3; i++) got.push(yield* ch.recv());
-      w.note(got.join(","));
-    })());
+    w.spawn(
+      "c",
+      (function* () {
+        yield* sleep(1);
+        yield* ch.send("c");
+      })(),
+    );
+    w.spawn(
+      "reader",
+      (function* () {
+        yield* sleep(ms(1));
+        const got: string[] = [];
+        for (let i = 0; i < 3; i++) got.push(yield* ch.recv());
+        w.note(got.join(","));
+      })(),
+    );
     const out = w.run();
     expect(out.failure).toBeNull();
     expect(texts(w.log)).toEqual(["x,a,c"]);
@@ -455,17 +566,23 @@ describe("Channel senders", () => {
     const ch = new Channel<string>(1, "block", "q");
     ch.offer("x");
     const first = w.spawn("first", ch.send("first"));
-    w.spawn("second", (function* () {
-      yield* sleep(1);
-      yield* ch.send("second");
-    })());
-    w.spawn("reader", (function* () {
-      yield* sleep(ms(1));
-      const got = [yield* ch.recv()];
-      first.cancel(); // granted the freed space, not resumed yet
-      got.push(yield* ch.recv());
-      w.note(got.join(","));
-    })());
+    w.spawn(
+      "second",
+      (function* () {
+        yield* sleep(1);
+        yield* ch.send("second");
+      })(),
+    );
+    w.spawn(
+      "reader",
+      (function* () {
+        yield* sleep(ms(1));
+        const got = [yield* ch.recv()];
+        first.cancel(); // granted the freed space, not resumed yet
+        got.push(yield* ch.recv());
+        w.note(got.join(","));
+      })(),
+    );
     const out = w.run();
     expect(out.failure).toBeNull();
     expect(first.state).toBe("cancelled");
@@ -479,24 +596,32 @@ describe("Channel senders", () => {
     const rng = Rng.fromSeed(31);
     const received: [number, number][] = [];
     for (let s = 0; s < 6; s++) {
-      w.spawn(`s${s}`, (function* () {
-        for (let i = 0; i < 40; i++) {
-          yield* sleep(rng.int(0, 300));
-          yield* ch.send([s, i]);
-        }
-      })());
+      w.spawn(
+        `s${s}`,
+        (function* () {
+          for (let i = 0; i < 40; i++) {
+            yield* sleep(rng.int(0, 300));
+            yield* ch.send([s, i]);
+          }
+        })(),
+      );
     }
     for (let r = 0; r < 2; r++) {
-      w.spawn(`r${r}`, (function* () {
-        for (;;) {
-          received.push(yield* ch.recv());
-          yield* sleep(rng.int(0, 500));
-        }
-      })(), { daemon: true });
+      w.spawn(
+        `r${r}`,
+        (function* () {
+          for (;;) {
+            received.push(yield* ch.recv());
+            yield* sleep(rng.int(0, 500));
+          }
+        })(),
+        { daemon: true },
+      );
     }
     const out = w.run();
     expect(out.failure).toBeNull();
     expect(received).toHaveLength(240);
-    for (let s = 0; s < 6; s++) expect(received.filter(([x]) => x === s).map(([, i]) => i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    for (let s = 0; s < 6; s++)
+      expect(received.filter(([x]) => x === s).map(([, i]) => i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 });

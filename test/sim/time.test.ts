@@ -13,7 +13,9 @@ describe("virtual time helpers", () => {
   });
 
   it("parseDuration reads us/ms/s/m/h and bare milliseconds, and refuses anything else", () => {
-    expect(["500us", "250ms", "1.5s", "10m", "1h", "40"].map(parseDuration)).toEqual([500, 250_000, 1_500_000, 600_000_000, 3_600_000_000, 40_000]);
+    expect(["500us", "250ms", "1.5s", "10m", "1h", "40"].map(parseDuration)).toEqual([
+      500, 250_000, 1_500_000, 600_000_000, 3_600_000_000, 40_000,
+    ]);
     for (const bad of ["", "-5s", "5 parsecs", "1e3s", "s", "5 s s"]) expect(parseDuration(bad)).toBeNull();
   });
 });

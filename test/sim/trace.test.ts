@@ -12,7 +12,8 @@ const ROWS: Row[] = [
 
 function hashOf(rows: readonly Row[], checkpointEvery = 1024): Trace {
   const t = new Trace(checkpointEvery);
-  for (const [at, seq, kind, node, peer, type, digest] of rows) t.record(at, seq, sym(kind), sym(node), sym(peer), sym(type), digest);
+  for (const [at, seq, kind, node, peer, type, digest] of rows)
+    t.record(at, seq, sym(kind), sym(node), sym(peer), sym(type), digest);
   return t;
 }
 
@@ -73,7 +74,16 @@ describe("Trace", () => {
     t.record(1500, 1, sym("send"), sym("gate-0"), sym("dc1-m0"), sym("Dispatch"), 0xdeadbeef);
     t.record(2000, 2, sym("timer"), 0, 0, 0, 0);
     expect(got).toEqual([
-      { index: 0, atUs: 1500, seq: 1, kind: "send", node: "gate-0", peer: "dc1-m0", type: "Dispatch", digest: 0xdeadbeef },
+      {
+        index: 0,
+        atUs: 1500,
+        seq: 1,
+        kind: "send",
+        node: "gate-0",
+        peer: "dc1-m0",
+        type: "Dispatch",
+        digest: 0xdeadbeef,
+      },
       { index: 1, atUs: 2000, seq: 2, kind: "timer", node: "", peer: "", type: "", digest: 0 },
     ]);
   });
@@ -82,7 +92,8 @@ describe("Trace", () => {
     const plain = hashOf(ROWS).hashHex();
     const t = new Trace();
     t.listener = () => {};
-    for (const [at, seq, kind, node, peer, type, digest] of ROWS) t.record(at, seq, sym(kind), sym(node), sym(peer), sym(type), digest);
+    for (const [at, seq, kind, node, peer, type, digest] of ROWS)
+      t.record(at, seq, sym(kind), sym(node), sym(peer), sym(type), digest);
     expect(t.hashHex()).toBe(plain);
   });
 

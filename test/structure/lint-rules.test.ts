@@ -19,8 +19,9 @@ const PLANTED: Record<string, string> = {
   "src/async/timer.ts": "export function g(): void {\n  setTimeout(() => {}, 5);\n}\n",
   "src/nodes/msg.ts": UNION,
   "src/nodes/non-exhaustive.ts": `import type { Msg } from "./msg.js";\nexport function h(m: Msg): number {\n  switch (m.type) {\n    case "a":\n      return 1;\n    case "b":\n      return 2;\n  }\n  return 0;\n}\n`,
-  "src/cli/floating.ts": "async function load(): Promise<number> {\n  return 1;\n}\nexport function run(): void {\n  load();\n}\n",
-  "src/nodes/non-null.ts": "export function pick(m: Map<string, number>): number {\n  return m.get(\"x\")!;\n}\n",
+  "src/cli/floating.ts":
+    "async function load(): Promise<number> {\n  return 1;\n}\nexport function run(): void {\n  load();\n}\n",
+  "src/nodes/non-null.ts": 'export function pick(m: Map<string, number>): number {\n  return m.get("x")!;\n}\n',
   "src/repro/unused.ts": "export function k(): number {\n  const unused = 3;\n  return 4;\n}\n",
   // Allowed: ambient time in the CLI, a non-null assertion outside the protocol code.
   "src/cli/clock.ts": "export const started = (): number => Date.now();\n",
@@ -83,8 +84,11 @@ describe("lint rules", () => {
     expect(rulesFor("src/nodes/ambient-time.ts")).toEqual(["plugin", "plugin"]);
   });
 
-  it.each(["src/cli/clock.ts", "src/bench/index.ts", "src/nodes/msg.ts"])("%s, which breaks no rule, passes", (path) => {
-    expect(report).toContain("Checked");
-    expect(rulesFor(path)).toEqual([]);
-  });
+  it.each(["src/cli/clock.ts", "src/bench/index.ts", "src/nodes/msg.ts"])(
+    "%s, which breaks no rule, passes",
+    (path) => {
+      expect(report).toContain("Checked");
+      expect(rulesFor(path)).toEqual([]);
+    },
+  );
 });

@@ -7,13 +7,21 @@ import { sweep } from "simctl/testing";
 import { allScenarios } from "../../src/scenarios/index.js";
 
 const long = process.env["SIM_LONG"] === "1";
-const swarmed = allScenarios().filter((s) => s.options["swarm"] !== undefined).map((s) => s.id);
-const plain = allScenarios().filter((s) => s.id.startsWith("kernel/")).map((s) => s.id);
+const swarmed = allScenarios()
+  .filter((s) => s.options["swarm"] !== undefined)
+  .map((s) => s.id);
+const plain = allScenarios()
+  .filter((s) => s.id.startsWith("kernel/"))
+  .map((s) => s.id);
 
 describe.skipIf(!long)("long sweeps", () => {
   for (const id of swarmed) {
     const seeds = id === "cluster/chaos" ? 5_000 : 300;
-    it(`${id} holds under swarm faults (${seeds} seeds)`, () => expect(sweep(id, { seeds, swarm: true }).seeds).toBeGreaterThan(0), 3_600_000);
+    it(
+      `${id} holds under swarm faults (${seeds} seeds)`,
+      () => expect(sweep(id, { seeds, swarm: true }).seeds).toBeGreaterThan(0),
+      3_600_000,
+    );
   }
   for (const id of plain) {
     it(`${id} holds across seeds`, () => expect(sweep(id, { seeds: 300 }).seeds).toBeGreaterThan(0), 1_800_000);

@@ -17,13 +17,19 @@ describe("simctl/testing sweep", () => {
   it("on a failing seed throws naming the seed, the violation, the repro file and the replay command", () => {
     let error: unknown;
     try {
-      sweep("kernel/ping-pong", { seeds: { first: 1, last: 40 }, options: { plantBugAtRound: 50, rounds: 60 }, reproDir });
+      sweep("kernel/ping-pong", {
+        seeds: { first: 1, last: 40 },
+        options: { plantBugAtRound: 50, rounds: 60 },
+        reproDir,
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(SimulationFailure);
     const failure = error as SimulationFailure;
-    expect(failure.message).toMatch(/^kernel\/ping-pong failed at seed 6 \(6 of 40 seeds\): every pong matches its ping, in order: pair \d+ sent 50 got \d+\/51/);
+    expect(failure.message).toMatch(
+      /^kernel\/ping-pong failed at seed 6 \(6 of 40 seeds\): every pong matches its ping, in order: pair \d+ sent 50 got \d+\/51/,
+    );
     expect(failure.message).toContain(`repro:     ${failure.reproPath}`);
     expect(failure.message).toContain(`replay:    npx simctl replay ${failure.reproPath}`);
     expect(failure.message).toContain("SIM_SEED=6 npx vitest run");
@@ -46,7 +52,9 @@ describe("simctl/testing sweep", () => {
     const saved = process.env["SIM_SEED"];
     process.env["SIM_SEED"] = "6";
     try {
-      expect(() => sweep("kernel/ping-pong", { seeds: 1, options: { plantBugAtRound: 50, rounds: 60 }, reproDir })).toThrow(/failed at seed 6 \(1 of 1 seeds\)/);
+      expect(() =>
+        sweep("kernel/ping-pong", { seeds: 1, options: { plantBugAtRound: 50, rounds: 60 }, reproDir }),
+      ).toThrow(/failed at seed 6 \(1 of 1 seeds\)/);
     } finally {
       if (saved === undefined) delete process.env["SIM_SEED"];
       else process.env["SIM_SEED"] = saved;

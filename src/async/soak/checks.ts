@@ -25,11 +25,15 @@ function endingFits(r: TaskRecord): string | null {
   if (o === null) return "never ended";
   switch (o.status) {
     case "completed":
-      return r.bodyEnd === "returned" && r.bodyEndedAtUs === o.atUs ? null : `completed but body ${r.bodyEnd ?? "never ran"}`;
+      return r.bodyEnd === "returned" && r.bodyEndedAtUs === o.atUs
+        ? null
+        : `completed but body ${r.bodyEnd ?? "never ran"}`;
     case "failed":
       return r.bodyEnd === "threw" ? null : `failed but body ${r.bodyEnd ?? "never ran"}`;
     case "timed-out":
-      return r.bodyEnd === "unwound" && r.bodyEndedAtUs === o.atUs ? null : `timed out but body ${r.bodyEnd ?? "never ran"} at ${r.bodyEndedAtUs}`;
+      return r.bodyEnd === "unwound" && r.bodyEndedAtUs === o.atUs
+        ? null
+        : `timed out but body ${r.bodyEnd ?? "never ran"} at ${r.bodyEndedAtUs}`;
     case "cancelled":
       // Not started, unwound by the cancel, or ending at the very instant the cancel came.
       if (r.bodyEnd === null || r.bodyEnd === "unwound") return null;
@@ -50,7 +54,10 @@ export function commonChecks(input: CommonCheckInput): SoakCheck[] {
   const { tracker, worker, limit, statsBefore, counts } = input;
   const after = worker.stats();
   return [
-    { name: "concurrency never exceeds the limit", problem: tracker.peakRunning <= limit ? null : `peak ${tracker.peakRunning} running, limit ${limit}` },
+    {
+      name: "concurrency never exceeds the limit",
+      problem: tracker.peakRunning <= limit ? null : `peak ${tracker.peakRunning} running, limit ${limit}`,
+    },
     { name: "every task ends in exactly one terminal state", problem: each(tracker, endingFits) },
     {
       name: "callbacks fire once for every non-cancelled end, at that instant, never after a cancel",
@@ -65,15 +72,21 @@ export function commonChecks(input: CommonCheckInput): SoakCheck[] {
     {
       name: "an accepted cancel always ends cancelled; a refused one only hits a finished task",
       problem: each(tracker, (r) => {
-        if (r.cancelAccepted && r.handle.outcome?.status !== "cancelled") return `cancel accepted but ended ${r.handle.outcome?.status}`;
+        if (r.cancelAccepted && r.handle.outcome?.status !== "cancelled")
+          return `cancel accepted but ended ${r.handle.outcome?.status}`;
         return r.refusedWhileOpen ? "cancel refused while the task was still open" : null;
       }),
     },
     {
       name: "no leaked slots or resources",
-      problem: after.permitsInUse !== 0 || after.active !== 0 || after.queued !== 0 || tracker.resourcesHeld !== 0 || tracker.running !== 0
-        ? `slots in use ${after.permitsInUse}, active ${after.active}, queued ${after.queued}, resources held ${tracker.resourcesHeld}, bodies running ${tracker.running}`
-        : null,
+      problem:
+        after.permitsInUse !== 0 ||
+        after.active !== 0 ||
+        after.queued !== 0 ||
+        tracker.resourcesHeld !== 0 ||
+        tracker.running !== 0
+          ? `slots in use ${after.permitsInUse}, active ${after.active}, queued ${after.queued}, resources held ${tracker.resourcesHeld}, bodies running ${tracker.running}`
+          : null,
     },
     { name: "counts add up", problem: countsProblem(counts, statsBefore, after) },
   ];
@@ -99,7 +112,10 @@ function countsProblem(c: SoakCounts, before: WorkerStats, after: WorkerStats): 
 export function fifoCheck(tracker: SoakTracker): SoakCheck {
   const order = tracker.startOrder;
   const bad = order.findIndex((v, i) => i > 0 && v < order[i - 1]!);
-  return { name: "tasks start in submission order", problem: bad < 0 ? null : `t${order[bad]} started after t${order[bad - 1]}` };
+  return {
+    name: "tasks start in submission order",
+    problem: bad < 0 ? null : `t${order[bad]} started after t${order[bad - 1]}`,
+  };
 }
 
 /** Every task started and ended exactly when a FIFO, work-conserving worker would. */
@@ -112,5 +128,8 @@ export function scheduleCheck(tracker: SoakTracker, predicted: readonly Predicte
       bad.push(`t${r.plan.index} ran ${r.startedAtUs}..${endUs}, expected ${p?.startUs}..${p?.endUs}`);
     }
   });
-  return { name: "every task started and ended when a FIFO work-conserving worker would (no stall)", problem: firstFew(bad) };
+  return {
+    name: "every task started and ended when a FIFO work-conserving worker would (no stall)",
+    problem: firstFew(bad),
+  };
 }

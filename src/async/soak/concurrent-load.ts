@@ -27,13 +27,26 @@ export function* concurrentLoad(env: SoakEnv): Proc<ScenarioReport> {
   yield* tracker.awaitAll();
   yield* worker.shutdown({ mode: "drain" });
 
-  const predicted = predictFifo(plans.map((p) => ({ submitAtUs: t0, holdUs: p.durationUs })), limit);
+  const predicted = predictFifo(
+    plans.map((p) => ({ submitAtUs: t0, holdUs: p.durationUs })),
+    limit,
+  );
   const wantPeak = Math.min(limit, taskCount);
   return buildReport({
-    env, scenario: "concurrent-load", tracker, worker, limit, statsBefore,
+    env,
+    scenario: "concurrent-load",
+    tracker,
+    worker,
+    limit,
+    statsBefore,
     extra: [
-      { name: "the limit is used, not just respected", problem: tracker.peakRunning === wantPeak ? null : `peak ${tracker.peakRunning}, expected ${wantPeak}` },
-      checkEach("every task of the burst completes", tracker.records, (r) => (r.handle.outcome?.status === "completed" ? null : `t${r.plan.index} ${r.handle.outcome?.status}`)),
+      {
+        name: "the limit is used, not just respected",
+        problem: tracker.peakRunning === wantPeak ? null : `peak ${tracker.peakRunning}, expected ${wantPeak}`,
+      },
+      checkEach("every task of the burst completes", tracker.records, (r) =>
+        r.handle.outcome?.status === "completed" ? null : `t${r.plan.index} ${r.handle.outcome?.status}`,
+      ),
       fifoCheck(tracker),
       scheduleCheck(tracker, predicted),
     ],

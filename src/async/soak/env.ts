@@ -19,7 +19,9 @@ export type SoakRunner = (env: SoakEnv) => Proc<ScenarioReport>;
 
 export function makeWorker(env: SoakEnv, scenario: SoakScenarioName, concurrency: number): AsyncWorkerLike {
   const name = `soak-${env.iteration}-${scenario}`;
-  return env.factory(env.onWorkerEvent === undefined ? { name, concurrency } : { name, concurrency, onEvent: env.onWorkerEvent });
+  return env.factory(
+    env.onWorkerEvent === undefined ? { name, concurrency } : { name, concurrency, onEvent: env.onWorkerEvent },
+  );
 }
 
 export interface ReportInput {

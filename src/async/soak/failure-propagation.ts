@@ -15,7 +15,8 @@ export function* failurePropagation(env: SoakEnv): Proc<ScenarioReport> {
   const limit = rng.int(1, 6);
   const taskCount = rng.int(limit * 2, limit * 6);
   const plans: TaskPlan[] = [];
-  for (let index = 0; index < taskCount; index++) plans.push({ index, durationUs: rng.int(ms(1), ms(40)), fails: rng.chance(1, 3) });
+  for (let index = 0; index < taskCount; index++)
+    plans.push({ index, durationUs: rng.int(ms(1), ms(40)), fails: rng.chance(1, 3) });
   const worker = makeWorker(env, "failure-propagation", limit);
   worker.start();
   const statsBefore = worker.stats();
@@ -38,20 +39,34 @@ export function* failurePropagation(env: SoakEnv): Proc<ScenarioReport> {
   yield* tracker.awaitAll();
   yield* worker.shutdown({ mode: "drain" });
 
-  const predicted = predictFifo(plans.map((p) => ({ submitAtUs: t0, holdUs: p.durationUs })), limit);
+  const predicted = predictFifo(
+    plans.map((p) => ({ submitAtUs: t0, holdUs: p.durationUs })),
+    limit,
+  );
   predicted.push({ startUs: probeStart, endUs: probeStart + ms(1) });
   return buildReport({
-    env, scenario: "failure-propagation", tracker, worker, limit, statsBefore,
+    env,
+    scenario: "failure-propagation",
+    tracker,
+    worker,
+    limit,
+    statsBefore,
     extra: [
       checkEach("a task's exception reaches the awaiting caller unchanged", tracker.records, (r) => {
         const error = caught.get(r);
         if (!r.plan.fails) return error === undefined ? null : `t${r.plan.index} threw ${String(error)} but should not`;
         const o = r.handle.outcome;
-        const same = o?.status === "failed" && o.error === error && error instanceof SoakTaskError && error.taskIndex === r.plan.index;
+        const same =
+          o?.status === "failed" &&
+          o.error === error &&
+          error instanceof SoakTaskError &&
+          error.taskIndex === r.plan.index;
         return same ? null : `t${r.plan.index} caller saw ${String(error)}`;
       }),
-      checkEach("failures do not stall the worker: every other task completes", tracker.records.filter((r) => !r.plan.fails), (r) =>
-        r.handle.outcome?.status === "completed" ? null : `t${r.plan.index} ${r.handle.outcome?.status}`,
+      checkEach(
+        "failures do not stall the worker: every other task completes",
+        tracker.records.filter((r) => !r.plan.fails),
+        (r) => (r.handle.outcome?.status === "completed" ? null : `t${r.plan.index} ${r.handle.outcome?.status}`),
       ),
       fifoCheck(tracker),
       scheduleCheck(tracker, predicted),

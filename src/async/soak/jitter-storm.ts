@@ -13,7 +13,16 @@ import { SoakTracker, type TaskPlan, type TaskRecord } from "./tracker.js";
 import type { AsyncWorkerLike } from "../worker-types.js";
 
 type CancelMode = "none" | "after-submit" | "at-end-early" | "at-end-late" | "at-timeout" | "twice";
-const CANCEL_MODES: readonly CancelMode[] = ["none", "none", "none", "after-submit", "at-end-early", "at-end-late", "at-timeout", "twice"];
+const CANCEL_MODES: readonly CancelMode[] = [
+  "none",
+  "none",
+  "none",
+  "after-submit",
+  "at-end-early",
+  "at-end-late",
+  "at-timeout",
+  "twice",
+];
 
 interface StormPlan extends TaskPlan {
   gapUs: number;
@@ -55,11 +64,24 @@ export function* jitterStorm(env: SoakEnv): Proc<ScenarioReport> {
   yield* join(submitter);
   yield* tracker.awaitAll();
   yield* worker.shutdown({ mode: "drain" });
-  return buildReport({ env, scenario: "jitter-storm", tracker, worker, limit, statsBefore, extra: [fifoCheck(tracker)] });
+  return buildReport({
+    env,
+    scenario: "jitter-storm",
+    tracker,
+    worker,
+    limit,
+    statsBefore,
+    extra: [fifoCheck(tracker)],
+  });
 }
 
 /** Submits with jittered gaps until done or the worker stops taking work. */
-function* submitAll(input: { plans: StormPlan[]; tracker: SoakTracker; worker: AsyncWorkerLike; kernel: Kernel }): Proc<void> {
+function* submitAll(input: {
+  plans: StormPlan[];
+  tracker: SoakTracker;
+  worker: AsyncWorkerLike;
+  kernel: Kernel;
+}): Proc<void> {
   const { plans, tracker, worker, kernel } = input;
   for (const plan of plans) {
     yield* sleep(plan.gapUs);
@@ -76,7 +98,13 @@ function* submitAll(input: { plans: StormPlan[]; tracker: SoakTracker; worker: A
  * timer before the body's own sleep is scheduled, so it fires first at that instant;
  * "late" arms it one hop later, so it fires after the body's wake-up.
  */
-function armStartCancels(input: { kernel: Kernel; tracker: SoakTracker; worker: AsyncWorkerLike; record: TaskRecord; plan: StormPlan }): void {
+function armStartCancels(input: {
+  kernel: Kernel;
+  tracker: SoakTracker;
+  worker: AsyncWorkerLike;
+  record: TaskRecord;
+  plan: StormPlan;
+}): void {
   const { kernel, tracker, worker, record, plan } = input;
   const cancel = (): void => {
     tracker.cancel(worker, record, "storm");

@@ -36,20 +36,38 @@ export function* midFlightCancellation(env: SoakEnv): Proc<ScenarioReport> {
   yield* tracker.awaitAll();
   yield* worker.shutdown({ mode: "drain" });
 
-  const predicted = predictFifo(plans.map((p, i) => ({ submitAtUs: t0, holdUs: cancelAfterUs[i] ?? p.durationUs })), limit);
+  const predicted = predictFifo(
+    plans.map((p, i) => ({ submitAtUs: t0, holdUs: cancelAfterUs[i] ?? p.durationUs })),
+    limit,
+  );
   const targeted = tracker.records.filter((r) => cancelAfterUs[r.plan.index] !== null);
   return buildReport({
-    env, scenario: "mid-flight-cancellation", tracker, worker, limit, statsBefore,
+    env,
+    scenario: "mid-flight-cancellation",
+    tracker,
+    worker,
+    limit,
+    statsBefore,
     extra: [
-      checkEach("a task cancelled mid-flight ends cancelled with no callback, resources freed at the cancel instant", targeted, (r) => {
-        const o = r.handle.outcome;
-        const at = r.cancelAskedAtUs;
-        if (!r.cancelAccepted) return `t${r.plan.index} cancel refused`;
-        if (o?.status !== "cancelled" || r.callbacks !== 0) return `t${r.plan.index} ended ${o?.status} with ${r.callbacks} callback(s)`;
-        if (o.atUs !== at || r.resourceReleasedAtUs !== at || r.bodyEnd !== "unwound") return `t${r.plan.index} cancel at ${at}, ended ${o.atUs}, resource freed ${r.resourceReleasedAtUs}`;
-        return null;
-      }),
-      checkEach("an untouched task completes", tracker.records.filter((r) => !targeted.includes(r)), (r) => (r.handle.outcome?.status === "completed" ? null : `t${r.plan.index} ${r.handle.outcome?.status}`)),
+      checkEach(
+        "a task cancelled mid-flight ends cancelled with no callback, resources freed at the cancel instant",
+        targeted,
+        (r) => {
+          const o = r.handle.outcome;
+          const at = r.cancelAskedAtUs;
+          if (!r.cancelAccepted) return `t${r.plan.index} cancel refused`;
+          if (o?.status !== "cancelled" || r.callbacks !== 0)
+            return `t${r.plan.index} ended ${o?.status} with ${r.callbacks} callback(s)`;
+          if (o.atUs !== at || r.resourceReleasedAtUs !== at || r.bodyEnd !== "unwound")
+            return `t${r.plan.index} cancel at ${at}, ended ${o.atUs}, resource freed ${r.resourceReleasedAtUs}`;
+          return null;
+        },
+      ),
+      checkEach(
+        "an untouched task completes",
+        tracker.records.filter((r) => !targeted.includes(r)),
+        (r) => (r.handle.outcome?.status === "completed" ? null : `t${r.plan.index} ${r.handle.outcome?.status}`),
+      ),
       fifoCheck(tracker),
       scheduleCheck(tracker, predicted),
     ],

@@ -52,7 +52,8 @@ function* runCycle(input: { env: SoakEnv; worker: AsyncWorkerLike; limit: number
   const statsBefore = worker.stats();
   const tracker = new SoakTracker();
   const taskCount = rng.int(1, limit * 3);
-  for (let index = 0; index < taskCount; index++) tracker.submit(worker, { index, durationUs: rng.int(ms(1), ms(50)), fails: rng.chance(1, 8) });
+  for (let index = 0; index < taskCount; index++)
+    tracker.submit(worker, { index, durationUs: rng.int(ms(1), ms(50)), fails: rng.chance(1, 8) });
   const mode = rng.pick(["drain", "cancel"] as const);
   yield* sleep(rng.int(0, ms(60)));
   const shutdownAtUs = now();
@@ -70,20 +71,48 @@ function* runCycle(input: { env: SoakEnv; worker: AsyncWorkerLike; limit: number
   yield* join(stopper);
   const stoppedAtUs = now();
   yield* tracker.awaitAll();
-  const latest = Math.max(shutdownAtUs, ...tracker.records.map((r) => r.handle.outcome?.atUs ?? Number.POSITIVE_INFINITY));
+  const latest = Math.max(
+    shutdownAtUs,
+    ...tracker.records.map((r) => r.handle.outcome?.atUs ?? Number.POSITIVE_INFINITY),
+  );
   const checks: SoakCheck[] = [
     ...commonChecks({ tracker, worker, limit, statsBefore, counts: tracker.counts() }),
-    { name: "the worker is stopped after shutdown", problem: worker.state === "stopped" ? null : `state ${worker.state}` },
-    { name: "submissions are refused once shutdown has begun", problem: refused ? null : "a submit during shutdown was accepted" },
+    {
+      name: "the worker is stopped after shutdown",
+      problem: worker.state === "stopped" ? null : `state ${worker.state}`,
+    },
+    {
+      name: "submissions are refused once shutdown has begun",
+      problem: refused ? null : "a submit during shutdown was accepted",
+    },
     mode === "drain"
-      ? { name: "drain lets every open task finish and stops when the last one ends", problem: drainProblem(openAtShutdown.map((r) => r.handle.outcome?.status ?? "open"), stoppedAtUs, latest) }
+      ? {
+          name: "drain lets every open task finish and stops when the last one ends",
+          problem: drainProblem(
+            openAtShutdown.map((r) => r.handle.outcome?.status ?? "open"),
+            stoppedAtUs,
+            latest,
+          ),
+        }
       : {
           name: "cancel stops at the shutdown instant, cancelling every open task",
           // A task whose body ended at that very instant, before the shutdown ran, may finish.
-          problem: cancelProblem(openAtShutdown.filter((r) => r.handle.outcome?.atUs !== shutdownAtUs || r.handle.outcome.status === "cancelled").map((r) => r.handle.outcome?.status ?? "open"), stoppedAtUs, shutdownAtUs),
+          problem: cancelProblem(
+            openAtShutdown
+              .filter((r) => r.handle.outcome?.atUs !== shutdownAtUs || r.handle.outcome.status === "cancelled")
+              .map((r) => r.handle.outcome?.status ?? "open"),
+            stoppedAtUs,
+            shutdownAtUs,
+          ),
         },
   ];
-  return { checks: checks.map((c) => ({ name: c.name, problem: c.problem === null ? null : `cycle ${cycle} (limit ${limit}, ${mode}): ${c.problem}` })), tracker };
+  return {
+    checks: checks.map((c) => ({
+      name: c.name,
+      problem: c.problem === null ? null : `cycle ${cycle} (limit ${limit}, ${mode}): ${c.problem}`,
+    })),
+    tracker,
+  };
 }
 
 function drainProblem(statuses: string[], stoppedAtUs: number, latestEndUs: number): string | null {
@@ -94,7 +123,8 @@ function drainProblem(statuses: string[], stoppedAtUs: number, latestEndUs: numb
 
 function cancelProblem(statuses: string[], stoppedAtUs: number, shutdownAtUs: number): string | null {
   const survivors = statuses.filter((s) => s !== "cancelled");
-  if (survivors.length > 0) return `${survivors.length} open task(s) were not cancelled (${survivors.slice(0, 3).join(", ")})`;
+  if (survivors.length > 0)
+    return `${survivors.length} open task(s) were not cancelled (${survivors.slice(0, 3).join(", ")})`;
   return stoppedAtUs === shutdownAtUs ? null : `shutdown began at ${shutdownAtUs} but stopped at ${stoppedAtUs}`;
 }
 
@@ -108,5 +138,8 @@ function mergeChecks(perCycle: SoakCheck[][]): SoakCheck[] {
       byName.set(c.name, list);
     }
   }
-  return [...byName].map(([name, problems]) => ({ name, problem: problems.length === 0 ? null : problems.slice(0, 3).join(" | ") }));
+  return [...byName].map(([name, problems]) => ({
+    name,
+    problem: problems.length === 0 ? null : problems.slice(0, 3).join(" | "),
+  }));
 }

@@ -94,5 +94,7 @@ export function mergeLatency(reports: readonly ScenarioReport[]): Histogram {
 
 /** Failed checks of a report, labelled for printing. */
 export function problemsOf(report: ScenarioReport): string[] {
-  return report.checks.filter((c) => c.problem !== null).map((c) => `iteration ${report.iteration} / ${report.scenario} / ${c.name}: ${c.problem}`);
+  return report.checks
+    .filter((c) => c.problem !== null)
+    .map((c) => `iteration ${report.iteration} / ${report.scenario} / ${c.name}: ${c.problem}`);
 }

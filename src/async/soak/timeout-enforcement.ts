@@ -19,7 +19,12 @@ export function* timeoutEnforcement(env: SoakEnv): Proc<ScenarioReport> {
     const timeoutUs = rng.int(ms(10), ms(50));
     const margin = rng.int(ms(1), ms(20));
     const overrun = rng.chance(1, 2);
-    plans.push({ index, timeoutUs, durationUs: overrun ? timeoutUs + margin : Math.max(0, timeoutUs - margin), fails: false });
+    plans.push({
+      index,
+      timeoutUs,
+      durationUs: overrun ? timeoutUs + margin : Math.max(0, timeoutUs - margin),
+      fails: false,
+    });
   }
   const worker = makeWorker(env, "timeout-enforcement", limit);
   worker.start();
@@ -30,21 +35,36 @@ export function* timeoutEnforcement(env: SoakEnv): Proc<ScenarioReport> {
   yield* tracker.awaitAll();
   yield* worker.shutdown({ mode: "drain" });
 
-  const predicted = predictFifo(plans.map((p) => ({ submitAtUs: t0, holdUs: Math.min(p.durationUs, p.timeoutUs!) })), limit);
+  const predicted = predictFifo(
+    plans.map((p) => ({ submitAtUs: t0, holdUs: Math.min(p.durationUs, p.timeoutUs!) })),
+    limit,
+  );
   const overrunning = tracker.records.filter((r) => r.plan.durationUs > r.plan.timeoutUs!);
   const within = tracker.records.filter((r) => r.plan.durationUs <= r.plan.timeoutUs!);
   return buildReport({
-    env, scenario: "timeout-enforcement", tracker, worker, limit, statsBefore,
+    env,
+    scenario: "timeout-enforcement",
+    tracker,
+    worker,
+    limit,
+    statsBefore,
     extra: [
-      checkEach("an overrunning task times out exactly at its deadline, its work unwound and resource freed then", overrunning, (r) => {
-        const o = r.handle.outcome;
-        const deadline = (r.startedAtUs ?? Number.NaN) + r.plan.timeoutUs!;
-        if (o?.status !== "timed-out") return `t${r.plan.index} ended ${o?.status}`;
-        if (o.atUs !== deadline) return `t${r.plan.index} timed out at ${o.atUs}, deadline ${deadline}`;
-        if (r.bodyEnd !== "unwound" || r.resourceReleasedAtUs !== deadline) return `t${r.plan.index} body ${r.bodyEnd}, resource freed at ${r.resourceReleasedAtUs}`;
-        return null;
-      }),
-      checkEach("a task within its deadline completes", within, (r) => (r.handle.outcome?.status === "completed" ? null : `t${r.plan.index} ${r.handle.outcome?.status}`)),
+      checkEach(
+        "an overrunning task times out exactly at its deadline, its work unwound and resource freed then",
+        overrunning,
+        (r) => {
+          const o = r.handle.outcome;
+          const deadline = (r.startedAtUs ?? Number.NaN) + r.plan.timeoutUs!;
+          if (o?.status !== "timed-out") return `t${r.plan.index} ended ${o?.status}`;
+          if (o.atUs !== deadline) return `t${r.plan.index} timed out at ${o.atUs}, deadline ${deadline}`;
+          if (r.bodyEnd !== "unwound" || r.resourceReleasedAtUs !== deadline)
+            return `t${r.plan.index} body ${r.bodyEnd}, resource freed at ${r.resourceReleasedAtUs}`;
+          return null;
+        },
+      ),
+      checkEach("a task within its deadline completes", within, (r) =>
+        r.handle.outcome?.status === "completed" ? null : `t${r.plan.index} ${r.handle.outcome?.status}`,
+      ),
       fifoCheck(tracker),
       scheduleCheck(tracker, predicted),
     ],

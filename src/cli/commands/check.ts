@@ -18,18 +18,41 @@ export interface CheckFlags extends Omit<RunFlags, "trace"> {
 export function checkCommand(id: string, flags: CheckFlags): number {
   const scenario = lookupScenario(id);
   const { request, seedWasRandom } = buildRequest(scenario, flags);
-  const perturb = flags.testPerturbAt === undefined ? {} : { testPerturbAtRecord: parsePositiveInt(flags.testPerturbAt, "--test-perturb-at") };
+  const perturb =
+    flags.testPerturbAt === undefined
+      ? {}
+      : { testPerturbAtRecord: parsePositiveInt(flags.testPerturbAt, "--test-perturb-at") };
   if (seedWasRandom && !flags.json) process.stdout.write(`no --seed given; using random seed ${request.seed}\n`);
   const report = checkDeterminism(scenario, request, perturb);
   const { first, second, window } = report;
   if (flags.json) {
-    const out = { scenario: id, seed: request.seed, deterministic: window === null && report.resultMismatch === null, resultMismatch: report.resultMismatch, verdict: first.verdict, runs: [first, second].map((r) => ({ traceHash: r.traceHash, events: r.events, checkpoints: r.checkpoints.length })), divergence: differenceJson(window, report.difference, report.note) };
+    const out = {
+      scenario: id,
+      seed: request.seed,
+      deterministic: window === null && report.resultMismatch === null,
+      resultMismatch: report.resultMismatch,
+      verdict: first.verdict,
+      runs: [first, second].map((r) => ({
+        traceHash: r.traceHash,
+        events: r.events,
+        checkpoints: r.checkpoints.length,
+      })),
+      divergence: differenceJson(window, report.difference, report.note),
+    };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
     const lines = [`${chalk.bold("check")}     ${id} seed ${request.seed}: two runs in fresh kernels`];
-    lines.push(`${chalk.bold("run 1")}     trace ${first.traceHash}  ${first.events} events  ${first.checkpoints.length} checkpoints  ${verdictLabel(first.verdict)}`);
-    lines.push(`${chalk.bold("run 2")}     trace ${second.traceHash}  ${second.events} events  ${second.checkpoints.length} checkpoints  ${verdictLabel(second.verdict)}`);
-    if (window !== null) lines.push(chalk.red.bold("NONDETERMINISTIC"), ...renderDivergence(window, report.difference, report.note, { a: "run 1", b: "run 2" }));
+    lines.push(
+      `${chalk.bold("run 1")}     trace ${first.traceHash}  ${first.events} events  ${first.checkpoints.length} checkpoints  ${verdictLabel(first.verdict)}`,
+    );
+    lines.push(
+      `${chalk.bold("run 2")}     trace ${second.traceHash}  ${second.events} events  ${second.checkpoints.length} checkpoints  ${verdictLabel(second.verdict)}`,
+    );
+    if (window !== null)
+      lines.push(
+        chalk.red.bold("NONDETERMINISTIC"),
+        ...renderDivergence(window, report.difference, report.note, { a: "run 1", b: "run 2" }),
+      );
     else if (report.resultMismatch !== null) lines.push(chalk.red.bold("NONDETERMINISTIC"), report.resultMismatch);
     else lines.push(chalk.green.bold("DETERMINISTIC"));
     process.stdout.write(`${lines.join("\n")}\n`);

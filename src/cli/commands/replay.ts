@@ -34,21 +34,34 @@ export function replayCommand(path: string, flags: ReplayFlags): number {
   const scenario = lookupScenario(repro.scenario);
   let report: ReplayReport;
   try {
-    const perturb = flags.testPerturbAt === undefined ? {} : { testPerturbAtRecord: parsePositiveInt(flags.testPerturbAt, "--test-perturb-at") };
+    const perturb =
+      flags.testPerturbAt === undefined
+        ? {}
+        : { testPerturbAtRecord: parsePositiveInt(flags.testPerturbAt, "--test-perturb-at") };
     report = replayRepro(scenario, repro, perturb);
   } catch (error) {
     if (error instanceof OptionError) throw new UsageError(`cannot replay ${path}: ${error.message}`);
     throw error;
   }
-  process.stdout.write(flags.json ? `${JSON.stringify(replayJson(path, repro, report))}\n` : `${renderReplay(path, repro, report).join("\n")}\n`);
+  process.stdout.write(
+    flags.json
+      ? `${JSON.stringify(replayJson(path, repro, report))}\n`
+      : `${renderReplay(path, repro, report).join("\n")}\n`,
+  );
   return report.reproduced ? ExitCode.Pass : ExitCode.Determinism;
 }
 
 function renderReplay(path: string, repro: ReproFile, r: ReplayReport): string[] {
   const lines = [`${chalk.bold("replay")}    ${path}`];
-  lines.push(`${chalk.bold("scenario")}  ${repro.scenario} seed ${repro.seed}   recorded by simctl ${repro.simctlVersion}, replayed by ${SIMCTL_VERSION}`);
-  lines.push(`${chalk.bold("recorded")}  ${verdictLabel(repro.verdict)}  trace ${repro.traceHash}  ${repro.events} events`);
-  lines.push(`${chalk.bold("replayed")}  ${verdictLabel(r.result.verdict)}  trace ${r.result.traceHash}  ${r.result.events} events`);
+  lines.push(
+    `${chalk.bold("scenario")}  ${repro.scenario} seed ${repro.seed}   recorded by simctl ${repro.simctlVersion}, replayed by ${SIMCTL_VERSION}`,
+  );
+  lines.push(
+    `${chalk.bold("recorded")}  ${verdictLabel(repro.verdict)}  trace ${repro.traceHash}  ${repro.events} events`,
+  );
+  lines.push(
+    `${chalk.bold("replayed")}  ${verdictLabel(r.result.verdict)}  trace ${r.result.traceHash}  ${r.result.events} events`,
+  );
   if (repro.signature !== null) lines.push(`${chalk.bold("signature")} ${repro.signature}`);
   if (r.window === null) {
     lines.push(chalk.green.bold("IDENTICAL"));
@@ -57,10 +70,21 @@ function renderReplay(path: string, repro: ReproFile, r: ReplayReport): string[]
   lines.push(chalk.red.bold("DIVERGED"));
   lines.push(...renderDivergence(r.window, r.difference, r.note, { a: "recorded", b: "replay" }));
   if (r.versionDiffers) {
-    const outcome = repro.signature === null ? (r.sameOutcome ? "the run still passes" : "the run no longer passes") : r.sameOutcome ? "the run still fails with the same violation signature" : "the run no longer fails with the recorded violation signature";
+    const outcome =
+      repro.signature === null
+        ? r.sameOutcome
+          ? "the run still passes"
+          : "the run no longer passes"
+        : r.sameOutcome
+          ? "the run still fails with the same violation signature"
+          : "the run no longer fails with the recorded violation signature";
     lines.push(`the file is from simctl ${repro.simctlVersion} and this is ${SIMCTL_VERSION}: ${outcome}`);
   } else {
-    lines.push(chalk.red("same simctl version, different trace: the run is not deterministic (or the code changed without a version bump)"));
+    lines.push(
+      chalk.red(
+        "same simctl version, different trace: the run is not deterministic (or the code changed without a version bump)",
+      ),
+    );
   }
   return lines;
 }
@@ -72,8 +96,20 @@ function replayJson(path: string, repro: ReproFile, r: ReplayReport): Record<str
     seed: repro.seed,
     status: r.identical ? "identical" : "diverged",
     reproduced: r.reproduced,
-    recorded: { simctlVersion: repro.simctlVersion, verdict: repro.verdict, traceHash: repro.traceHash, events: repro.events, signature: repro.signature },
-    replayed: { simctlVersion: SIMCTL_VERSION, verdict: r.result.verdict, traceHash: r.result.traceHash, events: r.result.events, violations: r.result.violations },
+    recorded: {
+      simctlVersion: repro.simctlVersion,
+      verdict: repro.verdict,
+      traceHash: repro.traceHash,
+      events: repro.events,
+      signature: repro.signature,
+    },
+    replayed: {
+      simctlVersion: SIMCTL_VERSION,
+      verdict: r.result.verdict,
+      traceHash: r.result.traceHash,
+      events: r.result.events,
+      violations: r.result.violations,
+    },
     sameOutcome: r.sameOutcome,
     divergence: differenceJson(r.window, r.difference, r.note),
   };

@@ -2,7 +2,14 @@
 
 import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_US, runScenario, type RunResult, type ScenarioDef, type RunRequest } from "../../scenarios/index.js";
+import {
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_MAX_TIME_US,
+  runScenario,
+  type RunResult,
+  type ScenarioDef,
+  type RunRequest,
+} from "../../scenarios/index.js";
 import { lookupScenario, parseMaxTime, parseOverrides, parsePositiveInt, parseSeed } from "../args.js";
 import { UsageError, exitCodeFor } from "../exit-codes.js";
 import { readFileSync } from "node:fs";
@@ -56,15 +63,22 @@ function readFaultFile(path: string): FaultStep[] {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new UsageError(`cannot read fault schedule ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(
+      `cannot read fault schedule ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`invalid fault schedule ${path}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new UsageError(
+      `invalid fault schedule ${path}: not JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
-  if (!Array.isArray(parsed)) throw new UsageError(`invalid fault schedule ${path}: expected a JSON array of steps like [{ "atMs": 1000, "action": "crash", "node": "dc1-mgr-1" }]`);
+  if (!Array.isArray(parsed))
+    throw new UsageError(
+      `invalid fault schedule ${path}: expected a JSON array of steps like [{ "atMs": 1000, "action": "crash", "node": "dc1-mgr-1" }]`,
+    );
   return parsed as FaultStep[];
 }
 
@@ -82,7 +96,9 @@ export function runCommand(id: string, flags: RunFlags): number {
   }
   const { result, wallMs } = timed;
   const failed = result.verdict !== "pass" && flags.repro !== false;
-  const written = failed ? writeFailureRepro(scenario, request, flags.reproDir ?? DEFAULT_REPRO_DIR, "run", result) : null;
+  const written = failed
+    ? writeFailureRepro(scenario, request, flags.reproDir ?? DEFAULT_REPRO_DIR, "run", result)
+    : null;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...toJson(result, wallMs), repro: written?.path ?? null })}\n`);
   } else {
@@ -94,13 +110,18 @@ export function runCommand(id: string, flags: RunFlags): number {
 }
 
 function reproLines(w: WrittenRepro): string {
-  const warn = w.sameRun ? "" : "\nwarning: rerunning this seed to record it gave a different trace hash: the run is not deterministic (try simctl check)";
+  const warn = w.sameRun
+    ? ""
+    : "\nwarning: rerunning this seed to record it gave a different trace hash: the run is not deterministic (try simctl check)";
   return `repro     ${w.path}\nreplay    ${replayCommandLine(w.path)}${warn}`;
 }
 
 /** The budgets a run of `scenario` gets when no flag overrides them. */
 function defaultLimits(scenario: ScenarioDef): { maxEvents: number; maxTimeUs: number } {
-  return { maxEvents: scenario.limits?.maxEvents ?? DEFAULT_MAX_EVENTS, maxTimeUs: scenario.limits?.maxTimeUs ?? DEFAULT_MAX_TIME_US };
+  return {
+    maxEvents: scenario.limits?.maxEvents ?? DEFAULT_MAX_EVENTS,
+    maxTimeUs: scenario.limits?.maxTimeUs ?? DEFAULT_MAX_TIME_US,
+  };
 }
 
 export function toJson(result: RunResult, wallMs: number): Record<string, unknown> {

@@ -33,7 +33,8 @@ export function shrinkCommand(path: string, flags: ShrinkFlags): number {
   try {
     report = shrinkRepro(scenario, repro, maxRuns);
   } catch (error) {
-    if (error instanceof ShrinkError || error instanceof OptionError) throw new UsageError(`cannot shrink ${path}: ${error.message}`);
+    if (error instanceof ShrinkError || error instanceof OptionError)
+      throw new UsageError(`cannot shrink ${path}: ${error.message}`);
     throw error;
   }
   const { repro: minimal } = captureRun(scenario, report.request, "shrink");
@@ -42,7 +43,9 @@ export function shrinkCommand(path: string, flags: ShrinkFlags): number {
   writeFileAtomic(out, text);
   const bytes = { before: statSync(path).size, after: Buffer.byteLength(text) };
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ file: path, out, signature: report.signature, runs: report.runs, budgetExhausted: report.budgetExhausted, before: { ...report.before, bytes: bytes.before }, after: { ...report.after, bytes: bytes.after }, log: report.log })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ file: path, out, signature: report.signature, runs: report.runs, budgetExhausted: report.budgetExhausted, before: { ...report.before, bytes: bytes.before }, after: { ...report.after, bytes: bytes.after }, log: report.log })}\n`,
+    );
   } else {
     process.stdout.write(`${renderShrink(path, out, report, bytes).join("\n")}\n`);
   }
@@ -51,7 +54,9 @@ export function shrinkCommand(path: string, flags: ShrinkFlags): number {
 
 function renderShrink(path: string, out: string, r: ShrinkReport, bytes: { before: number; after: number }): string[] {
   const lines = [`${chalk.bold("shrink")}    ${path}`, `${chalk.bold("signature")} ${r.signature}`];
-  lines.push(`${chalk.bold("runs")}      ${r.runs}${r.budgetExhausted ? chalk.yellow(" (budget spent: the result is smaller, not minimal; raise --max-runs)") : ""}`);
+  lines.push(
+    `${chalk.bold("runs")}      ${r.runs}${r.budgetExhausted ? chalk.yellow(" (budget spent: the result is smaller, not minimal; raise --max-runs)") : ""}`,
+  );
   for (const step of r.log) lines.push(`  ${chalk.dim("·")} ${step}`);
   const rows = sizeRows(r.before, r.after, bytes);
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
@@ -68,6 +73,10 @@ function sizeRows(a: ShrinkSize, b: ShrinkSize, bytes: { before: number; after: 
     ["fault ms", String(a.faultDurationMs), String(b.faultDurationMs)],
   ];
   for (const key of Object.keys(a.workload)) rows.push([key, String(a.workload[key]), String(b.workload[key])]);
-  rows.push(["events", String(a.events), String(b.events)], ["virtual us", String(a.virtualTimeUs), String(b.virtualTimeUs)], ["file bytes", String(bytes.before), String(bytes.after)]);
+  rows.push(
+    ["events", String(a.events), String(b.events)],
+    ["virtual us", String(a.virtualTimeUs), String(b.virtualTimeUs)],
+    ["file bytes", String(bytes.before), String(bytes.after)],
+  );
   return rows;
 }

@@ -20,8 +20,13 @@ export function sweepMergeCommand(files: string[], flags: { json?: boolean }): n
     process.stdout.write(`${JSON.stringify({ ...summary, missingShards }, null, 2)}\n`);
   } else {
     const lines = renderSweep(summary, null);
-    lines.splice(1, 0, `merged ${files.length} summar${files.length === 1 ? "y" : "ies"}: shards ${summary.shards.join(",")} of ${summary.shardCount}`);
-    if (missingShards.length > 0) lines.push(chalk.yellow(`missing shards: ${missingShards.join(", ")} (their seeds were not run)`));
+    lines.splice(
+      1,
+      0,
+      `merged ${files.length} summar${files.length === 1 ? "y" : "ies"}: shards ${summary.shards.join(",")} of ${summary.shardCount}`,
+    );
+    if (missingShards.length > 0)
+      lines.push(chalk.yellow(`missing shards: ${missingShards.join(", ")} (their seeds were not run)`));
     process.stdout.write(`${lines.join("\n")}\n`);
   }
   return summary.failed > 0 ? ExitCode.CheckFailed : ExitCode.Pass;

@@ -7,7 +7,16 @@
 import { availableParallelism } from "node:os";
 import { parseDuration } from "../../sim/index.js";
 import { DEFAULT_REPRO_DIR } from "../../repro/io.js";
-import { parseSeedRange, parseShard, SeedSpecError, shardSeeds, shardSize, WHOLE, type SeedRange, type Shard } from "../../repro/seeds.js";
+import {
+  parseSeedRange,
+  parseShard,
+  SeedSpecError,
+  shardSeeds,
+  shardSize,
+  WHOLE,
+  type SeedRange,
+  type Shard,
+} from "../../repro/seeds.js";
 import { buildSummary, SweepAggregator, type SweepSummary } from "../../repro/sweep-summary.js";
 import { SIMCTL_VERSION } from "../../repro/version.js";
 import { allScenarios, type Options, type ScenarioDef } from "../../scenarios/index.js";
@@ -39,7 +48,8 @@ const DEFAULT_SEED_TIMEOUT_MS = 10 * 60_000;
 /** A wall-clock duration such as 30s or 10m (the same syntax as --max-time), in ms. */
 function parseWallTimeout(text: string): number {
   const us = parseDuration(text);
-  if (us === null || us < 1000) throw new UsageError(`invalid --seed-timeout "${text}": expected a duration like 30s or 10m`);
+  if (us === null || us < 1000)
+    throw new UsageError(`invalid --seed-timeout "${text}": expected a duration like 30s or 10m`);
   return Math.round(us / 1000);
 }
 
@@ -59,7 +69,9 @@ export async function sweepCommand(id: string, flags: SweepFlags): Promise<numbe
   const plan = planSweep(id, flags);
   const summary = await runSweep(plan, flags.json !== true);
   if (flags.repro !== false) writeGroupRepros(plan, summary, flags.reproDir ?? DEFAULT_REPRO_DIR);
-  process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderSweep(summary, plan.threads).join("\n")}\n`);
+  process.stdout.write(
+    flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderSweep(summary, plan.threads).join("\n")}\n`,
+  );
   return summary.failed > 0 ? ExitCode.CheckFailed : ExitCode.Pass;
 }
 
@@ -68,8 +80,12 @@ function planSweep(id: string, flags: SweepFlags): SweepPlan {
   const overrides = parseOverrides(scenario, flags.set ?? []);
   if (flags.swarm) {
     if (scenario.options["swarm"] === undefined) {
-      const capable = allScenarios().filter((s) => s.options["swarm"] !== undefined).map((s) => s.id);
-      throw new UsageError(`--swarm: scenario ${id} has no swarm option${capable.length > 0 ? `; scenarios with one: ${capable.join(", ")}` : "; no scenario has one yet"}`);
+      const capable = allScenarios()
+        .filter((s) => s.options["swarm"] !== undefined)
+        .map((s) => s.id);
+      throw new UsageError(
+        `--swarm: scenario ${id} has no swarm option${capable.length > 0 ? `; scenarios with one: ${capable.join(", ")}` : "; no scenario has one yet"}`,
+      );
     }
     overrides["swarm"] = true;
   }
@@ -94,7 +110,10 @@ async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSu
   const total = shardSize(plan.range, plan.shard);
   const agg = new SweepAggregator();
   const progress = new Progress(total);
-  const setup: WorkerSetup = { scenario: plan.scenario.id, base: { overrides: plan.overrides, ...plan.limits, trace: plan.traced } };
+  const setup: WorkerSetup = {
+    scenario: plan.scenario.id,
+    base: { overrides: plan.overrides, ...plan.limits, trace: plan.traced },
+  };
   try {
     await runPool({
       threads: plan.threads,
@@ -110,7 +129,15 @@ async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSu
   } finally {
     progress.finish();
   }
-  return buildSummary(agg, { simctlVersion: SIMCTL_VERSION, scenario: plan.scenario.id, overrides: plan.overrides, limits: plan.limits, seeds: plan.range, shard: plan.shard, wallMs: progress.elapsedMs() });
+  return buildSummary(agg, {
+    simctlVersion: SIMCTL_VERSION,
+    scenario: plan.scenario.id,
+    overrides: plan.overrides,
+    limits: plan.limits,
+    seeds: plan.range,
+    shard: plan.shard,
+    wallMs: progress.elapsedMs(),
+  });
 }
 
 /** One repro per group: its fastest seed, rerun here with a record log. */
@@ -119,10 +146,19 @@ function writeGroupRepros(plan: SweepPlan, summary: SweepSummary, dir: string): 
     const request = { seed: group.fastest.seed, overrides: plan.overrides, ...plan.limits };
     try {
       // An exception outcome has no run (and no trace hash) to compare with.
-      const written = writeFailureRepro(plan.scenario, request, dir, "sweep", group.fastest.traceHash === "" ? null : group.fastest);
+      const written = writeFailureRepro(
+        plan.scenario,
+        request,
+        dir,
+        "sweep",
+        group.fastest.traceHash === "" ? null : group.fastest,
+      );
       group.repro = written.path;
       // A seed that runs differently alone than after other seeds in a worker leaks state between runs.
-      if (!written.sameRun) process.stderr.write(`warning: seed ${group.fastest.seed} ran differently rerun alone than in its sweep worker: state leaks between runs (try simctl check)\n`);
+      if (!written.sameRun)
+        process.stderr.write(
+          `warning: seed ${group.fastest.seed} ran differently rerun alone than in its sweep worker: state leaks between runs (try simctl check)\n`,
+        );
     } catch (error) {
       // A seed that throws outside the kernel has no run to record; the group still stands.
       group.repro = null;

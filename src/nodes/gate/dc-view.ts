@@ -17,7 +17,9 @@ export interface ManagerStatus {
   healthy: boolean;
 }
 
-export type Selection = { ok: true; primary: string[]; fallback: string[] } | { ok: false; error: "initializing" | "no usable DC" };
+export type Selection =
+  | { ok: true; primary: string[]; fallback: string[] }
+  | { ok: false; error: "initializing" | "no usable DC" };
 
 const BUCKETS: readonly DcHealth[] = ["healthy", "busy", "degraded"];
 
@@ -39,10 +41,18 @@ export class DcView {
     }
     const known = dc.get(body.nodeId);
     if (known === undefined) {
-      dc.set(body.nodeId, { id: body.nodeId, dc: body.datacenter, lastHeartbeat: body, receivedAtUs: nowUs, healthy: true });
+      dc.set(body.nodeId, {
+        id: body.nodeId,
+        dc: body.datacenter,
+        lastHeartbeat: body,
+        receivedAtUs: nowUs,
+        healthy: true,
+      });
       return true;
     }
-    const newer = body.incarnation > known.lastHeartbeat.incarnation || (body.incarnation === known.lastHeartbeat.incarnation && body.version > known.lastHeartbeat.version);
+    const newer =
+      body.incarnation > known.lastHeartbeat.incarnation ||
+      (body.incarnation === known.lastHeartbeat.incarnation && body.version > known.lastHeartbeat.version);
     if (!newer) return false;
     known.lastHeartbeat = body;
     known.receivedAtUs = nowUs;
@@ -114,7 +124,8 @@ export class DcView {
   private bestHeartbeat(dc: string, nowUs: number): ManagerHeartbeatBody | null {
     let best: ManagerHeartbeatBody | null = null;
     for (const m of this.dcManagers.get(dc)?.values() ?? []) {
-      if (this.isFresh(m, nowUs) && (best === null || (m.lastHeartbeat.isLeader && !best.isLeader))) best = m.lastHeartbeat;
+      if (this.isFresh(m, nowUs) && (best === null || (m.lastHeartbeat.isLeader && !best.isLeader)))
+        best = m.lastHeartbeat;
     }
     return best;
   }

@@ -42,7 +42,11 @@ export class GateNode implements SimNode<ClusterMessage> {
   ) {
     this.peers = env.peers("gate").filter((id) => id !== env.id);
     this.configuredManagers = env.peers("manager");
-    this.reaper = new DeadPeerReaper(env, { checkIntervalMs: cfg.deadPeerCheckIntervalMs, reapIntervalMs: cfg.deadPeerReapIntervalMs }, (peer) => this.membership.purge(peer));
+    this.reaper = new DeadPeerReaper(
+      env,
+      { checkIntervalMs: cfg.deadPeerCheckIntervalMs, reapIntervalMs: cfg.deadPeerReapIntervalMs },
+      (peer) => this.membership.purge(peer),
+    );
     this.membership = new Membership(env, cfg, this.peers, {
       onSuspect: (id) => this.reaper.markUnhealthy(id),
       onDead: (id) => {
@@ -62,7 +66,12 @@ export class GateNode implements SimNode<ClusterMessage> {
     const host = { env, cfg, dcView: this.dcView, peers: this.peers };
     this.jobTable = new GateJobs(host);
     this.leases = new JobLeases(env, this.peers, cfg.requestTimeoutShortMs, cfg.jobRetentionMs);
-    this.orphans = new GateOrphans(host, this.jobTable, () => this.liveGates(), (jobId, gate) => this.leases.record(jobId, gate));
+    this.orphans = new GateOrphans(
+      host,
+      this.jobTable,
+      () => this.liveGates(),
+      (jobId, gate) => this.leases.record(jobId, gate),
+    );
   }
 
   // ---- read-only view ----------------------------------------------------------------
@@ -183,7 +192,8 @@ export class GateNode implements SimNode<ClusterMessage> {
     if (existing !== undefined) return reply(true, null, existing.leaderGate);
     if (!this.quorumState.hasQuorum) return this.reject(spec.jobId, "quorum unavailable", null, reply);
     const selection = this.dcView.select(spec.datacenterCount, this.env.localNow());
-    if (!selection.ok && selection.error === "initializing") return this.reject(spec.jobId, "initializing", null, reply);
+    if (!selection.ok && selection.error === "initializing")
+      return this.reject(spec.jobId, "initializing", null, reply);
     this.leases.acquire(spec.jobId, (outcome) => {
       if (!outcome.ok) return this.reject(spec.jobId, outcome.error, outcome.holder, reply);
       if (this.jobTable.jobs.has(spec.jobId)) return reply(true, null, this.env.id);
@@ -193,22 +203,40 @@ export class GateNode implements SimNode<ClusterMessage> {
     });
   }
 
-  private reject(jobId: string, reason: string, holder: NodeId | null, reply: (accepted: boolean, error: string | null, leader: NodeId | null) => void): void {
+  private reject(
+    jobId: string,
+    reason: string,
+    holder: NodeId | null,
+    reply: (accepted: boolean, error: string | null, leader: NodeId | null) => void,
+  ): void {
     this.env.emit("job.rejected", { job: jobId, reason });
     reply(false, reason, holder);
   }
 
   private onManagerRegistration(from: NodeId, body: ManagerHeartbeatBody): void {
     if (!this.configuredManagers.includes(from)) {
-      this.env.send(from, { type: "manager-registration-response", accepted: false, gateId: this.env.id, error: "unknown datacenter", healthyGates: [] });
+      this.env.send(from, {
+        type: "manager-registration-response",
+        accepted: false,
+        gateId: this.env.id,
+        error: "unknown datacenter",
+        healthyGates: [],
+      });
       return;
     }
     this.onManagerHeartbeat(body);
-    this.env.send(from, { type: "manager-registration-response", accepted: true, gateId: this.env.id, error: null, healthyGates: this.liveGates() });
+    this.env.send(from, {
+      type: "manager-registration-response",
+      accepted: true,
+      gateId: this.env.id,
+      error: null,
+      healthyGates: this.liveGates(),
+    });
   }
 
   private onManagerHeartbeat(body: ManagerHeartbeatBody): void {
-    if (this.dcView.apply(body, this.env.localNow())) this.env.emit("manager.registered", { manager: body.nodeId, dc: body.datacenter });
+    if (this.dcView.apply(body, this.env.localNow()))
+      this.env.emit("manager.registered", { manager: body.nodeId, dc: body.datacenter });
   }
 
   /** GM-2.3.4: a manager with no heartbeat for heartbeatTimeoutMs is unhealthy. */

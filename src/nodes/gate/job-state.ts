@@ -40,7 +40,21 @@ export interface GateJob {
 }
 
 export function newDcState(dc: string): DcState {
-  return { dc, state: "dispatching", manager: null, managerFenceToken: 0, result: null, inherited: false, lastProgressSequence: 0, order: [], index: 0, attempt: 0, redirects: 0, pending: null, timer: -1 };
+  return {
+    dc,
+    state: "dispatching",
+    manager: null,
+    managerFenceToken: 0,
+    result: null,
+    inherited: false,
+    lastProgressSequence: 0,
+    order: [],
+    index: 0,
+    attempt: 0,
+    redirects: 0,
+    pending: null,
+    timer: -1,
+  };
 }
 
 export function isTerminalStatus(s: GateJob["status"]): s is JobOutcome {
@@ -55,7 +69,15 @@ export function toGateReplica(job: GateJob): GateJobReplica {
     targetDcs.push(d.dc);
     if (d.manager !== null) dcManagers.push(`${d.dc}=${d.manager}`);
   }
-  return { job: job.spec, leaderGate: job.leaderGate, fenceToken: job.fenceToken, acceptedAtUs: job.acceptedAtUs, targetDcs, dcManagers, terminal: isTerminalStatus(job.status) };
+  return {
+    job: job.spec,
+    leaderGate: job.leaderGate,
+    fenceToken: job.fenceToken,
+    acceptedAtUs: job.acceptedAtUs,
+    targetDcs,
+    dcManagers,
+    terminal: isTerminalStatus(job.status),
+  };
 }
 
 export function fromGateReplica(r: GateJobReplica, nowUs: number): GateJob {

@@ -9,7 +9,14 @@ import type { NodeEnv } from "../../sim/index.js";
 import type { GateConfig } from "../config.js";
 import type { ClusterMessage, JobAck, JobFinalResult, JobOutcome, JobSpec, NodeId } from "../messages.js";
 import type { DcView } from "./dc-view.js";
-import { aggregateStatus, isTerminalStatus, newDcState, toGateReplica, type DcState, type GateJob } from "./job-state.js";
+import {
+  aggregateStatus,
+  isTerminalStatus,
+  newDcState,
+  toGateReplica,
+  type DcState,
+  type GateJob,
+} from "./job-state.js";
 
 export interface GateHost {
   readonly env: NodeEnv<ClusterMessage>;
@@ -66,7 +73,18 @@ export class GateJobs {
   accept(spec: JobSpec, fenceToken: number): void {
     const { env, dcView } = this.host;
     const now = env.localNow();
-    const job: GateJob = { spec, leaderGate: env.id, fenceToken, acceptedAtUs: now, status: "dispatching", dcs: new Map(), fallback: [], terminalAtUs: -1, resultAcked: false, orphanedSinceUs: -1 };
+    const job: GateJob = {
+      spec,
+      leaderGate: env.id,
+      fenceToken,
+      acceptedAtUs: now,
+      status: "dispatching",
+      dcs: new Map(),
+      fallback: [],
+      terminalAtUs: -1,
+      resultAcked: false,
+      orphanedSinceUs: -1,
+    };
     this.jobs.set(spec.jobId, job);
     env.emit("job.accepted", { job: spec.jobId, fenceToken });
     const selection = dcView.select(Math.min(spec.datacenterCount, this.host.cfg.maxPrimaryDcs), now);
@@ -95,7 +113,12 @@ export class GateJobs {
     if (manager === undefined) return this.dcFailed(job, d);
     d.pending = manager;
     this.host.env.emit("job.dispatchAttempt", { job: job.spec.jobId, dc: d.dc, manager });
-    this.host.env.send(manager, { type: "job-submission", job: job.spec, originGate: this.host.env.id, gateFenceToken: job.fenceToken });
+    this.host.env.send(manager, {
+      type: "job-submission",
+      job: job.spec,
+      originGate: this.host.env.id,
+      gateFenceToken: job.fenceToken,
+    });
     const jobId = job.spec.jobId;
     d.timer = this.host.env.after(this.host.cfg.managerDispatchTimeoutMs * 1000, () => {
       if (this.jobs.get(jobId) === job && d.pending === manager && d.state === "dispatching") this.retry(job, d);
@@ -137,7 +160,12 @@ export class GateJobs {
     d.pending = null;
     d.manager = manager;
     if (job.status === "dispatching") job.status = "running";
-    this.host.env.emit("job.dispatched", { job: job.spec.jobId, dc: d.dc, manager, attempts: d.index * (this.host.cfg.maxRetriesPerDc + 1) + d.attempt + 1 });
+    this.host.env.emit("job.dispatched", {
+      job: job.spec.jobId,
+      dc: d.dc,
+      manager,
+      attempts: d.index * (this.host.cfg.maxRetriesPerDc + 1) + d.attempt + 1,
+    });
     this.announce(job);
   }
 
@@ -160,7 +188,14 @@ export class GateJobs {
     this.host.env.send(from, { type: "job-final-result-ack", jobId: r.jobId, datacenter: r.datacenter });
     const d = job.dcs.get(r.datacenter);
     // A DC the gate gave up on (it failed over) may still report later: too late to count.
-    if (d === undefined || d.state === "failed" || d.result !== null || r.fenceToken < d.managerFenceToken || isTerminalStatus(job.status)) return;
+    if (
+      d === undefined ||
+      d.state === "failed" ||
+      d.result !== null ||
+      r.fenceToken < d.managerFenceToken ||
+      isTerminalStatus(job.status)
+    )
+      return;
     d.result = r;
     d.state = "reported";
     d.managerFenceToken = r.fenceToken;
@@ -212,7 +247,15 @@ export class GateJobs {
       completed += d.result?.totalCompleted ?? 0;
       failed += d.result?.totalFailed ?? 0;
     }
-    this.host.env.send(job.spec.callbackAddr, { type: "global-job-result", jobId: job.spec.jobId, status: job.status, perDatacenterStatuses: per.join(","), totalCompleted: completed, totalFailed: failed, error });
+    this.host.env.send(job.spec.callbackAddr, {
+      type: "global-job-result",
+      jobId: job.spec.jobId,
+      status: job.status,
+      perDatacenterStatuses: per.join(","),
+      totalCompleted: completed,
+      totalFailed: failed,
+      error,
+    });
   }
 
   onResultAck(jobId: string): void {
@@ -251,7 +294,16 @@ export class GateJobs {
   inheritResult(job: GateJob, dc: string, status: JobOutcome): void {
     const d = job.dcs.get(dc);
     if (d === undefined || d.result !== null || isTerminalStatus(job.status)) return;
-    d.result = { type: "job-final-result", jobId: job.spec.jobId, datacenter: dc, status, totalCompleted: 0, totalFailed: 0, fenceToken: d.managerFenceToken, error: null };
+    d.result = {
+      type: "job-final-result",
+      jobId: job.spec.jobId,
+      datacenter: dc,
+      status,
+      totalCompleted: 0,
+      totalFailed: 0,
+      fenceToken: d.managerFenceToken,
+      error: null,
+    };
     d.state = "reported";
     d.inherited = true;
     this.maybeFinalize(job);
@@ -264,9 +316,11 @@ export class GateJobs {
     env.after(cfg.timeoutCheckIntervalMs * 1000, this.onTimeoutCheck);
     const now = env.localNow();
     for (const job of [...this.jobs.values()]) {
-      if (!this.leads(job) || isTerminalStatus(job.status) || now - job.acceptedAtUs <= job.spec.timeoutMs * 1000) continue;
+      if (!this.leads(job) || isTerminalStatus(job.status) || now - job.acceptedAtUs <= job.spec.timeoutMs * 1000)
+        continue;
       for (const d of job.dcs.values()) {
-        if (d.manager !== null && d.result === null) env.send(d.manager, { type: "job-global-timeout", jobId: job.spec.jobId, fenceToken: job.fenceToken });
+        if (d.manager !== null && d.result === null)
+          env.send(d.manager, { type: "job-global-timeout", jobId: job.spec.jobId, fenceToken: job.fenceToken });
       }
       this.finalize(job, "timeout", "job timeout");
     }
@@ -279,7 +333,10 @@ export class GateJobs {
     for (const job of [...this.jobs.values()]) {
       const expired = isTerminalStatus(job.status) && now - job.terminalAtUs >= cfg.jobRetentionMs * 1000;
       // A replica whose terminal announcement never arrived: its job has long timed out.
-      const staleReplica = !this.leads(job) && job.orphanedSinceUs < 0 && now - job.acceptedAtUs >= (job.spec.timeoutMs + cfg.jobRetentionMs) * 1000;
+      const staleReplica =
+        !this.leads(job) &&
+        job.orphanedSinceUs < 0 &&
+        now - job.acceptedAtUs >= (job.spec.timeoutMs + cfg.jobRetentionMs) * 1000;
       if (!expired && !staleReplica) continue;
       this.jobs.delete(job.spec.jobId);
       env.emit("job.deleted", { job: job.spec.jobId, role: "gate" });

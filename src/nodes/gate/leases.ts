@@ -45,14 +45,17 @@ export class JobLeases {
   /** Asks the peers for the lease; `done` runs once with the outcome. */
   acquire(jobId: string, done: Pending["done"]): void {
     const holder = this.holderOf(jobId);
-    if (holder !== null && holder !== this.env.id) return done({ ok: false, error: "lease held by another gate", holder });
+    if (holder !== null && holder !== this.env.id)
+      return done({ ok: false, error: "lease held by another gate", holder });
     if (this.pending.has(jobId)) return done({ ok: false, error: "lease acquisition in progress", holder: null });
     this.record(jobId, this.env.id);
     const p: Pending = { grants: new Set([this.env.id]), timer: -1, done };
     if (p.grants.size >= majority(this.peers.length + 1)) return done({ ok: true });
     this.pending.set(jobId, p);
     for (const peer of this.peers) this.env.send(peer, { type: "job-lease-request", jobId });
-    p.timer = this.env.after(this.timeoutMs * 1000, () => this.finish(jobId, { ok: false, error: "quorum unavailable", holder: null }));
+    p.timer = this.env.after(this.timeoutMs * 1000, () =>
+      this.finish(jobId, { ok: false, error: "quorum unavailable", holder: null }),
+    );
   }
 
   onRequest(from: NodeId, jobId: string): void {
@@ -81,7 +84,8 @@ export class JobLeases {
   sweep(stillKnown: (jobId: string) => boolean): void {
     const now = this.env.localNow();
     for (const [jobId, h] of [...this.holders]) {
-      if (now - h.setAtUs >= this.retentionMs * 1000 && !this.pending.has(jobId) && !stillKnown(jobId)) this.holders.delete(jobId);
+      if (now - h.setAtUs >= this.retentionMs * 1000 && !this.pending.has(jobId) && !stillKnown(jobId))
+        this.holders.delete(jobId);
     }
   }
 

@@ -42,7 +42,10 @@ export class GateOrphans {
     if (existing !== undefined && r.fenceToken < existing.fenceToken) return;
     if (existing !== undefined && this.jobs.leads(existing)) {
       if (r.leaderGate === this.host.env.id) return;
-      if (r.fenceToken < existing.fenceToken || (r.fenceToken === existing.fenceToken && r.leaderGate > this.host.env.id)) {
+      if (
+        r.fenceToken < existing.fenceToken ||
+        (r.fenceToken === existing.fenceToken && r.leaderGate > this.host.env.id)
+      ) {
         // A stale claim (e.g. a restarted former leader): tell it who leads now.
         this.host.env.send(r.leaderGate, { type: "job-leadership-announcement", replica: toGateReplica(existing) });
         return;
@@ -58,7 +61,12 @@ export class GateOrphans {
   onTransferAck(ack: JobLeaderGateTransferAck): void {
     const job = this.jobs.jobs.get(ack.jobId);
     if (job === undefined || !this.jobs.leads(job)) return;
-    if (!ack.accepted && ack.currentGate !== null && ack.currentGate !== this.host.env.id && ack.currentFenceToken >= job.fenceToken) {
+    if (
+      !ack.accepted &&
+      ack.currentGate !== null &&
+      ack.currentGate !== this.host.env.id &&
+      ack.currentFenceToken >= job.fenceToken
+    ) {
       return this.stepBack(job, ack.currentGate, ack.currentFenceToken);
     }
     if (!ack.accepted) return;
@@ -93,7 +101,10 @@ export class GateOrphans {
     for (const job of [...this.jobs.jobs.values()]) {
       if (job.orphanedSinceUs < 0 || isTerminalStatus(job.status)) continue;
       live ??= this.liveGates();
-      const rank = ringRank(job.spec.jobId, live.filter((g) => g !== job.leaderGate)).indexOf(env.id);
+      const rank = ringRank(
+        job.spec.jobId,
+        live.filter((g) => g !== job.leaderGate),
+      ).indexOf(env.id);
       if (rank >= 0 && now - job.orphanedSinceUs >= cfg.orphanGracePeriodMs * 1000 * (rank + 1)) this.adopt(job);
     }
   }
@@ -113,7 +124,12 @@ export class GateOrphans {
     }
     this.unconfirmed.set(job.spec.jobId, waiting);
     this.sendTransfers(job, waiting);
-    env.send(job.spec.callbackAddr, { type: "gate-job-leader-transfer", jobId: job.spec.jobId, newGate: env.id, fenceToken: job.fenceToken });
+    env.send(job.spec.callbackAddr, {
+      type: "gate-job-leader-transfer",
+      jobId: job.spec.jobId,
+      newGate: env.id,
+      fenceToken: job.fenceToken,
+    });
     this.jobs.announce(job);
   }
 
@@ -122,8 +138,17 @@ export class GateOrphans {
     const env = this.host.env;
     for (const dc of dcs) {
       const d = job.dcs.get(dc);
-      const managers = new Set([...(d?.manager === null || d === undefined ? [] : [d.manager]), ...(this.host.dcView.dcManagers.get(dc)?.keys() ?? [])]);
-      for (const m of managers) env.send(m, { type: "job-leader-gate-transfer", jobId: job.spec.jobId, newGate: env.id, fenceToken: job.fenceToken });
+      const managers = new Set([
+        ...(d?.manager === null || d === undefined ? [] : [d.manager]),
+        ...(this.host.dcView.dcManagers.get(dc)?.keys() ?? []),
+      ]);
+      for (const m of managers)
+        env.send(m, {
+          type: "job-leader-gate-transfer",
+          jobId: job.spec.jobId,
+          newGate: env.id,
+          fenceToken: job.fenceToken,
+        });
     }
   }
 

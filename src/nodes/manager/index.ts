@@ -63,10 +63,21 @@ export class ManagerNode implements SimNode<ClusterMessage> {
     });
     this.quorum = new QuorumMonitor(env, cfg, this.election, () => quorumView(this.membership, this.peers));
     this.workers = new WorkerRegistry(this.membership);
-    const host = { env, cfg, dc: this.dc, workers: this.workers, peers: this.peers, incarnation: () => this.membership.incarnation, term: () => this.election.term };
+    const host = {
+      env,
+      cfg,
+      dc: this.dc,
+      workers: this.workers,
+      peers: this.peers,
+      incarnation: () => this.membership.incarnation,
+      term: () => this.election.term,
+    };
     this.table = new JobTable(host);
     this.takeovers = new Takeovers(host, this.table);
-    this.gateRegistrar = new Registrar(env, cfg.registrationRetryBaseMs, () => ({ type: "manager-registration", body: this.heartbeatBody() }));
+    this.gateRegistrar = new Registrar(env, cfg.registrationRetryBaseMs, () => ({
+      type: "manager-registration",
+      body: this.heartbeatBody(),
+    }));
   }
 
   // ---- read-only view ----------------------------------------------------------------
@@ -122,8 +133,22 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       case "leader-stepdown":
         return this.election.handle(from, msg);
       case "worker-registration":
-        this.onWorkerHeartbeat(from, { nodeId: from, incarnation: msg.incarnation, version: 0, totalCores: msg.totalCores, availableCores: msg.availableCores, state: "healthy", activeWorkflows: 0 });
-        return this.env.send(from, { type: "registration-response", accepted: true, managerId: this.env.id, leaderId: this.election.leader, healthyManagers: this.healthyManagers() });
+        this.onWorkerHeartbeat(from, {
+          nodeId: from,
+          incarnation: msg.incarnation,
+          version: 0,
+          totalCores: msg.totalCores,
+          availableCores: msg.availableCores,
+          state: "healthy",
+          activeWorkflows: 0,
+        });
+        return this.env.send(from, {
+          type: "registration-response",
+          accepted: true,
+          managerId: this.env.id,
+          leaderId: this.election.leader,
+          healthyManagers: this.healthyManagers(),
+        });
       case "worker-heartbeat":
         return this.onWorkerHeartbeat(from, msg.body);
       case "manager-registration-response":
@@ -186,10 +211,22 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       return this.env.send(from, { type: "job-ack", jobId, accepted: true, error: null, leader: existing.leader });
     }
     if (!this.election.isLeader) {
-      return this.env.send(from, { type: "job-ack", jobId, accepted: false, error: "not-dc-leader", leader: this.election.leader });
+      return this.env.send(from, {
+        type: "job-ack",
+        jobId,
+        accepted: false,
+        error: "not-dc-leader",
+        leader: this.election.leader,
+      });
     }
     if (this.state !== "active") {
-      return this.env.send(from, { type: "job-ack", jobId, accepted: false, error: "manager not active", leader: null });
+      return this.env.send(from, {
+        type: "job-ack",
+        jobId,
+        accepted: false,
+        error: "manager not active",
+        leader: null,
+      });
     }
     if (existing !== undefined) this.takeovers.takeOver(existing);
     else this.table.accept(msg.job, msg.originGate, msg.gateFenceToken);
@@ -198,7 +235,13 @@ export class ManagerNode implements SimNode<ClusterMessage> {
 
   private onReplica(replica: Parameters<typeof applyReplica>[1]): void {
     const existing = this.table.jobs.get(replica.jobId);
-    if (existing !== undefined && existing.leader === this.env.id && replica.leader !== this.env.id && replica.fenceToken <= existing.fence.current) return;
+    if (
+      existing !== undefined &&
+      existing.leader === this.env.id &&
+      replica.leader !== this.env.id &&
+      replica.fenceToken <= existing.fence.current
+    )
+      return;
     const job = applyReplica(existing, replica, this.env.localNow());
     if (job !== null) this.table.jobs.set(job.jobId, job);
   }
@@ -212,7 +255,14 @@ export class ManagerNode implements SimNode<ClusterMessage> {
     const job = this.table.jobs.get(jobId);
     const base = { type: "job-leader-gate-transfer-ack", jobId, datacenter: this.dc } as const;
     if (job === undefined) {
-      return this.env.send(from, { ...base, accepted: false, currentGate: null, currentFenceToken: 0, finalDelivered: false, status: null });
+      return this.env.send(from, {
+        ...base,
+        accepted: false,
+        currentGate: null,
+        currentFenceToken: 0,
+        finalDelivered: false,
+        status: null,
+      });
     }
     const accepted = token > job.gateFenceToken || (token === job.gateFenceToken && job.originGate === newGate);
     if (token > job.gateFenceToken) {
@@ -221,7 +271,14 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       if (this.table.leads(job)) this.table.sync(job);
     }
     const delivered = job.finalAcked && job.status !== "running";
-    this.env.send(from, { ...base, accepted, currentGate: job.originGate, currentFenceToken: job.gateFenceToken, finalDelivered: delivered, status: delivered && job.status !== "running" ? job.status : null });
+    this.env.send(from, {
+      ...base,
+      accepted,
+      currentGate: job.originGate,
+      currentFenceToken: job.gateFenceToken,
+      finalDelivered: delivered,
+      status: delivered && job.status !== "running" ? job.status : null,
+    });
   }
 
   // ---- workers and peers ---------------------------------------------------------------
@@ -280,7 +337,8 @@ export class ManagerNode implements SimNode<ClusterMessage> {
     for (const job of this.table.jobs.values()) {
       if (!this.table.leads(job)) continue;
       for (const wf of job.workflows.values()) {
-        if (wf.worker === worker && (wf.status === "running" || wf.status === "dispatched")) this.table.failAttempt(job, wf, reason, true);
+        if (wf.worker === worker && (wf.status === "running" || wf.status === "dispatched"))
+          this.table.failAttempt(job, wf, reason, true);
       }
     }
     this.table.pump();

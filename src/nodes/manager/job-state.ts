@@ -46,7 +46,14 @@ export function isTerminal(s: WorkflowState): boolean {
   return s === "completed" || s === "failed" || s === "cancelled";
 }
 
-export function newJob(spec: JobSpec, leader: NodeId, leaderIncarnation: number, originGate: NodeId | null, gateFenceToken: number, nowUs: number): ManagedJob {
+export function newJob(
+  spec: JobSpec,
+  leader: NodeId,
+  leaderIncarnation: number,
+  originGate: NodeId | null,
+  gateFenceToken: number,
+  nowUs: number,
+): ManagedJob {
   const workflows = new Map<string, ManagedWorkflow>();
   for (const w of spec.workflows) {
     workflows.set(w.workflowId, {
@@ -117,7 +124,16 @@ export function toReplica(job: ManagedJob): JobReplica {
 /** Applies a peer's sync; a replica with a lower fence token than ours is stale and dropped. */
 export function applyReplica(existing: ManagedJob | undefined, r: JobReplica, nowUs: number): ManagedJob | null {
   if (existing !== undefined && r.fenceToken < existing.fence.current) return null;
-  const job = existing ?? newJob({ jobId: r.jobId, workflows: [], timeoutMs: r.timeoutMs, datacenterCount: 1, callbackAddr: "" }, r.leader, r.leaderIncarnation, r.originGate, r.gateFenceToken, r.acceptedAtUs);
+  const job =
+    existing ??
+    newJob(
+      { jobId: r.jobId, workflows: [], timeoutMs: r.timeoutMs, datacenterCount: 1, callbackAddr: "" },
+      r.leader,
+      r.leaderIncarnation,
+      r.originGate,
+      r.gateFenceToken,
+      r.acceptedAtUs,
+    );
   job.leader = r.leader;
   job.leaderIncarnation = r.leaderIncarnation;
   job.fence.atLeast(r.fenceToken);

@@ -9,7 +9,14 @@
 
 import type { NodeEnv, TimerHandle } from "../../sim/index.js";
 import type { ManagerConfig } from "../config.js";
-import type { ClusterMessage, JobSpec, NodeId, WorkflowDispatchAck, WorkflowFinalResult, WorkflowProgress } from "../messages.js";
+import type {
+  ClusterMessage,
+  JobSpec,
+  NodeId,
+  WorkflowDispatchAck,
+  WorkflowFinalResult,
+  WorkflowProgress,
+} from "../messages.js";
 import { isTerminal, newJob, toReplica, type ManagedJob, type ManagedWorkflow } from "./job-state.js";
 import type { WorkerRegistry } from "./workers.js";
 
@@ -152,9 +159,20 @@ export class JobTable {
     if (record !== undefined) record.reserved += wf.cores;
     env.emit("fence.issued", { job: job.jobId, dc: this.host.dc, token, purpose: "dispatch" });
     env.emit("workflow.dispatched", { job: job.jobId, workflow: wf.workflowId, worker, token });
-    env.send(worker, { type: "workflow-dispatch", jobId: job.jobId, workflowId: wf.workflowId, name: wf.name, cores: wf.cores, declaredDurationMs: wf.declaredDurationMs, fenceToken: token, jobLeader: env.id });
+    env.send(worker, {
+      type: "workflow-dispatch",
+      jobId: job.jobId,
+      workflowId: wf.workflowId,
+      name: wf.name,
+      cores: wf.cores,
+      declaredDurationMs: wf.declaredDurationMs,
+      fenceToken: token,
+      jobLeader: env.id,
+    });
     const key = `${job.jobId}/${wf.workflowId}`;
-    const timer = env.after(this.host.cfg.requestTimeoutStandardMs * 1000, () => this.dispatchTimedOut(job.jobId, wf.workflowId, token));
+    const timer = env.after(this.host.cfg.requestTimeoutStandardMs * 1000, () =>
+      this.dispatchTimedOut(job.jobId, wf.workflowId, token),
+    );
     this.ackTimers.set(key, timer);
     this.sync(job);
   }
@@ -177,16 +195,31 @@ export class JobTable {
   onDispatchAck(ack: WorkflowDispatchAck): void {
     const job = this.jobs.get(ack.jobId);
     const wf = job?.workflows.get(ack.workflowId);
-    if (job === undefined || wf === undefined || !this.leads(job) || wf.fenceToken !== ack.fenceToken || wf.status !== "dispatched") return;
+    if (
+      job === undefined ||
+      wf === undefined ||
+      !this.leads(job) ||
+      wf.fenceToken !== ack.fenceToken ||
+      wf.status !== "dispatched"
+    )
+      return;
     this.clearAckTimer(ack.jobId, ack.workflowId);
     if (ack.accepted) {
       wf.status = "running";
-      this.host.env.emit("workflow.running", { job: job.jobId, workflow: wf.workflowId, worker: wf.worker ?? "", token: wf.fenceToken });
+      this.host.env.emit("workflow.running", {
+        job: job.jobId,
+        workflow: wf.workflowId,
+        worker: wf.worker ?? "",
+        token: wf.fenceToken,
+      });
       this.sync(job);
       return;
     }
     // Short of cores or queue room is transient; anything else counts against the worker.
-    const transient = ack.error === "insufficient-cores" || ack.error === "too many pending workflows" || ack.error === "stale fence token";
+    const transient =
+      ack.error === "insufficient-cores" ||
+      ack.error === "too many pending workflows" ||
+      ack.error === "stale fence token";
     this.failAttempt(job, wf, `dispatch rejected: ${ack.error ?? "?"}`, !transient);
   }
 
@@ -206,10 +239,18 @@ export class JobTable {
     if (record !== undefined && wf.status === "dispatched") record.reserved = Math.max(0, record.reserved - wf.cores);
     if (blameWorker && worker !== null && !wf.failedWorkers.includes(worker)) wf.failedWorkers.push(worker);
     const retry = wf.attempts < this.host.cfg.maxDispatchAttempts && job.status === "running" && !job.timedOut;
-    this.host.env.emit("workflow.failed", { job: job.jobId, workflow: wf.workflowId, worker: worker ?? "", reason, retry });
+    this.host.env.emit("workflow.failed", {
+      job: job.jobId,
+      workflow: wf.workflowId,
+      worker: worker ?? "",
+      reason,
+      retry,
+    });
     if (!retry) return this.finishWorkflow(job, wf, "failed", reason);
     const cfg = this.host.cfg;
-    const backoffMs = blameWorker ? Math.min(cfg.dispatchBackoffMaxMs, cfg.dispatchBackoffBaseMs * 2 ** (wf.attempts - 1)) : cfg.dispatchBackoffBaseMs;
+    const backoffMs = blameWorker
+      ? Math.min(cfg.dispatchBackoffMaxMs, cfg.dispatchBackoffBaseMs * 2 ** (wf.attempts - 1))
+      : cfg.dispatchBackoffBaseMs;
     wf.status = "pending";
     wf.worker = null;
     wf.notBeforeUs = this.host.env.localNow() + backoffMs * 1000;
@@ -224,7 +265,12 @@ export class JobTable {
   onProgress(from: NodeId, p: WorkflowProgress): void {
     const job = this.jobs.get(p.jobId);
     if (job === undefined) return;
-    this.host.env.send(from, { type: "workflow-progress-ack", jobId: p.jobId, workflowId: p.workflowId, jobLeader: job.leader });
+    this.host.env.send(from, {
+      type: "workflow-progress-ack",
+      jobId: p.jobId,
+      workflowId: p.workflowId,
+      jobLeader: job.leader,
+    });
     const wf = job.workflows.get(p.workflowId);
     if (wf === undefined || !this.leads(job) || wf.fenceToken !== p.fenceToken || job.status !== "running") return;
     wf.completedCount = p.completedCount;
@@ -235,24 +281,42 @@ export class JobTable {
     const job = this.jobs.get(r.jobId);
     if (job === undefined || !this.leads(job)) {
       // Not (yet) this job's leader: no ack, so the worker keeps the result until a transfer.
-      this.host.env.send(from, { type: "workflow-final-result-ack", jobId: r.jobId, workflowId: r.workflowId, fenceToken: r.fenceToken, ok: false });
+      this.host.env.send(from, {
+        type: "workflow-final-result-ack",
+        jobId: r.jobId,
+        workflowId: r.workflowId,
+        fenceToken: r.fenceToken,
+        ok: false,
+      });
       return;
     }
     const wf = job.workflows.get(r.workflowId);
     // While a takeover reconciles, a result may carry a token we have not learned yet:
     // leave it unacked so the worker retries after the transfer ack has taught us.
     const unknownYet = job.reconciling !== null && wf !== undefined && wf.fenceToken < r.fenceToken;
-    this.host.env.send(from, { type: "workflow-final-result-ack", jobId: r.jobId, workflowId: r.workflowId, fenceToken: r.fenceToken, ok: !unknownYet });
+    this.host.env.send(from, {
+      type: "workflow-final-result-ack",
+      jobId: r.jobId,
+      workflowId: r.workflowId,
+      fenceToken: r.fenceToken,
+      ok: !unknownYet,
+    });
     // A result under another token than the workflow's current one is stale (§7).
     if (wf === undefined || wf.fenceToken !== r.fenceToken || isTerminal(wf.status) || wf.status === "pending") return;
     this.clearAckTimer(job.jobId, wf.workflowId);
     if (r.status === "completed") return this.finishWorkflow(job, wf, "completed", null);
-    if (r.status === "cancelled" && r.error === "orphaned" && !job.timedOut) return this.failAttempt(job, wf, "orphaned on worker", false);
+    if (r.status === "cancelled" && r.error === "orphaned" && !job.timedOut)
+      return this.failAttempt(job, wf, "orphaned on worker", false);
     if (r.status === "cancelled") return this.finishWorkflow(job, wf, "cancelled", r.error);
     this.failAttempt(job, wf, r.error ?? "execution error", true);
   }
 
-  finishWorkflow(job: ManagedJob, wf: ManagedWorkflow, status: "completed" | "failed" | "cancelled", reason: string | null): void {
+  finishWorkflow(
+    job: ManagedJob,
+    wf: ManagedWorkflow,
+    status: "completed" | "failed" | "cancelled",
+    reason: string | null,
+  ): void {
     wf.status = status;
     this.host.env.emit("workflow.terminal", { job: job.jobId, workflow: wf.workflowId, status, reason });
     this.progressDirty.add(job);
@@ -288,7 +352,16 @@ export class JobTable {
     let failed = 0;
     for (const wf of job.workflows.values()) wf.status === "completed" ? completed++ : failed++;
     const status = job.status === "running" ? "failed" : job.status;
-    this.host.env.send(job.originGate, { type: "job-final-result", jobId: job.jobId, datacenter: this.host.dc, status, totalCompleted: completed, totalFailed: failed, fenceToken: job.fence.current, error: null });
+    this.host.env.send(job.originGate, {
+      type: "job-final-result",
+      jobId: job.jobId,
+      datacenter: this.host.dc,
+      status,
+      totalCompleted: completed,
+      totalFailed: failed,
+      fenceToken: job.fence.current,
+      error: null,
+    });
   }
 
   onFinalAck(jobId: string): void {
@@ -305,7 +378,8 @@ export class JobTable {
     const now = this.host.env.localNow();
     const giveUpUs = this.host.cfg.gateUnresponsiveFallbackMs * 1000;
     for (const job of this.finalsOwed) {
-      const owed = this.jobs.get(job.jobId) === job && this.leads(job) && !job.finalAcked && now - job.terminalAtUs < giveUpUs;
+      const owed =
+        this.jobs.get(job.jobId) === job && this.leads(job) && !job.finalAcked && now - job.terminalAtUs < giveUpUs;
       if (owed) this.sendFinal(job);
       else this.finalsOwed.delete(job);
     }
@@ -317,7 +391,15 @@ export class JobTable {
       if (!this.leads(job) || job.originGate === null || this.jobs.get(job.jobId) !== job) continue;
       let finished = 0;
       for (const wf of job.workflows.values()) if (isTerminal(wf.status)) finished++;
-      this.host.env.send(job.originGate, { type: "job-progress", jobId: job.jobId, datacenter: this.host.dc, progressSequence: ++job.progressSequence, finishedWorkflows: finished, totalWorkflows: job.workflows.size, fenceToken: job.fence.current });
+      this.host.env.send(job.originGate, {
+        type: "job-progress",
+        jobId: job.jobId,
+        datacenter: this.host.dc,
+        progressSequence: ++job.progressSequence,
+        finishedWorkflows: finished,
+        totalWorkflows: job.workflows.size,
+        fenceToken: job.fence.current,
+      });
     }
     this.progressDirty.clear();
   }
@@ -330,7 +412,12 @@ export class JobTable {
     for (const wf of job.workflows.values()) {
       if (wf.status === "pending") this.finishWorkflow(job, wf, "cancelled", "job timeout");
       else if ((wf.status === "running" || wf.status === "dispatched") && wf.worker !== null) {
-        this.host.env.send(wf.worker, { type: "workflow-cancel-request", jobId, workflowId: wf.workflowId, reason: "job timeout" });
+        this.host.env.send(wf.worker, {
+          type: "workflow-cancel-request",
+          jobId,
+          workflowId: wf.workflowId,
+          reason: "job timeout",
+        });
       }
     }
   }

@@ -42,7 +42,8 @@ export class Takeovers {
       if ((wf.status === "dispatched" || wf.status === "running") && wf.worker !== null) holders.add(wf.worker);
     }
     job.reconciling = new Set();
-    for (const w of holders) env.send(w, { type: "job-leader-worker-transfer", jobId: job.jobId, newLeader: env.id, fenceToken: token });
+    for (const w of holders)
+      env.send(w, { type: "job-leader-worker-transfer", jobId: job.jobId, newLeader: env.id, fenceToken: token });
     env.after(this.host.cfg.requestTimeoutStandardMs * 1000, () => this.reconcileDone(job));
     if (job.originGate !== null && job.status === "running") {
       this.pendingGateNotices.set(job.jobId, token);
@@ -97,6 +98,12 @@ export class Takeovers {
 
   private notifyGate(job: ManagedJob, token: number): void {
     if (job.originGate === null) return;
-    this.host.env.send(job.originGate, { type: "job-leader-manager-transfer", jobId: job.jobId, datacenter: this.host.dc, newLeader: this.host.env.id, fenceToken: token });
+    this.host.env.send(job.originGate, {
+      type: "job-leader-manager-transfer",
+      jobId: job.jobId,
+      datacenter: this.host.dc,
+      newLeader: this.host.env.id,
+      fenceToken: token,
+    });
   }
 }

@@ -25,10 +25,21 @@ export class WorkerRegistry {
   constructor(private readonly membership: Membership) {}
 
   /** Applies a registration or heartbeat; "restarted" means the old incarnation's work is lost. */
-  apply(body: Pick<WorkerHeartbeatBody, "nodeId" | "incarnation" | "version" | "totalCores" | "availableCores">, nowUs: number): HeartbeatVerdict {
+  apply(
+    body: Pick<WorkerHeartbeatBody, "nodeId" | "incarnation" | "version" | "totalCores" | "availableCores">,
+    nowUs: number,
+  ): HeartbeatVerdict {
     const w = this.workers.get(body.nodeId);
     if (w === undefined) {
-      this.workers.set(body.nodeId, { id: body.nodeId, incarnation: body.incarnation, version: body.version, totalCores: body.totalCores, availableCores: body.availableCores, reserved: 0, registeredAtUs: nowUs });
+      this.workers.set(body.nodeId, {
+        id: body.nodeId,
+        incarnation: body.incarnation,
+        version: body.version,
+        totalCores: body.totalCores,
+        availableCores: body.availableCores,
+        reserved: 0,
+        registeredAtUs: nowUs,
+      });
       return "new";
     }
     if (body.incarnation < w.incarnation) return "stale";

@@ -32,7 +32,8 @@ export class DeadPeerReaper {
   markUnhealthy(peer: NodeId): number {
     const epoch = (this.epochs.get(peer) ?? 0) + 1;
     this.epochs.set(peer, epoch);
-    if (!this.unhealthySinceUs.has(peer) && !this.deadPeers.has(peer)) this.unhealthySinceUs.set(peer, this.env.localNow());
+    if (!this.unhealthySinceUs.has(peer) && !this.deadPeers.has(peer))
+      this.unhealthySinceUs.set(peer, this.env.localNow());
     return epoch;
   }
 

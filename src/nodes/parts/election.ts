@@ -162,7 +162,8 @@ export class Election {
   }
 
   private answerClaim(from: NodeId, term: number, lhm: number): void {
-    const granted = term === this.term && (this.votedFor === null || this.votedFor === from) && lhm <= this.cfg.leaderMaxLhm;
+    const granted =
+      term === this.term && (this.votedFor === null || this.votedFor === from) && lhm <= this.cfg.leaderMaxLhm;
     if (granted) {
       this.votedFor = from;
       this.persist();

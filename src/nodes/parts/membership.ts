@@ -8,7 +8,7 @@
 // Gossip is sent directly to every live member once (no piggyback buffer or λ·ln(n+1)
 // rebroadcast yet); the worker heartbeat rides on acks through the `embed` hook.
 
-import type { NodeEnv, } from "../../sim/index.js";
+import type { NodeEnv } from "../../sim/index.js";
 import type { MembershipConfig } from "../config.js";
 import type { ClusterMessage, MembershipMessage, NodeId, WorkerHeartbeatBody } from "../messages.js";
 import { assertNever } from "../messages.js";
@@ -16,7 +16,6 @@ import { newMember, type Member, type MemberStatus } from "./member.js";
 import { ProbeRounds, type ProbeTable } from "./probe-rounds.js";
 
 export type { Member, MemberStatus } from "./member.js";
-
 
 export interface MembershipHooks {
   onSuspect?(id: NodeId): void;
@@ -101,7 +100,12 @@ export class Membership implements ProbeTable {
     switch (msg.type) {
       case "probe":
         this.observeDirect(from, msg.incarnation);
-        this.env.send(from, { type: "ack", seq: msg.seq, incarnation: this.incarnation, embedded: this.hooks.embed?.() ?? null });
+        this.env.send(from, {
+          type: "ack",
+          seq: msg.seq,
+          incarnation: this.incarnation,
+          embedded: this.hooks.embed?.() ?? null,
+        });
         return;
       case "ack":
         this.observeDirect(from, msg.incarnation);
@@ -129,7 +133,8 @@ export class Membership implements ProbeTable {
   sweep(): void {
     const now = this.env.localNow();
     for (const m of [...this.members.values()]) {
-      const unconfirmedTooLong = m.status === "unconfirmed" && now - m.learnedAtUs >= this.cfg.unconfirmedCleanupMs * 1000;
+      const unconfirmedTooLong =
+        m.status === "unconfirmed" && now - m.learnedAtUs >= this.cfg.unconfirmedCleanupMs * 1000;
       const deadTooLong = m.status === "dead" && now - m.deadAtUs >= this.cfg.deadMemberRetentionMs * 1000;
       if (unconfirmedTooLong || deadTooLong) this.remove(m);
     }
@@ -139,7 +144,6 @@ export class Membership implements ProbeTable {
     const next = this.lhm + delta;
     if (next >= 0 && next <= this.cfg.lhmMaxScore) this.lhm = next;
   }
-
 
   /** ProbeTable: a round got no answer; only a confirmed peer can be suspected (AD-29). */
   probeFailed(target: NodeId): void {
@@ -171,7 +175,8 @@ export class Membership implements ProbeTable {
     const n = this.liveCount() + 1;
     const c = m.confirmers?.size ?? 1;
     const span = m.suspectMaxMs - m.suspectMinMs;
-    const t = n <= 1 ? m.suspectMaxMs : Math.max(m.suspectMinMs, m.suspectMaxMs - (span * Math.log(c + 1)) / Math.log(n + 1));
+    const t =
+      n <= 1 ? m.suspectMaxMs : Math.max(m.suspectMinMs, m.suspectMaxMs - (span * Math.log(c + 1)) / Math.log(n + 1));
     const deadlineUs = m.suspectStartUs + Math.round(t * 1000);
     this.env.cancel(m.deadline);
     const id = m.id;
@@ -335,4 +340,3 @@ export class Membership implements ProbeTable {
     }
   }
 }
-

@@ -92,7 +92,10 @@ export class ProbeRounds {
   }
 
   timeoutUs(): number {
-    const base = Math.min(this.cfg.probeTimeoutMaxMs, Math.max(this.cfg.probeTimeoutMinMs, this.cfg.probeTimeoutBaseMs));
+    const base = Math.min(
+      this.cfg.probeTimeoutMaxMs,
+      Math.max(this.cfg.probeTimeoutMinMs, this.cfg.probeTimeoutBaseMs),
+    );
     return Math.round(base * 1000 * (1 + this.cfg.lhmTimeoutFactor * this.table.lhm));
   }
 

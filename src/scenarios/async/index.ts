@@ -13,7 +13,13 @@ import { nestedDeadline, partialResults } from "./patterns-deadlines.js";
 import { spawnGlobalTimeout, spawnHighConcurrency, spawnMaxConcurrent, spawnSpeedup } from "./spawn-concurrency.js";
 import { spawnEdgeCases, spawnExceptions, spawnProgress, spawnResultOrder } from "./spawn-results.js";
 import { spawnAdhocLenient, spawnBreakerConcurrency, spawnHealth, spawnParallelRecovery } from "./spawn-breaker.js";
-import { spawnAdhocParallel, spawnFailurePatterns, spawnFallback, spawnPartialSuccess, spawnPreSpawnBlock } from "./spawn-collect.js";
+import {
+  spawnAdhocParallel,
+  spawnFailurePatterns,
+  spawnFallback,
+  spawnPartialSuccess,
+  spawnPreSpawnBlock,
+} from "./spawn-collect.js";
 import { spawnRetryBackoff } from "./spawn-retry.js";
 
 export const asyncScenarios: readonly ScenarioDef[] = [

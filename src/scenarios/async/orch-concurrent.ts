@@ -27,11 +27,14 @@ export const orchConcurrent = defineScenario({
   setup(ctx) {
     const { pipelines, executorSlots, nodeBaseMs, nodeMeanExtraMs, p95LimitMs } = ctx.options;
     const rng = ctx.rng.fork("latency");
-    const durations = Array.from({ length: pipelines * 3 }, () => ms(nodeBaseMs) + Math.round(rng.exponential(ms(nodeMeanExtraMs))));
+    const durations = Array.from(
+      { length: pipelines * 3 },
+      () => ms(nodeBaseMs) + Math.round(rng.exponential(ms(nodeMeanExtraMs))),
+    );
     const slots = new Semaphore(executorSlots, "orchestrator slots");
     const recorder = new NodeRecorder();
     const latency = new Histogram();
-    const outputs: (unknown)[] = [];
+    const outputs: unknown[] = [];
     const errors: string[] = [];
 
     function spec(p: number): PipelineSpec {
@@ -56,11 +59,18 @@ export const orchConcurrent = defineScenario({
       } else errors.push(`pipeline ${p}: ${String(r.error)}`);
     }
 
-    ctx.main("orchestrator", (function* () {
-      yield* gather(Array.from({ length: pipelines }, (_, p) => one(p)));
-    })());
+    ctx.main(
+      "orchestrator",
+      (function* () {
+        yield* gather(Array.from({ length: pipelines }, (_, p) => one(p)));
+      })(),
+    );
 
-    ctx.check("all pipelines complete", () => (errors.length === 0 && latency.count === pipelines ? null : `${latency.count}/${pipelines} completed; ${errors.slice(0, 3).join("; ")}`));
+    ctx.check("all pipelines complete", () =>
+      errors.length === 0 && latency.count === pipelines
+        ? null
+        : `${latency.count}/${pipelines} completed; ${errors.slice(0, 3).join("; ")}`,
+    );
     ctx.check("every output is (p+1)*2+p", () => {
       const bad = outputs.findIndex((v, p) => v !== (p + 1) * 2 + p);
       return bad < 0 ? null : `pipeline ${bad} returned ${String(outputs[bad])}`;
@@ -70,7 +80,10 @@ export const orchConcurrent = defineScenario({
       return p95 < ms(p95LimitMs) ? null : `p95 ${p95 / 1000} ms >= ${p95LimitMs} ms`;
     });
     ctx.check("node executions never exceeded the shared slots", () => {
-      const edges = recorder.logs.flatMap((l) => [{ t: l.startedAtUs, d: 1 }, { t: l.endedAtUs ?? Number.POSITIVE_INFINITY, d: -1 }]);
+      const edges = recorder.logs.flatMap((l) => [
+        { t: l.startedAtUs, d: 1 },
+        { t: l.endedAtUs ?? Number.POSITIVE_INFINITY, d: -1 },
+      ]);
       edges.sort((a, b) => a.t - b.t || a.d - b.d); // ends before starts at the same instant
       let running = 0;
       let peak = 0;

@@ -56,7 +56,9 @@ export class NodeRecorder {
 }
 
 /** Runs `body`, capturing what it returned or threw and when. */
-export function* capture<T>(body: Proc<T>): Proc<{ ok: true; value: T; atUs: Micros } | { ok: false; error: unknown; atUs: Micros }> {
+export function* capture<T>(
+  body: Proc<T>,
+): Proc<{ ok: true; value: T; atUs: Micros } | { ok: false; error: unknown; atUs: Micros }> {
   try {
     const value = yield* body;
     return { ok: true, value, atUs: now() };

@@ -19,52 +19,67 @@ export const nestedDeadline = defineScenario({
     const { trials, depth } = ctx.options;
     const problems: string[] = [];
     let outerBinding = 0;
-    ctx.main("trials", (function* () {
-      for (let trial = 0; trial < trials; trial++) {
-        const rng = ctx.rng.fork(`trial-${trial}`);
-        const budgets = Array.from({ length: depth }, () => rng.int(ms(5), ms(200)));
-        const workUs = Array.from({ length: depth }, () => rng.int(0, ms(3)));
-        const enteredAt: (Micros | null)[] = budgets.map(() => null);
-        const exitedAt: (Micros | null)[] = budgets.map(() => null);
-        // The expected binding deadline: level k narrows at t_k = t0 + sum(work before k).
-        const t0 = now();
-        let bindAt = Number.POSITIVE_INFINITY;
-        let bindLevel = -1;
-        let elapsed = 0;
-        for (let k = 0; k < depth; k++) {
-          const at = t0 + elapsed + budgets[k]!;
-          if (at < bindAt) {
-            bindAt = at;
-            bindLevel = k;
+    ctx.main(
+      "trials",
+      (function* () {
+        for (let trial = 0; trial < trials; trial++) {
+          const rng = ctx.rng.fork(`trial-${trial}`);
+          const budgets = Array.from({ length: depth }, () => rng.int(ms(5), ms(200)));
+          const workUs = Array.from({ length: depth }, () => rng.int(0, ms(3)));
+          const enteredAt: (Micros | null)[] = budgets.map(() => null);
+          const exitedAt: (Micros | null)[] = budgets.map(() => null);
+          // The expected binding deadline: level k narrows at t_k = t0 + sum(work before k).
+          const t0 = now();
+          let bindAt = Number.POSITIVE_INFINITY;
+          let bindLevel = -1;
+          let elapsed = 0;
+          for (let k = 0; k < depth; k++) {
+            const at = t0 + elapsed + budgets[k]!;
+            if (at < bindAt) {
+              bindAt = at;
+              bindLevel = k;
+            }
+            elapsed += workUs[k]!;
           }
-          elapsed += workUs[k]!;
-        }
-        function* level(k: number, inherited: Deadline | null): Proc<void> {
-          const d = inherited === null ? Deadline.after(budgets[k]!, "level-0") : inherited.narrow(budgets[k]!, `level-${k}`);
-          enteredAt[k] = now();
+          function* level(k: number, inherited: Deadline | null): Proc<void> {
+            const d =
+              inherited === null ? Deadline.after(budgets[k]!, "level-0") : inherited.narrow(budgets[k]!, `level-${k}`);
+            enteredAt[k] = now();
+            try {
+              yield* d.run(
+                (function* () {
+                  yield* sleep(workUs[k]!);
+                  if (k + 1 < depth) yield* level(k + 1, d);
+                  else yield* sleep(ms(10_000));
+                })(),
+                `level ${k}`,
+              );
+            } finally {
+              exitedAt[k] = now();
+            }
+          }
           try {
-            yield* d.run((function* () {
-              yield* sleep(workUs[k]!);
-              if (k + 1 < depth) yield* level(k + 1, d);
-              else yield* sleep(ms(10_000));
-            })(), `level ${k}`);
-          } finally {
-            exitedAt[k] = now();
+            yield* level(0, null);
+            problems.push(`trial ${trial}: the chain completed`);
+          } catch (error) {
+            if (!(error instanceof DeadlineExceeded)) problems.push(`trial ${trial}: ${String(error)}`);
+            else if (now() !== bindAt || error.origin !== `level-${bindLevel}`)
+              problems.push(
+                `trial ${trial}: stopped at +${now() - t0}us by ${error.origin}, expected +${bindAt - t0}us by level-${bindLevel}`,
+              );
+            else if (enteredAt.some((e, k) => e !== null && exitedAt[k] !== bindAt))
+              problems.push(`trial ${trial}: levels exited at ${exitedAt.join(",")}, deadline ${bindAt}`);
           }
+          if (bindLevel === 0) outerBinding++;
         }
-        try {
-          yield* level(0, null);
-          problems.push(`trial ${trial}: the chain completed`);
-        } catch (error) {
-          if (!(error instanceof DeadlineExceeded)) problems.push(`trial ${trial}: ${String(error)}`);
-          else if (now() !== bindAt || error.origin !== `level-${bindLevel}`) problems.push(`trial ${trial}: stopped at +${now() - t0}us by ${error.origin}, expected +${bindAt - t0}us by level-${bindLevel}`);
-          else if (enteredAt.some((e, k) => e !== null && exitedAt[k] !== bindAt)) problems.push(`trial ${trial}: levels exited at ${exitedAt.join(",")}, deadline ${bindAt}`);
-        }
-        if (bindLevel === 0) outerBinding++;
-      }
-    })());
-    ctx.check("the chain stops exactly at the earliest inherited deadline, which names its level", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
-    ctx.check("some trials were bound by the outermost deadline", () => (outerBinding > 0 ? null : "the outer deadline never bound"));
+      })(),
+    );
+    ctx.check("the chain stops exactly at the earliest inherited deadline, which names its level", () =>
+      problems.length === 0 ? null : problems.slice(0, 3).join("; "),
+    );
+    ctx.check("some trials were bound by the outermost deadline", () =>
+      outerBinding > 0 ? null : "the outer deadline never bound",
+    );
   },
 });
 
@@ -80,41 +95,63 @@ export const partialResults = defineScenario({
   setup(ctx) {
     const { rounds, operations, maxConcurrent } = ctx.options;
     let partial = 0;
-    checkRounds(ctx, { rounds: rounds, check: "a timed-out batch returns at the timeout with the finished results in place and the rest marked unfinished" }, function* (round, rng, problems) {
-      const durations = Array.from({ length: operations }, () => rng.int(ms(1), ms(100)));
-      const timeoutUs = rng.int(ms(20), ms(250));
-      const endedAt: (Micros | null)[] = durations.map(() => null);
-      const t0 = now();
-      const tasks = durations.map((d, i) => ({
-        id: `op${i}`,
-        run: function* (): Proc<number> {
-          try {
-            yield* sleep(d);
-            return i * i;
-          } finally {
-            endedAt[i] = now();
-          }
-        },
-      }));
-      const report = yield* runParallel(tasks, { maxConcurrent, globalTimeoutUs: timeoutUs });
-      const deadline = t0 + timeoutUs;
-      const finished = report.results.filter((r) => r.status === "ok");
-      if (report.globalTimedOut !== finished.length < operations) problems.push(`round ${round}: globalTimedOut=${report.globalTimedOut} with ${finished.length}/${operations} done`);
-      if (report.globalTimedOut && now() !== deadline) problems.push(`round ${round}: returned at +${now() - t0}us, timeout ${timeoutUs}us`);
-      report.results.forEach((r, i) => {
-        const doneInTime = r.endedAtUs !== null && r.endedAtUs <= deadline;
-        if (r.index !== i) problems.push(`round ${round}: result ${i} is op ${r.index}`);
-        else if (r.status === "ok" ? !doneInTime || r.output !== i * i : !unfinishedFits(r.status, r.startedAtUs, endedAt[i] ?? null, deadline)) problems.push(`round ${round} op ${i}: ${r.status} ended ${endedAt[i]}`);
-      });
-      if (report.globalTimedOut) partial++;
-    });
+    checkRounds(
+      ctx,
+      {
+        rounds: rounds,
+        check:
+          "a timed-out batch returns at the timeout with the finished results in place and the rest marked unfinished",
+      },
+      function* (round, rng, problems) {
+        const durations = Array.from({ length: operations }, () => rng.int(ms(1), ms(100)));
+        const timeoutUs = rng.int(ms(20), ms(250));
+        const endedAt: (Micros | null)[] = durations.map(() => null);
+        const t0 = now();
+        const tasks = durations.map((d, i) => ({
+          id: `op${i}`,
+          run: function* (): Proc<number> {
+            try {
+              yield* sleep(d);
+              return i * i;
+            } finally {
+              endedAt[i] = now();
+            }
+          },
+        }));
+        const report = yield* runParallel(tasks, { maxConcurrent, globalTimeoutUs: timeoutUs });
+        const deadline = t0 + timeoutUs;
+        const finished = report.results.filter((r) => r.status === "ok");
+        if (report.globalTimedOut !== finished.length < operations)
+          problems.push(
+            `round ${round}: globalTimedOut=${report.globalTimedOut} with ${finished.length}/${operations} done`,
+          );
+        if (report.globalTimedOut && now() !== deadline)
+          problems.push(`round ${round}: returned at +${now() - t0}us, timeout ${timeoutUs}us`);
+        report.results.forEach((r, i) => {
+          const doneInTime = r.endedAtUs !== null && r.endedAtUs <= deadline;
+          if (r.index !== i) problems.push(`round ${round}: result ${i} is op ${r.index}`);
+          else if (
+            r.status === "ok"
+              ? !doneInTime || r.output !== i * i
+              : !unfinishedFits(r.status, r.startedAtUs, endedAt[i] ?? null, deadline)
+          )
+            problems.push(`round ${round} op ${i}: ${r.status} ended ${endedAt[i]}`);
+        });
+        if (report.globalTimedOut) partial++;
+      },
+    );
     ctx.check("some rounds returned partial results", () => (partial > 0 ? null : "no round timed out"));
     ctx.onFinish(() => ctx.metric("partialRounds", partial));
   },
 });
 
 /** An unfinished operation either never started or was cancelled exactly at the deadline. */
-function unfinishedFits(status: string, startedAtUs: Micros | null, endedAtUs: Micros | null, deadline: Micros): boolean {
+function unfinishedFits(
+  status: string,
+  startedAtUs: Micros | null,
+  endedAtUs: Micros | null,
+  deadline: Micros,
+): boolean {
   if (status !== "unfinished") return false;
   return startedAtUs === null ? endedAtUs === null : endedAtUs === deadline;
 }

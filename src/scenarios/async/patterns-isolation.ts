@@ -30,24 +30,38 @@ export const operationIsolation = defineScenario({
     const { operations, rounds } = ctx.options;
     const problems: string[] = [];
     const contrast: string[] = [];
-    ctx.main("isolation", (function* () {
-      for (let round = 0; round < rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const plans: OpPlan[] = Array.from({ length: operations }, () => ({ durationUs: rng.int(ms(1), ms(100)), fails: rng.chance(1, 3) }));
-        plans[0]!.fails = true; // at least one failure per round
-        const endedAt: (Micros | null)[] = plans.map(() => null);
-        const t0 = now();
-        const settled = yield* gather(plans.map((p, i) => op(i, p, endedAt)), { mode: "settle-all" });
-        settled.forEach((s, i) => {
-          const p = plans[i]!;
-          if (endedAt[i] !== t0 + p.durationUs) problems.push(`round ${round} op ${i} ended at +${(endedAt[i] ?? -1) - t0}us, planned ${p.durationUs}us`);
-          else if (p.fails ? s.ok || !(s.error instanceof OpFailed) || s.error.op !== i : !s.ok || s.value !== i * 10) problems.push(`round ${round} op ${i}: ${JSON.stringify(s.ok ? s.value : String(s.error))}`);
-        });
-        if (now() !== t0 + Math.max(...plans.map((p) => p.durationUs))) problems.push(`round ${round}: batch ended at +${now() - t0}us`);
-        contrast.push(yield* failFastContrast(plans, round));
-      }
-    })());
-    ctx.check("every operation settles with its own outcome at its own time despite failing neighbours", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    ctx.main(
+      "isolation",
+      (function* () {
+        for (let round = 0; round < rounds; round++) {
+          const rng = ctx.rng.fork(`round-${round}`);
+          const plans: OpPlan[] = Array.from({ length: operations }, () => ({
+            durationUs: rng.int(ms(1), ms(100)),
+            fails: rng.chance(1, 3),
+          }));
+          plans[0]!.fails = true; // at least one failure per round
+          const endedAt: (Micros | null)[] = plans.map(() => null);
+          const t0 = now();
+          const settled = yield* gather(
+            plans.map((p, i) => op(i, p, endedAt)),
+            { mode: "settle-all" },
+          );
+          settled.forEach((s, i) => {
+            const p = plans[i]!;
+            if (endedAt[i] !== t0 + p.durationUs)
+              problems.push(`round ${round} op ${i} ended at +${(endedAt[i] ?? -1) - t0}us, planned ${p.durationUs}us`);
+            else if (p.fails ? s.ok || !(s.error instanceof OpFailed) || s.error.op !== i : !s.ok || s.value !== i * 10)
+              problems.push(`round ${round} op ${i}: ${JSON.stringify(s.ok ? s.value : String(s.error))}`);
+          });
+          if (now() !== t0 + Math.max(...plans.map((p) => p.durationUs)))
+            problems.push(`round ${round}: batch ended at +${now() - t0}us`);
+          contrast.push(yield* failFastContrast(plans, round));
+        }
+      })(),
+    );
+    ctx.check("every operation settles with its own outcome at its own time despite failing neighbours", () =>
+      problems.length === 0 ? null : problems.slice(0, 3).join("; "),
+    );
     ctx.check("contrast: fail-fast gather cancels the siblings at the first failure", () => {
       const bad = contrast.filter((c) => c !== "");
       return bad.length === 0 ? null : bad.slice(0, 3).join("; ");
@@ -76,7 +90,9 @@ function* failFastContrast(plans: OpPlan[], round: number): Proc<string> {
     if (!(error instanceof OpFailed)) return `round ${round}: fail-fast threw ${String(error)}`;
   }
   const cut = plans.filter((p, i) => p.durationUs > firstFailUs && endedAt[i] !== t0 + firstFailUs);
-  return cut.length === 0 ? "" : `round ${round}: ${cut.length} slower sibling(s) were not cancelled at the first failure`;
+  return cut.length === 0
+    ? ""
+    : `round ${round}: ${cut.length} slower sibling(s) were not cancelled at the first failure`;
 }
 
 interface Step {
@@ -87,10 +103,18 @@ interface Step {
 class StepTimeout extends Error {}
 
 /** One dependent step: the primary under its own timeout, else the fallback (instant, degraded). */
-function* step(input: number, s: Step, log: { degraded: boolean; atUs: Micros; primaryUnwound: boolean }): Proc<number> {
+function* step(
+  input: number,
+  s: Step,
+  log: { degraded: boolean; atUs: Micros; primaryUnwound: boolean },
+): Proc<number> {
   const start = now();
   try {
-    const value = yield* runWithTimeout(primary(input, s.primaryUs, log), { timeoutUs: s.timeoutUs, label: "primary", onExpire: () => new StepTimeout() });
+    const value = yield* runWithTimeout(primary(input, s.primaryUs, log), {
+      timeoutUs: s.timeoutUs,
+      label: "primary",
+      onExpire: () => new StepTimeout(),
+    });
     log.atUs = now() - start;
     return value;
   } catch (error) {
@@ -131,27 +155,38 @@ export const timeoutFallback = defineScenario({
     const { chains, steps } = ctx.options;
     const problems: string[] = [];
     let degradedSteps = 0;
-    ctx.main("chains", (function* () {
-      for (let c = 0; c < chains; c++) {
-        const plan = drawChain(ctx.rng.fork(`chain-${c}`), steps);
-        const t0 = now();
-        let value = 0;
-        let expected = 0;
-        for (const [k, s] of plan.entries()) {
-          const log = { degraded: false, atUs: 0, primaryUnwound: false };
-          value = yield* step(value, s, log);
-          const slow = s.primaryUs >= s.timeoutUs;
-          expected = slow ? expected + 1000 : expected + 1;
-          if (log.degraded !== slow) problems.push(`chain ${c} step ${k}: degraded=${log.degraded}, primary ${s.primaryUs}us vs timeout ${s.timeoutUs}us`);
-          else if (slow && (log.atUs !== s.timeoutUs || !log.primaryUnwound)) problems.push(`chain ${c} step ${k}: fell back at +${log.atUs}us (timeout ${s.timeoutUs}us), primary cancelled=${log.primaryUnwound}`);
-          if (slow) degradedSteps++;
+    ctx.main(
+      "chains",
+      (function* () {
+        for (let c = 0; c < chains; c++) {
+          const plan = drawChain(ctx.rng.fork(`chain-${c}`), steps);
+          const t0 = now();
+          let value = 0;
+          let expected = 0;
+          for (const [k, s] of plan.entries()) {
+            const log = { degraded: false, atUs: 0, primaryUnwound: false };
+            value = yield* step(value, s, log);
+            const slow = s.primaryUs >= s.timeoutUs;
+            expected = slow ? expected + 1000 : expected + 1;
+            if (log.degraded !== slow)
+              problems.push(
+                `chain ${c} step ${k}: degraded=${log.degraded}, primary ${s.primaryUs}us vs timeout ${s.timeoutUs}us`,
+              );
+            else if (slow && (log.atUs !== s.timeoutUs || !log.primaryUnwound))
+              problems.push(
+                `chain ${c} step ${k}: fell back at +${log.atUs}us (timeout ${s.timeoutUs}us), primary cancelled=${log.primaryUnwound}`,
+              );
+            if (slow) degradedSteps++;
+          }
+          const budget = plan.reduce((a, s) => a + s.timeoutUs, 0);
+          if (value !== expected) problems.push(`chain ${c}: value ${value}, expected ${expected}`);
+          if (now() - t0 > budget) problems.push(`chain ${c}: took ${now() - t0}us, budget ${budget}us`);
         }
-        const budget = plan.reduce((a, s) => a + s.timeoutUs, 0);
-        if (value !== expected) problems.push(`chain ${c}: value ${value}, expected ${expected}`);
-        if (now() - t0 > budget) problems.push(`chain ${c}: took ${now() - t0}us, budget ${budget}us`);
-      }
-    })());
-    ctx.check("timed-out primaries are cancelled and fall back at their timeout; chains complete within budget", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+      })(),
+    );
+    ctx.check("timed-out primaries are cancelled and fall back at their timeout; chains complete within budget", () =>
+      problems.length === 0 ? null : problems.slice(0, 3).join("; "),
+    );
     ctx.check("the run exercised fallbacks", () => (degradedSteps > 0 ? null : "no primary ever timed out"));
     ctx.onFinish(() => ctx.metric("degradedSteps", degradedSteps));
   },

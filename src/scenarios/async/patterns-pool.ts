@@ -21,7 +21,12 @@ interface Conn {
 }
 
 /** A pool of fake database connections (5 ms to open, 2 ms to close) that logs misuse. */
-function connectionPool(maxSize: number): { pool: ResourcePool<Conn>; conns: Conn[]; problems: string[]; closes: () => number } {
+function connectionPool(maxSize: number): {
+  pool: ResourcePool<Conn>;
+  conns: Conn[];
+  problems: string[];
+  closes: () => number;
+} {
   const conns: Conn[] = [];
   const problems: string[] = [];
   let closes = 0;
@@ -77,32 +82,46 @@ export const resourcePool = defineScenario({
       });
     }
     let afterShutdown: unknown = null;
-    ctx.main("pool", (function* () {
-      const tasks: Task<void>[] = [];
-      for (let i = 0; i < borrowers; i++) {
-        const t = ctx.spawn(`borrower-${i}`, borrower(i, rng.int(0, ms(400)), rng.int(ms(1), ms(30))), { handled: true });
-        tasks.push(t);
-        if (rng.chance(1, 6)) kernelOf().after(rng.int(0, ms(450)), () => t.cancel("borrower gave up"));
-      }
-      yield* sleep(ms(200)); // shut down mid-traffic: some connections are lent out right now
-      const shut = ctx.spawn("shutdown", pool.shutdown(), { handled: true });
-      for (const t of tasks) yield* waitEnd(t);
-      yield* join(shut);
-      try {
-        yield* pool.use(function* () {});
-      } catch (error) {
-        afterShutdown = error;
-      }
-    })());
-    ctx.check("never more than maxSize created or lent, and connections are reused", () => {
-      if (pool.stats.created > maxSize || peakLent > maxSize) return `created ${pool.stats.created}, peak lent ${peakLent}, max ${maxSize}`;
-      return pool.stats.reused > 0 && pool.stats.created < pool.stats.leases ? null : `created ${pool.stats.created} for ${pool.stats.leases} leases`;
-    });
-    ctx.check("no borrower got a closed or double-lent connection", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
-    ctx.check("shutdown closes every created connection exactly once", () =>
-      closes() === conns.length && conns.every((c) => !c.open) && pool.idleCount === 0 && pool.leasedCount === 0 ? null : `${closes()} closes for ${conns.length} connections; idle ${pool.idleCount}, lent ${pool.leasedCount}`,
+    ctx.main(
+      "pool",
+      (function* () {
+        const tasks: Task<void>[] = [];
+        for (let i = 0; i < borrowers; i++) {
+          const t = ctx.spawn(`borrower-${i}`, borrower(i, rng.int(0, ms(400)), rng.int(ms(1), ms(30))), {
+            handled: true,
+          });
+          tasks.push(t);
+          if (rng.chance(1, 6)) kernelOf().after(rng.int(0, ms(450)), () => t.cancel("borrower gave up"));
+        }
+        yield* sleep(ms(200)); // shut down mid-traffic: some connections are lent out right now
+        const shut = ctx.spawn("shutdown", pool.shutdown(), { handled: true });
+        for (const t of tasks) yield* waitEnd(t);
+        yield* join(shut);
+        try {
+          yield* pool.use(function* () {});
+        } catch (error) {
+          afterShutdown = error;
+        }
+      })(),
     );
-    ctx.check("borrowing after shutdown fails with PoolClosed", () => (afterShutdown instanceof PoolClosed ? null : `got ${String(afterShutdown)}`));
+    ctx.check("never more than maxSize created or lent, and connections are reused", () => {
+      if (pool.stats.created > maxSize || peakLent > maxSize)
+        return `created ${pool.stats.created}, peak lent ${peakLent}, max ${maxSize}`;
+      return pool.stats.reused > 0 && pool.stats.created < pool.stats.leases
+        ? null
+        : `created ${pool.stats.created} for ${pool.stats.leases} leases`;
+    });
+    ctx.check("no borrower got a closed or double-lent connection", () =>
+      problems.length === 0 ? null : problems.slice(0, 3).join("; "),
+    );
+    ctx.check("shutdown closes every created connection exactly once", () =>
+      closes() === conns.length && conns.every((c) => !c.open) && pool.idleCount === 0 && pool.leasedCount === 0
+        ? null
+        : `${closes()} closes for ${conns.length} connections; idle ${pool.idleCount}, lent ${pool.leasedCount}`,
+    );
+    ctx.check("borrowing after shutdown fails with PoolClosed", () =>
+      afterShutdown instanceof PoolClosed ? null : `got ${String(afterShutdown)}`,
+    );
     ctx.onFinish(() => {
       ctx.metric("created", pool.stats.created);
       ctx.metric("reused", pool.stats.reused);
@@ -148,24 +167,31 @@ export const memoryCleanup = defineScenario({
       }
     }
     const handles: Task<void>[] = [];
-    ctx.main("work", (function* () {
-      for (let i = 0; i < tasks; i++) {
-        const steps = rng.int(1, 6);
-        const failAt = rng.chance(1, 4) ? rng.int(1, steps) : null;
-        const t = ctx.spawn(`task-${i}`, work(i, steps, failAt), { handled: true });
-        handles.push(t);
-        if (rng.chance(1, 4)) kernelOf().after(rng.int(0, ms(40)), () => t.cancel("abandoned"));
-      }
-      for (const t of handles) yield* waitEnd(t);
-    })());
+    ctx.main(
+      "work",
+      (function* () {
+        for (let i = 0; i < tasks; i++) {
+          const steps = rng.int(1, 6);
+          const failAt = rng.chance(1, 4) ? rng.int(1, steps) : null;
+          const t = ctx.spawn(`task-${i}`, work(i, steps, failAt), { handled: true });
+          handles.push(t);
+          if (rng.chance(1, 4)) kernelOf().after(rng.int(0, ms(40)), () => t.cancel("abandoned"));
+        }
+        for (const t of handles) yield* waitEnd(t);
+      })(),
+    );
     ctx.check("every allocation is freed exactly once and nothing is in use", () => {
       const leaks = ledger.leaks();
       if (leaks.length > 0) return `${leaks.length} leaked, first by ${leaks[0]!.owner}`;
       if (ledger.doubleFrees > 0) return `${ledger.doubleFrees} double frees`;
-      return ledger.inUseBytes === 0 && ledger.frees === ledger.allocations ? null : `${ledger.inUseBytes} B in use, ${ledger.frees}/${ledger.allocations} freed`;
+      return ledger.inUseBytes === 0 && ledger.frees === ledger.allocations
+        ? null
+        : `${ledger.inUseBytes} B in use, ${ledger.frees}/${ledger.allocations} freed`;
     });
     ctx.check("a cancelled task frees its last allocation at the instant it ends", () => {
-      const bad = handles.findIndex((t, i) => t.state === "cancelled" && lastFreeAt.has(`task-${i}`) && lastFreeAt.get(`task-${i}`) !== endedAt[i]);
+      const bad = handles.findIndex(
+        (t, i) => t.state === "cancelled" && lastFreeAt.has(`task-${i}`) && lastFreeAt.get(`task-${i}`) !== endedAt[i],
+      );
       return bad < 0 ? null : `task ${bad} last freed at ${lastFreeAt.get(`task-${bad}`)}, ended at ${endedAt[bad]}`;
     });
     ctx.check("the run had failed and cancelled tasks", () => {

@@ -28,26 +28,39 @@ export const backpressure = defineScenario({
     let peak = 0;
     function* op(i: number): Proc<void> {
       yield* sleep(plans[i]!.submitAtUs);
-      yield* sem.withPermit((function* () {
-        running++;
-        peak = Math.max(peak, running);
-        const startUs = now();
-        yield* sleep(plans[i]!.holdUs);
-        runs[i] = { startUs, endUs: now() };
-        running--;
-      })());
+      yield* sem.withPermit(
+        (function* () {
+          running++;
+          peak = Math.max(peak, running);
+          const startUs = now();
+          yield* sleep(plans[i]!.holdUs);
+          runs[i] = { startUs, endUs: now() };
+          running--;
+        })(),
+      );
     }
-    ctx.main("ops", (function* () {
-      const tasks = plans.map((_, i) => ctx.spawn(`op-${i}`, op(i)));
-      for (const t of tasks) yield* join(t);
-    })());
-    ctx.check("never more than maxConcurrent at once, and the bound is reached", () => (peak <= maxConcurrent && peak === Math.min(maxConcurrent, operations) ? null : `peak ${peak}, bound ${maxConcurrent}`));
+    ctx.main(
+      "ops",
+      (function* () {
+        const tasks = plans.map((_, i) => ctx.spawn(`op-${i}`, op(i)));
+        for (const t of tasks) yield* join(t);
+      })(),
+    );
+    ctx.check("never more than maxConcurrent at once, and the bound is reached", () =>
+      peak <= maxConcurrent && peak === Math.min(maxConcurrent, operations)
+        ? null
+        : `peak ${peak}, bound ${maxConcurrent}`,
+    );
     ctx.check("admission is FIFO and work-conserving (schedule matches the prediction)", () => {
       const want = predictFifo(plans, maxConcurrent);
       const bad = want.findIndex((w, i) => runs[i]?.startUs !== w.startUs || runs[i]?.endUs !== w.endUs);
-      return bad < 0 ? null : `op ${bad} ran ${runs[bad]?.startUs}..${runs[bad]?.endUs}, expected ${want[bad]!.startUs}..${want[bad]!.endUs}`;
+      return bad < 0
+        ? null
+        : `op ${bad} ran ${runs[bad]?.startUs}..${runs[bad]?.endUs}, expected ${want[bad]!.startUs}..${want[bad]!.endUs}`;
     });
-    ctx.check("every permit is back", () => (sem.availablePermits === maxConcurrent ? null : `${maxConcurrent - sem.availablePermits} permits held`));
+    ctx.check("every permit is back", () =>
+      sem.availablePermits === maxConcurrent ? null : `${maxConcurrent - sem.availablePermits} permits held`,
+    );
     ctx.onFinish(() => ctx.metric("peakConcurrent", peak));
   },
 });
@@ -86,16 +99,23 @@ export const lockFairness = defineScenario({
         yield* sleep(rng.int(1, ms(2)));
       }
     }
-    ctx.main("contention", (function* () {
-      const starts = rng.shuffle(Array.from({ length: contenders }, (_, i) => i * 7 + 1)); // distinct arrival instants
-      const tasks = starts.map((s, who) => ctx.spawn(`contender-${who}`, contender(who, s)));
-      for (const t of tasks) yield* join(t);
-    })());
+    ctx.main(
+      "contention",
+      (function* () {
+        const starts = rng.shuffle(Array.from({ length: contenders }, (_, i) => i * 7 + 1)); // distinct arrival instants
+        const tasks = starts.map((s, who) => ctx.spawn(`contender-${who}`, contender(who, s)));
+        for (const t of tasks) yield* join(t);
+      })(),
+    );
     ctx.check("holders never overlap", () => (overlap === 0 ? null : `${overlap} overlapping grants`));
-    ctx.check("every request is granted (no starvation)", () => (grants.length === contenders * rounds ? null : `${grants.length}/${contenders * rounds} granted`));
+    ctx.check("every request is granted (no starvation)", () =>
+      grants.length === contenders * rounds ? null : `${grants.length}/${contenders * rounds} granted`,
+    );
     ctx.check("grants follow request order (FIFO)", () => {
       const bad = grants.findIndex((g, i) => i > 0 && requests[g]!.seq < requests[grants[i - 1]!]!.seq);
-      return bad < 0 ? null : `request ${grants[bad]} (contender ${requests[grants[bad]!]!.who}) overtook an earlier one`;
+      return bad < 0
+        ? null
+        : `request ${grants[bad]} (contender ${requests[grants[bad]!]!.who}) overtook an earlier one`;
     });
   },
 });

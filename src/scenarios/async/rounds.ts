@@ -18,8 +18,11 @@ export type Round = (round: number, rng: Rng, problems: string[]) => Proc<void>;
 /** Drives the rounds as the scenario's main process and registers the one check over them. */
 export function checkRounds<O extends Options>(ctx: ScenarioContext<O>, spec: RoundsSpec, round: Round): void {
   const problems: string[] = [];
-  ctx.main("rounds", (function* () {
-    for (let i = 0; i < spec.rounds; i++) yield* round(i, ctx.rng.fork(`round-${i}`), problems);
-  })());
+  ctx.main(
+    "rounds",
+    (function* () {
+      for (let i = 0; i < spec.rounds; i++) yield* round(i, ctx.rng.fork(`round-${i}`), problems);
+    })(),
+  );
   ctx.check(spec.check, () => (problems.length === 0 ? null : problems.slice(0, spec.show ?? 3).join("; ")));
 }

@@ -10,12 +10,42 @@ import type { ScenarioContext } from "../context.js";
 import { defineScenario, type ScenarioDef } from "../types.js";
 
 const TITLES: Record<SoakScenarioName, { id: string; title: string; covers: string; text: string }> = {
-  "concurrent-load": { id: "soak/concurrent-load", title: "Soak: burst of short and long tasks under a concurrency limit", covers: "SOAK-1", text: "A burst of short and long tasks is submitted at once. The harness counts running bodies itself: the peak must equal min(limit, tasks), and every task must start and end exactly when a FIFO work-conserving pool would." },
-  "timeout-enforcement": { id: "soak/timeout-enforcement", title: "Soak: tasks overrunning their deadline time out promptly", covers: "SOAK-2", text: "Every task has a run-time limit and about half overrun it. An overrunning task must end timed-out exactly at start + limit, with its body unwound and its resource freed at that instant; the freed slot goes straight to the next task." },
-  "mid-flight-cancellation": { id: "soak/mid-flight-cancellation", title: "Soak: tasks cancelled while running", covers: "SOAK-3", text: "About half the tasks are cancelled at a drawn instant strictly inside their run. They must end cancelled, never run their completion callback, and free their resource and slot at the cancel instant." },
-  "failure-propagation": { id: "soak/failure-propagation", title: "Soak: task exceptions surface without stalling the worker", covers: "SOAK-4", text: "About a third of the tasks throw. Each exception must reach the caller awaiting the handle as the same object, every other task must complete on the FIFO schedule, and a task submitted afterwards must start at once." },
-  "rapid-reconfiguration": { id: "soak/rapid-reconfiguration", title: "Soak: worker cycled through shutdown/start with varying concurrency", covers: "SOAK-5", text: "One worker is started, loaded, shut down (drain or cancel, at a drawn instant) and restarted with another concurrency, many times. Each cycle must end with no slot or resource held, submissions refused once shutdown begins, drain finishing every task and cancel stopping at the shutdown instant." },
-  "jitter-storm": { id: "soak/jitter-storm", title: "Soak: jittered arrivals, durations, timeouts and cancels", covers: "SOAK-6", text: "Jittered arrivals and durations (zero included), failures, timeouts (zero included) and cancels aimed at the exact completion or timeout instant, before or after the completion event, then a drain or cancelling shutdown at a drawn instant. No callback after an accepted cancel, one terminal state per task, no leaked slots or resources, counts that add up, FIFO admission." },
+  "concurrent-load": {
+    id: "soak/concurrent-load",
+    title: "Soak: burst of short and long tasks under a concurrency limit",
+    covers: "SOAK-1",
+    text: "A burst of short and long tasks is submitted at once. The harness counts running bodies itself: the peak must equal min(limit, tasks), and every task must start and end exactly when a FIFO work-conserving pool would.",
+  },
+  "timeout-enforcement": {
+    id: "soak/timeout-enforcement",
+    title: "Soak: tasks overrunning their deadline time out promptly",
+    covers: "SOAK-2",
+    text: "Every task has a run-time limit and about half overrun it. An overrunning task must end timed-out exactly at start + limit, with its body unwound and its resource freed at that instant; the freed slot goes straight to the next task.",
+  },
+  "mid-flight-cancellation": {
+    id: "soak/mid-flight-cancellation",
+    title: "Soak: tasks cancelled while running",
+    covers: "SOAK-3",
+    text: "About half the tasks are cancelled at a drawn instant strictly inside their run. They must end cancelled, never run their completion callback, and free their resource and slot at the cancel instant.",
+  },
+  "failure-propagation": {
+    id: "soak/failure-propagation",
+    title: "Soak: task exceptions surface without stalling the worker",
+    covers: "SOAK-4",
+    text: "About a third of the tasks throw. Each exception must reach the caller awaiting the handle as the same object, every other task must complete on the FIFO schedule, and a task submitted afterwards must start at once.",
+  },
+  "rapid-reconfiguration": {
+    id: "soak/rapid-reconfiguration",
+    title: "Soak: worker cycled through shutdown/start with varying concurrency",
+    covers: "SOAK-5",
+    text: "One worker is started, loaded, shut down (drain or cancel, at a drawn instant) and restarted with another concurrency, many times. Each cycle must end with no slot or resource held, submissions refused once shutdown begins, drain finishing every task and cancel stopping at the shutdown instant.",
+  },
+  "jitter-storm": {
+    id: "soak/jitter-storm",
+    title: "Soak: jittered arrivals, durations, timeouts and cancels",
+    covers: "SOAK-6",
+    text: "Jittered arrivals and durations (zero included), failures, timeouts (zero included) and cancels aimed at the exact completion or timeout instant, before or after the completion event, then a drain or cancelling shutdown at a drawn instant. No callback after an accepted cancel, one terminal state per task, no leaked slots or resources, counts that add up, FIFO admission.",
+  },
 };
 
 function reportChecks(ctx: ScenarioContext, get: () => SoakReport | null): void {
@@ -31,16 +61,21 @@ function reportChecks(ctx: ScenarioContext, get: () => SoakReport | null): void 
         byName.set(`${s.scenario}: ${c.name}`, list);
       }
     }
-    for (const [name, problems] of byName) ctx.check(name, () => (problems.length === 0 ? null : problems.slice(0, 3).join(" | ")));
+    for (const [name, problems] of byName)
+      ctx.check(name, () => (problems.length === 0 ? null : problems.slice(0, 3).join(" | ")));
     ctx.check("every iteration reports counts that add up and a latency sample per task", () => {
       for (const it of report.iterations) {
         for (const s of it.scenarios) {
           const c = s.counts;
-          if (c.completed + c.cancelled + c.timedOut + c.failed !== c.submitted) return `iteration ${it.iteration} ${s.scenario}: counts ${JSON.stringify(c)}`;
-          if (s.latency.count !== c.submitted) return `iteration ${it.iteration} ${s.scenario}: ${s.latency.count} latency samples for ${c.submitted} tasks`;
+          if (c.completed + c.cancelled + c.timedOut + c.failed !== c.submitted)
+            return `iteration ${it.iteration} ${s.scenario}: counts ${JSON.stringify(c)}`;
+          if (s.latency.count !== c.submitted)
+            return `iteration ${it.iteration} ${s.scenario}: ${s.latency.count} latency samples for ${c.submitted} tasks`;
         }
       }
-      return report.iterations.length === ctx.options.iterations ? null : `${report.iterations.length} iteration reports for ${ctx.options.iterations} iterations`;
+      return report.iterations.length === ctx.options.iterations
+        ? null
+        : `${report.iterations.length} iteration reports for ${ctx.options.iterations} iterations`;
     });
     const t = report.totals;
     for (const [k, v] of Object.entries(t)) ctx.metric(k, v);
@@ -48,11 +83,29 @@ function reportChecks(ctx: ScenarioContext, get: () => SoakReport | null): void 
     ctx.metric("latencyP95Us", report.latency.p95Us);
     ctx.metric("latencyP99Us", report.latency.p99Us);
     ctx.metric("latencyMaxUs", report.latency.maxUs);
-    ctx.summary(() => report.iterations.flatMap((it) => it.scenarios.map((s) => ({ iteration: it.iteration, scenario: s.scenario, limit: s.concurrencyLimit, peak: s.peakRunning, ...s.counts, p95Us: s.latency.percentile(95) }))));
+    ctx.summary(() =>
+      report.iterations.flatMap((it) =>
+        it.scenarios.map((s) => ({
+          iteration: it.iteration,
+          scenario: s.scenario,
+          limit: s.concurrencyLimit,
+          peak: s.peakRunning,
+          ...s.counts,
+          p95Us: s.latency.percentile(95),
+        })),
+      ),
+    );
   });
 }
 
-function soakScenario(input: { id: string; title: string; description: string; covers: string[]; scenarios: readonly SoakScenarioName[]; iterations: number }): ScenarioDef {
+function soakScenario(input: {
+  id: string;
+  title: string;
+  description: string;
+  covers: string[];
+  scenarios: readonly SoakScenarioName[];
+  iterations: number;
+}): ScenarioDef {
   return defineScenario({
     id: input.id,
     title: input.title,
@@ -63,9 +116,12 @@ function soakScenario(input: { id: string; title: string; description: string; c
     setup(ctx) {
       let report: SoakReport | null = null;
       const options = { iterations: ctx.options.iterations, scenarios: input.scenarios };
-      ctx.main("soak", (function* () {
-        report = yield* soakProc(asyncWorkerFactory(), { rng: ctx.rng.fork("soak"), seed: ctx.seed, options });
-      })());
+      ctx.main(
+        "soak",
+        (function* () {
+          report = yield* soakProc(asyncWorkerFactory(), { rng: ctx.rng.fork("soak"), seed: ctx.seed, options });
+        })(),
+      );
       reportChecks(ctx, () => report);
     },
   });
@@ -74,7 +130,14 @@ function soakScenario(input: { id: string; title: string; description: string; c
 export const soakScenarios: ScenarioDef[] = [
   ...SOAK_SCENARIOS.map((name) => {
     const t = TITLES[name];
-    return soakScenario({ id: t.id, title: t.title, description: `${t.text} Runs the soak harness's ${name} runner against AsyncWorker for \`iterations\` iterations, each on its own seeded stream.`, covers: [t.covers], scenarios: [name], iterations: 5 });
+    return soakScenario({
+      id: t.id,
+      title: t.title,
+      description: `${t.text} Runs the soak harness's ${name} runner against AsyncWorker for \`iterations\` iterations, each on its own seeded stream.`,
+      covers: [t.covers],
+      scenarios: [name],
+      iterations: 5,
+    });
   }),
   soakScenario({
     id: "soak/all",

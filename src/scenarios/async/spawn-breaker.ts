@@ -4,7 +4,12 @@
 // class; an "inference failure" is a failure of type `inference`.
 
 import { gather, ms, now, sec, sleep, type Micros, type Proc, type Rng } from "../../sim/index.js";
-import { FAILURE_TYPES, type CircuitBreaker, type CircuitState, type FailureType } from "../../async/circuit-breaker.js";
+import {
+  FAILURE_TYPES,
+  type CircuitBreaker,
+  type CircuitState,
+  type FailureType,
+} from "../../async/circuit-breaker.js";
 import { SPAWN_FAILURE_WINDOW_US, SPAWN_LENIENT, SPAWN_REGULAR, spawnBreaker } from "../../async/breaker-policies.js";
 import { callThrough } from "../../async/breaker-call.js";
 import { defineScenario } from "../types.js";
@@ -64,10 +69,15 @@ export const spawnBreakerConcurrency = defineScenario({
         }
       }
     }
-    ctx.main("callers", (function* () {
-      yield* gather(Array.from({ length: callers }, (_, c) => caller(ctx.rng.fork(`caller-${c}`))));
-    })());
-    ctx.check("no call admitted while open and at most one half-open trial in flight", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    ctx.main(
+      "callers",
+      (function* () {
+        yield* gather(Array.from({ length: callers }, (_, c) => caller(ctx.rng.fork(`caller-${c}`))));
+      })(),
+    );
+    ctx.check("no call admitted while open and at most one half-open trial in flight", () =>
+      problems.length === 0 ? null : problems.slice(0, 3).join("; "),
+    );
     ctx.check("transitions form a legal sequence per key", () => transitionProblem(breaker, keys));
     ctx.check("no failure is lost: per-type counts match the harness", () => {
       for (const key of keys) {
@@ -79,9 +89,15 @@ export const spawnBreakerConcurrency = defineScenario({
       }
       return null;
     });
-    ctx.check("refusals match the breaker's blocked count", () => (breaker.blockedCount === refusals ? null : `breaker ${breaker.blockedCount}, harness ${refusals}`));
-    ctx.check("every open transition from closed is justified by the failures seen", () => openJustified(breaker, failures));
-    ctx.check("the storm opened circuits", () => (breaker.transitions.some((t) => t.to === "open") ? null : "no circuit ever opened"));
+    ctx.check("refusals match the breaker's blocked count", () =>
+      breaker.blockedCount === refusals ? null : `breaker ${breaker.blockedCount}, harness ${refusals}`,
+    );
+    ctx.check("every open transition from closed is justified by the failures seen", () =>
+      openJustified(breaker, failures),
+    );
+    ctx.check("the storm opened circuits", () =>
+      breaker.transitions.some((t) => t.to === "open") ? null : "no circuit ever opened",
+    );
     ctx.onFinish(() => {
       ctx.metric("transitions", breaker.transitions.length);
       ctx.metric("blocked", breaker.blockedCount);
@@ -93,16 +109,21 @@ function transitionProblem(breaker: CircuitBreaker, keys: readonly string[]): st
   for (const key of keys) {
     let state: CircuitState = "closed";
     for (const t of breaker.transitions.filter((x) => x.key === key)) {
-      if (t.from !== state || !EDGES.has(`${t.from}>${t.to}`)) return `${key}: ${t.from}>${t.to} while ${state} at ${t.atUs}`;
+      if (t.from !== state || !EDGES.has(`${t.from}>${t.to}`))
+        return `${key}: ${t.from}>${t.to} while ${state} at ${t.atUs}`;
       state = t.to;
     }
-    if (state !== breaker.state(key) && !(state === "open" && breaker.state(key) === "half-open")) return `${key}: log ends ${state}, breaker says ${breaker.state(key)}`;
+    if (state !== breaker.state(key) && !(state === "open" && breaker.state(key) === "half-open"))
+      return `${key}: log ends ${state}, breaker says ${breaker.state(key)}`;
   }
   return null;
 }
 
 /** At each closed→open, the failures since the last close, in the policy window, must meet a trip rule. */
-function openJustified(breaker: CircuitBreaker, failures: Map<string, { atUs: Micros; type: FailureType }[]>): string | null {
+function openJustified(
+  breaker: CircuitBreaker,
+  failures: Map<string, { atUs: Micros; type: FailureType }[]>,
+): string | null {
   for (const [key, list] of failures) {
     const policy = breaker.policyOf(key);
     let closedAt = 0;
@@ -112,8 +133,13 @@ function openJustified(breaker: CircuitBreaker, failures: Map<string, { atUs: Mi
       const recent = list.filter((f) => f.atUs >= closedAt && f.atUs <= t.atUs && t.atUs - f.atUs < policy.windowUs);
       const last = recent[recent.length - 1];
       const fast = policy.fastFail;
-      const fastOk = fast !== null && last !== undefined && !fast.exempt.includes(last.type) && recent.filter((f) => t.atUs - f.atUs < fast.windowUs).length >= fast.failures;
-      if (recent.length < policy.maxFailures && !fastOk) return `${key} opened at ${t.atUs} (${t.reason}) with ${recent.length} recent failure(s)`;
+      const fastOk =
+        fast !== null &&
+        last !== undefined &&
+        !fast.exempt.includes(last.type) &&
+        recent.filter((f) => t.atUs - f.atUs < fast.windowUs).length >= fast.failures;
+      if (recent.length < policy.maxFailures && !fastOk)
+        return `${key} opened at ${t.atUs} (${t.reason}) with ${recent.length} recent failure(s)`;
     }
   }
   return null;
@@ -148,37 +174,110 @@ export const spawnAdhocLenient = defineScenario({
   shrinkable: { rounds: 1 },
   setup(ctx) {
     const problems: string[] = [];
-    ctx.main("timelines", (function* () {
-      for (let round = 0; round < ctx.options.rounds; round++) {
-        const rng = ctx.rng.fork(`round-${round}`);
-        const breaker = spawnBreaker();
-        breaker.assign(`custom-${round}`, "lenient"); // explicit mark_as_adhoc
-        const quick = (): Micros => rng.int(1, sec(10) - 1);
-        const slowLenient = (): Micros => rng.int(sec(30), sec(70)); // beyond 30 s, within the 300 s window
-        const inf = Array.from({ length: 4 }, (_, i): Step => ({ gapUs: quick(), type: "inference", want: i < 3 ? "closed" : "open", why: "ad-hoc inference" }));
-        yield* timeline(breaker, `adhoc-inference-${round}`, inf, problems);
-        yield* timeline(breaker, `custom-${round}`, [
-          { gapUs: 0, type: "crash", want: "closed", why: "first crash" },
-          { gapUs: rng.int(1, sec(30) - 1), type: "crash", want: "open", why: "second crash within 30 s" },
-        ], problems);
-        yield* timeline(breaker, `generated-slow-${round}`, Array.from({ length: 4 }, (_, i): Step => ({ gapUs: slowLenient(), type: rng.pick(["crash", "timeout", "error_pattern"] as const), want: i < 3 ? "closed" : "open", why: "ad-hoc failures > 30 s apart" })), problems);
-        yield* timeline(breaker, `regular-fast-${round}`, [
-          { gapUs: 0, type: "timeout", want: "closed", why: "first" },
-          { gapUs: quick(), type: "inference", want: "open", why: "regular: inference is not exempt, 2 within 10 s" },
-        ], problems);
-        yield* timeline(breaker, `regular-slow-${round}`, [
-          { gapUs: 0, type: "crash", want: "closed", why: "first" },
-          { gapUs: rng.int(sec(10), SPAWN_FAILURE_WINDOW_US - 1), type: "crash", want: "open", why: "regular: 2 failures in the window" },
-        ], problems);
-        const reasons = (key: string) => breaker.transitions.filter((t) => t.key === key && t.to === "open").map((t) => t.reason.split(":")[0]).join();
-        const want: Record<string, string> = { [`adhoc-inference-${round}`]: "threshold", [`custom-${round}`]: "fast-fail", [`generated-slow-${round}`]: "threshold", [`regular-fast-${round}`]: "fast-fail", [`regular-slow-${round}`]: "threshold" };
-        for (const [key, reason] of Object.entries(want)) if (reasons(key) !== reason) problems.push(`${key}: opened by "${reasons(key)}", expected "${reason}"`);
-        if (breaker.classOf(`adhoc-inference-${round}`) !== "lenient" || breaker.classOf(`regular-fast-${round}`) !== "regular") problems.push("class detection wrong");
-      }
-    })());
-    ctx.check("lenient: inference never fast-fails, threshold 4, 30 s fast-fail; regular: threshold 2, 10 s fast-fail", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+    ctx.main(
+      "timelines",
+      (function* () {
+        for (let round = 0; round < ctx.options.rounds; round++) {
+          const rng = ctx.rng.fork(`round-${round}`);
+          const breaker = spawnBreaker();
+          breaker.assign(`custom-${round}`, "lenient"); // explicit mark_as_adhoc
+          const quick = (): Micros => rng.int(1, sec(10) - 1);
+          const slowLenient = (): Micros => rng.int(sec(30), sec(70)); // beyond 30 s, within the 300 s window
+          const inf = Array.from(
+            { length: 4 },
+            (_, i): Step => ({
+              gapUs: quick(),
+              type: "inference",
+              want: i < 3 ? "closed" : "open",
+              why: "ad-hoc inference",
+            }),
+          );
+          yield* timeline(breaker, `adhoc-inference-${round}`, inf, problems);
+          yield* timeline(
+            breaker,
+            `custom-${round}`,
+            [
+              { gapUs: 0, type: "crash", want: "closed", why: "first crash" },
+              { gapUs: rng.int(1, sec(30) - 1), type: "crash", want: "open", why: "second crash within 30 s" },
+            ],
+            problems,
+          );
+          yield* timeline(
+            breaker,
+            `generated-slow-${round}`,
+            Array.from(
+              { length: 4 },
+              (_, i): Step => ({
+                gapUs: slowLenient(),
+                type: rng.pick(["crash", "timeout", "error_pattern"] as const),
+                want: i < 3 ? "closed" : "open",
+                why: "ad-hoc failures > 30 s apart",
+              }),
+            ),
+            problems,
+          );
+          yield* timeline(
+            breaker,
+            `regular-fast-${round}`,
+            [
+              { gapUs: 0, type: "timeout", want: "closed", why: "first" },
+              {
+                gapUs: quick(),
+                type: "inference",
+                want: "open",
+                why: "regular: inference is not exempt, 2 within 10 s",
+              },
+            ],
+            problems,
+          );
+          yield* timeline(
+            breaker,
+            `regular-slow-${round}`,
+            [
+              { gapUs: 0, type: "crash", want: "closed", why: "first" },
+              {
+                gapUs: rng.int(sec(10), SPAWN_FAILURE_WINDOW_US - 1),
+                type: "crash",
+                want: "open",
+                why: "regular: 2 failures in the window",
+              },
+            ],
+            problems,
+          );
+          const reasons = (key: string) =>
+            breaker.transitions
+              .filter((t) => t.key === key && t.to === "open")
+              .map((t) => t.reason.split(":")[0])
+              .join();
+          const want: Record<string, string> = {
+            [`adhoc-inference-${round}`]: "threshold",
+            [`custom-${round}`]: "fast-fail",
+            [`generated-slow-${round}`]: "threshold",
+            [`regular-fast-${round}`]: "fast-fail",
+            [`regular-slow-${round}`]: "threshold",
+          };
+          for (const [key, reason] of Object.entries(want))
+            if (reasons(key) !== reason) problems.push(`${key}: opened by "${reasons(key)}", expected "${reason}"`);
+          if (
+            breaker.classOf(`adhoc-inference-${round}`) !== "lenient" ||
+            breaker.classOf(`regular-fast-${round}`) !== "regular"
+          )
+            problems.push("class detection wrong");
+        }
+      })(),
+    );
+    ctx.check(
+      "lenient: inference never fast-fails, threshold 4, 30 s fast-fail; regular: threshold 2, 10 s fast-fail",
+      () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")),
+    );
     ctx.check("the policies carry the plan's numbers", () =>
-      SPAWN_LENIENT.maxFailures === 4 && SPAWN_LENIENT.fastFail?.windowUs === sec(30) && SPAWN_REGULAR.maxFailures === 2 && SPAWN_REGULAR.fastFail?.windowUs === sec(10) && SPAWN_LENIENT.halfOpenAfterUs === sec(120) ? null : "policy constants differ from the plan",
+      SPAWN_LENIENT.maxFailures === 4 &&
+      SPAWN_LENIENT.fastFail?.windowUs === sec(30) &&
+      SPAWN_REGULAR.maxFailures === 2 &&
+      SPAWN_REGULAR.fastFail?.windowUs === sec(10) &&
+      SPAWN_LENIENT.halfOpenAfterUs === sec(120)
+        ? null
+        : "policy constants differ from the plan",
     );
   },
 });
@@ -194,30 +293,48 @@ export const spawnParallelRecovery = defineScenario({
   shrinkable: { rounds: 1, parallelCalls: 2 },
   setup(ctx) {
     const { rounds, parallelCalls } = ctx.options;
-    checkRounds(ctx, { rounds: rounds, check: "one trial after the reset timeout; a parallel success closes the circuit and admits later calls" }, function* (round, rng, problems) {
-      const breaker = spawnBreaker();
-      const key = `agent-${round}`;
-      breaker.recordFailure(key, "crash");
-      breaker.recordFailure(key, "crash");
-      yield* sleep(sec(120) + rng.int(0, sec(5)));
-      let ran = 0;
-      const results = yield* gather(Array.from({ length: parallelCalls }, () => attempt(breaker, key, rng.int(ms(10), ms(200)), () => ran++)), { mode: "settle-all" });
-      const admitted = results.filter((r) => r.ok).length;
-      if (ran !== 1 || admitted !== 1) problems.push(`round ${round}: ${ran} trial(s) ran, ${admitted} admitted of ${parallelCalls}`);
-      if (breaker.state(key) !== "closed") problems.push(`round ${round}: state ${breaker.state(key)} after the trial succeeded`);
-      const after = yield* gather(Array.from({ length: parallelCalls }, () => attempt(breaker, key, ms(1), () => {})), { mode: "settle-all" });
-      if (after.some((r) => !r.ok)) problems.push(`round ${round}: calls refused after recovery`);
-      problems.push(...(yield* inFlightRecovery(breaker, `inflight-${round}`, rng)));
-    });
+    checkRounds(
+      ctx,
+      {
+        rounds: rounds,
+        check: "one trial after the reset timeout; a parallel success closes the circuit and admits later calls",
+      },
+      function* (round, rng, problems) {
+        const breaker = spawnBreaker();
+        const key = `agent-${round}`;
+        breaker.recordFailure(key, "crash");
+        breaker.recordFailure(key, "crash");
+        yield* sleep(sec(120) + rng.int(0, sec(5)));
+        let ran = 0;
+        const results = yield* gather(
+          Array.from({ length: parallelCalls }, () => attempt(breaker, key, rng.int(ms(10), ms(200)), () => ran++)),
+          { mode: "settle-all" },
+        );
+        const admitted = results.filter((r) => r.ok).length;
+        if (ran !== 1 || admitted !== 1)
+          problems.push(`round ${round}: ${ran} trial(s) ran, ${admitted} admitted of ${parallelCalls}`);
+        if (breaker.state(key) !== "closed")
+          problems.push(`round ${round}: state ${breaker.state(key)} after the trial succeeded`);
+        const after = yield* gather(
+          Array.from({ length: parallelCalls }, () => attempt(breaker, key, ms(1), () => {})),
+          { mode: "settle-all" },
+        );
+        if (after.some((r) => !r.ok)) problems.push(`round ${round}: calls refused after recovery`);
+        problems.push(...(yield* inFlightRecovery(breaker, `inflight-${round}`, rng)));
+      },
+    );
   },
 });
 
 function* attempt(breaker: CircuitBreaker, key: string, workUs: Micros, onRun: () => void): Proc<string> {
-  return yield* callThrough(function* () {
-    onRun();
-    yield* sleep(workUs);
-    return "ok";
-  }, { breaker, key });
+  return yield* callThrough(
+    function* () {
+      onRun();
+      yield* sleep(workUs);
+      return "ok";
+    },
+    { breaker, key },
+  );
 }
 
 function* inFlightRecovery(breaker: CircuitBreaker, key: string, rng: Rng): Proc<string[]> {
@@ -229,20 +346,31 @@ function* inFlightRecovery(breaker: CircuitBreaker, key: string, rng: Rng): Proc
     { workUs: slowUs, fails: false }, // still running when it opens; its success recovers
   ];
   let closedAt: Micros | null = null;
-  yield* gather(calls.map((c) => (function* () {
-    try {
-      yield* callThrough(function* () {
-        yield* sleep(c.workUs);
-        if (c.fails) throw new AgentDown("down");
-        closedAt = now();
-      }, { breaker, key });
-    } catch {
-      // failures are the point
-    }
-  })()), { mode: "settle-all" });
+  yield* gather(
+    calls.map((c) =>
+      (function* () {
+        try {
+          yield* callThrough(
+            function* () {
+              yield* sleep(c.workUs);
+              if (c.fails) throw new AgentDown("down");
+              closedAt = now();
+            },
+            { breaker, key },
+          );
+        } catch {
+          // failures are the point
+        }
+      })(),
+    ),
+    { mode: "settle-all" },
+  );
   const opened = breaker.transitions.find((t) => t.key === key && t.to === "open");
   const closed = breaker.transitions.find((t) => t.key === key && t.to === "closed");
-  if (opened === undefined || closed === undefined || closed.atUs !== closedAt || breaker.state(key) !== "closed") out.push(`${key}: opened ${opened?.atUs}, closed ${closed?.atUs}, success at ${closedAt}, now ${breaker.state(key)}`);
+  if (opened === undefined || closed === undefined || closed.atUs !== closedAt || breaker.state(key) !== "closed")
+    out.push(
+      `${key}: opened ${opened?.atUs}, closed ${closed?.atUs}, success at ${closedAt}, now ${breaker.state(key)}`,
+    );
   if (!breaker.admit(key).allowed) out.push(`${key}: a call after recovery was refused`);
   return out;
 }
@@ -258,37 +386,60 @@ export const spawnHealth = defineScenario({
   shrinkable: { checkpoints: 1 },
   setup(ctx) {
     const problems: string[] = [];
-    ctx.main("health", (function* () {
-      const rng = ctx.rng.fork("health");
-      const breaker = spawnBreaker();
-      for (const key of ["planner", "adhoc-writer"]) {
-        const log: Micros[] = [];
-        const policy = breaker.policyOf(key);
-        for (let c = 0; c < ctx.options.checkpoints; c++) {
-          yield* sleep(rng.int(0, sec(40)));
-          if (rng.chance(1, 2) && breaker.state(key) !== "open") {
-            breaker.recordFailure(key, "inference");
-            log.push(now());
+    ctx.main(
+      "health",
+      (function* () {
+        const rng = ctx.rng.fork("health");
+        const breaker = spawnBreaker();
+        for (const key of ["planner", "adhoc-writer"]) {
+          const log: Micros[] = [];
+          const policy = breaker.policyOf(key);
+          for (let c = 0; c < ctx.options.checkpoints; c++) {
+            yield* sleep(rng.int(0, sec(40)));
+            if (rng.chance(1, 2) && breaker.state(key) !== "open") {
+              breaker.recordFailure(key, "inference");
+              log.push(now());
+            }
+            const h = breaker.health(key);
+            const at = now();
+            const closedAt =
+              breaker.transitions
+                .filter((t) => t.key === key && t.to === "closed")
+                .map((t) => t.atUs)
+                .pop() ?? -1;
+            const recent = log.filter((t) => at - t < policy.windowUs && t >= closedAt);
+            const velocity =
+              recent.length < 2 ? 0 : (recent.length * 60_000_000) / Math.max(at - recent[0]!, 1_000_000);
+            const risk =
+              h.state === "open"
+                ? "critical"
+                : h.state === "half-open"
+                  ? "high"
+                  : recent.length > 0 && recent.length >= policy.maxFailures - 1
+                    ? "medium"
+                    : "low";
+            if (h.recentFailures !== recent.length || h.failureVelocityPerMin !== velocity || h.riskLevel !== risk)
+              problems.push(
+                `${key} @${at}: recent ${h.recentFailures}/${recent.length}, velocity ${h.failureVelocityPerMin}/${velocity}, risk ${h.riskLevel}/${risk}`,
+              );
+            if (h.state === "open" && h.retryInUs !== log[log.length - 1]! + sec(120) - at)
+              problems.push(`${key} @${at}: retry in ${h.retryInUs}`);
           }
-          const h = breaker.health(key);
-          const at = now();
-          const closedAt = breaker.transitions.filter((t) => t.key === key && t.to === "closed").map((t) => t.atUs).pop() ?? -1;
-          const recent = log.filter((t) => at - t < policy.windowUs && t >= closedAt);
-          const velocity = recent.length < 2 ? 0 : (recent.length * 60_000_000) / Math.max(at - recent[0]!, 1_000_000);
-          const risk = h.state === "open" ? "critical" : h.state === "half-open" ? "high" : recent.length > 0 && recent.length >= policy.maxFailures - 1 ? "medium" : "low";
-          if (h.recentFailures !== recent.length || h.failureVelocityPerMin !== velocity || h.riskLevel !== risk) problems.push(`${key} @${at}: recent ${h.recentFailures}/${recent.length}, velocity ${h.failureVelocityPerMin}/${velocity}, risk ${h.riskLevel}/${risk}`);
-          if (h.state === "open" && h.retryInUs !== log[log.length - 1]! + sec(120) - at) problems.push(`${key} @${at}: retry in ${h.retryInUs}`);
         }
-      }
-      // The reset timeout, to the microsecond.
-      const key = "flaky";
-      breaker.recordFailure(key, "crash");
-      breaker.recordFailure(key, "crash");
-      yield* sleep(sec(120) - 1);
-      if (breaker.state(key) !== "open" || breaker.health(key).retryInUs !== 1) problems.push(`1 µs before reset: ${breaker.state(key)}`);
-      yield* sleep(1);
-      if (breaker.state(key) !== "half-open" || breaker.health(key).riskLevel !== "high") problems.push(`at reset: ${breaker.state(key)}`);
-    })());
-    ctx.check("health status matches the harness's own computation at every checkpoint", () => (problems.length === 0 ? null : problems.slice(0, 3).join("; ")));
+        // The reset timeout, to the microsecond.
+        const key = "flaky";
+        breaker.recordFailure(key, "crash");
+        breaker.recordFailure(key, "crash");
+        yield* sleep(sec(120) - 1);
+        if (breaker.state(key) !== "open" || breaker.health(key).retryInUs !== 1)
+          problems.push(`1 µs before reset: ${breaker.state(key)}`);
+        yield* sleep(1);
+        if (breaker.state(key) !== "half-open" || breaker.health(key).riskLevel !== "high")
+          problems.push(`at reset: ${breaker.state(key)}`);
+      })(),
+    );
+    ctx.check("health status matches the harness's own computation at every checkpoint", () =>
+      problems.length === 0 ? null : problems.slice(0, 3).join("; "),
+    );
   },
 });

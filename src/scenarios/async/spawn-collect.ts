@@ -5,11 +5,17 @@
 // the matcher is unavailable; "fallback to LLM" is the fallback agent hook that runs a
 // subgoal whose circuit is open.
 
-import { ms, now, sec, sleep, type Micros, } from "../../sim/index.js";
+import { ms, now, sec, sleep, type Micros } from "../../sim/index.js";
 import { spawnBreaker } from "../../async/breaker-policies.js";
 import type { FailureType } from "../../async/circuit-breaker.js";
 import { AgentError, ERROR_PATTERNS } from "../../async/failure-patterns.js";
-import { defaultFallbackTemplate, executeAgents, type AgentScript, type CollectOptions, type Subgoal } from "../../async/spawn-executor.js";
+import {
+  defaultFallbackTemplate,
+  executeAgents,
+  type AgentScript,
+  type CollectOptions,
+  type Subgoal,
+} from "../../async/spawn-executor.js";
 import { defineScenario } from "../types.js";
 import { checkRounds } from "./rounds.js";
 
@@ -23,7 +29,15 @@ function echoAgent(id: string, durationUs: Micros, seen: Map<string, string[]>):
 }
 
 function baseOptions(overrides: Partial<CollectOptions>): CollectOptions {
-  return { maxConcurrent: 5, agentTimeoutUs: sec(300), breaker: spawnBreaker(), registry: new Map(), adhoc: new Map(), matcher: (s) => `You are ${s.agentId}; do: ${s.description}`, ...overrides };
+  return {
+    maxConcurrent: 5,
+    agentTimeoutUs: sec(300),
+    breaker: spawnBreaker(),
+    registry: new Map(),
+    adhoc: new Map(),
+    matcher: (s) => `You are ${s.agentId}; do: ${s.description}`,
+    ...overrides,
+  };
 }
 
 export const spawnAdhocParallel = defineScenario({
@@ -37,30 +51,46 @@ export const spawnAdhocParallel = defineScenario({
   shrinkable: { rounds: 1, subgoals: 1 },
   setup(ctx) {
     const { rounds, subgoals } = ctx.options;
-    checkRounds(ctx, { rounds: rounds, check: "every subgoal gets its own agent's answer; spawn list and count are exact; classes are right" }, function* (round, rng, problems) {
-      const seen = new Map<string, string[]>();
-      const registry = new Map<string, AgentScript>();
-      const adhoc = new Map<string, AgentScript>();
-      const goals: Subgoal[] = Array.from({ length: subgoals }, (_, index) => {
-        const isAdhoc = rng.chance(1, 2);
-        const agentId = isAdhoc ? `adhoc-agent-${index}` : `registered-${index % 3}`;
-        (isAdhoc ? adhoc : registry).set(agentId, echoAgent(agentId, rng.int(ms(10), ms(500)), seen));
-        return { index, agentId, description: `subgoal ${index} of round ${round}` };
-      });
-      const options = baseOptions({ registry, adhoc, maxConcurrent: rng.int(2, 8) });
-      const report = yield* executeAgents(goals, options);
-      const m = report.metadata;
-      const wantSpawned = goals.filter((g) => adhoc.has(g.agentId)).map((g) => g.agentId);
-      if (m.spawnCount !== wantSpawned.length || [...m.spawnedAgents].sort().join() !== [...wantSpawned].sort().join()) problems.push(`round ${round}: spawned [${m.spawnedAgents.join()}] (${m.spawnCount}), expected [${wantSpawned.join()}]`);
-      for (const g of goals) {
-        const r = report.run.results[g.index]!;
-        const prompt = adhoc.has(g.agentId) ? options.matcher!(g) : g.description;
-        if (r.status !== "ok" || r.output !== `${g.agentId} answered: ${prompt}`) problems.push(`round ${round} subgoal ${g.index}: ${r.status} ${r.output ?? r.error}`);
-        const cls = options.breaker.classOf(g.agentId);
-        if (cls !== (adhoc.has(g.agentId) ? "lenient" : "regular")) problems.push(`round ${round}: ${g.agentId} in class ${cls}`);
-      }
-      if (m.failedSubgoals !== 0 || m.circuitBlockedCount !== 0) problems.push(`round ${round}: ${m.failedSubgoals} failed, ${m.circuitBlockedCount} blocked`);
-    });
+    checkRounds(
+      ctx,
+      {
+        rounds: rounds,
+        check: "every subgoal gets its own agent's answer; spawn list and count are exact; classes are right",
+      },
+      function* (round, rng, problems) {
+        const seen = new Map<string, string[]>();
+        const registry = new Map<string, AgentScript>();
+        const adhoc = new Map<string, AgentScript>();
+        const goals: Subgoal[] = Array.from({ length: subgoals }, (_, index) => {
+          const isAdhoc = rng.chance(1, 2);
+          const agentId = isAdhoc ? `adhoc-agent-${index}` : `registered-${index % 3}`;
+          (isAdhoc ? adhoc : registry).set(agentId, echoAgent(agentId, rng.int(ms(10), ms(500)), seen));
+          return { index, agentId, description: `subgoal ${index} of round ${round}` };
+        });
+        const options = baseOptions({ registry, adhoc, maxConcurrent: rng.int(2, 8) });
+        const report = yield* executeAgents(goals, options);
+        const m = report.metadata;
+        const wantSpawned = goals.filter((g) => adhoc.has(g.agentId)).map((g) => g.agentId);
+        if (
+          m.spawnCount !== wantSpawned.length ||
+          [...m.spawnedAgents].sort().join() !== [...wantSpawned].sort().join()
+        )
+          problems.push(
+            `round ${round}: spawned [${m.spawnedAgents.join()}] (${m.spawnCount}), expected [${wantSpawned.join()}]`,
+          );
+        for (const g of goals) {
+          const r = report.run.results[g.index]!;
+          const prompt = adhoc.has(g.agentId) ? options.matcher!(g) : g.description;
+          if (r.status !== "ok" || r.output !== `${g.agentId} answered: ${prompt}`)
+            problems.push(`round ${round} subgoal ${g.index}: ${r.status} ${r.output ?? r.error}`);
+          const cls = options.breaker.classOf(g.agentId);
+          if (cls !== (adhoc.has(g.agentId) ? "lenient" : "regular"))
+            problems.push(`round ${round}: ${g.agentId} in class ${cls}`);
+        }
+        if (m.failedSubgoals !== 0 || m.circuitBlockedCount !== 0)
+          problems.push(`round ${round}: ${m.failedSubgoals} failed, ${m.circuitBlockedCount} blocked`);
+      },
+    );
   },
 });
 
@@ -77,47 +107,76 @@ export const spawnFallback = defineScenario({
     const { subgoals } = ctx.options;
     const problems: string[] = [];
     const rng = ctx.rng.fork("fallback");
-    ctx.main("fallback", (function* () {
-      const seen = new Map<string, string[]>();
-      const adhoc = new Map<string, AgentScript>();
-      const goals: Subgoal[] = Array.from({ length: subgoals }, (_, index) => {
-        const agentId = `adhoc-role-${index}`;
-        adhoc.set(agentId, echoAgent(agentId, rng.int(ms(1), ms(50)), seen));
-        return { index, agentId, description: `task ${index}` };
-      });
-      for (const matcher of [null, (s: Subgoal) => `matched persona for ${s.agentId}`]) {
-        const report = yield* executeAgents(goals, baseOptions({ adhoc, matcher, maxConcurrent: rng.int(1, 6) }));
-        for (const g of goals) {
-          const prompt = report.metadata.prompts.get(g.index);
-          const want = matcher === null ? defaultFallbackTemplate(g) : matcher(g);
-          if (prompt !== want || (matcher === null && !prompt.includes("act as a"))) problems.push(`matcher ${matcher === null ? "missing" : "present"}, subgoal ${g.index}: prompt "${prompt}"`);
+    ctx.main(
+      "fallback",
+      (function* () {
+        const seen = new Map<string, string[]>();
+        const adhoc = new Map<string, AgentScript>();
+        const goals: Subgoal[] = Array.from({ length: subgoals }, (_, index) => {
+          const agentId = `adhoc-role-${index}`;
+          adhoc.set(agentId, echoAgent(agentId, rng.int(ms(1), ms(50)), seen));
+          return { index, agentId, description: `task ${index}` };
+        });
+        for (const matcher of [null, (s: Subgoal) => `matched persona for ${s.agentId}`]) {
+          const report = yield* executeAgents(goals, baseOptions({ adhoc, matcher, maxConcurrent: rng.int(1, 6) }));
+          for (const g of goals) {
+            const prompt = report.metadata.prompts.get(g.index);
+            const want = matcher === null ? defaultFallbackTemplate(g) : matcher(g);
+            if (prompt !== want || (matcher === null && !prompt.includes("act as a")))
+              problems.push(
+                `matcher ${matcher === null ? "missing" : "present"}, subgoal ${g.index}: prompt "${prompt}"`,
+              );
+          }
         }
-      }
-      // SPAWN-8: open the circuit of one registered agent, then run a mixed batch.
-      const options = baseOptions({
-        registry: new Map([["broken-agent", echoAgent("broken-agent", ms(5), seen)], ["good-agent", echoAgent("good-agent", rng.int(ms(1), ms(50)), seen)]]),
-        maxConcurrent: rng.int(1, 6),
-        fallbackAgent: function* (c) {
-          yield* sleep(ms(2));
-          return `fallback answered: ${c.prompt}`;
-        },
-      });
-      options.breaker.recordFailure("broken-agent", "crash");
-      options.breaker.recordFailure("broken-agent", "crash");
-      const mixed = goals.map((g) => ({ ...g, agentId: g.index === 0 || rng.chance(1, 2) ? "broken-agent" : "good-agent" }));
-      const report = yield* executeAgents(mixed, options);
-      const m = report.metadata;
-      const broken = mixed.filter((g) => g.agentId === "broken-agent");
-      if (m.fallbackCount !== broken.length || m.fallbackAgents.length !== broken.length || m.fallbackAgents.some((a) => a !== "broken-agent")) problems.push(`fallback list [${m.fallbackAgents.join()}], count ${m.fallbackCount}`);
-      if (m.circuitBlockedCount !== broken.length || m.circuitBlocked.some((b) => b.agentId !== "broken-agent" || !b.reason.startsWith("Circuit open") || b.health.state !== "open")) problems.push(`circuit_blocked ${JSON.stringify(m.circuitBlocked.map((b) => [b.agentId, b.reason]))}`);
-      for (const g of mixed) {
-        const r = report.run.results[g.index]!;
-        const want = g.agentId === "broken-agent" ? `fallback answered: ${defaultFallbackTemplate(g)}` : `good-agent answered: ${g.description}`;
-        if (r.output !== want) problems.push(`subgoal ${g.index}: ${r.output ?? r.error}`);
-      }
-      if ((seen.get("broken-agent") ?? []).length !== 0) problems.push("the broken agent was spawned despite its open circuit");
-    })());
-    ctx.check("the fallback template and the fallback path are used exactly where they should be", () => (problems.length === 0 ? null : problems.slice(0, 4).join("; ")));
+        // SPAWN-8: open the circuit of one registered agent, then run a mixed batch.
+        const options = baseOptions({
+          registry: new Map([
+            ["broken-agent", echoAgent("broken-agent", ms(5), seen)],
+            ["good-agent", echoAgent("good-agent", rng.int(ms(1), ms(50)), seen)],
+          ]),
+          maxConcurrent: rng.int(1, 6),
+          fallbackAgent: function* (c) {
+            yield* sleep(ms(2));
+            return `fallback answered: ${c.prompt}`;
+          },
+        });
+        options.breaker.recordFailure("broken-agent", "crash");
+        options.breaker.recordFailure("broken-agent", "crash");
+        const mixed = goals.map((g) => ({
+          ...g,
+          agentId: g.index === 0 || rng.chance(1, 2) ? "broken-agent" : "good-agent",
+        }));
+        const report = yield* executeAgents(mixed, options);
+        const m = report.metadata;
+        const broken = mixed.filter((g) => g.agentId === "broken-agent");
+        if (
+          m.fallbackCount !== broken.length ||
+          m.fallbackAgents.length !== broken.length ||
+          m.fallbackAgents.some((a) => a !== "broken-agent")
+        )
+          problems.push(`fallback list [${m.fallbackAgents.join()}], count ${m.fallbackCount}`);
+        if (
+          m.circuitBlockedCount !== broken.length ||
+          m.circuitBlocked.some(
+            (b) => b.agentId !== "broken-agent" || !b.reason.startsWith("Circuit open") || b.health.state !== "open",
+          )
+        )
+          problems.push(`circuit_blocked ${JSON.stringify(m.circuitBlocked.map((b) => [b.agentId, b.reason]))}`);
+        for (const g of mixed) {
+          const r = report.run.results[g.index]!;
+          const want =
+            g.agentId === "broken-agent"
+              ? `fallback answered: ${defaultFallbackTemplate(g)}`
+              : `good-agent answered: ${g.description}`;
+          if (r.output !== want) problems.push(`subgoal ${g.index}: ${r.output ?? r.error}`);
+        }
+        if ((seen.get("broken-agent") ?? []).length !== 0)
+          problems.push("the broken agent was spawned despite its open circuit");
+      })(),
+    );
+    ctx.check("the fallback template and the fallback path are used exactly where they should be", () =>
+      problems.length === 0 ? null : problems.slice(0, 4).join("; "),
+    );
   },
 });
 
@@ -132,31 +191,53 @@ export const spawnPreSpawnBlock = defineScenario({
   shrinkable: { rounds: 1, subgoals: 3, maxConcurrent: 1 },
   setup(ctx) {
     const { rounds, subgoals, maxConcurrent } = ctx.options;
-    checkRounds(ctx, { rounds: rounds, check: "an open circuit refuses before spawning, at no cost, and every block is recorded" }, function* (round, rng, problems) {
-      const spawnedAt: Micros[] = [];
-      const script: AgentScript = function* () {
-        spawnedAt.push(now());
-        yield* sleep(rng.int(ms(100), sec(2)));
-        throw new AgentError("crash", "agent process exited with code 1");
-      };
-      const options = baseOptions({ registry: new Map([["broken-agent", script]]), maxConcurrent });
-      const goals = Array.from({ length: subgoals }, (_, index): Subgoal => ({ index, agentId: "broken-agent", description: `step ${index}` }));
-      const report = yield* executeAgents(goals, options);
-      const m = report.metadata;
-      const openedAt = options.breaker.transitions.find((t) => t.to === "open")?.atUs ?? Number.POSITIVE_INFINITY;
-      if (spawnedAt.length + m.circuitBlockedCount !== subgoals || m.circuitBlocked.length !== m.circuitBlockedCount) problems.push(`round ${round}: ${spawnedAt.length} spawns + ${m.circuitBlockedCount} blocks for ${subgoals}`);
-      if (spawnedAt.some((t) => t >= openedAt)) problems.push(`round ${round}: a spawn at or after the circuit opened (${openedAt})`);
-      for (const b of m.circuitBlocked) {
-        const r = report.run.results[b.subgoalIndex]!;
-        if (r.startedAtUs === null || r.startedAtUs < openedAt || r.endedAtUs !== r.startedAtUs || !/^Circuit open: \d+ failures, retry in \d+s$/.test(b.reason) || b.health.state !== "open") problems.push(`round ${round}: block ${JSON.stringify(b.reason)} for subgoal ${b.subgoalIndex} at ${r.startedAtUs}..${r.endedAtUs}`);
-      }
-      if (m.failedSubgoals !== subgoals || m.circuitBlockedCount === 0) problems.push(`round ${round}: failed ${m.failedSubgoals}, blocked ${m.circuitBlockedCount}`);
-    });
+    checkRounds(
+      ctx,
+      { rounds: rounds, check: "an open circuit refuses before spawning, at no cost, and every block is recorded" },
+      function* (round, rng, problems) {
+        const spawnedAt: Micros[] = [];
+        const script: AgentScript = function* () {
+          spawnedAt.push(now());
+          yield* sleep(rng.int(ms(100), sec(2)));
+          throw new AgentError("crash", "agent process exited with code 1");
+        };
+        const options = baseOptions({ registry: new Map([["broken-agent", script]]), maxConcurrent });
+        const goals = Array.from(
+          { length: subgoals },
+          (_, index): Subgoal => ({ index, agentId: "broken-agent", description: `step ${index}` }),
+        );
+        const report = yield* executeAgents(goals, options);
+        const m = report.metadata;
+        const openedAt = options.breaker.transitions.find((t) => t.to === "open")?.atUs ?? Number.POSITIVE_INFINITY;
+        if (spawnedAt.length + m.circuitBlockedCount !== subgoals || m.circuitBlocked.length !== m.circuitBlockedCount)
+          problems.push(`round ${round}: ${spawnedAt.length} spawns + ${m.circuitBlockedCount} blocks for ${subgoals}`);
+        if (spawnedAt.some((t) => t >= openedAt))
+          problems.push(`round ${round}: a spawn at or after the circuit opened (${openedAt})`);
+        for (const b of m.circuitBlocked) {
+          const r = report.run.results[b.subgoalIndex]!;
+          if (
+            r.startedAtUs === null ||
+            r.startedAtUs < openedAt ||
+            r.endedAtUs !== r.startedAtUs ||
+            !/^Circuit open: \d+ failures, retry in \d+s$/.test(b.reason) ||
+            b.health.state !== "open"
+          )
+            problems.push(
+              `round ${round}: block ${JSON.stringify(b.reason)} for subgoal ${b.subgoalIndex} at ${r.startedAtUs}..${r.endedAtUs}`,
+            );
+        }
+        if (m.failedSubgoals !== subgoals || m.circuitBlockedCount === 0)
+          problems.push(`round ${round}: failed ${m.failedSubgoals}, blocked ${m.circuitBlockedCount}`);
+      },
+    );
   },
 });
 
 /** An agent that fails in a chosen way after `afterUs`. */
-function failingAgent(how: FailureType | "pattern:rate_limit" | "pattern:auth" | "pattern:timeout", afterUs: Micros): AgentScript {
+function failingAgent(
+  how: FailureType | "pattern:rate_limit" | "pattern:auth" | "pattern:timeout",
+  afterUs: Micros,
+): AgentScript {
   return function* (ctx) {
     yield* sleep(afterUs);
     switch (how) {
@@ -194,31 +275,56 @@ export const spawnFailurePatterns = defineScenario({
   shrinkable: { rounds: 1 },
   setup(ctx) {
     const { rounds, agentTimeoutMs } = ctx.options;
-    checkRounds(ctx, { rounds: rounds, check: "pattern failures terminate early with reason and detection time; each failure type is counted on its own" }, function* (round, rng, problems) {
-      const kinds = ["pattern:rate_limit", "pattern:auth", "pattern:timeout", "timeout", "inference", "crash"] as const;
-      const after = kinds.map(() => rng.int(ms(50), sec(5)));
-      const registry = new Map<string, AgentScript>(kinds.map((k, i) => [`agent-${k}`, failingAgent(k, after[i]!)]));
-      const goals = kinds.map((k, index): Subgoal => ({ index, agentId: `agent-${k}`, description: k }));
-      const options = baseOptions({ registry, agentTimeoutUs: ms(agentTimeoutMs), maxConcurrent: kinds.length });
-      const t0 = now();
-      const report = yield* executeAgents(goals, options);
-      const m = report.metadata;
-      kinds.forEach((k, i) => {
-        const id = `agent-${k}`;
-        const early = m.earlyTerminations.filter((e) => e.agentId === id);
-        const r = report.run.results[i]!;
-        if (k.startsWith("pattern:")) {
-          const pattern = ERROR_PATTERNS.find((p) => `pattern:${p.kind}` === k)!;
-          if (early.length !== 1 || early[0]!.reason !== pattern.reason || early[0]!.detectionTimeUs !== after[i] || r.endedAtUs !== t0 + after[i]!) problems.push(`round ${round} ${k}: early ${JSON.stringify(early)}, ended +${(r.endedAtUs ?? 0) - t0}us, printed at +${after[i]}us`);
-        } else if (early.length !== 0) problems.push(`round ${round} ${k}: unexpected early termination`);
-        const want: FailureType = k.startsWith("pattern:") ? "error_pattern" : (k as FailureType);
-        const types = m.failures.filter((f) => f.agentId === id).map((f) => f.type);
-        const counts = options.breaker.health(id).failuresByType;
-        const leaked = Object.entries(counts).filter(([t, n]) => t !== want && n !== 0);
-        if (types.join() !== want || counts[want] !== 1 || leaked.length > 0) problems.push(`round ${round} ${k}: metadata types [${types}], breaker ${JSON.stringify(counts)}`);
-        if (k === "timeout" && r.endedAtUs !== t0 + ms(agentTimeoutMs)) problems.push(`round ${round}: timeout agent ended at +${(r.endedAtUs ?? 0) - t0}us`);
-      });
-    });
+    checkRounds(
+      ctx,
+      {
+        rounds: rounds,
+        check:
+          "pattern failures terminate early with reason and detection time; each failure type is counted on its own",
+      },
+      function* (round, rng, problems) {
+        const kinds = [
+          "pattern:rate_limit",
+          "pattern:auth",
+          "pattern:timeout",
+          "timeout",
+          "inference",
+          "crash",
+        ] as const;
+        const after = kinds.map(() => rng.int(ms(50), sec(5)));
+        const registry = new Map<string, AgentScript>(kinds.map((k, i) => [`agent-${k}`, failingAgent(k, after[i]!)]));
+        const goals = kinds.map((k, index): Subgoal => ({ index, agentId: `agent-${k}`, description: k }));
+        const options = baseOptions({ registry, agentTimeoutUs: ms(agentTimeoutMs), maxConcurrent: kinds.length });
+        const t0 = now();
+        const report = yield* executeAgents(goals, options);
+        const m = report.metadata;
+        kinds.forEach((k, i) => {
+          const id = `agent-${k}`;
+          const early = m.earlyTerminations.filter((e) => e.agentId === id);
+          const r = report.run.results[i]!;
+          if (k.startsWith("pattern:")) {
+            const pattern = ERROR_PATTERNS.find((p) => `pattern:${p.kind}` === k)!;
+            if (
+              early.length !== 1 ||
+              early[0]!.reason !== pattern.reason ||
+              early[0]!.detectionTimeUs !== after[i] ||
+              r.endedAtUs !== t0 + after[i]!
+            )
+              problems.push(
+                `round ${round} ${k}: early ${JSON.stringify(early)}, ended +${(r.endedAtUs ?? 0) - t0}us, printed at +${after[i]}us`,
+              );
+          } else if (early.length !== 0) problems.push(`round ${round} ${k}: unexpected early termination`);
+          const want: FailureType = k.startsWith("pattern:") ? "error_pattern" : (k as FailureType);
+          const types = m.failures.filter((f) => f.agentId === id).map((f) => f.type);
+          const counts = options.breaker.health(id).failuresByType;
+          const leaked = Object.entries(counts).filter(([t, n]) => t !== want && n !== 0);
+          if (types.join() !== want || counts[want] !== 1 || leaked.length > 0)
+            problems.push(`round ${round} ${k}: metadata types [${types}], breaker ${JSON.stringify(counts)}`);
+          if (k === "timeout" && r.endedAtUs !== t0 + ms(agentTimeoutMs))
+            problems.push(`round ${round}: timeout agent ended at +${(r.endedAtUs ?? 0) - t0}us`);
+        });
+      },
+    );
   },
 });
 
@@ -232,18 +338,37 @@ export const spawnPartialSuccess = defineScenario({
   shrinkable: { rounds: 1, subgoals: 1 },
   setup(ctx) {
     const { rounds, subgoals } = ctx.options;
-    checkRounds(ctx, { rounds: rounds, check: "failed_subgoals equals the failures, successes keep their answers" }, function* (round, rng, problems) {
-      const seen = new Map<string, string[]>();
-      const plan = Array.from({ length: subgoals }, () => (rng.chance(1, 3) ? rng.pick(["crash", "inference", "pattern:auth", "timeout"] as const) : null));
-      const registry = new Map<string, AgentScript>(plan.map((f, i) => [`agent-${i}`, f === null ? echoAgent(`agent-${i}`, rng.int(ms(1), ms(50)), seen) : failingAgent(f, rng.int(ms(1), ms(50)))]));
-      const goals = plan.map((_, index): Subgoal => ({ index, agentId: `agent-${index}`, description: `g${index}` }));
-      const report = yield* executeAgents(goals, baseOptions({ registry, agentTimeoutUs: sec(1) }));
-      const m = report.metadata;
-      const wantFailed = plan.filter((f) => f !== null).length;
-      if (m.failedSubgoals !== wantFailed || m.totalSubgoals !== subgoals) problems.push(`round ${round}: failed ${m.failedSubgoals}/${wantFailed}, total ${m.totalSubgoals}`);
-      report.run.results.forEach((r, i) => {
-        if (plan[i] === null ? r.output !== `agent-${i} answered: g${i}` : r.success || r.error === null || r.exitCode !== -1) problems.push(`round ${round} subgoal ${i}: ${JSON.stringify(r)}`);
-      });
-    });
+    checkRounds(
+      ctx,
+      { rounds: rounds, check: "failed_subgoals equals the failures, successes keep their answers" },
+      function* (round, rng, problems) {
+        const seen = new Map<string, string[]>();
+        const plan = Array.from({ length: subgoals }, () =>
+          rng.chance(1, 3) ? rng.pick(["crash", "inference", "pattern:auth", "timeout"] as const) : null,
+        );
+        const registry = new Map<string, AgentScript>(
+          plan.map((f, i) => [
+            `agent-${i}`,
+            f === null
+              ? echoAgent(`agent-${i}`, rng.int(ms(1), ms(50)), seen)
+              : failingAgent(f, rng.int(ms(1), ms(50))),
+          ]),
+        );
+        const goals = plan.map((_, index): Subgoal => ({ index, agentId: `agent-${index}`, description: `g${index}` }));
+        const report = yield* executeAgents(goals, baseOptions({ registry, agentTimeoutUs: sec(1) }));
+        const m = report.metadata;
+        const wantFailed = plan.filter((f) => f !== null).length;
+        if (m.failedSubgoals !== wantFailed || m.totalSubgoals !== subgoals)
+          problems.push(`round ${round}: failed ${m.failedSubgoals}/${wantFailed}, total ${m.totalSubgoals}`);
+        report.run.results.forEach((r, i) => {
+          if (
+            plan[i] === null
+              ? r.output !== `agent-${i} answered: g${i}`
+              : r.success || r.error === null || r.exitCode !== -1
+          )
+            problems.push(`round ${round} subgoal ${i}: ${JSON.stringify(r)}`);
+        });
+      },
+    );
   },
 });

@@ -21,25 +21,40 @@ export const spawnMaxConcurrent = defineScenario({
   shrinkable: { rounds: 1, tasks: 1 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
-    checkRounds(ctx, { rounds: rounds, check: "active tasks never exceed max_concurrent, reach it, and max_concurrent=1 is serial in input order" }, function* (round, rng, problems) {
-      const durations = Array.from({ length: tasks }, () => rng.int(ms(1), ms(50)));
-      const max = rng.int(1, 8);
-      const p = newProbe();
-      const t0 = now();
-      const r = yield* runParallel(sleepers(durations, p), { maxConcurrent: max });
-      if (p.peak > max || p.peak !== Math.min(max, tasks) || r.peakActive !== p.peak) problems.push(`round ${round}: peak ${p.peak} (runner says ${r.peakActive}), limit ${max}`);
-      const want = predictFifo(durations.map((d) => ({ submitAtUs: t0, holdUs: d })), max);
-      if (want.some((w, i) => r.results[i]!.startedAtUs !== w.startUs)) problems.push(`round ${round}: starts differ from the FIFO schedule`);
-      const s = newProbe();
-      const s0 = now();
-      const serial = yield* runParallel(sleepers(durations, s), { maxConcurrent: 1 });
-      let at = s0;
-      for (const [i, res] of serial.results.entries()) {
-        if (s.starts[i] !== i || res.startedAtUs !== at) problems.push(`round ${round}: serial task ${i} started at ${res.startedAtUs}, expected ${at} (start order ${s.starts.slice(0, 5).join(",")})`);
-        at += durations[i]!;
-      }
-      if (s.peak !== 1) problems.push(`round ${round}: serial peak ${s.peak}`);
-    });
+    checkRounds(
+      ctx,
+      {
+        rounds: rounds,
+        check: "active tasks never exceed max_concurrent, reach it, and max_concurrent=1 is serial in input order",
+      },
+      function* (round, rng, problems) {
+        const durations = Array.from({ length: tasks }, () => rng.int(ms(1), ms(50)));
+        const max = rng.int(1, 8);
+        const p = newProbe();
+        const t0 = now();
+        const r = yield* runParallel(sleepers(durations, p), { maxConcurrent: max });
+        if (p.peak > max || p.peak !== Math.min(max, tasks) || r.peakActive !== p.peak)
+          problems.push(`round ${round}: peak ${p.peak} (runner says ${r.peakActive}), limit ${max}`);
+        const want = predictFifo(
+          durations.map((d) => ({ submitAtUs: t0, holdUs: d })),
+          max,
+        );
+        if (want.some((w, i) => r.results[i]!.startedAtUs !== w.startUs))
+          problems.push(`round ${round}: starts differ from the FIFO schedule`);
+        const s = newProbe();
+        const s0 = now();
+        const serial = yield* runParallel(sleepers(durations, s), { maxConcurrent: 1 });
+        let at = s0;
+        for (const [i, res] of serial.results.entries()) {
+          if (s.starts[i] !== i || res.startedAtUs !== at)
+            problems.push(
+              `round ${round}: serial task ${i} started at ${res.startedAtUs}, expected ${at} (start order ${s.starts.slice(0, 5).join(",")})`,
+            );
+          at += durations[i]!;
+        }
+        if (s.peak !== 1) problems.push(`round ${round}: serial peak ${s.peak}`);
+      },
+    );
   },
 });
 
@@ -55,28 +70,42 @@ export const spawnGlobalTimeout = defineScenario({
   shrinkable: { rounds: 1 },
   setup(ctx) {
     const { rounds, tasks, maxConcurrent } = ctx.options;
-    checkRounds(ctx, { rounds, check: "the run returns partial results at exactly 1.5 × the task timeout without raising" }, function* (round, rng, problems) {
-      const taskTimeoutUs = rng.int(ms(100), ms(300_000)); // up to the plan's 300 s agents
-      const durations = Array.from({ length: tasks }, () => rng.int(Math.round(taskTimeoutUs / 2), taskTimeoutUs - 1));
-      const p = newProbe();
-      const t0 = now();
-      let report: ParallelReport<number>;
-      try {
-        report = yield* runParallel(sleepers(durations, p), { maxConcurrent, taskTimeoutUs });
-      } catch (error) {
-        problems.push(`round ${round}: raised ${String(error)}`);
-        return;
-      }
-      const globalUs = Math.round((taskTimeoutUs * 3) / 2);
-      if (report.globalTimeoutUs !== globalUs || !report.globalTimedOut || now() !== t0 + globalUs) problems.push(`round ${round}: global ${report.globalTimeoutUs}, timed out ${report.globalTimedOut}, returned at +${now() - t0}us (want ${globalUs})`);
-      for (const r of report.results) {
-        const finished = p.ends[r.index] !== undefined && p.ends[r.index]! - t0 < globalUs;
-        if (finished ? r.status !== "ok" || r.output !== r.index : r.status !== "unfinished" || r.exitCode !== -1) problems.push(`round ${round}: task ${r.index} ${r.status}`);
-      }
-      if (p.active !== 0) problems.push(`round ${round}: ${p.active} task(s) still running`);
-      const ok = yield* runParallel(sleepers(durations.slice(0, maxConcurrent), newProbe()), { maxConcurrent, taskTimeoutUs });
-      if (ok.globalTimedOut || ok.succeeded !== Math.min(maxConcurrent, tasks)) problems.push(`round ${round}: control run timed out or lost results`);
-    });
+    checkRounds(
+      ctx,
+      { rounds, check: "the run returns partial results at exactly 1.5 × the task timeout without raising" },
+      function* (round, rng, problems) {
+        const taskTimeoutUs = rng.int(ms(100), ms(300_000)); // up to the plan's 300 s agents
+        const durations = Array.from({ length: tasks }, () =>
+          rng.int(Math.round(taskTimeoutUs / 2), taskTimeoutUs - 1),
+        );
+        const p = newProbe();
+        const t0 = now();
+        let report: ParallelReport<number>;
+        try {
+          report = yield* runParallel(sleepers(durations, p), { maxConcurrent, taskTimeoutUs });
+        } catch (error) {
+          problems.push(`round ${round}: raised ${String(error)}`);
+          return;
+        }
+        const globalUs = Math.round((taskTimeoutUs * 3) / 2);
+        if (report.globalTimeoutUs !== globalUs || !report.globalTimedOut || now() !== t0 + globalUs)
+          problems.push(
+            `round ${round}: global ${report.globalTimeoutUs}, timed out ${report.globalTimedOut}, returned at +${now() - t0}us (want ${globalUs})`,
+          );
+        for (const r of report.results) {
+          const finished = p.ends[r.index] !== undefined && p.ends[r.index]! - t0 < globalUs;
+          if (finished ? r.status !== "ok" || r.output !== r.index : r.status !== "unfinished" || r.exitCode !== -1)
+            problems.push(`round ${round}: task ${r.index} ${r.status}`);
+        }
+        if (p.active !== 0) problems.push(`round ${round}: ${p.active} task(s) still running`);
+        const ok = yield* runParallel(sleepers(durations.slice(0, maxConcurrent), newProbe()), {
+          maxConcurrent,
+          taskTimeoutUs,
+        });
+        if (ok.globalTimedOut || ok.succeeded !== Math.min(maxConcurrent, tasks))
+          problems.push(`round ${round}: control run timed out or lost results`);
+      },
+    );
   },
 });
 
@@ -92,22 +121,37 @@ export const spawnHighConcurrency = defineScenario({
   setup(ctx) {
     const { bigTasks, maxEventsPerTask } = ctx.options;
     const problems: string[] = [];
-    ctx.main("scale", (function* () {
-      for (const [count, limit] of [[100, 10], [1000, 100], [bigTasks, 1000]] as const) {
-        const rng = ctx.rng.fork(`scale-${count}`);
-        const durations = Array.from({ length: count }, () => rng.int(ms(1), ms(100)));
-        const events0 = kernelOf().events;
-        const t0 = now();
-        const r = yield* runParallel(sleepers(durations, newProbe()), { maxConcurrent: limit });
-        const events = kernelOf().events - events0;
-        const want = predictFifo(durations.map((d) => ({ submitAtUs: t0, holdUs: d })), limit);
-        if (r.succeeded !== count || r.results.some((x, i) => x.output !== i)) problems.push(`${count} tasks: ${r.succeeded} succeeded`);
-        if (want.some((w, i) => r.results[i]!.endedAtUs !== w.endUs)) problems.push(`${count} tasks: schedule differs from FIFO`);
-        if (events > maxEventsPerTask * count) problems.push(`${count} tasks: ${events} events (${(events / count).toFixed(1)} per task)`);
-        ctx.metric(`eventsPerTask.${count}`, Math.round((events / count) * 100) / 100);
-      }
-    })());
-    ctx.check("every task completes on the FIFO schedule with bounded events per task", () => (problems.length === 0 ? null : problems.slice(0, 1000).join("; ")));
+    ctx.main(
+      "scale",
+      (function* () {
+        for (const [count, limit] of [
+          [100, 10],
+          [1000, 100],
+          [bigTasks, 1000],
+        ] as const) {
+          const rng = ctx.rng.fork(`scale-${count}`);
+          const durations = Array.from({ length: count }, () => rng.int(ms(1), ms(100)));
+          const events0 = kernelOf().events;
+          const t0 = now();
+          const r = yield* runParallel(sleepers(durations, newProbe()), { maxConcurrent: limit });
+          const events = kernelOf().events - events0;
+          const want = predictFifo(
+            durations.map((d) => ({ submitAtUs: t0, holdUs: d })),
+            limit,
+          );
+          if (r.succeeded !== count || r.results.some((x, i) => x.output !== i))
+            problems.push(`${count} tasks: ${r.succeeded} succeeded`);
+          if (want.some((w, i) => r.results[i]!.endedAtUs !== w.endUs))
+            problems.push(`${count} tasks: schedule differs from FIFO`);
+          if (events > maxEventsPerTask * count)
+            problems.push(`${count} tasks: ${events} events (${(events / count).toFixed(1)} per task)`);
+          ctx.metric(`eventsPerTask.${count}`, Math.round((events / count) * 100) / 100);
+        }
+      })(),
+    );
+    ctx.check("every task completes on the FIFO schedule with bounded events per task", () =>
+      problems.length === 0 ? null : problems.slice(0, 1000).join("; "),
+    );
   },
 });
 
@@ -124,19 +168,27 @@ export const spawnSpeedup = defineScenario({
     const { tasks, taskMs, jitterMs, jitteredRounds } = ctx.options;
     const rng = ctx.rng.fork("durations");
     const plan = Array.from({ length: 10 }, () => ms(100));
-    const rounds = [plan, ...Array.from({ length: jitteredRounds }, () => Array.from({ length: tasks }, () => rng.jitter(ms(taskMs), ms(jitterMs))))];
+    const rounds = [
+      plan,
+      ...Array.from({ length: jitteredRounds }, () =>
+        Array.from({ length: tasks }, () => rng.jitter(ms(taskMs), ms(jitterMs))),
+      ),
+    ];
     const took: Record<number, Micros>[] = [];
-    ctx.main("timing", (function* () {
-      for (const durations of rounds) {
-        const row: Record<number, Micros> = {};
-        for (const max of [1, 5, 10]) {
-          const t0 = now();
-          yield* runParallel(sleepers(durations, newProbe()), { maxConcurrent: max });
-          row[max] = now() - t0;
+    ctx.main(
+      "timing",
+      (function* () {
+        for (const durations of rounds) {
+          const row: Record<number, Micros> = {};
+          for (const max of [1, 5, 10]) {
+            const t0 = now();
+            yield* runParallel(sleepers(durations, newProbe()), { maxConcurrent: max });
+            row[max] = now() - t0;
+          }
+          took.push(row);
         }
-        took.push(row);
-      }
-    })());
+      })(),
+    );
     ctx.check("the plan's ten 100 ms agents take 1,000 / 200 / 100 ms at max_concurrent 1 / 5 / 10", () => {
       const t = took[0];
       return t?.[1] === ms(1000) && t[5] === ms(200) && t[10] === ms(100) ? null : `took ${JSON.stringify(t)}`;
@@ -144,7 +196,12 @@ export const spawnSpeedup = defineScenario({
     ctx.check("every run takes exactly its FIFO makespan", () => {
       for (const [r, durations] of rounds.entries()) {
         for (const max of [1, 5, 10]) {
-          const want = Math.max(...predictFifo(durations.map((d) => ({ submitAtUs: 0, holdUs: d })), max).map((p) => p.endUs));
+          const want = Math.max(
+            ...predictFifo(
+              durations.map((d) => ({ submitAtUs: 0, holdUs: d })),
+              max,
+            ).map((p) => p.endUs),
+          );
           if (took[r]?.[max] !== want) return `round ${r} max ${max}: took ${took[r]?.[max]}us, expected ${want}us`;
         }
       }

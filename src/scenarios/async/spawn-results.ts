@@ -20,28 +20,56 @@ export const spawnEdgeCases = defineScenario({
     const problems: string[] = [];
     let started = 0;
     const rng = ctx.rng.fork("edges");
-    ctx.main("edges", (function* () {
-      const t0 = now();
-      const empty = yield* runParallel([], { maxConcurrent: rng.int(1, 10) });
-      if (!Array.isArray(empty.results) || empty.results.length !== 0 || now() !== t0 || empty.globalTimedOut) problems.push(`empty list: ${JSON.stringify(empty.results)} after ${now() - t0}us`);
-      for (let k = 0; k < 5; k++) {
-        const d = rng.int(1, ms(100));
-        const t1 = now();
-        const one = yield* runParallel(sleepers([d], newProbe()), { maxConcurrent: rng.int(1, 10), taskTimeoutUs: ms(200) });
-        const r = one.results[0];
-        if (one.results.length !== 1 || r?.status !== "ok" || r.output !== 0 || r.exitCode !== 0 || r.index !== 0 || r.id !== "agent-0" || now() !== t1 + d) problems.push(`single task of ${d}us: ${JSON.stringify(one.results)}`);
-      }
-      for (const bad of [0, -rng.int(1, 1000), rng.int(1, 9) + 0.5, Number.NaN]) {
-        const tasks = [{ id: "never", run: function* (): Proc<number> { started++; return 1; } }];
-        try {
-          yield* runParallel(tasks, { maxConcurrent: bad });
-          problems.push(`maxConcurrent=${bad} was accepted`);
-        } catch (error) {
-          if (!(error instanceof RangeError) || !error.message.includes("maxConcurrent")) problems.push(`maxConcurrent=${bad}: ${String(error)}`);
+    ctx.main(
+      "edges",
+      (function* () {
+        const t0 = now();
+        const empty = yield* runParallel([], { maxConcurrent: rng.int(1, 10) });
+        if (!Array.isArray(empty.results) || empty.results.length !== 0 || now() !== t0 || empty.globalTimedOut)
+          problems.push(`empty list: ${JSON.stringify(empty.results)} after ${now() - t0}us`);
+        for (let k = 0; k < 5; k++) {
+          const d = rng.int(1, ms(100));
+          const t1 = now();
+          const one = yield* runParallel(sleepers([d], newProbe()), {
+            maxConcurrent: rng.int(1, 10),
+            taskTimeoutUs: ms(200),
+          });
+          const r = one.results[0];
+          if (
+            one.results.length !== 1 ||
+            r?.status !== "ok" ||
+            r.output !== 0 ||
+            r.exitCode !== 0 ||
+            r.index !== 0 ||
+            r.id !== "agent-0" ||
+            now() !== t1 + d
+          )
+            problems.push(`single task of ${d}us: ${JSON.stringify(one.results)}`);
         }
-      }
-    })());
-    ctx.check("empty and single inputs behave like any other; a zero, negative or fractional max_concurrent is a clear RangeError", () => (problems.length === 0 ? null : problems.join("; ")));
+        for (const bad of [0, -rng.int(1, 1000), rng.int(1, 9) + 0.5, Number.NaN]) {
+          const tasks = [
+            {
+              id: "never",
+              run: function* (): Proc<number> {
+                started++;
+                return 1;
+              },
+            },
+          ];
+          try {
+            yield* runParallel(tasks, { maxConcurrent: bad });
+            problems.push(`maxConcurrent=${bad} was accepted`);
+          } catch (error) {
+            if (!(error instanceof RangeError) || !error.message.includes("maxConcurrent"))
+              problems.push(`maxConcurrent=${bad}: ${String(error)}`);
+          }
+        }
+      })(),
+    );
+    ctx.check(
+      "empty and single inputs behave like any other; a zero, negative or fractional max_concurrent is a clear RangeError",
+      () => (problems.length === 0 ? null : problems.join("; ")),
+    );
     ctx.check("a rejected call starts nothing", () => (started === 0 ? null : `${started} task(s) ran`));
   },
 });
@@ -64,26 +92,42 @@ export const spawnExceptions = defineScenario({
   shrinkable: { rounds: 1, tasks: 2 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
-    checkRounds(ctx, { rounds: rounds, check: "exceptions become failed results (text kept, exit −1) and cancellation propagates" }, function* (round, rng, problems) {
-      const kinds = Array.from({ length: tasks }, () => rng.pick(["ok", "ok", "runtime", "value", "type"] as const));
-      const list: ParallelTask<string>[] = kinds.map((k, i) => ({
-        id: `agent-${i}`,
-        run: function* (): Proc<string> {
-          yield* sleep(rng.int(ms(1), ms(30)));
-          if (k === "runtime") throw new RuntimeFailure(`agent ${i} crashed`);
-          if (k === "value") throw new ValueFailure(`bad value from ${i}`);
-          if (k === "type") throw new TypeError(`agent ${i} got the wrong type`);
-          return `out-${i}`;
-        },
-      }));
-      const r = yield* runParallel(list, { maxConcurrent: 4 });
-      r.results.forEach((res, i) => {
-        const k = kinds[i]!;
-        const want = k === "runtime" ? `agent ${i} crashed` : k === "value" ? `bad value from ${i}` : k === "type" ? `agent ${i} got the wrong type` : null;
-        if (want === null ? res.status !== "ok" || res.output !== `out-${i}` : res.status !== "failed" || res.error !== want || res.exitCode !== -1 || res.success) problems.push(`round ${round} task ${i} (${k}): ${JSON.stringify(res)}`);
-      });
-      problems.push(...(yield* cancellationRound(round, rng.int(ms(5), ms(20)))));
-    });
+    checkRounds(
+      ctx,
+      { rounds: rounds, check: "exceptions become failed results (text kept, exit −1) and cancellation propagates" },
+      function* (round, rng, problems) {
+        const kinds = Array.from({ length: tasks }, () => rng.pick(["ok", "ok", "runtime", "value", "type"] as const));
+        const list: ParallelTask<string>[] = kinds.map((k, i) => ({
+          id: `agent-${i}`,
+          run: function* (): Proc<string> {
+            yield* sleep(rng.int(ms(1), ms(30)));
+            if (k === "runtime") throw new RuntimeFailure(`agent ${i} crashed`);
+            if (k === "value") throw new ValueFailure(`bad value from ${i}`);
+            if (k === "type") throw new TypeError(`agent ${i} got the wrong type`);
+            return `out-${i}`;
+          },
+        }));
+        const r = yield* runParallel(list, { maxConcurrent: 4 });
+        r.results.forEach((res, i) => {
+          const k = kinds[i]!;
+          const want =
+            k === "runtime"
+              ? `agent ${i} crashed`
+              : k === "value"
+                ? `bad value from ${i}`
+                : k === "type"
+                  ? `agent ${i} got the wrong type`
+                  : null;
+          if (
+            want === null
+              ? res.status !== "ok" || res.output !== `out-${i}`
+              : res.status !== "failed" || res.error !== want || res.exitCode !== -1 || res.success
+          )
+            problems.push(`round ${round} task ${i} (${k}): ${JSON.stringify(res)}`);
+        });
+        problems.push(...(yield* cancellationRound(round, rng.int(ms(5), ms(20)))));
+      },
+    );
   },
 });
 
@@ -91,24 +135,28 @@ export const spawnExceptions = defineScenario({
 function* cancellationRound(round: number, atUs: Micros): Proc<string[]> {
   const out: string[] = [];
   const ended: Micros[] = [];
-  const mk = (selfCancel: boolean): ParallelTask<number>[] => Array.from({ length: 4 }, (_, i) => ({
-    id: `c${i}`,
-    run: function* (): Proc<number> {
-      try {
-        yield* sleep(i === 0 && selfCancel ? atUs : ms(500));
-        if (i === 0 && selfCancel) throw new Cancelled("agent cancelled itself");
-        return i;
-      } finally {
-        ended[i] = now();
-      }
-    },
-  }));
+  const mk = (selfCancel: boolean): ParallelTask<number>[] =>
+    Array.from({ length: 4 }, (_, i) => ({
+      id: `c${i}`,
+      run: function* (): Proc<number> {
+        try {
+          yield* sleep(i === 0 && selfCancel ? atUs : ms(500));
+          if (i === 0 && selfCancel) throw new Cancelled("agent cancelled itself");
+          return i;
+        } finally {
+          ended[i] = now();
+        }
+      },
+    }));
   const t0 = now();
   try {
     yield* runParallel(mk(true), { maxConcurrent: 4 });
     out.push(`round ${round}: a self-cancelled agent did not re-raise`);
   } catch (error) {
-    if (!isCancelled(error) || now() !== t0 + atUs || ended.some((e) => e !== t0 + atUs)) out.push(`round ${round}: self-cancel gave ${String(error)} at +${now() - t0}us; siblings ended ${ended.map((e) => e - t0).join(",")}`);
+    if (!isCancelled(error) || now() !== t0 + atUs || ended.some((e) => e !== t0 + atUs))
+      out.push(
+        `round ${round}: self-cancel gave ${String(error)} at +${now() - t0}us; siblings ended ${ended.map((e) => e - t0).join(",")}`,
+      );
   }
   ended.length = 0;
   const t1 = now();
@@ -119,7 +167,10 @@ function* cancellationRound(round: number, atUs: Micros): Proc<string[]> {
     yield* join(caller);
     out.push(`round ${round}: the cancelled caller returned`);
   } catch (error) {
-    if (!isCancelled(error) || ended.length !== 4 || ended.some((e) => e !== t1 + atUs)) out.push(`round ${round}: caller cancel gave ${String(error)}; agents ended ${ended.map((e) => e - t1).join(",")}`);
+    if (!isCancelled(error) || ended.length !== 4 || ended.some((e) => e !== t1 + atUs))
+      out.push(
+        `round ${round}: caller cancel gave ${String(error)}; agents ended ${ended.map((e) => e - t1).join(",")}`,
+      );
   }
   return out;
 }
@@ -135,26 +186,35 @@ export const spawnResultOrder = defineScenario({
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
     let shuffled = 0;
-    checkRounds(ctx, { rounds: rounds, check: "results[i] is agent i's own result, failures in place" }, function* (round, rng, problems) {
-      const completion: number[] = [];
-      const fails = Array.from({ length: tasks }, () => rng.chance(1, 4));
-      const list: ParallelTask<string>[] = fails.map((f, i) => ({
-        id: `agent-${i}`,
-        run: function* (): Proc<string> {
-          yield* sleep(rng.int(ms(1), ms(100)));
-          completion.push(i);
-          if (f) throw new Error(`agent ${i} failed`);
-          return `result-${i}`;
-        },
-      }));
-      const r = yield* runParallel(list, { maxConcurrent: tasks });
-      r.results.forEach((res, i) => {
-        const ok = res.index === i && res.id === `agent-${i}` && (fails[i] ? res.status === "failed" && res.error === `agent ${i} failed` : res.output === `result-${i}`);
-        if (!ok) problems.push(`round ${round}: position ${i} holds ${JSON.stringify(res)}`);
-      });
-      if (completion.some((c, k) => c !== k)) shuffled++;
-    });
-    ctx.check("completion order differed from input order", () => (shuffled > 0 ? null : "every round completed in input order"));
+    checkRounds(
+      ctx,
+      { rounds: rounds, check: "results[i] is agent i's own result, failures in place" },
+      function* (round, rng, problems) {
+        const completion: number[] = [];
+        const fails = Array.from({ length: tasks }, () => rng.chance(1, 4));
+        const list: ParallelTask<string>[] = fails.map((f, i) => ({
+          id: `agent-${i}`,
+          run: function* (): Proc<string> {
+            yield* sleep(rng.int(ms(1), ms(100)));
+            completion.push(i);
+            if (f) throw new Error(`agent ${i} failed`);
+            return `result-${i}`;
+          },
+        }));
+        const r = yield* runParallel(list, { maxConcurrent: tasks });
+        r.results.forEach((res, i) => {
+          const ok =
+            res.index === i &&
+            res.id === `agent-${i}` &&
+            (fails[i] ? res.status === "failed" && res.error === `agent ${i} failed` : res.output === `result-${i}`);
+          if (!ok) problems.push(`round ${round}: position ${i} holds ${JSON.stringify(res)}`);
+        });
+        if (completion.some((c, k) => c !== k)) shuffled++;
+      },
+    );
+    ctx.check("completion order differed from input order", () =>
+      shuffled > 0 ? null : "every round completed in input order",
+    );
   },
 });
 
@@ -168,36 +228,52 @@ export const spawnProgress = defineScenario({
   shrinkable: { rounds: 1, tasks: 1 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
-    checkRounds(ctx, { rounds: rounds, check: "one start and one ending per task, correct totals, and a throwing callback never aborts the run" }, function* (round, rng, problems) {
-      const events: ProgressEvent[] = [];
-      let calls = 0;
-      let thrown = 0;
-      const fails = Array.from({ length: tasks }, () => rng.chance(1, 4));
-      const list: ParallelTask<number>[] = fails.map((f, i) => ({
-        id: `agent-${i}`,
-        run: function* (): Proc<number> {
-          yield* sleep(rng.int(ms(1), ms(50)));
-          if (f) throw new Error("boom");
-          return i;
-        },
-      }));
-      const r = yield* runParallel(list, {
-        maxConcurrent: 4,
-        onProgress: (e) => {
-          events.push({ ...e });
-          if (e.atUs !== now()) problems.push(`round ${round}: event at ${e.atUs} delivered at ${now()}`);
-          if (++calls % 3 === 0) {
-            thrown++;
-            throw new Error("progress UI crashed");
-          }
-        },
-      });
-      if (r.succeeded + r.failed !== tasks || r.progressErrors !== thrown) problems.push(`round ${round}: ${r.succeeded}+${r.failed} results, ${r.progressErrors} callback errors counted for ${thrown} thrown`);
-      for (let i = 0; i < tasks; i++) {
-        const mine = events.filter((e) => e.index === i);
-        const want = fails[i] ? "failed" : "completed";
-        if (mine.length !== 2 || mine[0]!.status !== "started" || mine[1]!.status !== want || mine.some((e) => e.id !== `agent-${i}` || e.total !== tasks)) problems.push(`round ${round} task ${i}: events ${JSON.stringify(mine)}`);
-      }
-    });
+    checkRounds(
+      ctx,
+      {
+        rounds: rounds,
+        check: "one start and one ending per task, correct totals, and a throwing callback never aborts the run",
+      },
+      function* (round, rng, problems) {
+        const events: ProgressEvent[] = [];
+        let calls = 0;
+        let thrown = 0;
+        const fails = Array.from({ length: tasks }, () => rng.chance(1, 4));
+        const list: ParallelTask<number>[] = fails.map((f, i) => ({
+          id: `agent-${i}`,
+          run: function* (): Proc<number> {
+            yield* sleep(rng.int(ms(1), ms(50)));
+            if (f) throw new Error("boom");
+            return i;
+          },
+        }));
+        const r = yield* runParallel(list, {
+          maxConcurrent: 4,
+          onProgress: (e) => {
+            events.push({ ...e });
+            if (e.atUs !== now()) problems.push(`round ${round}: event at ${e.atUs} delivered at ${now()}`);
+            if (++calls % 3 === 0) {
+              thrown++;
+              throw new Error("progress UI crashed");
+            }
+          },
+        });
+        if (r.succeeded + r.failed !== tasks || r.progressErrors !== thrown)
+          problems.push(
+            `round ${round}: ${r.succeeded}+${r.failed} results, ${r.progressErrors} callback errors counted for ${thrown} thrown`,
+          );
+        for (let i = 0; i < tasks; i++) {
+          const mine = events.filter((e) => e.index === i);
+          const want = fails[i] ? "failed" : "completed";
+          if (
+            mine.length !== 2 ||
+            mine[0]!.status !== "started" ||
+            mine[1]!.status !== want ||
+            mine.some((e) => e.id !== `agent-${i}` || e.total !== tasks)
+          )
+            problems.push(`round ${round} task ${i}: events ${JSON.stringify(mine)}`);
+        }
+      },
+    );
   },
 });

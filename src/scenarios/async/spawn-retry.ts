@@ -31,26 +31,46 @@ export const spawnRetryBackoff = defineScenario({
   shrinkable: { rounds: 1 },
   setup(ctx) {
     const { rounds, baseMs, capMs } = ctx.options;
-    checkRounds(ctx, { rounds: rounds, check: "delays grow exponentially within their jitter bounds, capped" }, function* (round, rng, problems) {
-      const failures = rng.int(1, 10);
-      for (const jitter of ["none", "full", "decorrelated"] as Jitter[]) {
-        const policy: BackoffPolicy = { baseUs: ms(baseMs), capUs: ms(capMs), jitter };
-        const starts: Micros[] = [];
-        const delays: Micros[] = [];
-        const out = yield* retry(flaky(failures, starts), { maxRetries: 12, backoff: policy, rng: rng.fork(jitter), onRetry: (i) => delays.push(i.delayUs) });
-        const gaps = starts.slice(1).map((s, i) => s - starts[i]! - ms(1));
-        if (out !== `ok after ${failures + 1}` || gaps.join() !== delays.join()) problems.push(`round ${round} ${jitter}: ${out}, gaps ${gaps.join()} vs delays ${delays.join()}`);
-        delays.forEach((d, i) => {
-          const n = i + 1;
-          const ceil = backoffCeiling(policy, n);
-          const prev = i === 0 ? policy.baseUs : delays[i - 1]!;
-          const ok = jitter === "none" ? d === ceil : jitter === "full" ? d >= 0 && d <= ceil : d >= Math.min(policy.baseUs, policy.capUs) && d <= Math.min(policy.capUs, Math.max(policy.baseUs, prev * 3));
-          if (!ok) problems.push(`round ${round} ${jitter}: retry ${n} waited ${d}us (ceiling ${ceil}us, previous ${prev}us)`);
-        });
-        if (jitter === "none" && delays.some((d, i) => i > 0 && d !== Math.min(ms(capMs), delays[i - 1]! * 2))) problems.push(`round ${round}: delays do not double: ${delays.join()}`);
-      }
-      problems.push(...(yield* limits(round, rng.int(1, 5), rng.fork("limits"))));
-    });
+    checkRounds(
+      ctx,
+      { rounds: rounds, check: "delays grow exponentially within their jitter bounds, capped" },
+      function* (round, rng, problems) {
+        const failures = rng.int(1, 10);
+        for (const jitter of ["none", "full", "decorrelated"] as Jitter[]) {
+          const policy: BackoffPolicy = { baseUs: ms(baseMs), capUs: ms(capMs), jitter };
+          const starts: Micros[] = [];
+          const delays: Micros[] = [];
+          const out = yield* retry(flaky(failures, starts), {
+            maxRetries: 12,
+            backoff: policy,
+            rng: rng.fork(jitter),
+            onRetry: (i) => delays.push(i.delayUs),
+          });
+          const gaps = starts.slice(1).map((s, i) => s - starts[i]! - ms(1));
+          if (out !== `ok after ${failures + 1}` || gaps.join() !== delays.join())
+            problems.push(`round ${round} ${jitter}: ${out}, gaps ${gaps.join()} vs delays ${delays.join()}`);
+          delays.forEach((d, i) => {
+            const n = i + 1;
+            const ceil = backoffCeiling(policy, n);
+            const prev = i === 0 ? policy.baseUs : delays[i - 1]!;
+            const ok =
+              jitter === "none"
+                ? d === ceil
+                : jitter === "full"
+                  ? d >= 0 && d <= ceil
+                  : d >= Math.min(policy.baseUs, policy.capUs) &&
+                    d <= Math.min(policy.capUs, Math.max(policy.baseUs, prev * 3));
+            if (!ok)
+              problems.push(
+                `round ${round} ${jitter}: retry ${n} waited ${d}us (ceiling ${ceil}us, previous ${prev}us)`,
+              );
+          });
+          if (jitter === "none" && delays.some((d, i) => i > 0 && d !== Math.min(ms(capMs), delays[i - 1]! * 2)))
+            problems.push(`round ${round}: delays do not double: ${delays.join()}`);
+        }
+        problems.push(...(yield* limits(round, rng.int(1, 5), rng.fork("limits"))));
+      },
+    );
   },
 });
 
@@ -64,16 +84,21 @@ function* limits(round: number, cap: number, rng: Rng): Proc<string[]> {
     yield* retry(flaky(99, starts), { maxRetries: cap, backoff: policy, rng, onGiveUp: (why) => (stop = why) });
     out.push(`round ${round}: an always-failing item succeeded`);
   } catch {
-    if (starts.length !== cap + 1 || stop !== "per-item-cap") out.push(`round ${round}: ${starts.length} attempts with cap ${cap}, stopped by ${stop}`);
+    if (starts.length !== cap + 1 || stop !== "per-item-cap")
+      out.push(`round ${round}: ${starts.length} attempts with cap ${cap}, stopped by ${stop}`);
   }
   let fatalAttempts = 0;
   try {
-    yield* retry(function* () {
-      fatalAttempts++;
-      throw new Fatal("bad request");
-    }, { maxRetries: 5, backoff: policy, rng, retryable: (e) => !(e instanceof Fatal) });
+    yield* retry(
+      function* () {
+        fatalAttempts++;
+        throw new Fatal("bad request");
+      },
+      { maxRetries: 5, backoff: policy, rng, retryable: (e) => !(e instanceof Fatal) },
+    );
   } catch (error) {
-    if (!(error instanceof Fatal) || fatalAttempts !== 1) out.push(`round ${round}: non-retryable error retried ${fatalAttempts - 1} times`);
+    if (!(error instanceof Fatal) || fatalAttempts !== 1)
+      out.push(`round ${round}: non-retryable error retried ${fatalAttempts - 1} times`);
   }
   const budget = new RetryBudget({ maxRetries: cap * 2 });
   const stops: (RetryStop | null)[] = [];
@@ -85,6 +110,7 @@ function* limits(round: number, cap: number, rng: Rng): Proc<string[]> {
       stops.push(why);
     }
   }
-  if (budget.withdrawn !== cap * 2 || !stops.includes("budget-exhausted") || budget.remaining !== 0) out.push(`round ${round}: budget withdrew ${budget.withdrawn} of ${cap * 2}; stops ${stops.join()}`);
+  if (budget.withdrawn !== cap * 2 || !stops.includes("budget-exhausted") || budget.remaining !== 0)
+    out.push(`round ${round}: budget withdrew ${budget.withdrawn} of ${cap * 2}; stops ${stops.join()}`);
   return out;
 }

@@ -15,16 +15,36 @@ export const chaos = defineScenario({
     "global checker. Liveness: after the heal, every submitted job is answered (or was refused at submission) within the budget.",
   covers: [],
   options: {
-    gates: 3, dcs: 2, managersPerDc: 3, workersPerDc: 4,
-    jobs: 20, submitIntervalMs: 2_000, workflowsPerJob: 2, workflowDurationMs: 3_000, datacenterCount: 1, jobTimeoutMs: 120_000,
-    faultPhaseMs: 60_000, livenessBudgetMs: 600_000, swarm: true,
+    gates: 3,
+    dcs: 2,
+    managersPerDc: 3,
+    workersPerDc: 4,
+    jobs: 20,
+    submitIntervalMs: 2_000,
+    workflowsPerJob: 2,
+    workflowDurationMs: 3_000,
+    datacenterCount: 1,
+    jobTimeoutMs: 120_000,
+    faultPhaseMs: 60_000,
+    livenessBudgetMs: 600_000,
+    swarm: true,
   },
   shrinkable: { jobs: 1, gates: 1, dcs: 1, managersPerDc: 1, workersPerDc: 1, workflowsPerJob: 1, faultPhaseMs: 5_000 },
   setup(ctx) {
     const o = ctx.options;
     const c = new ClusterWorld(ctx, {
-      gates: o.gates, dcs: o.dcs, managersPerDc: o.managersPerDc, workersPerDc: o.workersPerDc,
-      client: { jobCount: o.jobs, submitIntervalMs: o.submitIntervalMs, workflowsPerJob: o.workflowsPerJob, workflowDurationMs: o.workflowDurationMs, datacenterCount: o.datacenterCount, jobTimeoutMs: o.jobTimeoutMs },
+      gates: o.gates,
+      dcs: o.dcs,
+      managersPerDc: o.managersPerDc,
+      workersPerDc: o.workersPerDc,
+      client: {
+        jobCount: o.jobs,
+        submitIntervalMs: o.submitIntervalMs,
+        workflowsPerJob: o.workflowsPerJob,
+        workflowDurationMs: o.workflowDurationMs,
+        datacenterCount: o.datacenterCount,
+        jobTimeoutMs: o.jobTimeoutMs,
+      },
     });
     ctx.artifact("faultOptions", c.world.swarm(o.swarm, o.faultPhaseMs, "gate,manager,worker"));
     c.run(o.faultPhaseMs, o.livenessBudgetMs);
@@ -34,7 +54,8 @@ export const chaos = defineScenario({
       return submitted === o.jobs && done === o.jobs ? null : `${submitted} submitted, ${done} answered or refused`;
     });
     ctx.onFinish(() => {
-      for (const s of ["completed", "failed", "timeout", "cancelled"]) ctx.metric(`jobs.${s}`, c.clientStatuses().filter((x) => x === s).length);
+      for (const s of ["completed", "failed", "timeout", "cancelled"])
+        ctx.metric(`jobs.${s}`, c.clientStatuses().filter((x) => x === s).length);
       ctx.metric("jobs.refused", c.events("client.rejected").length);
     });
   },

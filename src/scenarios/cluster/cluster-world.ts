@@ -3,11 +3,26 @@
 // emitted events for the scenario's own checks, and offers role selectors ("the DC
 // leader of dc1", "the gate-cluster leader") so scenarios read like short scripts.
 
-import { World, buildTopology, spreadDcs, type LinkOptions, type NodeFactory, type NodeId, type Observation } from "../../sim/index.js";
+import {
+  World,
+  buildTopology,
+  spreadDcs,
+  type LinkOptions,
+  type NodeFactory,
+  type NodeId,
+  type Observation,
+} from "../../sim/index.js";
 import type { ClusterMessage } from "../../nodes/messages.js";
 import { CHECK_NAMES, ClusterCheckers, retentionFrom } from "../../nodes/checkers.js";
 import { clientFactory, type ClientNode } from "../../nodes/client.js";
-import { gateConfig, managerConfig, type ClientConfig, type GateConfig, type ManagerConfig, type WorkerConfig } from "../../nodes/config.js";
+import {
+  gateConfig,
+  managerConfig,
+  type ClientConfig,
+  type GateConfig,
+  type ManagerConfig,
+  type WorkerConfig,
+} from "../../nodes/config.js";
 import { gateFactory, type GateNode } from "../../nodes/gate/index.js";
 import { managerFactory, type ManagerNode } from "../../nodes/manager/index.js";
 import { workerFactory, type WorkerNode } from "../../nodes/worker.js";
@@ -41,13 +56,28 @@ export class ClusterWorld {
   ) {
     // A gates-only cluster still needs a region to put the gates in.
     const regions = setup.dcs > 0 ? spreadDcs(setup.dcs) : [{ id: "us", dcs: [] }];
-    const topology = buildTopology({ regions, gates: setup.gates, managersPerDc: setup.managersPerDc, workersPerDc: setup.workersPerDc, clients: setup.clients ?? 1 });
+    const topology = buildTopology({
+      regions,
+      gates: setup.gates,
+      managersPerDc: setup.managersPerDc,
+      workersPerDc: setup.workersPerDc,
+      clients: setup.clients ?? 1,
+    });
     this.world = new World(ctx, {
       topology,
-      factories: { gate: gateFactory(setup.gate), manager: managerFactory(setup.manager), worker: workerFactory(setup.worker), client: clientFactory(setup.client), ...setup.factories },
+      factories: {
+        gate: gateFactory(setup.gate),
+        manager: managerFactory(setup.manager),
+        worker: workerFactory(setup.worker),
+        client: clientFactory(setup.client),
+        ...setup.factories,
+      },
       ...(setup.link === undefined ? {} : { link: setup.link }),
     });
-    this.checkers = new ClusterCheckers((check, message, nodes) => ctx.violation(check, message, nodes), retentionFrom(gateConfig(setup.gate), managerConfig(setup.manager)));
+    this.checkers = new ClusterCheckers(
+      (check, message, nodes) => ctx.violation(check, message, nodes),
+      retentionFrom(gateConfig(setup.gate), managerConfig(setup.manager)),
+    );
     for (const name of Object.values(CHECK_NAMES)) ctx.declareChecker(name);
     this.world.onEmit((o) => this.observe(o));
     ctx.summary(() => this.summary());
@@ -120,11 +150,19 @@ export class ClusterWorld {
    * Fault phase, heal, then wait until every client job has its answer — and, with
    * `awaitCleanup`, until every node has deleted its terminal jobs after retention.
    */
-  run(faultPhaseMs: number, livenessBudgetMs: number, options: { awaitCleanup?: boolean; pending?: () => string | null } = {}): void {
+  run(
+    faultPhaseMs: number,
+    livenessBudgetMs: number,
+    options: { awaitCleanup?: boolean; pending?: () => string | null } = {},
+  ): void {
     this.world.start();
     const extra = options.pending ?? (() => null);
     const cleanup = options.awaitCleanup === true ? () => this.checkers.pendingCleanup() : () => null;
-    this.world.runPhases({ faultPhaseMs, livenessBudgetMs, pending: () => this.checkers.pending() ?? extra() ?? cleanup() });
+    this.world.runPhases({
+      faultPhaseMs,
+      livenessBudgetMs,
+      pending: () => this.checkers.pending() ?? extra() ?? cleanup(),
+    });
   }
 
   /** Statuses the client heard, in the order it heard them. */
@@ -151,7 +189,8 @@ export class ClusterWorld {
   private work(id: NodeId, role: string): { jobs: number | string; workflows: number | string } {
     if (role === "gate") return { jobs: this.gate(id)?.jobCount ?? "-", workflows: "-" };
     if (role === "manager") return { jobs: this.manager(id)?.jobCount ?? "-", workflows: "-" };
-    if (role === "worker") return { jobs: "-", workflows: this.events("workflow.started", (o) => o.node === id).length };
+    if (role === "worker")
+      return { jobs: "-", workflows: this.events("workflow.started", (o) => o.node === id).length };
     return { jobs: this.events("client.submitted", (o) => o.node === id).length, workflows: "-" };
   }
 }

@@ -23,7 +23,13 @@ export const multiDcDispatch = defineScenario({
   covers: ["GM-1.1.2"],
   options: { jobs: 2, faultPhaseMs: 20_000, livenessBudgetMs: 120_000 },
   setup(ctx) {
-    const c = new ClusterWorld(ctx, { gates: 1, dcs: 2, managersPerDc: 3, workersPerDc: 3, client: { jobCount: ctx.options.jobs, datacenterCount: 2 } });
+    const c = new ClusterWorld(ctx, {
+      gates: 1,
+      dcs: 2,
+      managersPerDc: 3,
+      workersPerDc: 3,
+      client: { jobCount: ctx.options.jobs, datacenterCount: 2 },
+    });
     let tracked: string[] = [];
     c.once("job.terminal", (o) => {
       const job = c.gate("gate-1")?.jobTable.jobs.get(detail(o, "job"));
@@ -32,7 +38,10 @@ export const multiDcDispatch = defineScenario({
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
     ctx.check("GM-1.1.2: every job was dispatched to both DCs", () => {
       for (const j of c.events("job.accepted")) {
-        const dcs = c.events("job.dispatched", (e) => detail(e, "job") === detail(j, "job")).map((e) => detail(e, "dc")).sort();
+        const dcs = c
+          .events("job.dispatched", (e) => detail(e, "job") === detail(j, "job"))
+          .map((e) => detail(e, "dc"))
+          .sort();
         if (dcs.join(",") !== "dc1,dc2") return `${detail(j, "job")} dispatched to [${dcs.join(", ")}]`;
       }
       return null;
@@ -42,7 +51,8 @@ export const multiDcDispatch = defineScenario({
       return tracked.length === 2 && tracked.every((t) => leaders.has(t)) ? null : `tracked [${tracked.join(", ")}]`;
     });
     ctx.check("GM-1.1.2: both DCs reported and every job completed", () => {
-      if (c.events("job.dcTerminal").length !== 2 * ctx.options.jobs) return `${c.events("job.dcTerminal").length} DC results`;
+      if (c.events("job.dcTerminal").length !== 2 * ctx.options.jobs)
+        return `${c.events("job.dcTerminal").length} DC results`;
       return expectAll(c.clientStatuses(), "completed", ctx.options.jobs);
     });
   },
@@ -67,13 +77,18 @@ export const managerDiesBeforeAck = defineScenario({
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
     ctx.check("GM-1.3.1: the first attempt went to the dying leader and timed out", () => {
       const attempts = c.events("job.dispatchAttempt");
-      if (attempts[0] === undefined || detail(attempts[0], "manager") !== victim) return `first attempt to ${attempts[0] === undefined ? "nobody" : detail(attempts[0], "manager")}, leader was ${victim}`;
+      if (attempts[0] === undefined || detail(attempts[0], "manager") !== victim)
+        return `first attempt to ${attempts[0] === undefined ? "nobody" : detail(attempts[0], "manager")}, leader was ${victim}`;
       const next = attempts[1];
-      return next !== undefined && next.atUs - attempts[0].atUs >= GATE.managerDispatchTimeoutMs * 1000 ? null : "no retry after the dispatch timeout";
+      return next !== undefined && next.atUs - attempts[0].atUs >= GATE.managerDispatchTimeoutMs * 1000
+        ? null
+        : "no retry after the dispatch timeout";
     });
     ctx.check("GM-1.3.1: another manager accepted the job", () => {
       const d = c.events("job.dispatched");
-      return d.length === 1 && detail(d[0]!, "manager") !== victim ? null : `accepted by [${d.map((e) => detail(e, "manager")).join(", ")}]`;
+      return d.length === 1 && detail(d[0]!, "manager") !== victim
+        ? null
+        : `accepted by [${d.map((e) => detail(e, "manager")).join(", ")}]`;
     });
     ctx.check("the job completed exactly once", () => expectOne(c.clientStatuses(), "completed"));
   },
@@ -90,17 +105,30 @@ export const dcFailover = defineScenario({
   options: { faultPhaseMs: 150_000, livenessBudgetMs: 120_000 },
   setup(ctx) {
     const c = new ClusterWorld(ctx, { gates: 1, dcs: 2, managersPerDc: 3, workersPerDc: 3, client: { jobCount: 1 } });
-    c.world.plan([{ atMs: 14_000, action: "partition", a: c.ids("manager", "dc1"), b: c.ids("gate"), oneWay: false, name: "dc1-cut" }]);
+    c.world.plan([
+      {
+        atMs: 14_000,
+        action: "partition",
+        a: c.ids("manager", "dc1"),
+        b: c.ids("gate"),
+        oneWay: false,
+        name: "dc1-cut",
+      },
+    ]);
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
     ctx.check("GM-1.3.3: consecutive attempts to dc1 are at least managerDispatchTimeoutMs apart", () => {
       const a = c.events("job.dispatchAttempt", (e) => detail(e, "dc") === "dc1");
-      for (let i = 1; i < a.length; i++) if (a[i]!.atUs - a[i - 1]!.atUs < GATE.managerDispatchTimeoutMs * 1000) return `attempts ${i - 1} and ${i} only ${(a[i]!.atUs - a[i - 1]!.atUs) / 1000} ms apart`;
+      for (let i = 1; i < a.length; i++)
+        if (a[i]!.atUs - a[i - 1]!.atUs < GATE.managerDispatchTimeoutMs * 1000)
+          return `attempts ${i - 1} and ${i} only ${(a[i]!.atUs - a[i - 1]!.atUs) / 1000} ms apart`;
       return a.length === 3 * (GATE.maxRetriesPerDc + 1) ? null : `${a.length} attempts to dc1`;
     });
     ctx.check("GM-1.3.2: dc1 failed as a whole and the job moved to dc2", () => {
       const failed = c.events("job.dcFailed").map((e) => detail(e, "dc"));
       const accepted = c.events("job.dispatched").map((e) => detail(e, "dc"));
-      return failed.join(",") === "dc1" && accepted.join(",") === "dc2" ? null : `failed [${failed.join(", ")}], accepted [${accepted.join(", ")}]`;
+      return failed.join(",") === "dc1" && accepted.join(",") === "dc2"
+        ? null
+        : `failed [${failed.join(", ")}], accepted [${accepted.join(", ")}]`;
     });
     ctx.check("the job completed in dc2", () => expectOne(c.clientStatuses(), "completed"));
   },
@@ -116,7 +144,14 @@ export const heartbeatTimeout = defineScenario({
   covers: ["GM-2.3.1", "GM-2.3.4"],
   options: { faultPhaseMs: 90_000, livenessBudgetMs: 10_000 },
   setup(ctx) {
-    const c = new ClusterWorld(ctx, { gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, clients: 0, client: { jobCount: 0 } });
+    const c = new ClusterWorld(ctx, {
+      gates: 1,
+      dcs: 1,
+      managersPerDc: 3,
+      workersPerDc: 3,
+      clients: 0,
+      client: { jobCount: 0 },
+    });
     let victim = "";
     let lastBeforeCrashUs = 0;
     ctx.kernel.at(20_000_000, () => {
@@ -129,16 +164,31 @@ export const heartbeatTimeout = defineScenario({
       healthAtEnd = c.gate("gate-1")?.dcView.health("dc1", ctx.kernel.now) ?? "";
     });
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
-    ctx.check("GM-2.3.1: the gate had a heartbeat from the manager within the last status interval before the crash", () =>
-      20_000_000 - lastBeforeCrashUs <= managerConfig().gateStatusIntervalMs * 1000 ? null : `last heartbeat ${(20_000_000 - lastBeforeCrashUs) / 1000} ms before the crash`,
+    ctx.check(
+      "GM-2.3.1: the gate had a heartbeat from the manager within the last status interval before the crash",
+      () =>
+        20_000_000 - lastBeforeCrashUs <= managerConfig().gateStatusIntervalMs * 1000
+          ? null
+          : `last heartbeat ${(20_000_000 - lastBeforeCrashUs) / 1000} ms before the crash`,
     );
-    ctx.check("GM-2.3.4: the gate marked it unhealthy between heartbeatTimeoutMs and one sweep after its last heartbeat", () => {
-      const change = c.events("manager.healthChanged", (e) => detail(e, "manager") === victim && e.detail?.["healthy"] === false)[0];
-      if (change === undefined) return "never marked unhealthy";
-      const silentMs = (change.atUs - lastBeforeCrashUs) / 1000;
-      return silentMs >= GATE.heartbeatTimeoutMs && silentMs <= GATE.heartbeatTimeoutMs + GATE.managerHealthCheckIntervalMs ? null : `marked after ${silentMs} ms of silence`;
-    });
-    ctx.check("GM-2.3.4: dc1's health dropped to busy", () => (healthAtEnd === "busy" ? null : `dc1 is ${healthAtEnd}`));
+    ctx.check(
+      "GM-2.3.4: the gate marked it unhealthy between heartbeatTimeoutMs and one sweep after its last heartbeat",
+      () => {
+        const change = c.events(
+          "manager.healthChanged",
+          (e) => detail(e, "manager") === victim && e.detail?.["healthy"] === false,
+        )[0];
+        if (change === undefined) return "never marked unhealthy";
+        const silentMs = (change.atUs - lastBeforeCrashUs) / 1000;
+        return silentMs >= GATE.heartbeatTimeoutMs &&
+          silentMs <= GATE.heartbeatTimeoutMs + GATE.managerHealthCheckIntervalMs
+          ? null
+          : `marked after ${silentMs} ms of silence`;
+      },
+    );
+    ctx.check("GM-2.3.4: dc1's health dropped to busy", () =>
+      healthAtEnd === "busy" ? null : `dc1 is ${healthAtEnd}`,
+    );
   },
 });
 
@@ -152,7 +202,13 @@ export const jobLeaderTakeover = defineScenario({
   covers: [],
   options: { faultPhaseMs: 200_000, livenessBudgetMs: 120_000 },
   setup(ctx) {
-    const c = new ClusterWorld(ctx, { gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, client: { jobCount: 1, workflowsPerJob: 1, workflowDurationMs: 60_000 } });
+    const c = new ClusterWorld(ctx, {
+      gates: 1,
+      dcs: 1,
+      managersPerDc: 3,
+      workersPerDc: 3,
+      client: { jobCount: 1, workflowsPerJob: 1, workflowDurationMs: 60_000 },
+    });
     let victim = "";
     c.once("workflow.running", (o) => {
       victim = o.node;
@@ -166,7 +222,9 @@ export const jobLeaderTakeover = defineScenario({
       return elected.length > 0 ? null : `${t[0]!.node} took over without being DC leader`;
     });
     ctx.check("the worker accepted the transfer and the workflow was not rerun", () =>
-      c.events("transfer.accepted").length === 1 && c.events("workflow.started").length === 1 ? null : `${c.events("transfer.accepted").length} transfers, ${c.events("workflow.started").length} runs`,
+      c.events("transfer.accepted").length === 1 && c.events("workflow.started").length === 1
+        ? null
+        : `${c.events("transfer.accepted").length} transfers, ${c.events("workflow.started").length} runs`,
     );
     ctx.check("the job completed exactly once", () => expectOne(c.clientStatuses(), "completed"));
   },

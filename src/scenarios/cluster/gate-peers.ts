@@ -13,7 +13,14 @@ const GATE = gateConfig();
 const REAP_MS = GATE.deadPeerReapIntervalMs;
 
 function gatesOnly(ctx: ConstructorParameters<typeof ClusterWorld>[0], gates: number, withDc = false): ClusterWorld {
-  return new ClusterWorld(ctx, { gates, dcs: withDc ? 1 : 0, managersPerDc: withDc ? 3 : 0, workersPerDc: withDc ? 3 : 0, clients: withDc ? 1 : 0, client: { jobCount: withDc ? 1 : 0 } });
+  return new ClusterWorld(ctx, {
+    gates,
+    dcs: withDc ? 1 : 0,
+    managersPerDc: withDc ? 3 : 0,
+    workersPerDc: withDc ? 3 : 0,
+    clients: withDc ? 1 : 0,
+    client: { jobCount: withDc ? 1 : 0 },
+  });
 }
 
 function detail(o: Observation, key: string): string {
@@ -37,24 +44,30 @@ export const gatePeerReaped = defineScenario({
     ]);
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
     const survivors = ["gate-1", "gate-2"];
-    ctx.check("GP-1.1: each survivor declares each peer dead after ≥ 120 s unhealthy (within one check interval)", () => {
-      for (const g of survivors) {
-        for (const p of ["gate-3", "gate-4"]) {
-          const dead = c.events("peer.dead", (e) => e.node === g && detail(e, "peer") === p);
-          if (dead.length !== 1) return `${g} declared ${p} dead ${dead.length} times`;
-          const ms = Number(dead[0]!.detail?.["unhealthyForMs"]);
-          if (ms < REAP_MS || ms >= REAP_MS + GATE.deadPeerCheckIntervalMs) return `${g} reaped ${p} after ${ms} ms unhealthy`;
+    ctx.check(
+      "GP-1.1: each survivor declares each peer dead after ≥ 120 s unhealthy (within one check interval)",
+      () => {
+        for (const g of survivors) {
+          for (const p of ["gate-3", "gate-4"]) {
+            const dead = c.events("peer.dead", (e) => e.node === g && detail(e, "peer") === p);
+            if (dead.length !== 1) return `${g} declared ${p} dead ${dead.length} times`;
+            const ms = Number(dead[0]!.detail?.["unhealthyForMs"]);
+            if (ms < REAP_MS || ms >= REAP_MS + GATE.deadPeerCheckIntervalMs)
+              return `${g} reaped ${p} after ${ms} ms unhealthy`;
+          }
         }
-      }
-      return null;
-    });
+        return null;
+      },
+    );
     ctx.check("GP-1.1: each dead peer is purged ≥ 2 × the reap interval later, and forgotten by membership", () => {
       for (const g of survivors) {
         for (const p of ["gate-3", "gate-4"]) {
           const dead = c.events("peer.dead", (e) => e.node === g && detail(e, "peer") === p)[0];
           const purged = c.events("peer.purged", (e) => e.node === g && detail(e, "peer") === p)[0];
-          if (dead === undefined || purged === undefined) return `${g}: ${p} ${dead === undefined ? "never dead" : "never purged"}`;
-          if (purged.atUs - dead.atUs < 2 * REAP_MS * 1000) return `${g} purged ${p} ${Math.round((purged.atUs - dead.atUs) / 1000)} ms after death`;
+          if (dead === undefined || purged === undefined)
+            return `${g}: ${p} ${dead === undefined ? "never dead" : "never purged"}`;
+          if (purged.atUs - dead.atUs < 2 * REAP_MS * 1000)
+            return `${g} purged ${p} ${Math.round((purged.atUs - dead.atUs) / 1000)} ms after death`;
           if (c.gate(g)?.membership.status(p) !== null) return `${g} still lists ${p} in membership`;
         }
         const r = c.gate(g)?.reaper;
@@ -67,7 +80,9 @@ export const gatePeerReaped = defineScenario({
       const d4 = c.events("peer.dead", (e) => e.node === "gate-1" && detail(e, "peer") === "gate-4")[0];
       if (d3 === undefined || d4 === undefined) return "a peer was never reaped";
       const gapMs = (d4.atUs - d3.atUs) / 1000;
-      return gapMs >= 30_000 - GATE.deadPeerCheckIntervalMs && gapMs <= 30_000 + GATE.deadPeerCheckIntervalMs + 60_000 ? null : `reaped ${gapMs} ms apart`;
+      return gapMs >= 30_000 - GATE.deadPeerCheckIntervalMs && gapMs <= 30_000 + GATE.deadPeerCheckIntervalMs + 60_000
+        ? null
+        : `reaped ${gapMs} ms apart`;
     });
   },
 });
@@ -89,16 +104,24 @@ export const gatePeerRecovers = defineScenario({
     ]);
     c.run(o.faultPhaseMs, o.livenessBudgetMs);
     ctx.check("GP-1.2: the survivors saw gate-3 unhealthy (suspected) during the cut", () =>
-      c.events("member.suspect", (e) => e.node !== "gate-3" && detail(e, "node") === "gate-3").length > 0 ? null : "gate-3 was never suspected",
+      c.events("member.suspect", (e) => e.node !== "gate-3" && detail(e, "node") === "gate-3").length > 0
+        ? null
+        : "gate-3 was never suspected",
     );
     ctx.check("GP-1.2: each survivor marked gate-3 healthy after the heal, and nothing is left tracked", () => {
       for (const g of ["gate-1", "gate-2"]) {
-        if (c.events("peer.healthy", (e) => e.node === g && detail(e, "peer") === "gate-3" && e.atUs >= o.healAtMs * 1000).length === 0) return `${g} never marked gate-3 healthy`;
+        if (
+          c.events("peer.healthy", (e) => e.node === g && detail(e, "peer") === "gate-3" && e.atUs >= o.healAtMs * 1000)
+            .length === 0
+        )
+          return `${g} never marked gate-3 healthy`;
         if ((c.gate(g)?.reaper.unhealthySinceUs.size ?? 1) > 0) return `${g} still has an unhealthy timestamp`;
       }
       return null;
     });
-    ctx.check("GP-1.2: gate-3 was never reaped", () => (c.events("peer.dead").length === 0 ? null : `${c.events("peer.dead").length} peer.dead events`));
+    ctx.check("GP-1.2: gate-3 was never reaped", () =>
+      c.events("peer.dead").length === 0 ? null : `${c.events("peer.dead").length} peer.dead events`,
+    );
   },
 });
 
@@ -122,7 +145,10 @@ export const quorumLoss = defineScenario({
     let leader = "";
     ctx.kernel.at(25_000_000, () => {
       leader = c.gateLeader() ?? "";
-      const victims = c.ids("gate").filter((g) => g !== leader).slice(0, 3);
+      const victims = c
+        .ids("gate")
+        .filter((g) => g !== leader)
+        .slice(0, 3);
       victims.forEach((g, i) => {
         ctx.kernel.at((30_000 + 30_000 * i) * 1000, () => c.world.crash(g));
       });
@@ -134,14 +160,20 @@ export const quorumLoss = defineScenario({
       if (failing.join(",") !== "1,2,3") return `failed streaks ${failing.join(",")}`;
       const down = c.events("leader.stepdown", (e) => e.node === leader);
       const third = c.events("quorum.check", (e) => e.node === leader && e.detail?.["streak"] === 3)[0];
-      return down.length === 1 && detail(down[0]!, "reason") === "quorum" && down[0]!.atUs === third?.atUs ? null : `stepdowns: ${down.map((d) => detail(d, "reason")).join(",")}`;
+      return down.length === 1 && detail(down[0]!, "reason") === "quorum" && down[0]!.atUs === third?.atUs
+        ? null
+        : `stepdowns: ${down.map((d) => detail(d, "reason")).join(",")}`;
     });
     ctx.check("GP-2.1: quorum held (streak 0) until the third gate was gone", () => {
       const firstFail = c.events("quorum.check", (e) => e.node === leader && e.detail?.["ok"] === false)[0];
-      return firstFail !== undefined && firstFail.atUs > 90_000_000 ? null : `first failed check at ${firstFail?.atUs ?? "never"}`;
+      return firstFail !== undefined && firstFail.atUs > 90_000_000
+        ? null
+        : `first failed check at ${firstFail?.atUs ?? "never"}`;
     });
     ctx.check("GP-2.3: non-leaders never ran the check nor stepped down", () => {
-      const others = [...c.events("quorum.check"), ...c.events("leader.stepdown")].filter((e) => e.role === "gate" && e.node !== leader);
+      const others = [...c.events("quorum.check"), ...c.events("leader.stepdown")].filter(
+        (e) => e.role === "gate" && e.node !== leader,
+      );
       return others.length === 0 ? null : `${others[0]!.node} emitted ${others[0]!.kind}`;
     });
   },
@@ -164,16 +196,22 @@ export const quorumRegained = defineScenario({
       others = c.ids("gate").filter((g) => g !== leader);
       for (const g of others) c.world.crash(g);
     });
-    c.once("quorum.check", () => {
-      for (const g of others) c.world.restart(g);
-    }, (e) => e.detail?.["ok"] === false);
+    c.once(
+      "quorum.check",
+      () => {
+        for (const g of others) c.world.restart(g);
+      },
+      (e) => e.detail?.["ok"] === false,
+    );
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
     ctx.check("GP-2.2: the failed streak reached 1, never 2, and reset to 0", () => {
       const s = streaks(c, leader);
       return s.includes(1) && Math.max(...s) === 1 && s[s.length - 1] === 0 ? null : `streaks ${s.join(",")}`;
     });
     ctx.check("GP-2.2: the leader stayed leader", () =>
-      c.events("leader.stepdown", (e) => e.node === leader).length === 0 && c.gate(leader)?.isLeader === true ? null : `${leader} lost the leadership`,
+      c.events("leader.stepdown", (e) => e.node === leader).length === 0 && c.gate(leader)?.isLeader === true
+        ? null
+        : `${leader} lost the leadership`,
     );
   },
 });
@@ -188,7 +226,16 @@ export const splitBrain = defineScenario({
   options: { faultPhaseMs: 900_000, livenessBudgetMs: 30_000 },
   setup(ctx) {
     const c = gatesOnly(ctx, 4);
-    c.world.plan([{ atMs: 30_000, action: "partition", a: ["gate-1", "gate-2"], b: ["gate-3", "gate-4"], oneWay: false, name: "split" }]);
+    c.world.plan([
+      {
+        atMs: 30_000,
+        action: "partition",
+        a: ["gate-1", "gate-2"],
+        b: ["gate-3", "gate-4"],
+        oneWay: false,
+        name: "split",
+      },
+    ]);
     let leadersBeforeHeal: string[] = ["?"];
     ctx.kernel.at(ctx.options.faultPhaseMs * 1000 - 1, () => {
       leadersBeforeHeal = c.ids("gate").filter((g) => c.gate(g)?.isLeader === true);
@@ -196,17 +243,22 @@ export const splitBrain = defineScenario({
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
     ctx.check("GP-2.4: every gate that led during the split stepped down for quorum", () => {
       const led = new Set(c.events("leader.elected", (e) => e.role === "gate").map((e) => e.node));
-      for (const g of led) if (c.events("leader.stepdown", (e) => e.node === g && detail(e, "reason") === "quorum").length === 0) return `${g} never stepped down for quorum`;
+      for (const g of led)
+        if (c.events("leader.stepdown", (e) => e.node === g && detail(e, "reason") === "quorum").length === 0)
+          return `${g} never stepped down for quorum`;
       return led.size > 0 ? null : "no leader was ever elected";
     });
-    ctx.check("GP-2.4: no gate leads at the end of the split", () => (leadersBeforeHeal.length === 0 ? null : `leaders: ${leadersBeforeHeal.join(", ")}`));
+    ctx.check("GP-2.4: no gate leads at the end of the split", () =>
+      leadersBeforeHeal.length === 0 ? null : `leaders: ${leadersBeforeHeal.join(", ")}`,
+    );
   },
 });
 
 export const singleGate = defineScenario({
   id: "cluster/single-gate",
   title: "A single gate always has quorum (1/1)",
-  description: "1 gate with dc1 (3 managers, 3 workers) and a client. GP-5.1: every quorum check passes with size 1, the gate stays leader and runs a job to completion.",
+  description:
+    "1 gate with dc1 (3 managers, 3 workers) and a client. GP-5.1: every quorum check passes with size 1, the gate stays leader and runs a job to completion.",
   covers: ["GP-5.1"],
   options: { faultPhaseMs: 120_000, livenessBudgetMs: 60_000 },
   setup(ctx) {
@@ -214,7 +266,9 @@ export const singleGate = defineScenario({
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
     ctx.check("GP-5.1: every quorum check passed with quorum size 1", () => {
       const checks = c.events("quorum.check", (e) => e.role === "gate");
-      return checks.length >= 10 && checks.every((e) => e.detail?.["ok"] === true && e.detail?.["size"] === 1) ? null : `${checks.length} checks, some failing or sized ≠ 1`;
+      return checks.length >= 10 && checks.every((e) => e.detail?.["ok"] === true && e.detail?.["size"] === 1)
+        ? null
+        : `${checks.length} checks, some failing or sized ≠ 1`;
     });
     ctx.check("GP-5.1: the lone gate is leader and completed the job", () =>
       c.gate("gate-1")?.isLeader === true ? expectAll(c.clientStatuses(), "completed", 1) : "gate-1 is not leader",
@@ -232,19 +286,33 @@ export const twoGates = defineScenario({
   covers: ["GP-5.2"],
   options: { faultPhaseMs: 300_000, livenessBudgetMs: 120_000 },
   setup(ctx) {
-    const c = new ClusterWorld(ctx, { gates: 2, dcs: 1, managersPerDc: 3, workersPerDc: 3, client: { jobCount: 1, firstSubmitDelayMs: 200_000, submitMaxAttempts: 1000, submitRetryBaseMs: 5_000 } });
+    const c = new ClusterWorld(ctx, {
+      gates: 2,
+      dcs: 1,
+      managersPerDc: 3,
+      workersPerDc: 3,
+      client: { jobCount: 1, firstSubmitDelayMs: 200_000, submitMaxAttempts: 1000, submitRetryBaseMs: 5_000 },
+    });
     let leader = "";
     ctx.kernel.at(30_000_000, () => {
       leader = c.gateLeader() ?? "";
       c.world.crash(leader === "gate-1" ? "gate-2" : "gate-1");
     });
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
-    ctx.check("GP-5.2: quorum size is 2 in every gate check", () => (c.events("quorum.check", (e) => e.role === "gate").every((e) => e.detail?.["size"] === 2) ? null : "a check with size ≠ 2"));
+    ctx.check("GP-5.2: quorum size is 2 in every gate check", () =>
+      c.events("quorum.check", (e) => e.role === "gate").every((e) => e.detail?.["size"] === 2)
+        ? null
+        : "a check with size ≠ 2",
+    );
     ctx.check("GP-5.2: losing one gate made the leader step down for quorum", () =>
-      c.events("leader.stepdown", (e) => e.node === leader && detail(e, "reason") === "quorum").length === 1 ? null : `no quorum stepdown on ${leader}`,
+      c.events("leader.stepdown", (e) => e.node === leader && detail(e, "reason") === "quorum").length === 1
+        ? null
+        : `no quorum stepdown on ${leader}`,
     );
     ctx.check("GP-5.2: without quorum the gate refused the submission", () =>
-      c.events("job.rejected", (e) => detail(e, "reason") === "quorum unavailable").length > 0 ? null : "no quorum-unavailable rejection",
+      c.events("job.rejected", (e) => detail(e, "reason") === "quorum unavailable").length > 0
+        ? null
+        : "no quorum-unavailable rejection",
     );
     ctx.check("after the heal the job completed", () => expectAll(c.clientStatuses(), "completed", 1));
   },

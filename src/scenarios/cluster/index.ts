@@ -2,7 +2,15 @@
 // simulated network, with the global invariant checkers on in every scenario.
 import type { ScenarioDef } from "../types.js";
 import { smoke } from "./smoke.js";
-import { gatePeerReaped, gatePeerRecovers, quorumLoss, quorumRegained, singleGate, splitBrain, twoGates } from "./gate-peers.js";
+import {
+  gatePeerReaped,
+  gatePeerRecovers,
+  quorumLoss,
+  quorumRegained,
+  singleGate,
+  splitBrain,
+  twoGates,
+} from "./gate-peers.js";
 import { dcFailover, heartbeatTimeout, jobLeaderTakeover, managerDiesBeforeAck, multiDcDispatch } from "./dispatch.js";
 import { chaos } from "./chaos.js";
 import { workerDispatchRules } from "./worker-dispatch-rules.js";
@@ -10,8 +18,22 @@ import { allWorkersFail, jobTimeoutCancels, workerDiesBeforeAck, workerDiesMidWo
 
 export const clusterScenarios: readonly ScenarioDef[] = [
   smoke,
-  gatePeerReaped, gatePeerRecovers, quorumLoss, quorumRegained, splitBrain, singleGate, twoGates,
-  multiDcDispatch, managerDiesBeforeAck, dcFailover, heartbeatTimeout, jobLeaderTakeover,
-  workerDiesMidWorkflow, workerDiesBeforeAck, allWorkersFail, jobTimeoutCancels, workerDispatchRules,
+  gatePeerReaped,
+  gatePeerRecovers,
+  quorumLoss,
+  quorumRegained,
+  splitBrain,
+  singleGate,
+  twoGates,
+  multiDcDispatch,
+  managerDiesBeforeAck,
+  dcFailover,
+  heartbeatTimeout,
+  jobLeaderTakeover,
+  workerDiesMidWorkflow,
+  workerDiesBeforeAck,
+  allWorkersFail,
+  jobTimeoutCancels,
+  workerDispatchRules,
   chaos,
 ];

@@ -16,8 +16,29 @@ export const smoke = defineScenario({
     "at the gate and its heartbeat is current. MW-1.1.1: every manager registered every worker. MW-3.1.1/MW-7.1.1–7.1.3: " +
     "each workflow goes PENDING → DISPATCHED → RUNNING → COMPLETED under one fence token. MW-2.1.1/2.1.3/2.1.4: cores are " +
     "allocated and all freed at the end. With a 10 s retention, every gate and manager deletes the job afterwards.",
-  covers: ["GM-1.1.1", "GM-2.1.1", "GM-2.3.1", "MW-1.1.1", "MW-3.1.1", "MW-7.1.1", "MW-7.1.2", "MW-7.1.3", "MW-2.1.1", "MW-2.1.3", "MW-2.1.4"],
-  options: { gates: 1, managersPerDc: 3, workersPerDc: 3, workflowsPerJob: 2, workflowDurationMs: 5_000, retentionMs: 10_000, faultPhaseMs: 20_000, livenessBudgetMs: 120_000 },
+  covers: [
+    "GM-1.1.1",
+    "GM-2.1.1",
+    "GM-2.3.1",
+    "MW-1.1.1",
+    "MW-3.1.1",
+    "MW-7.1.1",
+    "MW-7.1.2",
+    "MW-7.1.3",
+    "MW-2.1.1",
+    "MW-2.1.3",
+    "MW-2.1.4",
+  ],
+  options: {
+    gates: 1,
+    managersPerDc: 3,
+    workersPerDc: 3,
+    workflowsPerJob: 2,
+    workflowDurationMs: 5_000,
+    retentionMs: 10_000,
+    faultPhaseMs: 20_000,
+    livenessBudgetMs: 120_000,
+  },
   shrinkable: { managersPerDc: 1, workersPerDc: 1, workflowsPerJob: 1 },
   setup(ctx) {
     const o = ctx.options;
@@ -38,7 +59,9 @@ export const smoke = defineScenario({
       const d = c.events("job.dispatched");
       const leaders = new Set(c.events("leader.elected", (e) => e.detail?.["group"] === "dc1").map((e) => e.node));
       if (d.length !== 1) return `${d.length} dispatch ACKs`;
-      return leaders.has(String(d[0]!.detail?.["manager"])) ? null : `ACK from ${String(d[0]!.detail?.["manager"])}, not a DC leader`;
+      return leaders.has(String(d[0]!.detail?.["manager"]))
+        ? null
+        : `ACK from ${String(d[0]!.detail?.["manager"])}, not a DC leader`;
     });
     ctx.check("GM-2.1.1/2.3.1: every manager is registered at the gate with a current heartbeat", () => {
       for (const g of c.ids("gate")) {
@@ -53,19 +76,27 @@ export const smoke = defineScenario({
     });
     ctx.check("MW-1.1.1: every manager registered every worker", () => {
       for (const m of c.ids("manager", "dc1")) {
-        const got = new Set(c.events("worker.registered", (e) => e.node === m).map((e) => String(e.detail?.["worker"])));
+        const got = new Set(
+          c.events("worker.registered", (e) => e.node === m).map((e) => String(e.detail?.["worker"])),
+        );
         const missing = c.ids("worker", "dc1").filter((w) => !got.has(w));
         if (missing.length > 0) return `${m} never registered ${missing.join(", ")}`;
       }
       return null;
     });
     ctx.check("after retention no gate or manager holds the job, replicas included", () => {
-      const holders = [...c.ids("gate").filter((g) => (c.gate(g)?.jobCount ?? 0) > 0), ...c.ids("manager").filter((m) => (c.manager(m)?.jobCount ?? 0) > 0)];
+      const holders = [
+        ...c.ids("gate").filter((g) => (c.gate(g)?.jobCount ?? 0) > 0),
+        ...c.ids("manager").filter((m) => (c.manager(m)?.jobCount ?? 0) > 0),
+      ];
       return holders.length === 0 ? null : `still held by ${holders.join(", ")}`;
     });
-    ctx.check("MW-3.1.1/MW-7.1.1–7.1.3: each workflow went dispatched → running → completed under one token", () => lifecycleProblems(c));
+    ctx.check("MW-3.1.1/MW-7.1.1–7.1.3: each workflow went dispatched → running → completed under one token", () =>
+      lifecycleProblems(c),
+    );
     ctx.check("MW-2.1.1/2.1.3/2.1.4: cores were allocated per workflow and all freed at the end", () => {
-      if (c.events("cores.allocated").length !== o.workflowsPerJob) return `${c.events("cores.allocated").length} allocations`;
+      if (c.events("cores.allocated").length !== o.workflowsPerJob)
+        return `${c.events("cores.allocated").length} allocations`;
       const busy = c.ids("worker", "dc1").filter((w) => (c.worker(w)?.coresInUse ?? 0) !== 0);
       return busy.length === 0 ? null : `cores still in use on ${busy.join(", ")}`;
     });

@@ -20,8 +20,20 @@ const SCRIPT: readonly Step[] = [
   { label: "MW-2.2.3 zero", workflowId: "zero", cores: 0, token: 1, expect: "invalid-cores" },
   { label: "MW-2.2.3 negative", workflowId: "neg", cores: -1, token: 1, expect: "invalid-cores" },
   { label: "MW-2.1.2 first of two 3-core requests", workflowId: "a", cores: 3, token: 1, expect: "accepted" },
-  { label: "MW-2.1.2/2.2.2 second 3-core request, 1 free", workflowId: "b", cores: 3, token: 1, expect: "insufficient-cores" },
-  { label: "MW-2.2.4 duplicate allocation (newer token)", workflowId: "a", cores: 1, token: 2, expect: "already-allocated" },
+  {
+    label: "MW-2.1.2/2.2.2 second 3-core request, 1 free",
+    workflowId: "b",
+    cores: 3,
+    token: 1,
+    expect: "insufficient-cores",
+  },
+  {
+    label: "MW-2.2.4 duplicate allocation (newer token)",
+    workflowId: "a",
+    cores: 1,
+    token: 2,
+    expect: "already-allocated",
+  },
   { label: "stale fence token", workflowId: "a", cores: 1, token: 1, expect: "stale fence token" },
   { label: "last free core", workflowId: "c", cores: 1, token: 1, expect: "accepted" },
 ];
@@ -42,13 +54,30 @@ class ScriptedManager implements SimNode<ClusterMessage> {
   }
 
   private dispatch(worker: NodeId, s: Step): void {
-    this.env.send(worker, { type: "workflow-dispatch", jobId: "job", workflowId: s.workflowId, name: s.label, cores: s.cores, declaredDurationMs: 60_000, fenceToken: s.token, jobLeader: this.env.id });
+    this.env.send(worker, {
+      type: "workflow-dispatch",
+      jobId: "job",
+      workflowId: s.workflowId,
+      name: s.label,
+      cores: s.cores,
+      declaredDurationMs: 60_000,
+      fenceToken: s.token,
+      jobLeader: this.env.id,
+    });
   }
 
   receive(from: NodeId, msg: ClusterMessage): void {
-    if (msg.type === "worker-registration") this.env.send(from, { type: "registration-response", accepted: true, managerId: this.env.id, leaderId: this.env.id, healthyManagers: [this.env.id] });
+    if (msg.type === "worker-registration")
+      this.env.send(from, {
+        type: "registration-response",
+        accepted: true,
+        managerId: this.env.id,
+        leaderId: this.env.id,
+        healthyManagers: [this.env.id],
+      });
     else if (msg.type === "probe") this.env.send(from, { type: "ack", seq: msg.seq, incarnation: 1, embedded: null });
-    else if (msg.type === "workflow-dispatch-ack") this.acks.set(`${msg.workflowId}#${msg.fenceToken}#${this.acks.size}`, msg);
+    else if (msg.type === "workflow-dispatch-ack")
+      this.acks.set(`${msg.workflowId}#${msg.fenceToken}#${this.acks.size}`, msg);
   }
 }
 
@@ -66,7 +95,11 @@ export const workerDispatchRules = defineScenario({
   setup(ctx) {
     const acks = new Map<string, WorkflowDispatchAck>();
     const c = new ClusterWorld(ctx, {
-      gates: 0, dcs: 1, managersPerDc: 1, workersPerDc: 1, clients: 0,
+      gates: 0,
+      dcs: 1,
+      managersPerDc: 1,
+      workersPerDc: 1,
+      clients: 0,
       worker: { totalCores: 4 },
       factories: { manager: (env) => new ScriptedManager(env, acks) },
     });
@@ -78,12 +111,16 @@ export const workerDispatchRules = defineScenario({
       free = w?.cores.availableCores ?? -1;
     });
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
-    const answers = (): string[] => [...acks.values()].map((a) => (a.accepted ? "accepted" : a.error ?? "?"));
+    const answers = (): string[] => [...acks.values()].map((a) => (a.accepted ? "accepted" : (a.error ?? "?")));
     SCRIPT.forEach((step, i) => {
-      ctx.check(`${step.label} → ${step.expect}`, () => (answers()[i] === step.expect ? null : `got ${answers()[i] ?? "no ACK"}`));
+      ctx.check(`${step.label} → ${step.expect}`, () =>
+        answers()[i] === step.expect ? null : `got ${answers()[i] ?? "no ACK"}`,
+      );
     });
     ctx.check("MW-2.1.1/2.1.3/2.1.4: cores 0–2 belong to a, core 3 to c, none free", () =>
-      owners.join(",") === "job/a,job/a,job/a,job/c" && free === 0 ? null : `owners [${owners.join(", ")}], free ${free}`,
+      owners.join(",") === "job/a,job/a,job/a,job/c" && free === 0
+        ? null
+        : `owners [${owners.join(", ")}], free ${free}`,
     );
   },
 });

@@ -14,7 +14,14 @@ function detail(o: Observation, key: string): string {
 }
 
 function oneDc(ctx: ConstructorParameters<typeof ClusterWorld>[0], client: object, worker: object = {}): ClusterWorld {
-  return new ClusterWorld(ctx, { gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, client: { jobCount: 1, workflowsPerJob: 1, ...client }, worker });
+  return new ClusterWorld(ctx, {
+    gates: 1,
+    dcs: 1,
+    managersPerDc: 3,
+    workersPerDc: 3,
+    client: { jobCount: 1, workflowsPerJob: 1, ...client },
+    worker,
+  });
 }
 
 export const workerDiesMidWorkflow = defineScenario({
@@ -42,23 +49,31 @@ export const workerDiesMidWorkflow = defineScenario({
     ctx.check("MW-6.1.1: the job leader suspected, then declared the worker dead", () => {
       const s = c.events("member.suspect", (e) => e.node === leader() && detail(e, "node") === victim);
       const d = c.events("member.dead", (e) => e.node === leader() && detail(e, "node") === victim);
-      return s.length >= 1 && d.length === 1 && s[0]!.atUs < d[0]!.atUs ? null : `${s.length} suspicions, ${d.length} deaths`;
+      return s.length >= 1 && d.length === 1 && s[0]!.atUs < d[0]!.atUs
+        ? null
+        : `${s.length} suspicions, ${d.length} deaths`;
     });
     ctx.check("MW-6.1.2: the workflow was marked orphaned when the suspicion began", () => {
       const o = c.events("workflow.orphaned", (e) => e.node === leader() && detail(e, "node") === victim)[0];
       const s = c.events("member.suspect", (e) => e.node === leader() && detail(e, "node") === victim)[0];
       return o !== undefined && s !== undefined && o.atUs === s.atUs ? null : "no orphan mark at the suspicion";
     });
-    ctx.check("MW-6.1.3: nothing was rescheduled before the death was confirmed (≥ the manager's minimum suspicion)", () => {
-      const failed = c.events("workflow.failed")[0];
-      const dead = c.events("member.dead", (e) => e.node === leader() && detail(e, "node") === victim)[0];
-      if (failed === undefined || dead === undefined) return "no failure or no death";
-      return failed.atUs >= dead.atUs && failed.atUs - crashUs >= MANAGER.globalSuspicionMinMs * 1000 ? null : `failed ${(failed.atUs - crashUs) / 1000} ms after the crash`;
-    });
+    ctx.check(
+      "MW-6.1.3: nothing was rescheduled before the death was confirmed (≥ the manager's minimum suspicion)",
+      () => {
+        const failed = c.events("workflow.failed")[0];
+        const dead = c.events("member.dead", (e) => e.node === leader() && detail(e, "node") === victim)[0];
+        if (failed === undefined || dead === undefined) return "no failure or no death";
+        return failed.atUs >= dead.atUs && failed.atUs - crashUs >= MANAGER.globalSuspicionMinMs * 1000
+          ? null
+          : `failed ${(failed.atUs - crashUs) / 1000} ms after the crash`;
+      },
+    );
     ctx.check("MW-6.1.4: rescheduled on another worker under a higher token; the job completed", () => {
       const starts = c.events("workflow.started");
       if (starts.length !== 2 || starts[1]!.node === victim) return `runs on [${starts.map((s) => s.node).join(", ")}]`;
-      if (Number(starts[1]!.detail?.["token"]) <= Number(starts[0]!.detail?.["token"])) return "the rerun's token is not higher";
+      if (Number(starts[1]!.detail?.["token"]) <= Number(starts[0]!.detail?.["token"]))
+        return "the rerun's token is not higher";
       return expectOne(c.clientStatuses(), "completed");
     });
   },
@@ -85,7 +100,10 @@ export const workerDiesBeforeAck = defineScenario({
       const sent = c.events("workflow.dispatched")[0];
       const failed = c.events("workflow.failed")[0];
       if (sent === undefined || failed === undefined) return "no dispatch or no failure";
-      return detail(failed, "reason") === "dispatch timeout" && failed.atUs - sent.atUs === MANAGER.requestTimeoutStandardMs * 1000 ? null : `${detail(failed, "reason")} after ${(failed.atUs - sent.atUs) / 1000} ms`;
+      return detail(failed, "reason") === "dispatch timeout" &&
+        failed.atUs - sent.atUs === MANAGER.requestTimeoutStandardMs * 1000
+        ? null
+        : `${detail(failed, "reason")} after ${(failed.atUs - sent.atUs) / 1000} ms`;
     });
     ctx.check("MW-6.2.2: the retry went to a different worker and the job completed", () => {
       const next = c.events("workflow.dispatched")[1];
@@ -109,10 +127,15 @@ export const allWorkersFail = defineScenario({
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
     ctx.check("MW-7.1.4: every run ended FAILED with an execution error", () => {
       const f = c.events("workflow.failed");
-      return f.length === 3 && f.every((e) => detail(e, "reason") === "execution error") ? null : `failures: ${f.map((e) => detail(e, "reason")).join("; ")}`;
+      return f.length === 3 && f.every((e) => detail(e, "reason") === "execution error")
+        ? null
+        : `failures: ${f.map((e) => detail(e, "reason")).join("; ")}`;
     });
     ctx.check("MW-6.2.3: each worker ran it once; the workflow failed for good and the DC reported FAILED", () => {
-      const runs = c.events("workflow.started").map((e) => e.node).sort();
+      const runs = c
+        .events("workflow.started")
+        .map((e) => e.node)
+        .sort();
       if (runs.join(",") !== c.ids("worker", "dc1").sort().join(",")) return `runs on [${runs.join(", ")}]`;
       const dc = c.events("job.dcTerminal").map((e) => detail(e, "status"));
       return dc.join(",") === "failed" ? null : `DC results [${dc.join(", ")}]`;
@@ -136,13 +159,16 @@ export const jobTimeoutCancels = defineScenario({
     ctx.check("the client heard TIMEOUT", () => expectOne(c.clientStatuses(), "timeout"));
     ctx.check("MW-7.1.5: the running workflow was cancelled on its worker and its cores freed", () => {
       const f = c.events("workflow.finished");
-      if (f.length !== 1 || detail(f[0]!, "status") !== "cancelled") return `runs ended [${f.map((e) => detail(e, "status")).join(", ")}]`;
+      if (f.length !== 1 || detail(f[0]!, "status") !== "cancelled")
+        return `runs ended [${f.map((e) => detail(e, "status")).join(", ")}]`;
       return (c.worker(f[0]!.node)?.coresInUse ?? -1) === 0 ? null : "cores still in use";
     });
     ctx.check("MW-7.1.5: the job leader recorded CANCELLED and the DC reported TIMEOUT", () => {
       const t = c.events("workflow.terminal").map((e) => detail(e, "status"));
       const dc = c.events("job.dcTerminal").map((e) => detail(e, "status"));
-      return t.join(",") === "cancelled" && dc.join(",") === "timeout" ? null : `workflow [${t.join(", ")}], DC [${dc.join(", ")}]`;
+      return t.join(",") === "cancelled" && dc.join(",") === "timeout"
+        ? null
+        : `workflow [${t.join(", ")}], DC [${dc.join(", ")}]`;
     });
   },
 });

@@ -44,7 +44,8 @@ export const pingPong = defineScenario({
         yield* sleep(pause);
         yield* to.send({ pair, round });
         const pong = yield* from.recv();
-        if (pong.pair !== pair || pong.round !== round) outOfOrder.push(`pair ${pair} sent ${round} got ${pong.pair}/${pong.round}`);
+        if (pong.pair !== pair || pong.round !== round)
+          outOfOrder.push(`pair ${pair} sent ${round} got ${pong.pair}/${pong.round}`);
         yield* counterLock.withLock(bump());
       }
       expectedEndUs[pair] = expected + (pongerDelayUs[pair] ?? 0);
@@ -83,14 +84,17 @@ export const pingPong = defineScenario({
       })(),
     );
 
-    ctx.check("every pong matches its ping, in order", () => (outOfOrder.length === 0 ? null : outOfOrder.slice(0, 3).join("; ")));
+    ctx.check("every pong matches its ping, in order", () =>
+      outOfOrder.length === 0 ? null : outOfOrder.slice(0, 3).join("; "),
+    );
     ctx.check("lock-guarded counter saw every round exactly once", () =>
       counter === pairs * rounds ? null : `counter ${counter}, expected ${pairs * rounds}`,
     );
     ctx.check("each pinger's clock advanced by exactly the pair's sleeps", () => {
       for (let pair = 0; pair < pairs; pair++) {
         // Channel hand-offs and lock wakes take zero virtual time, so only the sleeps count.
-        if (actualEndUs[pair] !== expectedEndUs[pair]) return `pair ${pair}: ended at ${actualEndUs[pair]}us, sleeps sum to ${expectedEndUs[pair]}us`;
+        if (actualEndUs[pair] !== expectedEndUs[pair])
+          return `pair ${pair}: ended at ${actualEndUs[pair]}us, sleeps sum to ${expectedEndUs[pair]}us`;
       }
       return null;
     });

@@ -4,7 +4,20 @@
 // checks compare every process's actual ending with that prediction.
 
 import {
-  Semaphore, TimeoutError, here, join, ms, now, race, shield, sleep, withTimeout, isCancelled, type Proc, type Rng, type Task,
+  Semaphore,
+  TimeoutError,
+  here,
+  join,
+  ms,
+  now,
+  race,
+  shield,
+  sleep,
+  withTimeout,
+  isCancelled,
+  type Proc,
+  type Rng,
+  type Task,
 } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
 
@@ -56,7 +69,11 @@ export const timeoutStorm = defineScenario({
       try {
         outcome.label = yield* runMode(plan);
       } catch (error) {
-        outcome.label = isCancelled(error) ? "cancelled" : error instanceof TimeoutError ? "timeout" : `error ${String(error)}`;
+        outcome.label = isCancelled(error)
+          ? "cancelled"
+          : error instanceof TimeoutError
+            ? "timeout"
+            : `error ${String(error)}`;
       } finally {
         outcome.finallyRuns++;
         outcome.atUs = now() - granted;
@@ -120,7 +137,8 @@ export const timeoutStorm = defineScenario({
     });
     ctx.onFinish(() => {
       ctx.metric("peakPermitsInUse", peakInUse);
-      for (const mode of ["timeout", "cancel", "shield", "race"] as const) ctx.metric(`mode.${mode}`, plans.filter((p) => p.mode === mode).length);
+      for (const mode of ["timeout", "cancel", "shield", "race"] as const)
+        ctx.metric(`mode.${mode}`, plans.filter((p) => p.mode === mode).length);
     });
   },
 });
@@ -139,13 +157,41 @@ function drawPlan(rng: Rng, maxWorkMs: number): Plan {
   if (limitUs === workUs) limitUs += 1;
   switch (mode) {
     case "timeout":
-      return { mode, startUs, workUs, limitUs, expected: workUs < limitUs ? "completed" : "timeout", expectedAtUs: Math.min(workUs, limitUs) };
+      return {
+        mode,
+        startUs,
+        workUs,
+        limitUs,
+        expected: workUs < limitUs ? "completed" : "timeout",
+        expectedAtUs: Math.min(workUs, limitUs),
+      };
     case "cancel":
-      return { mode, startUs, workUs, limitUs, expected: workUs < limitUs ? "completed" : "cancelled", expectedAtUs: Math.min(workUs, limitUs) };
+      return {
+        mode,
+        startUs,
+        workUs,
+        limitUs,
+        expected: workUs < limitUs ? "completed" : "cancelled",
+        expectedAtUs: Math.min(workUs, limitUs),
+      };
     case "shield":
       // Cancellation during the shield is deferred to its end; after it, none is pending.
-      return { mode, startUs, workUs, limitUs, expected: workUs < limitUs ? "completed" : "cancelled", expectedAtUs: workUs };
+      return {
+        mode,
+        startUs,
+        workUs,
+        limitUs,
+        expected: workUs < limitUs ? "completed" : "cancelled",
+        expectedAtUs: workUs,
+      };
     case "race":
-      return { mode, startUs, workUs, limitUs, expected: workUs < limitUs ? "race-first" : "race-second", expectedAtUs: Math.min(workUs, limitUs) };
+      return {
+        mode,
+        startUs,
+        workUs,
+        limitUs,
+        expected: workUs < limitUs ? "race-first" : "race-second",
+        expectedAtUs: Math.min(workUs, limitUs),
+      };
   }
 }

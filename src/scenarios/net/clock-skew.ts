@@ -14,7 +14,9 @@ export const clockSkew = defineScenario({
   options: { intervalMs: 100, offsetMs: 250, driftPpm: 2_000, jumpMs: 2_000, jumpAtMs: 1_050, runMs: 5_000 },
   setup(ctx) {
     const o = ctx.options;
-    const samples = new Map<NodeId, { kernelUs: number; localUs: number }[]>(["n1", "n2", "n3", "n4"].map((id) => [id, []]));
+    const samples = new Map<NodeId, { kernelUs: number; localUs: number }[]>(
+      ["n1", "n2", "n3", "n4"].map((id) => [id, []]),
+    );
     const { world } = buildGossipWorld(ctx, { nodes: 4, intervalMs: o.intervalMs, extra: { clockSamples: samples } });
     world.plan([
       { atMs: 0, action: "clock-offset", node: "n2", offsetMs: o.offsetMs },
@@ -22,9 +24,12 @@ export const clockSkew = defineScenario({
       { atMs: o.jumpAtMs, action: "clock-jump", node: "n4", jumpMs: o.jumpMs },
     ]);
     world.start();
-    ctx.main("run", (function* () {
-      yield ms(o.runMs);
-    })());
+    ctx.main(
+      "run",
+      (function* () {
+        yield ms(o.runMs);
+      })(),
+    );
 
     const get = (id: NodeId) => samples.get(id)!;
     ctx.check("n1 (no skew): local clock equals kernel time", () => {
@@ -35,29 +40,39 @@ export const clockSkew = defineScenario({
       const bad = get("n2").find((s) => s.localUs - s.kernelUs !== ms(o.offsetMs));
       return bad === undefined ? null : `difference ${bad.localUs - bad.kernelUs}us`;
     });
-    ctx.check("n3 (drift): the gap grows by driftPpm of elapsed time, and its local-clock timer keeps local time", () => {
-      const s = get("n3");
-      for (const x of s) {
-        const expected = Math.round((o.driftPpm * x.kernelUs) / 1e6);
-        if (Math.abs(x.localUs - x.kernelUs - expected) > 1) return `at ${x.kernelUs}us gap ${x.localUs - x.kernelUs}us, expected ${expected}us`;
-      }
-      for (let i = 1; i < s.length; i++) {
-        const localStep = s[i]!.localUs - s[i - 1]!.localUs;
-        if (Math.abs(localStep - ms(o.intervalMs)) > 2) return `local tick length ${localStep}us`;
-      }
-      return s.length > 10 ? null : "too few samples";
-    });
+    ctx.check(
+      "n3 (drift): the gap grows by driftPpm of elapsed time, and its local-clock timer keeps local time",
+      () => {
+        const s = get("n3");
+        for (const x of s) {
+          const expected = Math.round((o.driftPpm * x.kernelUs) / 1e6);
+          if (Math.abs(x.localUs - x.kernelUs - expected) > 1)
+            return `at ${x.kernelUs}us gap ${x.localUs - x.kernelUs}us, expected ${expected}us`;
+        }
+        for (let i = 1; i < s.length; i++) {
+          const localStep = s[i]!.localUs - s[i - 1]!.localUs;
+          if (Math.abs(localStep - ms(o.intervalMs)) > 2) return `local tick length ${localStep}us`;
+        }
+        return s.length > 10 ? null : "too few samples";
+      },
+    );
     ctx.check("n4 (jump): local clock jumps by jumpMs at jumpAtMs, kernel time does not", () => {
       const s = get("n4");
       const before = s.filter((x) => x.kernelUs < ms(o.jumpAtMs));
       const after = s.filter((x) => x.kernelUs >= ms(o.jumpAtMs));
       if (before.some((x) => x.localUs !== x.kernelUs)) return "skew before the jump";
-      if (after.length === 0 || after.some((x) => x.localUs - x.kernelUs !== ms(o.jumpMs))) return "jump not applied as configured";
+      if (after.length === 0 || after.some((x) => x.localUs - x.kernelUs !== ms(o.jumpMs)))
+        return "jump not applied as configured";
       return null;
     });
     ctx.check("kernel time advanced identically for every node (ticks of unskewed-rate nodes align)", () => {
-      const k = (id: NodeId) => get(id).map((x) => x.kernelUs).join(",");
-      return k("n1") === k("n2") && k("n1") === k("n4") ? null : "kernel tick times differ between nodes with equal clock rates";
+      const k = (id: NodeId) =>
+        get(id)
+          .map((x) => x.kernelUs)
+          .join(",");
+      return k("n1") === k("n2") && k("n1") === k("n4")
+        ? null
+        : "kernel tick times differ between nodes with equal clock rates";
     });
   },
 });

@@ -10,12 +10,24 @@ import type { GossipNode } from "./gossip-node.js";
 export const crashRestart = defineScenario({
   id: "net/crash-restart",
   title: "Crash and restart: durable kept, volatile lost, in-flight dropped",
-  description: "Four gossip nodes; n2 crashes at crashAtMs and restarts at restartAtMs. n2 also runs a ticking process.",
+  description:
+    "Four gossip nodes; n2 crashes at crashAtMs and restarts at restartAtMs. n2 also runs a ticking process.",
   covers: [],
-  options: { nodes: 4, intervalMs: 20, crashAtMs: 1_000, restartAtMs: 2_000, faultPhaseMs: 3_000, livenessBudgetMs: 1_000 },
+  options: {
+    nodes: 4,
+    intervalMs: 20,
+    crashAtMs: 1_000,
+    restartAtMs: 2_000,
+    faultPhaseMs: 3_000,
+    livenessBudgetMs: 1_000,
+  },
   setup(ctx) {
     const o = ctx.options;
-    const { world, log, ids } = buildGossipWorld(ctx, { nodes: o.nodes, intervalMs: o.intervalMs, link: { sameDcMinUs: 5_000, sameDcMaxUs: 15_000 } });
+    const { world, log, ids } = buildGossipWorld(ctx, {
+      nodes: o.nodes,
+      intervalMs: o.intervalMs,
+      link: { sameDcMinUs: 5_000, sameDcMaxUs: 15_000 },
+    });
     world.plan([
       { atMs: o.crashAtMs, action: "crash", node: "n2" },
       { atMs: o.restartAtMs, action: "restart", node: "n2" },
@@ -24,27 +36,41 @@ export const crashRestart = defineScenario({
     // A process owned by n2: it must stop when n2 crashes.
     const ticks: number[] = [];
     ctx.kernel.after(ms(10), () => {
-      world.hostOf("n2").spawn("ticker", (function* (): Proc<void> {
-        for (;;) {
-          yield* sleep(ms(10));
-          ticks.push(ctx.kernel.now);
-        }
-      })());
+      world.hostOf("n2").spawn(
+        "ticker",
+        (function* (): Proc<void> {
+          for (;;) {
+            yield* sleep(ms(10));
+            ticks.push(ctx.kernel.now);
+          }
+        })(),
+      );
     });
     let receivedBeforeCrash = 0;
-    ctx.kernel.at(ms(o.crashAtMs) - 1, () => (receivedBeforeCrash = world.node<GossipNode>("n2")?.receivedThisLife ?? 0));
-    world.runPhases({ faultPhaseMs: o.faultPhaseMs, livenessBudgetMs: o.livenessBudgetMs, pending: () => unheardPair(log, ids, ms(o.restartAtMs) + 1) });
+    ctx.kernel.at(
+      ms(o.crashAtMs) - 1,
+      () => (receivedBeforeCrash = world.node<GossipNode>("n2")?.receivedThisLife ?? 0),
+    );
+    world.runPhases({
+      faultPhaseMs: o.faultPhaseMs,
+      livenessBudgetMs: o.livenessBudgetMs,
+      pending: () => unheardPair(log, ids, ms(o.restartAtMs) + 1),
+    });
 
     const down = (t: number) => t >= ms(o.crashAtMs) && t < ms(o.restartAtMs);
     ctx.check("n2 restarted as incarnation 2 with its durable boot count kept", () => {
       const h = world.hostOf("n2");
-      return h.incarnation === 2 && h.durable.boots === 2 ? null : `incarnation ${h.incarnation}, durable boots ${String(h.durable.boots)}`;
+      return h.incarnation === 2 && h.durable.boots === 2
+        ? null
+        : `incarnation ${h.incarnation}, durable boots ${String(h.durable.boots)}`;
     });
     ctx.check("n2's volatile receive counter started again from zero", () => {
       const node = world.node<GossipNode>("n2");
       const afterRestart = log.filter((r) => r.to === "n2" && r.incarnation === 2).length;
       if (receivedBeforeCrash === 0) return "n2 received nothing before the crash";
-      return node !== null && node.receivedThisLife === afterRestart ? null : `counter ${node?.receivedThisLife}, receipts since restart ${afterRestart}`;
+      return node !== null && node.receivedThisLife === afterRestart
+        ? null
+        : `counter ${node?.receivedThisLife}, receipts since restart ${afterRestart}`;
     });
     ctx.check("messages in flight to n2 at the crash were dropped", () =>
       (world.network.stats.dropped["crashed-target"] ?? 0) > 0 ? null : "no crashed-target drops",
@@ -55,7 +81,9 @@ export const crashRestart = defineScenario({
     });
     ctx.check("n2's process was cancelled by the crash", () => {
       const last = ticks[ticks.length - 1] ?? 0;
-      return ticks.length > 0 && last < ms(o.crashAtMs) ? null : `last tick at ${last}us (crash at ${ms(o.crashAtMs)}us)`;
+      return ticks.length > 0 && last < ms(o.crashAtMs)
+        ? null
+        : `last tick at ${last}us (crash at ${ms(o.crashAtMs)}us)`;
     });
   },
 });

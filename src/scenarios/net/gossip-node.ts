@@ -70,12 +70,25 @@ export class GossipNode implements SimNode<GossipMessage> {
   private sendOversize(): void {
     const peer = this.env.peers(this.options.role).find((p) => p !== this.env.id);
     if (peer === undefined) return;
-    this.env.send(peer, { type: "ping", seq: -1, sentAtUs: this.env.now(), sizeBytes: (this.options.maxMessageBytes ?? 1024) + 1 });
+    this.env.send(peer, {
+      type: "ping",
+      seq: -1,
+      sentAtUs: this.env.now(),
+      sizeBytes: (this.options.maxMessageBytes ?? 1024) + 1,
+    });
   }
 
   receive(from: NodeId, msg: GossipMessage): void {
     this.receivedThisLife++;
-    this.options.log.push({ from, to: this.env.id, type: msg.type, seq: msg.seq, sentAtUs: msg.sentAtUs, atUs: this.env.now(), incarnation: this.env.incarnation });
+    this.options.log.push({
+      from,
+      to: this.env.id,
+      type: msg.type,
+      seq: msg.seq,
+      sentAtUs: msg.sentAtUs,
+      atUs: this.env.now(),
+      incarnation: this.env.incarnation,
+    });
     if (msg.type === "ping") this.env.send(from, { type: "pong", seq: msg.seq, sentAtUs: this.env.now() });
   }
 

@@ -15,13 +15,25 @@ export interface GossipWorld {
 }
 
 export function twoDcTopology(nodesPerDc: number): Topology {
-  const t = buildTopology({ regions: [{ id: "us", dcs: ["dc1", "dc2"] }], gates: 0, managersPerDc: 0, workersPerDc: nodesPerDc, clients: 0 });
+  const t = buildTopology({
+    regions: [{ id: "us", dcs: ["dc1", "dc2"] }],
+    gates: 0,
+    managersPerDc: 0,
+    workersPerDc: nodesPerDc,
+    clients: 0,
+  });
   return t;
 }
 
 export function buildGossipWorld(
   ctx: ScenarioContext<Options>,
-  setup: { topology?: Topology; nodes?: number; intervalMs: number; link?: Partial<LinkOptions>; extra?: Partial<GossipOptions> },
+  setup: {
+    topology?: Topology;
+    nodes?: number;
+    intervalMs: number;
+    link?: Partial<LinkOptions>;
+    extra?: Partial<GossipOptions>;
+  },
 ): GossipWorld {
   const topology = setup.topology ?? flatTopology(Array.from({ length: setup.nodes ?? 3 }, (_, i) => `n${i + 1}`));
   const role = topology.nodes[0]?.role ?? "node";
@@ -53,6 +65,7 @@ export function pingsOn(log: readonly Receipt[], from: NodeId, to: NodeId): Rece
 export function unheardPair(log: readonly Receipt[], ids: readonly NodeId[], sinceUs: number): string | null {
   const heard = new Set<string>();
   for (const r of log) if (r.type === "ping" && r.atUs >= sinceUs) heard.add(`${r.from}->${r.to}`);
-  for (const a of ids) for (const b of ids) if (a !== b && !heard.has(`${a}->${b}`)) return `${b} has not heard ${a} since the heal`;
+  for (const a of ids)
+    for (const b of ids) if (a !== b && !heard.has(`${a}->${b}`)) return `${b} has not heard ${a} since the heal`;
   return null;
 }

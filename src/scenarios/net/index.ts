@@ -11,5 +11,13 @@ import { oversize } from "./oversize.js";
 import { netSwarm } from "./swarm.js";
 
 export const netScenarios: readonly ScenarioDef[] = [
-  partitionHeal, oneWayPartition, swizzleClog, crashRestart, clockSkew, pauseResume, lossyLinks, oversize, netSwarm,
+  partitionHeal,
+  oneWayPartition,
+  swizzleClog,
+  crashRestart,
+  clockSkew,
+  pauseResume,
+  lossyLinks,
+  oversize,
+  netSwarm,
 ];

@@ -13,25 +13,37 @@ function withinTolerance(observed: number, trials: number, p: number): boolean {
 export const lossyLinks = defineScenario({
   id: "net/lossy-links",
   title: "Loss and duplication rates observed within tolerance",
-  description: "Five gossip nodes exchange pings for runMs with packetLossProbability and duplicateProbability on every link.",
+  description:
+    "Five gossip nodes exchange pings for runMs with packetLossProbability and duplicateProbability on every link.",
   covers: [],
   options: { nodes: 5, intervalMs: 10, runMs: 4_000, lossProbability: 0.1, duplicateProbability: 0.05 },
   setup(ctx) {
     const o = ctx.options;
-    const { world } = buildGossipWorld(ctx, { nodes: o.nodes, intervalMs: o.intervalMs, link: { packetLossProbability: o.lossProbability, duplicateProbability: o.duplicateProbability } });
+    const { world } = buildGossipWorld(ctx, {
+      nodes: o.nodes,
+      intervalMs: o.intervalMs,
+      link: { packetLossProbability: o.lossProbability, duplicateProbability: o.duplicateProbability },
+    });
     world.start();
-    ctx.main("run", (function* () {
-      yield ms(o.runMs);
-    })());
+    ctx.main(
+      "run",
+      (function* () {
+        yield ms(o.runMs);
+      })(),
+    );
     ctx.check("observed loss rate within tolerance", () => {
       const s = world.network.stats;
       const lost = s.dropped["loss"] ?? 0;
-      return withinTolerance(lost, s.sent, o.lossProbability) ? null : `${lost} of ${s.sent} lost (p=${o.lossProbability})`;
+      return withinTolerance(lost, s.sent, o.lossProbability)
+        ? null
+        : `${lost} of ${s.sent} lost (p=${o.lossProbability})`;
     });
     ctx.check("observed duplication rate within tolerance", () => {
       const s = world.network.stats;
       const survived = s.sent - (s.dropped["loss"] ?? 0);
-      return withinTolerance(s.duplicated, survived, o.duplicateProbability) ? null : `${s.duplicated} of ${survived} duplicated`;
+      return withinTolerance(s.duplicated, survived, o.duplicateProbability)
+        ? null
+        : `${s.duplicated} of ${survived} duplicated`;
     });
   },
 });

@@ -18,7 +18,11 @@ export const oneWayPartition = defineScenario({
       { atMs: o.endMs, action: "heal", name: "a-to-b" },
     ]);
     world.start();
-    world.runPhases({ faultPhaseMs: o.faultPhaseMs, livenessBudgetMs: o.livenessBudgetMs, pending: () => unheardPair(log, ids, ms(o.faultPhaseMs)) });
+    world.runPhases({
+      faultPhaseMs: o.faultPhaseMs,
+      livenessBudgetMs: o.livenessBudgetMs,
+      pending: () => unheardPair(log, ids, ms(o.faultPhaseMs)),
+    });
     const during = (t: number) => t >= ms(o.startMs) && t < ms(o.endMs);
     ctx.check("n1 -> n2 pings sent during the partition were all dropped", () => {
       const got = pingsOn(log, "n1", "n2").filter((r) => during(r.sentAtUs));
@@ -33,6 +37,8 @@ export const oneWayPartition = defineScenario({
       const pongs = log.filter((r) => r.type === "pong" && r.from === "n1" && r.to === "n2" && during(r.sentAtUs));
       return pongs.length === 0 ? null : `${pongs.length} pongs n1 -> n2 delivered`;
     });
-    ctx.check("n1 <-> n3 unaffected", () => (pingsOn(log, "n1", "n3").some((r) => during(r.sentAtUs)) ? null : "n1 -> n3 silent during the partition"));
+    ctx.check("n1 <-> n3 unaffected", () =>
+      pingsOn(log, "n1", "n3").some((r) => during(r.sentAtUs)) ? null : "n1 -> n3 silent during the partition",
+    );
   },
 });

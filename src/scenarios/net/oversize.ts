@@ -21,14 +21,27 @@ export const oversize = defineScenario({
       extra: { oversizeAtMs: o.sendAtMs, maxMessageBytes: o.maxMessageBytes, undeliverable },
     });
     world.start();
-    ctx.main("run", (function* () {
-      yield ms(o.runMs);
-    })());
-    ctx.check("the oversized ping was never delivered", () => (log.some((r) => r.seq === -1) ? "it was delivered" : null));
-    ctx.check("the drop was recorded with reason oversize", () => ((world.network.stats.dropped["oversize"] ?? 0) === 1 ? null : `oversize drops: ${world.network.stats.dropped["oversize"] ?? 0}`));
-    ctx.check("the sender learned the message was undeliverable", () =>
-      undeliverable.length === 1 && undeliverable[0]!.from === "n1" && undeliverable[0]!.reason === "oversize" ? null : JSON.stringify(undeliverable),
+    ctx.main(
+      "run",
+      (function* () {
+        yield ms(o.runMs);
+      })(),
     );
-    ctx.check("normal-sized traffic was unaffected", () => (log.filter((r) => r.seq > 0).length > 0 ? null : "no normal pings"));
+    ctx.check("the oversized ping was never delivered", () =>
+      log.some((r) => r.seq === -1) ? "it was delivered" : null,
+    );
+    ctx.check("the drop was recorded with reason oversize", () =>
+      (world.network.stats.dropped["oversize"] ?? 0) === 1
+        ? null
+        : `oversize drops: ${world.network.stats.dropped["oversize"] ?? 0}`,
+    );
+    ctx.check("the sender learned the message was undeliverable", () =>
+      undeliverable.length === 1 && undeliverable[0]!.from === "n1" && undeliverable[0]!.reason === "oversize"
+        ? null
+        : JSON.stringify(undeliverable),
+    );
+    ctx.check("normal-sized traffic was unaffected", () =>
+      log.filter((r) => r.seq > 0).length > 0 ? null : "no normal pings",
+    );
   },
 });

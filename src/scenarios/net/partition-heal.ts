@@ -14,11 +14,22 @@ export const partitionHeal = defineScenario({
     "between the DCs stands from partitionAtMs to healAtMs. With swarm=true, random faults " +
     "drawn from the seed are added during the fault phase.",
   covers: [],
-  options: { nodesPerDc: 3, intervalMs: 100, partitionAtMs: 1_000, healAtMs: 3_000, faultPhaseMs: 4_000, livenessBudgetMs: 3_000, swarm: false },
+  options: {
+    nodesPerDc: 3,
+    intervalMs: 100,
+    partitionAtMs: 1_000,
+    healAtMs: 3_000,
+    faultPhaseMs: 4_000,
+    livenessBudgetMs: 3_000,
+    swarm: false,
+  },
   shrinkable: { nodesPerDc: 1, faultPhaseMs: 500 },
   setup(ctx) {
     const o = ctx.options;
-    const { world, log, ids } = buildGossipWorld(ctx, { topology: twoDcTopology(o.nodesPerDc), intervalMs: o.intervalMs });
+    const { world, log, ids } = buildGossipWorld(ctx, {
+      topology: twoDcTopology(o.nodesPerDc),
+      intervalMs: o.intervalMs,
+    });
     const dcOf = new Map(world.topology.nodes.map((n) => [n.id, n.dc]));
     world.plan([
       { atMs: o.partitionAtMs, action: "partition", name: "dc-split", a: ["dc:dc1"], b: ["dc:dc2"] },
@@ -28,14 +39,20 @@ export const partitionHeal = defineScenario({
     ctx.artifact("faultOptions", faults);
     world.start();
     const healedAtUs = () => ms(Math.max(o.healAtMs, o.faultPhaseMs));
-    world.runPhases({ faultPhaseMs: o.faultPhaseMs, livenessBudgetMs: o.livenessBudgetMs, pending: () => unheardPair(log, ids, healedAtUs()) });
+    world.runPhases({
+      faultPhaseMs: o.faultPhaseMs,
+      livenessBudgetMs: o.livenessBudgetMs,
+      pending: () => unheardPair(log, ids, healedAtUs()),
+    });
 
     const inWindow = (t: number) => t >= ms(o.partitionAtMs) && t < ms(o.healAtMs);
     const crossing = (from: string, to: string) => dcOf.get(from) !== dcOf.get(to);
     ctx.check("no ping sent across the partition while it stood was delivered", () => {
       if (o.swarm) return null; // a swarm clog installed earlier may legitimately hold and later release such a ping
       const leaked = log.filter((r) => r.type === "ping" && crossing(r.from, r.to) && inWindow(r.sentAtUs));
-      return leaked.length === 0 ? null : `${leaked.length} leaked, first ${leaked[0]!.from}->${leaked[0]!.to} sent at ${leaked[0]!.sentAtUs}us`;
+      return leaked.length === 0
+        ? null
+        : `${leaked.length} leaked, first ${leaked[0]!.from}->${leaked[0]!.to} sent at ${leaked[0]!.sentAtUs}us`;
     });
     ctx.check("traffic inside each DC kept flowing during the partition", () => {
       const inside = log.filter((r) => r.type === "ping" && !crossing(r.from, r.to) && inWindow(r.atUs));
@@ -45,7 +62,9 @@ export const partitionHeal = defineScenario({
       (world.network.stats.dropped["partition"] ?? 0) > 0 ? null : "no message was dropped with reason partition",
     );
     ctx.check("cross-DC pings flowed before the partition", () =>
-      o.swarm || log.some((r) => r.type === "ping" && crossing(r.from, r.to) && r.atUs < ms(o.partitionAtMs)) ? null : "no cross-DC ping before the partition",
+      o.swarm || log.some((r) => r.type === "ping" && crossing(r.from, r.to) && r.atUs < ms(o.partitionAtMs))
+        ? null
+        : "no cross-DC ping before the partition",
     );
   },
 });

@@ -13,10 +13,18 @@ export const pauseResume = defineScenario({
   options: { nodes: 4, intervalMs: 25, pauseAtMs: 1_000, pauseMs: 500, faultPhaseMs: 2_000, livenessBudgetMs: 1_000 },
   setup(ctx) {
     const o = ctx.options;
-    const { world, log, sent, ids } = buildGossipWorld(ctx, { nodes: o.nodes, intervalMs: o.intervalMs, link: { fifo: true } });
+    const { world, log, sent, ids } = buildGossipWorld(ctx, {
+      nodes: o.nodes,
+      intervalMs: o.intervalMs,
+      link: { fifo: true },
+    });
     world.plan([{ atMs: o.pauseAtMs, action: "pause", node: "n2", durationMs: o.pauseMs }]);
     world.start();
-    world.runPhases({ faultPhaseMs: o.faultPhaseMs, livenessBudgetMs: o.livenessBudgetMs, pending: () => unheardPair(log, ids, ms(o.faultPhaseMs)) });
+    world.runPhases({
+      faultPhaseMs: o.faultPhaseMs,
+      livenessBudgetMs: o.livenessBudgetMs,
+      pending: () => unheardPair(log, ids, ms(o.faultPhaseMs)),
+    });
     const pausedAt = ms(o.pauseAtMs);
     const resumedAt = ms(o.pauseAtMs + o.pauseMs);
     const paused = (t: number) => t >= pausedAt && t < resumedAt;
@@ -31,10 +39,13 @@ export const pauseResume = defineScenario({
         const got = log.filter((r) => r.type === "ping" && r.from === from && r.to === "n2" && paused(r.sentAtUs));
         if (got.length !== sentDuring) return `${from}: ${sentDuring} sent during the pause, ${got.length} arrived`;
         if (got.some((r) => r.atUs < resumedAt)) return `${from}: a ping arrived before resume`;
-        for (let i = 1; i < got.length; i++) if (got[i]!.seq <= got[i - 1]!.seq) return `${from}: out of order after resume`;
+        for (let i = 1; i < got.length; i++)
+          if (got[i]!.seq <= got[i - 1]!.seq) return `${from}: out of order after resume`;
       }
       return null;
     });
-    ctx.check("the pause queued something", () => (log.some((r) => r.to === "n2" && r.atUs === resumedAt) ? null : "nothing delivered at the resume instant"));
+    ctx.check("the pause queued something", () =>
+      log.some((r) => r.to === "n2" && r.atUs === resumedAt) ? null : "nothing delivered at the resume instant",
+    );
   },
 });

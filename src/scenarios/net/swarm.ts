@@ -16,20 +16,38 @@ export const netSwarm = defineScenario({
   shrinkable: { nodesPerDc: 1, faultPhaseMs: 1_000 },
   setup(ctx) {
     const o = ctx.options;
-    const topology = buildTopology({ regions: [{ id: "us", dcs: ["dc1"] }, { id: "eu", dcs: ["dc2"] }, { id: "asia", dcs: ["dc3"] }], gates: 0, managersPerDc: 0, workersPerDc: o.nodesPerDc, clients: 0 });
+    const topology = buildTopology({
+      regions: [
+        { id: "us", dcs: ["dc1"] },
+        { id: "eu", dcs: ["dc2"] },
+        { id: "asia", dcs: ["dc3"] },
+      ],
+      gates: 0,
+      managersPerDc: 0,
+      workersPerDc: o.nodesPerDc,
+      clients: 0,
+    });
     const { world, log, ids } = buildGossipWorld(ctx, { topology, intervalMs: o.intervalMs });
     ctx.artifact("faultOptions", world.swarm(o.swarm, o.faultPhaseMs));
     world.start();
-    world.runPhases({ faultPhaseMs: o.faultPhaseMs, livenessBudgetMs: o.livenessBudgetMs, pending: () => unheardPair(log, ids, ms(o.faultPhaseMs)) });
+    world.runPhases({
+      faultPhaseMs: o.faultPhaseMs,
+      livenessBudgetMs: o.livenessBudgetMs,
+      pending: () => unheardPair(log, ids, ms(o.faultPhaseMs)),
+    });
     // Read from the applied schedule: each crash and the time its node came back (its
     // duration, or the heal at the end of the fault phase).
     ctx.check("no message reached a crashed node while it was down, nor one sent to its previous life", () => {
       for (const step of ctx.appliedFaults) {
         if (step.action !== "crash") continue;
         const at = typeof step.atUs === "number" ? step.atUs : ms(step.atMs);
-        const back = Math.min(typeof step.durationMs === "number" ? at + ms(step.durationMs) : Infinity, ms(o.faultPhaseMs));
+        const back = Math.min(
+          typeof step.durationMs === "number" ? at + ms(step.durationMs) : Infinity,
+          ms(o.faultPhaseMs),
+        );
         const bad = log.find((r) => r.to === step.node && r.atUs >= at && (r.atUs < back || r.sentAtUs < at));
-        if (bad !== undefined) return `${bad.from}->${bad.to} sent at ${bad.sentAtUs}us arrived at ${bad.atUs}us; ${bad.to} crashed at ${at}us, back at ${back}us`;
+        if (bad !== undefined)
+          return `${bad.from}->${bad.to} sent at ${bad.sentAtUs}us arrived at ${bad.atUs}us; ${bad.to} crashed at ${at}us, back at ${back}us`;
       }
       return null;
     });

@@ -13,13 +13,30 @@ export const swizzleClog = defineScenario({
     "Six gossip nodes on FIFO links. From startMs, a seeded subset is clogged one node every " +
     "stepMs; then the clogs are released in a seeded random order, one every stepMs.",
   covers: [],
-  options: { nodes: 6, subset: 4, intervalMs: 40, startMs: 300, stepMs: 150, faultPhaseMs: 2_500, livenessBudgetMs: 1_000 },
+  options: {
+    nodes: 6,
+    subset: 4,
+    intervalMs: 40,
+    startMs: 300,
+    stepMs: 150,
+    faultPhaseMs: 2_500,
+    livenessBudgetMs: 1_000,
+  },
   setup(ctx) {
     const o = ctx.options;
-    const { world, log, sent, ids } = buildGossipWorld(ctx, { nodes: o.nodes, intervalMs: o.intervalMs, link: { fifo: true } });
+    const { world, log, sent, ids } = buildGossipWorld(ctx, {
+      nodes: o.nodes,
+      intervalMs: o.intervalMs,
+      link: { fifo: true },
+    });
     const rng = ctx.rng.fork("swizzle");
     const chosen = rng.shuffle(ids).slice(0, o.subset);
-    const steps: FaultStep[] = chosen.map((node, i) => ({ atMs: o.startMs + i * o.stepMs, action: "clog", node, name: `swz-${node}` }));
+    const steps: FaultStep[] = chosen.map((node, i) => ({
+      atMs: o.startMs + i * o.stepMs,
+      action: "clog",
+      node,
+      name: `swz-${node}`,
+    }));
     const releaseStart = o.startMs + chosen.length * o.stepMs;
     const releaseOrder = rng.shuffle(chosen);
     const releasedAtUs = new Map<string, number>();
@@ -31,7 +48,11 @@ export const swizzleClog = defineScenario({
     world.start();
     ctx.metric("clogOrder", chosen.join(","));
     ctx.metric("releaseOrder", releaseOrder.join(","));
-    world.runPhases({ faultPhaseMs: o.faultPhaseMs, livenessBudgetMs: o.livenessBudgetMs, pending: () => unheardPair(log, ids, ms(o.faultPhaseMs)) });
+    world.runPhases({
+      faultPhaseMs: o.faultPhaseMs,
+      livenessBudgetMs: o.livenessBudgetMs,
+      pending: () => unheardPair(log, ids, ms(o.faultPhaseMs)),
+    });
 
     ctx.check("every ping sent arrived exactly once, in send order per link", () => {
       for (const [link, times] of sent) {
@@ -43,7 +64,9 @@ export const swizzleClog = defineScenario({
       }
       return null;
     });
-    ctx.check("messages to or from a clogged node were held", () => (world.network.stats.held > 0 ? null : "nothing was held"));
+    ctx.check("messages to or from a clogged node were held", () =>
+      world.network.stats.held > 0 ? null : "nothing was held",
+    );
     ctx.check("no held ping was delivered before its clog was released", () => {
       for (const r of log) {
         if (r.type !== "ping") continue;
@@ -52,7 +75,8 @@ export const swizzleClog = defineScenario({
           const clogIndex = chosen.indexOf(node);
           if (released === undefined || clogIndex < 0) continue;
           const clogAt = ms(o.startMs + clogIndex * o.stepMs);
-          if (r.sentAtUs >= clogAt && r.sentAtUs < released && r.atUs < released) return `${r.from}->${r.to} seq ${r.seq} arrived at ${r.atUs}us before release at ${released}us`;
+          if (r.sentAtUs >= clogAt && r.sentAtUs < released && r.atUs < released)
+            return `${r.from}->${r.to} seq ${r.seq} arrived at ${r.atUs}us before release at ${released}us`;
         }
       }
       return null;

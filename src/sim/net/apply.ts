@@ -27,7 +27,15 @@ export const K_FAULT_DUE: Sym = sym("fault-due");
 
 /** One `fault:<action>` trace record, naming the node when the step names exactly one. */
 export function traceFault(kernel: Kernel, action: string, node: unknown, digest: number): void {
-  kernel.trace.record(kernel.now, kernel.currentSeq, sym(`fault:${action}`), typeof node === "string" ? sym(node) : 0, 0, 0, digest);
+  kernel.trace.record(
+    kernel.now,
+    kernel.currentSeq,
+    sym(`fault:${action}`),
+    typeof node === "string" ? sym(node) : 0,
+    0,
+    0,
+    digest,
+  );
 }
 
 export class FaultApplier {
@@ -57,11 +65,15 @@ export class FaultApplier {
   private later(step: FaultStep, undo: string, node: string | null, ours: () => boolean, fn: () => void): void {
     if (typeof step.durationMs !== "number") return;
     const kernel = this.world.kernel;
-    kernel.after(step.durationMs * 1000, () => {
-      if (this.world.faultsOver || !ours()) return;
-      traceFault(kernel, undo, node, 0);
-      fn();
-    }, K_FAULT_DUE);
+    kernel.after(
+      step.durationMs * 1000,
+      () => {
+        if (this.world.faultsOver || !ours()) return;
+        traceFault(kernel, undo, node, 0);
+        fn();
+      },
+      K_FAULT_DUE,
+    );
   }
 
   apply(step: FaultStep): void {
@@ -70,11 +82,22 @@ export class FaultApplier {
     switch (step.action) {
       case "partition": {
         const name = this.nameOf(step, "p");
-        const rule = new PartitionRule(`partition ${name}`, this.nodes(step.a, "a"), this.nodes(step.b, "b"), step.oneWay === true);
+        const rule = new PartitionRule(
+          `partition ${name}`,
+          this.nodes(step.a, "a"),
+          this.nodes(step.b, "b"),
+          step.oneWay === true,
+        );
         this.healPartition(name); // a reused name replaces its rule (never orphaned past a heal)
         this.partitions.set(name, rule);
         w.network.rules.install(rule);
-        this.later(step, "heal", null, () => this.partitions.get(name) === rule, () => this.healPartition(name));
+        this.later(
+          step,
+          "heal",
+          null,
+          () => this.partitions.get(name) === rule,
+          () => this.healPartition(name),
+        );
         return;
       }
       case "heal":
@@ -87,13 +110,20 @@ export class FaultApplier {
         const from = step.from === undefined ? null : new Set(this.nodes(step.from, "from"));
         const to = step.to === undefined ? null : new Set(this.nodes(step.to, "to"));
         const matches = (a: string, b: string): boolean =>
-          (node !== null && (node.has(a) || node.has(b))) || (node === null && (from === null || from.has(a)) && (to === null || to.has(b)));
+          (node !== null && (node.has(a) || node.has(b))) ||
+          (node === null && (from === null || from.has(a)) && (to === null || to.has(b)));
         const expire = typeof step.expireAfterMs === "number" ? step.expireAfterMs * 1000 : null;
         const clog = new Clog(`clog ${name}`, matches, expire);
         this.unclog(name); // a reused name replaces its clog (its held messages are released, not lost)
         this.clogs.set(name, clog);
         w.network.rules.install(clog);
-        this.later(step, "unclog", null, () => this.clogs.get(name) === clog, () => this.unclog(name));
+        this.later(
+          step,
+          "unclog",
+          null,
+          () => this.clogs.get(name) === clog,
+          () => this.unclog(name),
+        );
         return;
       }
       case "unclog":
@@ -104,11 +134,21 @@ export class FaultApplier {
         const name = this.nameOf(step, "slow");
         const from = new Set(this.nodes(step.from, "from"));
         const to = new Set(this.nodes(step.to, "to"));
-        const rule = new SlowLinkRule(`slow ${name}`, (a, b) => from.has(a) && to.has(b), Math.round(Number(step.extraMs) * 1000));
+        const rule = new SlowLinkRule(
+          `slow ${name}`,
+          (a, b) => from.has(a) && to.has(b),
+          Math.round(Number(step.extraMs) * 1000),
+        );
         this.unslow(name);
         this.slowLinks.set(name, rule);
         w.network.rules.install(rule);
-        this.later(step, "unslow", null, () => this.slowLinks.get(name) === rule, () => this.unslow(name));
+        this.later(
+          step,
+          "unslow",
+          null,
+          () => this.slowLinks.get(name) === rule,
+          () => this.unslow(name),
+        );
         return;
       }
       case "crash":
@@ -116,7 +156,13 @@ export class FaultApplier {
           const host = w.hostOf(id);
           host.crash();
           const life = host.crashCount;
-          this.later(step, "restart", id, () => host.crashCount === life, () => host.boot());
+          this.later(
+            step,
+            "restart",
+            id,
+            () => host.crashCount === life,
+            () => host.boot(),
+          );
         }
         return;
       case "restart":
@@ -128,14 +174,21 @@ export class FaultApplier {
           host.pause();
           const pauses = host.pauseCount;
           const life = host.crashCount;
-          this.later(step, "resume", id, () => host.pauseCount === pauses && host.crashCount === life, () => host.resume());
+          this.later(
+            step,
+            "resume",
+            id,
+            () => host.pauseCount === pauses && host.crashCount === life,
+            () => host.resume(),
+          );
         }
         return;
       case "resume":
         for (const id of this.nodes(step.node, "node")) w.hostOf(id).resume();
         return;
       case "clock-offset":
-        for (const id of this.nodes(step.node, "node")) w.hostOf(id).clock.offsetUs = Math.round(Number(step.offsetMs) * 1000);
+        for (const id of this.nodes(step.node, "node"))
+          w.hostOf(id).clock.offsetUs = Math.round(Number(step.offsetMs) * 1000);
         return;
       case "clock-drift":
         for (const id of this.nodes(step.node, "node")) w.hostOf(id).clock.setDrift(now, Number(step.ppm));

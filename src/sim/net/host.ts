@@ -101,7 +101,14 @@ export class NodeHost implements NodeEnv {
   after(delayUs: Micros, fn: () => void): TimerHandle {
     // Set by dying code (a `finally` run by the crash's cancellation): it belongs to no life.
     const life = this.state === "down" ? -1 : this.crashCount;
-    return this.services.kernel.afterWith(this.clock.realDelay(delayUs), this.fireTimer, fn, life, K_NODE_TIMER, this.sym);
+    return this.services.kernel.afterWith(
+      this.clock.realDelay(delayUs),
+      this.fireTimer,
+      fn,
+      life,
+      K_NODE_TIMER,
+      this.sym,
+    );
   }
 
   cancel(handle: TimerHandle): void {
@@ -109,7 +116,11 @@ export class NodeHost implements NodeEnv {
   }
 
   spawn<T>(name: string, proc: Proc<T>): Task<T> {
-    const task = this.services.kernel.spawn(`${this.id}/${name}`, this.gated(proc), { parent: null, daemon: true, node: this.sym });
+    const task = this.services.kernel.spawn(`${this.id}/${name}`, this.gated(proc), {
+      parent: null,
+      daemon: true,
+      node: this.sym,
+    });
     this.tasks.add(task as Task<unknown>);
     task.onDone(() => this.tasks.delete(task as Task<unknown>));
     if (this.state === "down") task.cancel(`${this.id} crashed`); // spawned by dying code: never runs
@@ -127,14 +138,19 @@ export class NodeHost implements NodeEnv {
   /** Boots a new incarnation at the next event (the factory runs inside the loop). */
   boot(): void {
     const life = this.crashCount;
-    this.services.kernel.after(0, () => {
-      if (life !== this.crashCount || this.state === "up" || this.state === "paused") return;
-      this.incarnation++;
-      this.rng = this.services.rngFor(this.id, this.incarnation);
-      this.state = "up";
-      this.instance = this.factory(this);
-      this.guard("start", () => this.instance!.start());
-    }, K_BOOT, this.sym);
+    this.services.kernel.after(
+      0,
+      () => {
+        if (life !== this.crashCount || this.state === "up" || this.state === "paused") return;
+        this.incarnation++;
+        this.rng = this.services.rngFor(this.id, this.incarnation);
+        this.state = "up";
+        this.instance = this.factory(this);
+        this.guard("start", () => this.instance!.start());
+      },
+      K_BOOT,
+      this.sym,
+    );
   }
 
   crash(): void {
@@ -176,7 +192,7 @@ export class NodeHost implements NodeEnv {
    * is no longer paused, otherwise on resume.
    */
   private *gated<T>(proc: Proc<T>): Proc<T> {
-    let input: unknown ;
+    let input: unknown;
     let isThrow = false;
     for (;;) {
       while (this.state === "paused") {

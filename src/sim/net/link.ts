@@ -76,7 +76,10 @@ function classLatency(options: LinkOptions, from: NodeSpec, to: NodeSpec): { bas
   let oneWay: Micros;
   if (from.region === to.region) {
     // Gates and clients have no DC: treat them as one hop inside their region.
-    oneWay = from.dc === null || to.dc === null ? Math.round((options.sameDcMinUs + options.sameDcMaxUs) / 2) * 2 : options.sameRegionOneWayUs;
+    oneWay =
+      from.dc === null || to.dc === null
+        ? Math.round((options.sameDcMinUs + options.sameDcMaxUs) / 2) * 2
+        : options.sameRegionOneWayUs;
   } else {
     const rtt = options.regionRttMs[regionPairKey(from.region, to.region)] ?? options.defaultRegionRttMs;
     oneWay = Math.round((rtt * 1000) / 2);
@@ -85,7 +88,12 @@ function classLatency(options: LinkOptions, from: NodeSpec, to: NodeSpec): { bas
   return { baseUs: oneWay - jitter, spreadUs: 2 * jitter };
 }
 
-export function knobsFor(options: LinkOptions, from: NodeSpec, to: NodeSpec, override: LinkOverride | undefined): LinkKnobs {
+export function knobsFor(
+  options: LinkOptions,
+  from: NodeSpec,
+  to: NodeSpec,
+  override: LinkOverride | undefined,
+): LinkKnobs {
   const latency = classLatency(options, from, to);
   // Mutable only while it is being built.
   const knobs: { -readonly [K in keyof LinkKnobs]: LinkKnobs[K] } = {
@@ -132,7 +140,11 @@ export function drawLatency(knobs: LinkKnobs, rng: Rng): Micros {
  * nodes) would miss on every send, and building the table costs n² array writes rather
  * than n² knob objects (it runs once per seed of a sweep). Knobs are read-only.
  */
-export function buildLinkTable(topology: Topology, options: LinkOptions, overrides: ReadonlyMap<string, LinkOverride>): LinkKnobs[] {
+export function buildLinkTable(
+  topology: Topology,
+  options: LinkOptions,
+  overrides: ReadonlyMap<string, LinkOverride>,
+): LinkKnobs[] {
   const n = topology.nodes.length;
   const classIds = new Map<string, number>();
   const classOf = topology.nodes.map((node) => {

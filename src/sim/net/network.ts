@@ -14,7 +14,16 @@ import { sym, type Sym } from "../trace.js";
 import type { Micros } from "../time.js";
 import type { Message, NodeId } from "./env.js";
 import type { NodeHost } from "./host.js";
-import { DEFAULT_LINK, PPM, buildLinkTable, drawLatency, toPpm, type LinkKnobs, type LinkOptions, type LinkOverride } from "./link.js";
+import {
+  DEFAULT_LINK,
+  PPM,
+  buildLinkTable,
+  drawLatency,
+  toPpm,
+  type LinkKnobs,
+  type LinkOptions,
+  type LinkOverride,
+} from "./link.js";
 import { RulePipeline, type Clog } from "./rules.js";
 import type { Topology } from "./topology.js";
 
@@ -129,7 +138,8 @@ export class Network {
       this.drop("oversize", src, dst, msg, typeSym, digest);
       const life = src.crashCount;
       const tell = (): void => {
-        if (life === src.crashCount && src.instance?.undeliverable) src.guard("undeliverable", () => src.instance!.undeliverable!(to, msg, "oversize"));
+        if (life === src.crashCount && src.instance?.undeliverable)
+          src.guard("undeliverable", () => src.instance!.undeliverable!(to, msg, "oversize"));
       };
       // Like any event for the node: queued while it is paused, dropped if it died meanwhile.
       this.kernel.after(0, () => void src.whenRunnable(tell), K_UNDELIVERABLE, src.sym);
@@ -146,7 +156,15 @@ export class Network {
   }
 
   /** Random loss, latency and duplication, then the delivery event(s). */
-  private transmit(src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number, knobs: LinkKnobs, extraUs: Micros): void {
+  private transmit(
+    src: NodeHost,
+    dst: NodeHost,
+    msg: Message,
+    typeSym: Sym,
+    digest: number,
+    knobs: LinkKnobs,
+    extraUs: Micros,
+  ): void {
     const lossPpm = this.calm ? 0 : (this.lossPpmOverride ?? knobs.lossPpm);
     if (lossPpm > 0 && this.rng.int(0, PPM - 1) < lossPpm) return this.drop("loss", src, dst, msg, typeSym, digest);
     this.schedule(src, dst, msg, typeSym, digest, knobs, extraUs);
@@ -158,16 +176,34 @@ export class Network {
     }
   }
 
-  private schedule(src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number, knobs: LinkKnobs, extraUs: Micros): void {
+  private schedule(
+    src: NodeHost,
+    dst: NodeHost,
+    msg: Message,
+    typeSym: Sym,
+    digest: number,
+    knobs: LinkKnobs,
+    extraUs: Micros,
+  ): void {
     const now = this.kernel.now;
-    let delay = (this.calm ? knobs.baseUs + (knobs.spreadUs > 0 ? this.rng.int(0, knobs.spreadUs) : 0) : drawLatency(knobs, this.rng)) + extraUs;
+    let delay =
+      (this.calm
+        ? knobs.baseUs + (knobs.spreadUs > 0 ? this.rng.int(0, knobs.spreadUs) : 0)
+        : drawLatency(knobs, this.rng)) + extraUs;
     if (knobs.fifo) {
       const pair = src.spec.index * this.n + dst.spec.index;
       const earliest = this.lastArrival[pair]!;
       if (now + delay < earliest) delay = earliest - now;
       this.lastArrival[pair] = now + delay;
     }
-    this.kernel.afterWith(delay, this.arrive, new Packet(src, dst, msg, typeSym, digest), dst.crashCount, K_SELF_RECORDED, dst.sym);
+    this.kernel.afterWith(
+      delay,
+      this.arrive,
+      new Packet(src, dst, msg, typeSym, digest),
+      dst.crashCount,
+      K_SELF_RECORDED,
+      dst.sym,
+    );
   }
 
   /** The delivery event's handler (one for all messages); `life` is the target's crash count at send. */
@@ -195,7 +231,15 @@ export class Network {
     }
   };
 
-  private hold(clog: Clog, src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number, life: number): void {
+  private hold(
+    clog: Clog,
+    src: NodeHost,
+    dst: NodeHost,
+    msg: Message,
+    typeSym: Sym,
+    digest: number,
+    life: number,
+  ): void {
     this.stats.held++;
     this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_HOLD, src.sym, dst.sym, typeSym, digest);
     clog.held.push({ message: msg, from: src.id, to: dst.id, heldAtUs: this.kernel.now, life });
@@ -227,7 +271,16 @@ export class Network {
       const verdict = this.rules.judge(h.message, h.from, h.to, now);
       if (verdict.kind === "drop") this.drop(verdict.reason, src, dst, h.message, typeSym, digest);
       else if (verdict.kind === "hold") this.hold(verdict.clog, src, dst, h.message, typeSym, digest, h.life);
-      else this.transmit(src, dst, h.message, typeSym, digest, this.table[src.spec.index * this.n + dst.spec.index]!, verdict.kind === "delay" ? verdict.extraUs : 0);
+      else
+        this.transmit(
+          src,
+          dst,
+          h.message,
+          typeSym,
+          digest,
+          this.table[src.spec.index * this.n + dst.spec.index]!,
+          verdict.kind === "delay" ? verdict.extraUs : 0,
+        );
     }
   }
 
@@ -237,7 +290,15 @@ export class Network {
       reasonSym = sym(`drop:${reason}`);
       this.reasonSyms.set(reason, reasonSym);
     }
-    this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DROP, src.sym, dst.sym, typeSym, digest ^ reasonSym);
+    this.kernel.trace.record(
+      this.kernel.now,
+      this.kernel.currentSeq,
+      K_DROP,
+      src.sym,
+      dst.sym,
+      typeSym,
+      digest ^ reasonSym,
+    );
     this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
     src.stats.dropped++;
     this.onDrop?.(reason, src.id, dst.id, msg);

@@ -14,15 +14,31 @@ import type { FaultStep } from "./fault-step.js";
 import { selectNodes, type Topology } from "./topology.js";
 
 export const FAULT_ACTIONS = [
-  "partition", "heal", "clog", "unclog", "slow-link", "crash", "restart", "pause", "resume",
-  "clock-offset", "clock-drift", "clock-jump", "set-loss", "set-duplicate",
+  "partition",
+  "heal",
+  "clog",
+  "unclog",
+  "slow-link",
+  "crash",
+  "restart",
+  "pause",
+  "resume",
+  "clock-offset",
+  "clock-drift",
+  "clock-jump",
+  "set-loss",
+  "set-duplicate",
 ] as const;
 export type FaultAction = (typeof FAULT_ACTIONS)[number];
 
 export class ScheduleError extends Error {
   override readonly name = "ScheduleError";
   constructor(readonly problems: string[]) {
-    super(problems.length === 1 ? problems[0]! : `${problems.length} problems in the fault schedule: ${problems.join("; ")}`);
+    super(
+      problems.length === 1
+        ? problems[0]!
+        : `${problems.length} problems in the fault schedule: ${problems.join("; ")}`,
+    );
   }
 }
 
@@ -37,7 +53,13 @@ function selectorList(value: unknown): string[] | null {
 }
 
 /** Resolves selectors to node ids; reports each bad one. */
-export function resolveSelectors(topology: Topology, value: unknown, field: string, where: string, problems: string[]): string[] {
+export function resolveSelectors(
+  topology: Topology,
+  value: unknown,
+  field: string,
+  where: string,
+  problems: string[],
+): string[] {
   const list = selectorList(value);
   if (list === null) {
     problems.push(`${where}: "${field}" must be a node selector or a non-empty list of them`);
@@ -52,18 +74,35 @@ export function resolveSelectors(topology: Topology, value: unknown, field: stri
   return out;
 }
 
-function requireNumber(step: FaultStep, field: string, where: string, problems: string[], check: (n: number) => boolean, expected: string): void {
+function requireNumber(
+  step: FaultStep,
+  field: string,
+  where: string,
+  problems: string[],
+  check: (n: number) => boolean,
+  expected: string,
+): void {
   const v = step[field];
-  if (typeof v !== "number" || !Number.isFinite(v) || !check(v)) problems.push(`${where}: "${field}" must be ${expected}`);
+  if (typeof v !== "number" || !Number.isFinite(v) || !check(v))
+    problems.push(`${where}: "${field}" must be ${expected}`);
 }
 
-function validateStep(step: FaultStep, index: number, topology: Topology, partitions: Set<string>, clogs: Set<string>, problems: string[]): void {
+function validateStep(
+  step: FaultStep,
+  index: number,
+  topology: Topology,
+  partitions: Set<string>,
+  clogs: Set<string>,
+  problems: string[],
+): void {
   const where = `step ${index} (${String(step.action)} at ${String(step.atMs)}ms)`;
-  if (!isNonNegInt(step.atMs)) problems.push(`step ${index}: atMs must be a non-negative integer, got ${JSON.stringify(step.atMs)}`);
+  if (!isNonNegInt(step.atMs))
+    problems.push(`step ${index}: atMs must be a non-negative integer, got ${JSON.stringify(step.atMs)}`);
   if (step.atUs !== undefined && (!isNonNegInt(step.atUs) || Math.floor((step.atUs as number) / 1000) !== step.atMs)) {
     problems.push(`${where}: atUs must be an integer within atMs`);
   }
-  if (step.durationMs !== undefined && !isNonNegInt(step.durationMs)) problems.push(`${where}: durationMs must be a non-negative integer`);
+  if (step.durationMs !== undefined && !isNonNegInt(step.durationMs))
+    problems.push(`${where}: durationMs must be a non-negative integer`);
   const named = typeof step.name === "string" ? step.name : `#${index}`;
   switch (step.action as FaultAction) {
     case "partition":
@@ -73,19 +112,24 @@ function validateStep(step: FaultStep, index: number, topology: Topology, partit
       return;
     case "heal":
       if (partitions.size === 0) problems.push(`${where}: heal without a partition before it`);
-      else if (typeof step.name === "string" && !partitions.has(step.name)) problems.push(`${where}: heal names partition "${step.name}", which was never installed`);
+      else if (typeof step.name === "string" && !partitions.has(step.name))
+        problems.push(`${where}: heal names partition "${step.name}", which was never installed`);
       if (typeof step.name === "string") partitions.delete(step.name);
       else partitions.clear();
       return;
     case "clog":
-      if (step.node === undefined && step.from === undefined && step.to === undefined) problems.push(`${where}: clog needs node, from or to`);
-      for (const f of ["node", "from", "to"]) if (step[f] !== undefined) resolveSelectors(topology, step[f], f, where, problems);
-      if (step.expireAfterMs !== undefined && !isNonNegInt(step.expireAfterMs)) problems.push(`${where}: expireAfterMs must be a non-negative integer`);
+      if (step.node === undefined && step.from === undefined && step.to === undefined)
+        problems.push(`${where}: clog needs node, from or to`);
+      for (const f of ["node", "from", "to"])
+        if (step[f] !== undefined) resolveSelectors(topology, step[f], f, where, problems);
+      if (step.expireAfterMs !== undefined && !isNonNegInt(step.expireAfterMs))
+        problems.push(`${where}: expireAfterMs must be a non-negative integer`);
       clogs.add(named);
       return;
     case "unclog":
       if (clogs.size === 0) problems.push(`${where}: unclog without a clog before it`);
-      else if (typeof step.name === "string" && !clogs.has(step.name)) problems.push(`${where}: unclog names clog "${step.name}", which was never installed`);
+      else if (typeof step.name === "string" && !clogs.has(step.name))
+        problems.push(`${where}: unclog names clog "${step.name}", which was never installed`);
       if (typeof step.name === "string") clogs.delete(step.name);
       else clogs.clear();
       return;
@@ -106,7 +150,14 @@ function validateStep(step: FaultStep, index: number, topology: Topology, partit
       return;
     case "clock-drift":
       resolveSelectors(topology, step.node, "node", where, problems);
-      requireNumber(step, "ppm", where, problems, (n) => Math.abs(n) < 1_000_000, "a number of ppm strictly within ±1e6 (at -1e6 the clock stops)");
+      requireNumber(
+        step,
+        "ppm",
+        where,
+        problems,
+        (n) => Math.abs(n) < 1_000_000,
+        "a number of ppm strictly within ±1e6 (at -1e6 the clock stops)",
+      );
       return;
     case "clock-jump":
       resolveSelectors(topology, step.node, "node", where, problems);
@@ -117,7 +168,9 @@ function validateStep(step: FaultStep, index: number, topology: Topology, partit
       requireNumber(step, "probability", where, problems, (n) => n >= 0 && n <= 1, "a probability in [0, 1]");
       return;
     default:
-      problems.push(`step ${index}: unknown action ${JSON.stringify(step.action)}; expected one of ${FAULT_ACTIONS.join(", ")}`);
+      problems.push(
+        `step ${index}: unknown action ${JSON.stringify(step.action)}; expected one of ${FAULT_ACTIONS.join(", ")}`,
+      );
   }
 }
 
@@ -150,7 +203,9 @@ export function parseSchedule(text: string, topology: Topology): FaultStep[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ScheduleError([`fault schedule is not valid JSON: ${error instanceof Error ? error.message : String(error)}`]);
+    throw new ScheduleError([
+      `fault schedule is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    ]);
   }
   if (!Array.isArray(parsed)) throw new ScheduleError(["fault schedule must be a JSON array of steps"]);
   const problems = validateSchedule(parsed, topology);

@@ -38,12 +38,28 @@ export interface FaultOptions {
 /** No faults at all. */
 export function optionsCalm(): FaultOptions {
   return {
-    partitionsEnabled: false, partitionMeanIntervalMs: 0, partitionStabilityMs: 0, partitionOneWayProbability: 0,
-    clogsEnabled: false, clogMeanIntervalMs: 0, clogDurationMaxMs: 0, swizzleProbability: 0,
-    crashesEnabled: false, crashMeanIntervalMs: 0, crashDowntimeMaxMs: 0, maxNodesDown: 0,
-    pausesEnabled: false, pauseMeanIntervalMs: 0, pauseDurationMaxMs: 0,
-    clockSkewEnabled: false, clockOffsetMaxMs: 0, clockDriftMaxPpm: 0,
-    packetLossProbability: 0, duplicateProbability: 0, lossChangesEnabled: false, lossChangeMeanIntervalMs: 0,
+    partitionsEnabled: false,
+    partitionMeanIntervalMs: 0,
+    partitionStabilityMs: 0,
+    partitionOneWayProbability: 0,
+    clogsEnabled: false,
+    clogMeanIntervalMs: 0,
+    clogDurationMaxMs: 0,
+    swizzleProbability: 0,
+    crashesEnabled: false,
+    crashMeanIntervalMs: 0,
+    crashDowntimeMaxMs: 0,
+    maxNodesDown: 0,
+    pausesEnabled: false,
+    pauseMeanIntervalMs: 0,
+    pauseDurationMaxMs: 0,
+    clockSkewEnabled: false,
+    clockOffsetMaxMs: 0,
+    clockDriftMaxPpm: 0,
+    packetLossProbability: 0,
+    duplicateProbability: 0,
+    lossChangesEnabled: false,
+    lossChangeMeanIntervalMs: 0,
     faultyRoles: "",
   };
 }
@@ -83,7 +99,10 @@ function interval(rng: Rng, meanMs: number): number {
 }
 
 function faultyNodes(topology: Topology, roles: string): string[] {
-  const wanted = roles.split(",").map((r) => r.trim()).filter((r) => r !== "");
+  const wanted = roles
+    .split(",")
+    .map((r) => r.trim())
+    .filter((r) => r !== "");
   return topology.nodes.filter((n) => wanted.length === 0 || wanted.includes(n.role)).map((n) => n.id);
 }
 
@@ -94,10 +113,33 @@ export function drawSchedule(rng: Rng, options: FaultOptions, topology: Topology
   if (options.clockSkewEnabled) drawClocks(rng.fork("clock"), options, candidates, steps);
   if (options.partitionsEnabled) drawPartitions(rng.fork("partition"), options, topology, phaseMs, steps);
   if (options.clogsEnabled) drawClogs(rng.fork("clog"), options, topology, phaseMs, steps);
-  if (options.crashesEnabled && candidates.length > 0) drawOutages(rng.fork("crash"), "crash", options.crashMeanIntervalMs, options.crashDowntimeMaxMs, options.maxNodesDown, candidates, phaseMs, steps);
-  if (options.pausesEnabled && candidates.length > 0) drawOutages(rng.fork("pause"), "pause", options.pauseMeanIntervalMs, options.pauseDurationMaxMs, 1, candidates, phaseMs, steps);
+  if (options.crashesEnabled && candidates.length > 0)
+    drawOutages(
+      rng.fork("crash"),
+      "crash",
+      options.crashMeanIntervalMs,
+      options.crashDowntimeMaxMs,
+      options.maxNodesDown,
+      candidates,
+      phaseMs,
+      steps,
+    );
+  if (options.pausesEnabled && candidates.length > 0)
+    drawOutages(
+      rng.fork("pause"),
+      "pause",
+      options.pauseMeanIntervalMs,
+      options.pauseDurationMaxMs,
+      1,
+      candidates,
+      phaseMs,
+      steps,
+    );
   if (options.lossChangesEnabled) drawLossChanges(rng.fork("loss"), options, phaseMs, steps);
-  return steps.map((s, i) => ({ s, i })).sort((x, y) => x.s.atMs - y.s.atMs || x.i - y.i).map((x) => x.s);
+  return steps
+    .map((s, i) => ({ s, i }))
+    .sort((x, y) => x.s.atMs - y.s.atMs || x.i - y.i)
+    .map((x) => x.s);
 }
 
 function drawClocks(rng: Rng, options: FaultOptions, nodes: string[], steps: FaultStep[]): void {
@@ -110,7 +152,13 @@ function drawClocks(rng: Rng, options: FaultOptions, nodes: string[], steps: Fau
   }
 }
 
-function drawPartitions(rng: Rng, options: FaultOptions, topology: Topology, phaseMs: number, steps: FaultStep[]): void {
+function drawPartitions(
+  rng: Rng,
+  options: FaultOptions,
+  topology: Topology,
+  phaseMs: number,
+  steps: FaultStep[],
+): void {
   let t = interval(rng, options.partitionMeanIntervalMs);
   let count = 0;
   while (t < phaseMs) {
@@ -164,7 +212,16 @@ function drawClogs(rng: Rng, options: FaultOptions, topology: Topology, phaseMs:
   }
 }
 
-function drawOutages(rng: Rng, action: "crash" | "pause", meanMs: number, maxMs: number, maxDown: number, nodes: string[], phaseMs: number, steps: FaultStep[]): void {
+function drawOutages(
+  rng: Rng,
+  action: "crash" | "pause",
+  meanMs: number,
+  maxMs: number,
+  maxDown: number,
+  nodes: string[],
+  phaseMs: number,
+  steps: FaultStep[],
+): void {
   const downUntil = new Map<string, number>();
   let t = interval(rng, meanMs);
   while (t < phaseMs) {

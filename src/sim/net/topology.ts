@@ -49,7 +49,8 @@ export function buildTopology(shape: ClusterShape): Topology {
   for (let i = 1; i <= shape.gates; i++) add(`gate-${i}`, "gate", regions[(i - 1) % regions.length]!, null);
   for (const dc of dcs) {
     for (let i = 1; i <= shape.managersPerDc; i++) add(`${dc.id}-mgr-${i}`, "manager", dc.region, dc.id);
-    for (let i = 1; i <= shape.workersPerDc; i++) add(`${dc.id}-wrk-${pad(i, shape.workersPerDc)}`, "worker", dc.region, dc.id);
+    for (let i = 1; i <= shape.workersPerDc; i++)
+      add(`${dc.id}-wrk-${pad(i, shape.workersPerDc)}`, "worker", dc.region, dc.id);
   }
   for (let i = 1; i <= shape.clients; i++) add(`client-${i}`, "client", regions[(i - 1) % regions.length]!, null);
   return { regions, dcs, nodes };

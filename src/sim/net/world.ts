@@ -93,7 +93,15 @@ export class World {
       this.byId.set(spec.id, h);
     }
     const overrides = new Map(Object.entries(options.linkOverrides ?? {}));
-    this.network = new Network(kernel, options.topology, this.hosts, this.byId, host.rng.fork("net"), options.link ?? {}, overrides);
+    this.network = new Network(
+      kernel,
+      options.topology,
+      this.hosts,
+      this.byId,
+      host.rng.fork("net"),
+      options.link ?? {},
+      overrides,
+    );
     this.applier = new FaultApplier(this);
     this.bootable = new Set(Object.keys(options.factories));
   }
@@ -127,7 +135,9 @@ export class World {
   }
 
   ids(role?: string, dc?: string): NodeId[] {
-    return this.hosts.filter((h) => (role === undefined || h.role === role) && (dc === undefined || h.dc === dc)).map((h) => h.id);
+    return this.hosts
+      .filter((h) => (role === undefined || h.role === role) && (dc === undefined || h.dc === dc))
+      .map((h) => h.id);
   }
 
   isUp(id: NodeId): boolean {
@@ -140,7 +150,16 @@ export class World {
 
   private observe(from: NodeHost, kind: string, detail: EmitDetail | undefined): void {
     const kernel = this.host.kernel;
-    if (kernel.trace.enabled) kernel.trace.record(kernel.now, kernel.currentSeq, this.emitSym(kind), from.sym, 0, 0, detail === undefined ? 0 : payloadDigest(detail));
+    if (kernel.trace.enabled)
+      kernel.trace.record(
+        kernel.now,
+        kernel.currentSeq,
+        this.emitSym(kind),
+        from.sym,
+        0,
+        0,
+        detail === undefined ? 0 : payloadDigest(detail),
+      );
     if (this.listeners.length === 0) return;
     const observation: Observation = { atUs: kernel.now, node: from.id, role: from.role, kind, detail };
     for (const l of this.listeners) l(observation);
@@ -186,8 +205,10 @@ export class World {
   swarm(enabled: boolean, faultPhaseMs: number, faultyRoles = ""): FaultOptions {
     const options = enabled ? optionsSwarm(this.host.rng.fork("swarm-options"), faultyRoles) : optionsCalm();
     const rates: FaultStep[] = [];
-    if (options.packetLossProbability > 0) rates.push({ atMs: 0, action: "set-loss", probability: options.packetLossProbability });
-    if (options.duplicateProbability > 0) rates.push({ atMs: 0, action: "set-duplicate", probability: options.duplicateProbability });
+    if (options.packetLossProbability > 0)
+      rates.push({ atMs: 0, action: "set-loss", probability: options.packetLossProbability });
+    if (options.duplicateProbability > 0)
+      rates.push({ atMs: 0, action: "set-duplicate", probability: options.duplicateProbability });
     this.plan([...rates, ...drawSchedule(this.host.rng.fork("swarm-schedule"), options, this.topology, faultPhaseMs)]);
     return options;
   }
@@ -196,9 +217,13 @@ export class World {
     const problems = validateSchedule(steps, this.topology);
     if (problems.length > 0) throw new ScheduleError(problems.map((p) => `${what}: ${p}`));
     for (const step of steps) {
-      this.host.kernel.at(stepTimeUs(step), () => {
-        if (!this.faultsOver) this.apply({ ...step });
-      }, K_FAULT_DUE);
+      this.host.kernel.at(
+        stepTimeUs(step),
+        () => {
+          if (!this.faultsOver) this.apply({ ...step });
+        },
+        K_FAULT_DUE,
+      );
     }
   }
 
@@ -234,7 +259,13 @@ export class World {
     this.inject({ action: "resume", node });
   }
   partition(a: string[], b: string[], options: { oneWay?: boolean; name?: string } = {}): void {
-    this.inject({ action: "partition", a, b, oneWay: options.oneWay ?? false, ...(options.name === undefined ? {} : { name: options.name }) });
+    this.inject({
+      action: "partition",
+      a,
+      b,
+      oneWay: options.oneWay ?? false,
+      ...(options.name === undefined ? {} : { name: options.name }),
+    });
   }
   heal(name?: string): void {
     this.inject(name === undefined ? { action: "heal" } : { action: "heal", name });
@@ -259,27 +290,46 @@ export class World {
     const kernel = this.host.kernel;
     const checkEveryUs = (options.checkEveryMs ?? 100) * 1000;
     const world = this;
-    this.host.main("world/phases", (function* () {
-      yield options.faultPhaseMs * 1000;
-      world.healAll();
-      const deadline = kernel.now + options.livenessBudgetMs * 1000;
-      for (;;) {
-        const reason = options.pending();
-        if (reason === null) return;
-        if (kernel.now >= deadline) {
-          kernel.fail("liveness", `liveness: not converged ${options.livenessBudgetMs}ms after healing: ${reason}`);
-          return;
+    this.host.main(
+      "world/phases",
+      (function* () {
+        yield options.faultPhaseMs * 1000;
+        world.healAll();
+        const deadline = kernel.now + options.livenessBudgetMs * 1000;
+        for (;;) {
+          const reason = options.pending();
+          if (reason === null) return;
+          if (kernel.now >= deadline) {
+            kernel.fail("liveness", `liveness: not converged ${options.livenessBudgetMs}ms after healing: ${reason}`);
+            return;
+          }
+          yield checkEveryUs;
         }
-        yield checkEveryUs;
-      }
-    })());
+      })(),
+    );
   }
 
   /** Per-node counters for the CLI's summary table. */
-  summaryRows(): { node: string; role: string; state: string; incarnation: number; sent: number; received: number; dropped: number }[] {
+  summaryRows(): {
+    node: string;
+    role: string;
+    state: string;
+    incarnation: number;
+    sent: number;
+    received: number;
+    dropped: number;
+  }[] {
     return this.hosts
       .filter((h) => this.bootable.has(h.role))
-      .map((h) => ({ node: h.id, role: h.role, state: h.state, incarnation: h.incarnation, sent: h.stats.sent, received: h.stats.received, dropped: h.stats.dropped }));
+      .map((h) => ({
+        node: h.id,
+        role: h.role,
+        state: h.state,
+        incarnation: h.incarnation,
+        sent: h.stats.sent,
+        received: h.stats.received,
+        dropped: h.stats.dropped,
+      }));
   }
 }
 

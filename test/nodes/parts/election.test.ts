@@ -10,7 +10,13 @@ import { TestCluster } from "../harness.js";
 class VoterNode implements SimNode<ClusterMessage> {
   readonly election: Election;
   constructor(env: NodeEnv<ClusterMessage>) {
-    this.election = new Election(env, gateConfig(), "g", env.peers("gate").filter((id) => id !== env.id), { eligible: () => true, lhm: () => 0 });
+    this.election = new Election(
+      env,
+      gateConfig(),
+      "g",
+      env.peers("gate").filter((id) => id !== env.id),
+      { eligible: () => true, lhm: () => 0 },
+    );
   }
   start(): void {
     this.election.start();
@@ -21,7 +27,11 @@ class VoterNode implements SimNode<ClusterMessage> {
 }
 
 function voters(n: number, seed: number): TestCluster {
-  return new TestCluster({ gates: n, dcs: 0, managersPerDc: 0, workersPerDc: 0, clients: 0 }, { gate: (env) => new VoterNode(env) }, seed);
+  return new TestCluster(
+    { gates: n, dcs: 0, managersPerDc: 0, workersPerDc: 0, clients: 0 },
+    { gate: (env) => new VoterNode(env) },
+    seed,
+  );
 }
 
 describe("term election (§3.7)", () => {
@@ -61,14 +71,26 @@ describe("term election (§3.7)", () => {
     for (let seed = 1; seed <= 30; seed++) {
       const c = voters(5, seed);
       const violations: string[] = [];
-      const checkers = new ClusterCheckers((check, message) => violations.push(`${check}: ${message}`), { gateJobRetentionMs: 0, gateJobCleanupIntervalMs: 0, managerCompletedJobMaxAgeMs: 0, managerFailedJobMaxAgeMs: 0, managerJobCleanupIntervalMs: 0 });
+      const checkers = new ClusterCheckers((check, message) => violations.push(`${check}: ${message}`), {
+        gateJobRetentionMs: 0,
+        gateJobCleanupIntervalMs: 0,
+        managerCompletedJobMaxAgeMs: 0,
+        managerFailedJobMaxAgeMs: 0,
+        managerJobCleanupIntervalMs: 0,
+      });
       c.onEmit((e) => checkers.observe(e.node, e.kind, e.detail, e.atUs));
       c.start();
       const ids = c.ids("gate");
       for (let k = 0; k < 12; k++) {
         const victim = ids[(seed * 7 + k * 3) % ids.length]!;
         const at = 8_000 + k * 9_000 + ((seed * 1_337) % 4_000);
-        if (k % 3 === 2) c.at(at, () => c.partition([victim, ids[(k + seed) % ids.length]!], ids.filter((x) => x !== victim)));
+        if (k % 3 === 2)
+          c.at(at, () =>
+            c.partition(
+              [victim, ids[(k + seed) % ids.length]!],
+              ids.filter((x) => x !== victim),
+            ),
+          );
         else c.at(at, () => c.crash(victim));
         c.at(at + 5_000 + (seed % 3) * 1_000, () => {
           c.heal();
@@ -76,7 +98,10 @@ describe("term election (§3.7)", () => {
         });
       }
       c.run(150_000);
-      expect(violations.filter((v) => v.startsWith(CHECK_NAMES.leaderPerTerm)), `seed ${seed}`).toEqual([]);
+      expect(
+        violations.filter((v) => v.startsWith(CHECK_NAMES.leaderPerTerm)),
+        `seed ${seed}`,
+      ).toEqual([]);
       expect(c.emitted("leader.elected").length, `seed ${seed}`).toBeGreaterThan(1);
     }
   });

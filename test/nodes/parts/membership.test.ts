@@ -9,7 +9,11 @@ import { TestCluster } from "../harness.js";
 class MemberNode implements SimNode<ClusterMessage> {
   readonly membership: Membership;
   constructor(env: NodeEnv<ClusterMessage>, cfg: MembershipConfig) {
-    this.membership = new Membership(env, cfg, env.peers("gate").filter((id) => id !== env.id));
+    this.membership = new Membership(
+      env,
+      cfg,
+      env.peers("gate").filter((id) => id !== env.id),
+    );
   }
   start(): void {
     this.membership.start();
@@ -21,7 +25,11 @@ class MemberNode implements SimNode<ClusterMessage> {
 }
 
 function members(n: number, cfg: MembershipConfig = gateConfig(), seed = 1): TestCluster {
-  return new TestCluster({ gates: n, dcs: 0, managersPerDc: 0, workersPerDc: 0, clients: 0 }, { gate: (env) => new MemberNode(env, cfg) }, seed);
+  return new TestCluster(
+    { gates: n, dcs: 0, managersPerDc: 0, workersPerDc: 0, clients: 0 },
+    { gate: (env) => new MemberNode(env, cfg) },
+    seed,
+  );
 }
 
 describe("membership (§3.5, §5.2)", () => {
@@ -40,7 +48,10 @@ describe("membership (§3.5, §5.2)", () => {
     // Confirmations only shorten the deadline: whoever suspected first (no confirmers yet) still
     // waits the full single-confirmer time, measured from its own start.
     const deaths = c.emitted("member.dead", (e) => e.detail["node"] === "gate-4");
-    expect(deaths.filter((e) => e.detail["via"] === "probe").length + deaths.filter((e) => e.detail["via"] === "gossip").length).toBe(3);
+    expect(
+      deaths.filter((e) => e.detail["via"] === "probe").length +
+        deaths.filter((e) => e.detail["via"] === "gossip").length,
+    ).toBe(3);
   });
 
   it("a peer cut off for less than its suspicion refutes with a higher incarnation and is never declared dead", () => {
@@ -52,7 +63,9 @@ describe("membership (§3.5, §5.2)", () => {
     expect(c.emitted("member.suspect", (e) => e.detail["node"] === "gate-3").length).toBeGreaterThan(0);
     const refuted = c.emitted("member.refuted", (e) => e.node === "gate-3");
     expect(refuted.length).toBeGreaterThan(0);
-    expect(c.emitted("member.alive", (e) => e.detail["node"] === "gate-3" && Number(e.detail["incarnation"]) > 1).length).toBeGreaterThan(0);
+    expect(
+      c.emitted("member.alive", (e) => e.detail["node"] === "gate-3" && Number(e.detail["incarnation"]) > 1).length,
+    ).toBeGreaterThan(0);
     expect(c.emitted("member.dead")).toEqual([]);
     expect(c.node<MemberNode>("gate-1").membership.status("gate-3")).toBe("ok");
   });

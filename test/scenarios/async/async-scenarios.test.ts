@@ -43,12 +43,19 @@ describe("checks that can fail do fail when their premise is broken", () => {
 
   it("spawn/speedup reports the plan's figures: 1,000 ms serial, 200 ms at five, 100 ms at ten", () => {
     const r = runScenario(scenario("spawn/speedup"), { seed: 1 });
-    expect([r.metrics["elapsedMs.max1"], r.metrics["elapsedMs.max5"], r.metrics["elapsedMs.max10"]]).toEqual([1000, 200, 100]);
+    expect([r.metrics["elapsedMs.max1"], r.metrics["elapsedMs.max5"], r.metrics["elapsedMs.max10"]]).toEqual([
+      1000, 200, 100,
+    ]);
   });
 
   it("spawn/high-concurrency: an events-per-task budget of 1 is exceeded", () => {
-    const r = runScenario(scenario("spawn/high-concurrency"), { seed: 1, overrides: { bigTasks: 100, maxEventsPerTask: 1 } });
-    expect(r.violations.map((v) => v.check)).toEqual(["every task completes on the FIFO schedule with bounded events per task"]);
+    const r = runScenario(scenario("spawn/high-concurrency"), {
+      seed: 1,
+      overrides: { bigTasks: 100, maxEventsPerTask: 1 },
+    });
+    expect(r.violations.map((v) => v.check)).toEqual([
+      "every task completes on the FIFO schedule with bounded events per task",
+    ]);
   });
 
   it("orch/node-timeout and soak/all are deterministic: the same seed gives the same trace hash", () => {
@@ -66,7 +73,10 @@ describe("soak/all", () => {
     const r = runScenario(scenario("soak/all"), { seed: 4, overrides: { iterations: 2 } });
     expect(r.verdict).toBe("pass");
     expect(r.summary).toHaveLength(12);
-    for (const row of r.summary) expect(Number(row["completed"]) + Number(row["cancelled"]) + Number(row["timedOut"]) + Number(row["failed"])).toBe(row["submitted"]);
+    for (const row of r.summary)
+      expect(
+        Number(row["completed"]) + Number(row["cancelled"]) + Number(row["timedOut"]) + Number(row["failed"]),
+      ).toBe(row["submitted"]);
     expect(Number(r.metrics["latencyP95Us"])).toBeGreaterThan(0);
     expect(r.checks.length).toBeGreaterThan(40);
   });

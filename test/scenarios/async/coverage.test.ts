@@ -21,7 +21,10 @@ describe("async family coverage", () => {
   it("the embedded row list matches the shared catalog when it is present", () => {
     const path = new URL("../../../../shared/scenario-catalog.tsv", import.meta.url);
     if (!existsSync(path)) return; // the repo can be used without the shared folder
-    const ids = readFileSync(path, "utf8").split("\n").map((l) => l.split("\t")[0]!).filter((id) => /^(SOAK|ORCH|ASYNC|SPAWN)-/.test(id));
+    const ids = readFileSync(path, "utf8")
+      .split("\n")
+      .map((l) => l.split("\t")[0]!)
+      .filter((id) => /^(SOAK|ORCH|ASYNC|SPAWN)-/.test(id));
     expect(ids.sort()).toEqual([...ROWS].sort());
   });
 

@@ -10,15 +10,18 @@ function scenario(id: string): ScenarioDef {
 describe("kernel/timeout-storm", () => {
   const storm = scenario("kernel/timeout-storm");
 
-  it.each([1, 2, 3])("seed %i: 1,000 processes end as predicted, finally blocks run once, the semaphore bound holds", (seed) => {
-    const r = runScenario(storm, { seed });
-    expect(r.verdict, JSON.stringify(r.violations.slice(0, 2))).toBe("pass");
-    expect(r.checks.every((c) => c.ok)).toBe(true);
-    const modes = ["timeout", "cancel", "shield", "race"].map((m) => r.metrics[`mode.${m}`] as number);
-    expect(modes.reduce((a, b) => a + b, 0)).toBe(1000);
-    for (const count of modes) expect(count).toBeGreaterThan(150); // every mode is really exercised
-    expect(r.metrics["peakPermitsInUse"]).toBe(64); // contended up to the bound
-  });
+  it.each([1, 2, 3])(
+    "seed %i: 1,000 processes end as predicted, finally blocks run once, the semaphore bound holds",
+    (seed) => {
+      const r = runScenario(storm, { seed });
+      expect(r.verdict, JSON.stringify(r.violations.slice(0, 2))).toBe("pass");
+      expect(r.checks.every((c) => c.ok)).toBe(true);
+      const modes = ["timeout", "cancel", "shield", "race"].map((m) => r.metrics[`mode.${m}`] as number);
+      expect(modes.reduce((a, b) => a + b, 0)).toBe(1000);
+      for (const count of modes) expect(count).toBeGreaterThan(150); // every mode is really exercised
+      expect(r.metrics["peakPermitsInUse"]).toBe(64); // contended up to the bound
+    },
+  );
 
   it("with a single permit (maximum contention) every prediction still holds", () => {
     const r = runScenario(storm, { seed: 4, overrides: { processes: 150, permits: 1 } });

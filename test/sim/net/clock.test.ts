@@ -43,10 +43,13 @@ describe("clock skew", () => {
   });
 
   it("changing the drift keeps what was accumulated (piecewise), negative drift runs slow", () => {
-    const { gap } = sampled([
-      { atMs: 0, action: "clock-drift", node: "c", ppm: 1_000 },
-      { atMs: 500, action: "clock-drift", node: "c", ppm: -1_000 },
-    ], [500, 700]);
+    const { gap } = sampled(
+      [
+        { atMs: 0, action: "clock-drift", node: "c", ppm: 1_000 },
+        { atMs: 500, action: "clock-drift", node: "c", ppm: -1_000 },
+      ],
+      [500, 700],
+    );
     expect(gap("c")).toEqual([500, 300]);
   });
 
@@ -58,7 +61,11 @@ describe("clock skew", () => {
   it("a drifting node's timer runs on local time: a fast clock fires early in kernel time", () => {
     const run = runNet({
       plan: [{ atMs: 0, action: "clock-drift", node: "a", ppm: 2_000 }],
-      script: (t) => t.at(200, () => { t.node("a").timer("tick", ms(100)); t.node("b").timer("tick", ms(100)); }),
+      script: (t) =>
+        t.at(200, () => {
+          t.node("a").timer("tick", ms(100));
+          t.node("b").timer("tick", ms(100));
+        }),
     });
     const fired = (node: string) => run.rec.ran.find((r) => r.node === node)!;
     expect(fired("b").atUs).toBe(300_000);

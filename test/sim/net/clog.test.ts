@@ -12,7 +12,10 @@ describe("clog", () => {
   it("holds messages to a clogged node and releases them in send order", () => {
     const run = runNet({
       link,
-      plan: [{ atMs: 10, action: "clog", node: "b", name: "c" }, { atMs: 30, action: "unclog", name: "c" }],
+      plan: [
+        { atMs: 10, action: "clog", node: "b", name: "c" },
+        { atMs: 30, action: "unclog", name: "c" },
+      ],
       script: (t) => {
         for (let n = 1; n <= 5; n++) t.at(10 + n, () => t.send("a", "b", n));
         t.atUs(12_500, () => t.send("c", "b", 6));
@@ -20,7 +23,12 @@ describe("clog", () => {
       },
     });
     expect(run.rec.receipts.filter((r) => r.to === "b").map((r) => [r.n, r.atUs])).toEqual([
-      [1, ms(31)], [2, ms(31)], [6, ms(31)], [3, ms(31)], [4, ms(31)], [5, ms(31)],
+      [1, ms(31)],
+      [2, ms(31)],
+      [6, ms(31)],
+      [3, ms(31)],
+      [4, ms(31)],
+      [5, ms(31)],
     ]);
     expect(on(run.rec, "a", "c").map((r) => r.atUs)).toEqual([ms(13)]);
     expect(run.world.network.stats.held).toBe(6);
@@ -36,7 +44,10 @@ describe("clog", () => {
       ],
       script: (t) => {
         t.at(11, () => t.send("b", "a", 1));
-        t.at(31, () => { t.send("a", "c", 2); t.send("c", "a", 3); });
+        t.at(31, () => {
+          t.send("a", "c", 2);
+          t.send("c", "a", 3);
+        });
       },
     });
     expect(on(run.rec, "b", "a").map((r) => r.atUs)).toEqual([ms(21)]);
@@ -47,7 +58,10 @@ describe("clog", () => {
   it("expireAfterMs drops messages held longer than that as clog-expiry and releases the rest", () => {
     const run = runNet({
       link,
-      plan: [{ atMs: 10, action: "clog", node: "b", name: "c", expireAfterMs: 10 }, { atMs: 30, action: "unclog", name: "c" }],
+      plan: [
+        { atMs: 10, action: "clog", node: "b", name: "c", expireAfterMs: 10 },
+        { atMs: 30, action: "unclog", name: "c" },
+      ],
       script: (t) => {
         t.at(11, () => t.send("a", "b", 1)); // held 19 ms: expired
         t.at(25, () => t.send("a", "b", 2)); // held 5 ms: delivered
@@ -68,7 +82,10 @@ describe("clog", () => {
       ],
       script: (t) => {
         t.at(15, () => t.send("b", "c", 1)); // before b's clog: passes
-        t.at(25, () => { t.send("a", "b", 2); t.send("a", "c", 3); }); // held by ca; 2 then by cb too
+        t.at(25, () => {
+          t.send("a", "b", 2);
+          t.send("a", "c", 3);
+        }); // held by ca; 2 then by cb too
         t.at(35, () => t.send("c", "b", 4)); // held by cb
       },
     });
@@ -88,9 +105,16 @@ describe("clog", () => {
         { atMs: 10, action: "clog", node: "b" },
         { atMs: 30, action: "unclog" },
       ],
-      script: (t) => t.at(15, () => { t.send("a", "c", 1); t.send("c", "b", 2); }),
+      script: (t) =>
+        t.at(15, () => {
+          t.send("a", "c", 1);
+          t.send("c", "b", 2);
+        }),
     });
-    expect(run.rec.receipts.map((r) => [r.n, r.atUs])).toEqual([[1, ms(31)], [2, ms(31)]]);
+    expect(run.rec.receipts.map((r) => [r.n, r.atUs])).toEqual([
+      [1, ms(31)],
+      [2, ms(31)],
+    ]);
   });
 
   it("a held message whose target crashed meanwhile is dropped as crashed-target, not given to the next incarnation", () => {
@@ -102,7 +126,11 @@ describe("clog", () => {
         { atMs: 25, action: "restart", node: "b" },
         { atMs: 30, action: "unclog", name: "c" },
       ],
-      script: (t) => t.at(15, () => { t.send("a", "b", 1); t.send("b", "a", 2); }),
+      script: (t) =>
+        t.at(15, () => {
+          t.send("a", "b", 1);
+          t.send("b", "a", 2);
+        }),
     });
     expect(on(run.rec, "a", "b")).toEqual([]);
     expect(on(run.rec, "b", "a").map((r) => r.atUs)).toEqual([ms(31)]); // sent by b's first life: still delivered
@@ -117,7 +145,11 @@ describe("clog", () => {
         { atMs: 20, action: "clog", name: "k", node: "b" },
       ],
       script: (t) => t.at(15, () => t.send("a", "c", 1)),
-      phases: { faultPhaseMs: 100, livenessBudgetMs: 100, pending: (t) => (t.rec.receipts.length > 0 ? null : "a -> c never arrived") },
+      phases: {
+        faultPhaseMs: 100,
+        livenessBudgetMs: 100,
+        pending: (t) => (t.rec.receipts.length > 0 ? null : "a -> c never arrived"),
+      },
     });
     expect(on(run.rec, "a", "c").map((r) => r.atUs)).toEqual([ms(21)]);
     expect(run.result.verdict).toBe("pass");

@@ -12,8 +12,15 @@ describe("crash", () => {
   it("drops deliveries in flight to the crashed node with reason crashed-target", () => {
     const run = runNet({
       link,
-      plan: [{ atMs: 12, action: "crash", node: "b" }, { atMs: 30, action: "restart", node: "b" }],
-      script: (t) => t.at(10, () => { t.send("a", "b", 1); t.send("a", "c", 2); }),
+      plan: [
+        { atMs: 12, action: "crash", node: "b" },
+        { atMs: 30, action: "restart", node: "b" },
+      ],
+      script: (t) =>
+        t.at(10, () => {
+          t.send("a", "b", 1);
+          t.send("a", "c", 2);
+        }),
     });
     expect(on(run.rec, "a", "b")).toEqual([]);
     expect(on(run.rec, "a", "c")).toHaveLength(1);
@@ -22,8 +29,15 @@ describe("crash", () => {
 
   it("cancels the node's processes at the crash; they do not come back with the restart", () => {
     const run = runNet({
-      plan: [{ atMs: 12, action: "crash", node: "b" }, { atMs: 20, action: "restart", node: "b" }],
-      script: (t) => t.at(1, () => { t.node("b").ticker("tick", ms(2)); t.node("a").ticker("tick", ms(2)); }),
+      plan: [
+        { atMs: 12, action: "crash", node: "b" },
+        { atMs: 20, action: "restart", node: "b" },
+      ],
+      script: (t) =>
+        t.at(1, () => {
+          t.node("b").ticker("tick", ms(2));
+          t.node("a").ticker("tick", ms(2));
+        }),
       runMs: 40,
     });
     const ticks = run.rec.ran.filter((r) => r.node === "b").map((r) => r.atUs);
@@ -33,12 +47,16 @@ describe("crash", () => {
 
   it("the node's timers never fire, not even after it restarts", () => {
     const run = runNet({
-      plan: [{ atMs: 12, action: "crash", node: "b" }, { atMs: 15, action: "restart", node: "b" }],
-      script: (t) => t.at(10, () => {
-        t.node("b").timer("during-down", ms(4)); // due at 14, while down
-        t.node("b").timer("after-restart", ms(20)); // due at 30, after the restart
-        t.node("a").timer("a-control", ms(20));
-      }),
+      plan: [
+        { atMs: 12, action: "crash", node: "b" },
+        { atMs: 15, action: "restart", node: "b" },
+      ],
+      script: (t) =>
+        t.at(10, () => {
+          t.node("b").timer("during-down", ms(4)); // due at 14, while down
+          t.node("b").timer("after-restart", ms(20)); // due at 30, after the restart
+          t.node("a").timer("a-control", ms(20));
+        }),
     });
     expect(run.rec.ran.map((r) => `${r.node}:${r.what}`)).toEqual(["a:a-control"]);
   });
@@ -55,7 +73,10 @@ describe("crash", () => {
   it("a message sent while down reaches the new incarnation if it arrives after the restart, and is dropped if before", () => {
     const run = runNet({
       link,
-      plan: [{ atMs: 10, action: "crash", node: "b" }, { atMs: 20, action: "restart", node: "b" }],
+      plan: [
+        { atMs: 10, action: "crash", node: "b" },
+        { atMs: 20, action: "restart", node: "b" },
+      ],
       script: (t) => {
         t.at(11, () => t.send("a", "b", 1)); // arrives at 16: b still down
         t.at(17, () => t.send("a", "b", 2)); // arrives at 22: b is incarnation 2
@@ -68,7 +89,10 @@ describe("crash", () => {
   it("a message in flight across a crash and a quick restart is still dropped (it was for the old life)", () => {
     const run = runNet({
       link,
-      plan: [{ atMs: 11, action: "crash", node: "b" }, { atMs: 12, action: "restart", node: "b" }],
+      plan: [
+        { atMs: 11, action: "crash", node: "b" },
+        { atMs: 12, action: "restart", node: "b" },
+      ],
       script: (t) => t.at(10, () => t.send("a", "b", 1)), // arrives at 15, after the restart
     });
     expect(on(run.rec, "a", "b")).toEqual([]);
@@ -90,19 +114,26 @@ describe("crash", () => {
 
   it("timers and processes started by dying code (a finally run by the crash) never run, not even in the next life", () => {
     const run = runNet({
-      plan: [{ atMs: 10, action: "crash", node: "b" }, { atMs: 12, action: "restart", node: "b" }],
-      script: (t) => t.at(1, () => {
-        const node = t.node("b");
-        node.env.spawn("worker", (function* (): Proc<void> {
-          try {
-            yield* sleep(ms(100));
-          } finally {
-            node.note("finally");
-            node.timer("timer-from-finally", ms(5));
-            node.ticker("process-from-finally", ms(1));
-          }
-        })());
-      }),
+      plan: [
+        { atMs: 10, action: "crash", node: "b" },
+        { atMs: 12, action: "restart", node: "b" },
+      ],
+      script: (t) =>
+        t.at(1, () => {
+          const node = t.node("b");
+          node.env.spawn(
+            "worker",
+            (function* (): Proc<void> {
+              try {
+                yield* sleep(ms(100));
+              } finally {
+                node.note("finally");
+                node.timer("timer-from-finally", ms(5));
+                node.ticker("process-from-finally", ms(1));
+              }
+            })(),
+          );
+        }),
       runMs: 100,
     });
     expect(run.rec.ran.map((r) => [r.what, r.atUs])).toEqual([["finally", ms(10)]]);

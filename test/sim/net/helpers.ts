@@ -5,7 +5,22 @@
 // A test script schedules sends and faults at virtual times with `t.at(ms, fn)` (or
 // `t.atUs`) and reads the shared `Recorder` afterwards.
 
-import { ms, sleep, type FaultStep, type LinkOptions, type LinkOverride, type Micros, type NodeEnv, type NodeId, type Proc, type SimNode, type Topology, type TraceRecord, World, flatTopology } from "../../../src/sim/index.js";
+import {
+  ms,
+  sleep,
+  type FaultStep,
+  type LinkOptions,
+  type LinkOverride,
+  type Micros,
+  type NodeEnv,
+  type NodeId,
+  type Proc,
+  type SimNode,
+  type Topology,
+  type TraceRecord,
+  World,
+  flatTopology,
+} from "../../../src/sim/index.js";
 import type { ScenarioContext } from "../../../src/scenarios/context.js";
 import { runScenario, type RunRequest } from "../../../src/scenarios/runner.js";
 import { defineScenario, type RunResult } from "../../../src/scenarios/types.js";
@@ -51,12 +66,26 @@ export class RecorderNode implements SimNode<RecMsg> {
   start(): void {
     const durable = this.env.durable as { boots?: number };
     durable.boots = (durable.boots ?? 0) + 1;
-    this.rec.boots.push({ atUs: this.env.now(), node: this.env.id, incarnation: this.env.incarnation, rngDraw: this.env.rng.int(0, 1_000_000_000), durableBoots: durable.boots });
+    this.rec.boots.push({
+      atUs: this.env.now(),
+      node: this.env.id,
+      incarnation: this.env.incarnation,
+      rngDraw: this.env.rng.int(0, 1_000_000_000),
+      durableBoots: durable.boots,
+    });
   }
 
   receive(from: NodeId, msg: RecMsg): void {
     this.receivedThisLife++;
-    this.rec.receipts.push({ atUs: this.env.now(), from, to: this.env.id, type: msg.type, n: msg.n, incarnation: this.env.incarnation, i: this.rec.count++ });
+    this.rec.receipts.push({
+      atUs: this.env.now(),
+      from,
+      to: this.env.id,
+      type: msg.type,
+      n: msg.n,
+      incarnation: this.env.incarnation,
+      i: this.rec.count++,
+    });
   }
 
   undeliverable(to: NodeId, msg: RecMsg, reason: string): void {
@@ -71,16 +100,25 @@ export class RecorderNode implements SimNode<RecMsg> {
   /** Spawns a node process that logs `what#i` every `everyUs`, forever. */
   ticker(what: string, everyUs: Micros): void {
     const self = this;
-    this.env.spawn(what, (function* (): Proc<void> {
-      for (let i = 1; ; i++) {
-        yield* sleep(everyUs);
-        self.note(`${what}#${i}`);
-      }
-    })());
+    this.env.spawn(
+      what,
+      (function* (): Proc<void> {
+        for (let i = 1; ; i++) {
+          yield* sleep(everyUs);
+          self.note(`${what}#${i}`);
+        }
+      })(),
+    );
   }
 
   note(what: string): void {
-    this.rec.ran.push({ atUs: this.env.now(), node: this.env.id, what, localUs: this.env.localNow(), i: this.rec.count++ });
+    this.rec.ran.push({
+      atUs: this.env.now(),
+      node: this.env.id,
+      what,
+      localUs: this.env.localNow(),
+      i: this.rec.count++,
+    });
   }
 }
 
@@ -110,7 +148,12 @@ export interface NetSpec {
   /** Stops the run at this time (default 1000 ms) unless `phases` is given. */
   runMs?: number;
   /** Use world.runPhases instead of a fixed run length. */
-  phases?: { faultPhaseMs: number; livenessBudgetMs: number; pending: (t: Script) => string | null; checkEveryMs?: number };
+  phases?: {
+    faultPhaseMs: number;
+    livenessBudgetMs: number;
+    pending: (t: Script) => string | null;
+    checkEveryMs?: number;
+  };
   /** Extra scenario checks. */
   checks?: (t: Script) => Record<string, () => string | null>;
   /** Options passed through to the scenario (for `--set`-like overrides). */
@@ -166,12 +209,20 @@ export function netScenario(spec: NetSpec, out: { world?: World; rec?: Recorder 
       spec.script?.(t);
       if (spec.phases !== undefined) {
         const p = spec.phases;
-        world.runPhases({ faultPhaseMs: p.faultPhaseMs, livenessBudgetMs: p.livenessBudgetMs, pending: () => p.pending(t), ...(p.checkEveryMs === undefined ? {} : { checkEveryMs: p.checkEveryMs }) });
+        world.runPhases({
+          faultPhaseMs: p.faultPhaseMs,
+          livenessBudgetMs: p.livenessBudgetMs,
+          pending: () => p.pending(t),
+          ...(p.checkEveryMs === undefined ? {} : { checkEveryMs: p.checkEveryMs }),
+        });
       } else {
         const runMs = spec.runMs ?? 1_000;
-        ctx.main("run", (function* () {
-          yield ms(runMs);
-        })());
+        ctx.main(
+          "run",
+          (function* () {
+            yield ms(runMs);
+          })(),
+        );
       }
       for (const [name, fn] of Object.entries(spec.checks?.(t) ?? {})) ctx.check(name, fn);
     },

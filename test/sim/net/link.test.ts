@@ -6,24 +6,36 @@ import { buildTopology, ms } from "../../../src/sim/index.js";
 import { labels, on, range, runNet, type NetRun } from "./helpers.js";
 
 const topology = buildTopology({
-  regions: [{ id: "us", dcs: ["dc1", "dc2"] }, { id: "eu", dcs: ["dc3"] }, { id: "asia", dcs: ["dc4"] }],
-  gates: 0, managersPerDc: 0, workersPerDc: 2, clients: 0,
+  regions: [
+    { id: "us", dcs: ["dc1", "dc2"] },
+    { id: "eu", dcs: ["dc3"] },
+    { id: "asia", dcs: ["dc4"] },
+  ],
+  gates: 0,
+  managersPerDc: 0,
+  workersPerDc: 2,
+  clients: 0,
 });
 const SEND_AT_MS = 10;
 const COUNT = 200;
 
 /** Sends COUNT messages each way on every listed pair at SEND_AT_MS. */
 function latencies(pairs: [string, string][], seed = 1): NetRun {
-  return runNet({
-    topology,
-    runMs: 500,
-    script: (t) => t.at(SEND_AT_MS, () => {
-      for (const [a, b] of pairs) for (let i = 0; i < COUNT; i++) {
-          t.send(a, b, i);
-          t.send(b, a, i);
-        }
-    }),
-  }, { seed });
+  return runNet(
+    {
+      topology,
+      runMs: 500,
+      script: (t) =>
+        t.at(SEND_AT_MS, () => {
+          for (const [a, b] of pairs)
+            for (let i = 0; i < COUNT; i++) {
+              t.send(a, b, i);
+              t.send(b, a, i);
+            }
+        }),
+    },
+    { seed },
+  );
 }
 
 function delays(run: NetRun, from: string, to: string): number[] {
@@ -80,10 +92,23 @@ describe("latency classes", () => {
 describe("per-link overrides", () => {
   it("override latency and loss on one directed link only", () => {
     const run = runNet({
-      linkOverrides: { "a->b": { oneWayUs: 7_000 }, "a->c": { packetLossProbability: 1 }, "c->b": { sameDcMinUs: 3_000, sameDcMaxUs: 4_000 } },
-      script: (t) => t.at(10, () => {
-        for (let i = 0; i < 50; i++) for (const [x, y] of [["a", "b"], ["b", "a"], ["a", "c"], ["c", "a"], ["c", "b"]] as const) t.send(x, y, i);
-      }),
+      linkOverrides: {
+        "a->b": { oneWayUs: 7_000 },
+        "a->c": { packetLossProbability: 1 },
+        "c->b": { sameDcMinUs: 3_000, sameDcMaxUs: 4_000 },
+      },
+      script: (t) =>
+        t.at(10, () => {
+          for (let i = 0; i < 50; i++)
+            for (const [x, y] of [
+              ["a", "b"],
+              ["b", "a"],
+              ["a", "c"],
+              ["c", "a"],
+              ["c", "b"],
+            ] as const)
+              t.send(x, y, i);
+        }),
     });
     const d = (x: string, y: string) => on(run.rec, x, y).map((r) => r.atUs - 10_000);
     expect(new Set(d("a", "b"))).toEqual(new Set([7_000]));
@@ -98,10 +123,15 @@ describe("per-link overrides", () => {
 describe("ordering", () => {
   /** a sends 1..200 to b, one every 50 µs. */
   function stream(link: Record<string, unknown>, seed = 3): number[] {
-    const run = runNet({ link, script: (t) => {
-        for (const n of range(1, 200)) t.atUs(10_000 + n * 50, () => t.send("a", "b", n));
+    const run = runNet(
+      {
+        link,
+        script: (t) => {
+          for (const n of range(1, 200)) t.atUs(10_000 + n * 50, () => t.send("a", "b", n));
+        },
       },
-    }, { seed });
+      { seed },
+    );
     return labels(run.rec, "a", "b");
   }
   const inversions = (xs: number[]) => xs.filter((x, i) => i > 0 && x < xs[i - 1]!).length;

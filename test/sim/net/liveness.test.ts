@@ -9,12 +9,18 @@ import { runNet, type Script } from "./helpers.js";
 
 /** a sends to b and c every 10 ms for the whole run. */
 function chatter(t: Script, untilMs: number): void {
-  for (let at = 5; at < untilMs; at += 10) t.at(at, () => { t.send("a", "b", at); t.send("a", "c", at); });
+  for (let at = 5; at < untilMs; at += 10)
+    t.at(at, () => {
+      t.send("a", "b", at);
+      t.send("a", "c", at);
+    });
 }
 
 describe("liveness phase", () => {
   it("a pending() that never clears gives verdict liveness with the reason in the violation", () => {
-    const run = runNet({ phases: { faultPhaseMs: 100, livenessBudgetMs: 300, pending: () => "job j7: waiting for DC dc2 final result" } });
+    const run = runNet({
+      phases: { faultPhaseMs: 100, livenessBudgetMs: 300, pending: () => "job j7: waiting for DC dc2 final result" },
+    });
     expect(run.result.verdict).toBe("liveness");
     expect(run.result.failure?.kind).toBe("liveness");
     const v = run.result.violations.find((x) => x.check === "liveness");
@@ -23,7 +29,13 @@ describe("liveness phase", () => {
   });
 
   it("the violation names the reason pending() gave last", () => {
-    const run = runNet({ phases: { faultPhaseMs: 100, livenessBudgetMs: 300, pending: (t) => `still waiting at ${t.ctx.kernel.now / 1000}ms` } });
+    const run = runNet({
+      phases: {
+        faultPhaseMs: 100,
+        livenessBudgetMs: 300,
+        pending: (t) => `still waiting at ${t.ctx.kernel.now / 1000}ms`,
+      },
+    });
     expect(run.result.failure?.message).toMatch(/still waiting at 400ms$/);
   });
 
@@ -35,7 +47,8 @@ describe("liveness phase", () => {
         faultPhaseMs: 200,
         livenessBudgetMs: 5_000,
         checkEveryMs: 10,
-        pending: (t) => (t.rec.receipts.some((r) => r.to === "b" && r.atUs > ms(200)) ? null : "b has not heard a since the heal"),
+        pending: (t) =>
+          t.rec.receipts.some((r) => r.to === "b" && r.atUs > ms(200)) ? null : "b has not heard a since the heal",
       },
     });
     expect(run.result.verdict).toBe("pass");
@@ -66,7 +79,12 @@ describe("liveness phase", () => {
     expect(heal("c").length).toBeGreaterThan(5); // clog released, pause resumed
     // no loss and no duplication once healed: every message sent after the heal arrives exactly once
     const sentAfter = Array.from({ length: 20 }, (_, i) => 105 + i * 10);
-    for (const to of ["b", "c"]) expect(heal(to).filter((r) => r.n >= 105).map((r) => r.n)).toEqual(sentAfter);
+    for (const to of ["b", "c"])
+      expect(
+        heal(to)
+          .filter((r) => r.n >= 105)
+          .map((r) => r.n),
+      ).toEqual(sentAfter);
     expect(run.world.network.stats.dropped["loss"] ?? 0).toBeGreaterThan(0); // while the faults stood, loss did happen
     expect(run.world.hostOf("a").state).toBe("up");
     expect(run.result.faultSchedule.some((s) => s.atMs === 150)).toBe(false);

@@ -30,7 +30,10 @@ function tally(rec: Recorder, lo: number, hi: number): { arrived: number; extra:
 
 describe("loss and duplication", () => {
   it.each(SEEDS)("seed %i: loss 10 percent and duplication 5 percent are observed within 4 sigma", (seed) => {
-    const run = runNet({ link: { packetLossProbability: 0.1, duplicateProbability: 0.05 }, script: (t) => burst(t, 10, 1, N) }, { seed });
+    const run = runNet(
+      { link: { packetLossProbability: 0.1, duplicateProbability: 0.05 }, script: (t) => burst(t, 10, 1, N) },
+      { seed },
+    );
     const { arrived, extra } = tally(run.rec, 1, N);
     const lost = N - arrived;
     expect(run.world.network.stats.dropped["loss"]).toBe(lost);

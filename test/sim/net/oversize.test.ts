@@ -8,7 +8,12 @@ describe("oversize", () => {
   it("drops a message over the limit, tells the sender, and delivers one at the limit", () => {
     const run = runNet({
       link: { maxMessageBytes: 1_024 },
-      script: (t) => t.at(10, () => { t.send("a", "b", 1, "big", 1_025); t.send("a", "b", 2, "edge", 1_024); t.send("a", "b", 3); }),
+      script: (t) =>
+        t.at(10, () => {
+          t.send("a", "b", 1, "big", 1_025);
+          t.send("a", "b", 2, "edge", 1_024);
+          t.send("a", "b", 3);
+        }),
     });
     expect(labels(run.rec, "a", "b")).not.toContain(1);
     expect(labels(run.rec, "a", "b").sort()).toEqual([2, 3]);
@@ -19,7 +24,11 @@ describe("oversize", () => {
   it("a per-link size limit applies to that link only", () => {
     const run = runNet({
       linkOverrides: { "a->b": { maxMessageBytes: 100 } },
-      script: (t) => t.at(10, () => { t.send("a", "b", 1, "m", 200); t.send("a", "c", 2, "m", 200); }),
+      script: (t) =>
+        t.at(10, () => {
+          t.send("a", "b", 1, "m", 200);
+          t.send("a", "c", 2, "m", 200);
+        }),
     });
     expect(labels(run.rec, "a", "b")).toEqual([]);
     expect(labels(run.rec, "a", "c")).toEqual([2]);
@@ -29,7 +38,11 @@ describe("oversize", () => {
   it("a sender that crashed before being told learns nothing (no call into a dead node)", () => {
     const run = runNet({
       link: { maxMessageBytes: 10 },
-      script: (t) => t.at(10, () => { t.send("a", "b", 1, "m", 20); t.world.hostOf("a").crash(); }),
+      script: (t) =>
+        t.at(10, () => {
+          t.send("a", "b", 1, "m", 20);
+          t.world.hostOf("a").crash();
+        }),
     });
     expect(run.rec.undeliverable).toEqual([]);
     expect(run.result.verdict).toBe("pass");
@@ -39,7 +52,10 @@ describe("oversize", () => {
     const run = runNet({
       link: { maxMessageBytes: 10 },
       script: (t) => {
-        t.at(10, () => { t.send("a", "b", 1, "m", 20); t.world.hostOf("a").pause(); });
+        t.at(10, () => {
+          t.send("a", "b", 1, "m", 20);
+          t.world.hostOf("a").pause();
+        });
         t.at(15, () => t.world.hostOf("a").resume());
       },
     });

@@ -18,7 +18,12 @@ describe("pause", () => {
       },
     });
     expect(on(run.rec, "a", "b").map((r) => [r.n, r.atUs])).toEqual([
-      [1, ms(30)], [2, ms(30)], [3, ms(30)], [4, ms(30)], [5, ms(30)], [6, ms(36)],
+      [1, ms(30)],
+      [2, ms(30)],
+      [3, ms(30)],
+      [4, ms(30)],
+      [5, ms(30)],
+      [6, ms(36)],
     ]);
     expect(run.world.network.stats.dropped).toEqual({});
   });
@@ -26,7 +31,10 @@ describe("pause", () => {
   it("defers timers due while paused and interleaves them with deliveries in arrival order", () => {
     const run = runNet({
       link,
-      plan: [{ atMs: 10, action: "pause", node: "b" }, { atMs: 30, action: "resume", node: "b" }],
+      plan: [
+        { atMs: 10, action: "pause", node: "b" },
+        { atMs: 30, action: "resume", node: "b" },
+      ],
       script: (t) => {
         t.at(5, () => t.node("b").timer("due-14", ms(9)));
         t.at(11, () => t.send("a", "b", 1)); // arrives 12
@@ -35,7 +43,10 @@ describe("pause", () => {
       },
     });
     expect(seen(run.rec, "b")).toEqual(["recv:a:1", "run:due-14", "recv:c:2"]);
-    expect(run.rec.ran.map((r) => [r.node, r.atUs])).toEqual([["a", ms(14)], ["b", ms(30)]]);
+    expect(run.rec.ran.map((r) => [r.node, r.atUs])).toEqual([
+      ["a", ms(14)],
+      ["b", ms(30)],
+    ]);
   });
 
   it("runs none of the node's processes while paused", () => {

@@ -9,11 +9,18 @@ import { runScenario } from "../../../src/scenarios/runner.js";
 import { netScenario, runNet, type NetSpec } from "./helpers.js";
 
 const spec: NetSpec = {
-  plan: [{ atMs: 10, action: "partition", name: "p", a: ["a"], b: ["b"] }, { atMs: 20, action: "heal", name: "p" }],
+  plan: [
+    { atMs: 10, action: "partition", name: "p", a: ["a"], b: ["b"] },
+    { atMs: 20, action: "heal", name: "p" },
+  ],
   script: (t) => {
     t.at(30, () => t.world.crash("b", 10));
     t.atUs(50_500, () => t.world.pause("c", 2));
-    for (let i = 0; i < 10; i++) t.at(5 + i * 10, () => { t.send("a", "b", i); t.send("a", "c", i); });
+    for (let i = 0; i < 10; i++)
+      t.at(5 + i * 10, () => {
+        t.send("a", "b", i);
+        t.send("a", "c", i);
+      });
   },
 };
 
@@ -60,9 +67,9 @@ describe("fault schedule replay", () => {
   });
 
   it("an invalid given schedule is the caller's error: runScenario throws a ScheduleError naming the problem", () => {
-    expect(() => runScenario(netScenario(spec), { seed: 1, faultSchedule: [{ atMs: 5, action: "crash", node: "nobody" }] })).toThrow(
-      'the given fault schedule: step 0 (crash at 5ms): unknown node "nobody"',
-    );
+    expect(() =>
+      runScenario(netScenario(spec), { seed: 1, faultSchedule: [{ atMs: 5, action: "crash", node: "nobody" }] }),
+    ).toThrow('the given fault schedule: step 0 (crash at 5ms): unknown node "nobody"');
   });
 
   it("net/swarm: replaying the applied swarm schedule reproduces the run bit for bit (seeds 1..3)", () => {
@@ -81,7 +88,10 @@ describe("fault schedule replay", () => {
     let sawRates = 0;
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
       const original = runScenario(swarm, { seed });
-      const options = original.artifacts["faultOptions"] as { packetLossProbability: number; duplicateProbability: number };
+      const options = original.artifacts["faultOptions"] as {
+        packetLossProbability: number;
+        duplicateProbability: number;
+      };
       const at0 = original.faultSchedule.filter((s) => s.atMs === 0);
       expect(at0.some((s) => s.action === "set-loss")).toBe(options.packetLossProbability > 0);
       expect(at0.some((s) => s.action === "set-duplicate")).toBe(options.duplicateProbability > 0);

@@ -91,7 +91,11 @@ describe("rule pipeline", () => {
         { atMs: 10, action: "slow-link", from: ["a"], to: ["b"], extraMs: 30 },
         { atMs: 10, action: "partition", a: ["a"], b: ["b", "c"] },
       ],
-      script: (t) => t.at(20, () => { t.send("a", "b", 1); t.send("a", "c", 2); }),
+      script: (t) =>
+        t.at(20, () => {
+          t.send("a", "b", 1);
+          t.send("a", "c", 2);
+        }),
     });
     expect(on(run.rec, "a", "b").map((r) => r.atUs)).toEqual([20_000 + 30_000 + 500]);
     expect(labels(run.rec, "a", "c")).toEqual([]);

@@ -25,8 +25,15 @@ function sabotage(id: string, request: Omit<RunRequest, "seed">): RunResult {
 describe("net/* scenarios", () => {
   it("lists the expected scenarios", () => {
     expect(netScenarios.map((s) => s.id).sort()).toEqual([
-      "net/clock-skew", "net/crash-restart", "net/lossy-links", "net/one-way-partition", "net/oversize",
-      "net/partition-heal", "net/pause-resume", "net/swarm", "net/swizzle-clog",
+      "net/clock-skew",
+      "net/crash-restart",
+      "net/lossy-links",
+      "net/one-way-partition",
+      "net/oversize",
+      "net/partition-heal",
+      "net/pause-resume",
+      "net/swarm",
+      "net/swizzle-clog",
     ]);
   });
 
@@ -42,7 +49,8 @@ describe("net/* scenarios", () => {
   }
 
   it("net/partition-heal with swarm faults on passes for seeds 1..5", () => {
-    for (const seed of [1, 2, 3, 4, 5]) expect(runScenario(byId("net/partition-heal"), { seed, overrides: { swarm: true } }).violations).toEqual([]);
+    for (const seed of [1, 2, 3, 4, 5])
+      expect(runScenario(byId("net/partition-heal"), { seed, overrides: { swarm: true } }).violations).toEqual([]);
   });
 });
 
@@ -52,7 +60,9 @@ describe("sabotaged variants fail the check they should", () => {
       { atMs: 500, action: "partition", name: "a-to-b", a: ["n1"], b: ["n2"] },
       { atMs: 1_500, action: "heal", name: "a-to-b" },
     ];
-    expect(failed(sabotage("net/one-way-partition", { faultSchedule: steps }))).toEqual(["n2 -> n1 pings sent during the partition were all delivered"]);
+    expect(failed(sabotage("net/one-way-partition", { faultSchedule: steps }))).toEqual([
+      "n2 -> n1 pings sent during the partition were all delivered",
+    ]);
   });
 
   it("net/one-way-partition without its partition: a -> b leaks", () => {
@@ -76,7 +86,9 @@ describe("sabotaged variants fail the check they should", () => {
   });
 
   it("net/crash-restart whose node never crashes: no new incarnation, no crashed-target drops", () => {
-    expect(failed(sabotage("net/crash-restart", { faultSchedule: [{ atMs: 2_000, action: "restart", node: "n2" }] }))).toEqual([
+    expect(
+      failed(sabotage("net/crash-restart", { faultSchedule: [{ atMs: 2_000, action: "restart", node: "n2" }] })),
+    ).toEqual([
       "n2 restarted as incarnation 2 with its durable boot count kept",
       "n2's volatile receive counter started again from zero",
       "messages in flight to n2 at the crash were dropped",
@@ -98,11 +110,19 @@ describe("sabotaged variants fail the check they should", () => {
   });
 
   it("net/pause-resume whose pause outlasts the configured one: nothing arrives at the expected resume instant", () => {
-    expect(failed(sabotage("net/pause-resume", { faultSchedule: [{ atMs: 1_000, action: "pause", node: "n2", durationMs: 700 }] }))).toContain("the pause queued something");
+    expect(
+      failed(
+        sabotage("net/pause-resume", {
+          faultSchedule: [{ atMs: 1_000, action: "pause", node: "n2", durationMs: 700 }],
+        }),
+      ),
+    ).toContain("the pause queued something");
   });
 
   it("net/lossy-links with loss set higher than configured: the loss check fails", () => {
-    expect(failed(sabotage("net/lossy-links", { faultSchedule: [{ atMs: 0, action: "set-loss", probability: 0.2 }] }))).toEqual(["observed loss rate within tolerance"]);
+    expect(
+      failed(sabotage("net/lossy-links", { faultSchedule: [{ atMs: 0, action: "set-loss", probability: 0.2 }] })),
+    ).toEqual(["observed loss rate within tolerance"]);
   });
 
   it("net/oversize whose big message is never sent within the run: no drop, sender not told", () => {
@@ -122,7 +142,9 @@ describe("sabotaged variants fail the check they should", () => {
   it("net/swarm with a zero liveness budget: liveness verdict naming an unheard pair", () => {
     const result = sabotage("net/swarm", { overrides: { livenessBudgetMs: 0 }, faultSchedule: [] });
     expect(result.verdict).toBe("liveness");
-    expect(result.failure?.message).toMatch(/liveness: not converged 0ms after healing: \S+ has not heard \S+ since the heal/);
+    expect(result.failure?.message).toMatch(
+      /liveness: not converged 0ms after healing: \S+ has not heard \S+ since the heal/,
+    );
   });
 
   it("net/swarm on a simulator whose crash forgets to void in-flight messages: the crash safety check fails", () => {
@@ -133,8 +155,12 @@ describe("sabotaged variants fail the check they should", () => {
       this.crashCount = life; // sabotage: deliveries sent to the old life stay valid
     };
     try {
-      const result = sabotage("net/swarm", { faultSchedule: [{ atMs: 1_000, action: "crash", node: "dc2-wrk-1", durationMs: 30 }] });
-      expect(failed(result)).toEqual(["no message reached a crashed node while it was down, nor one sent to its previous life"]);
+      const result = sabotage("net/swarm", {
+        faultSchedule: [{ atMs: 1_000, action: "crash", node: "dc2-wrk-1", durationMs: 30 }],
+      });
+      expect(failed(result)).toEqual([
+        "no message reached a crashed node while it was down, nor one sent to its previous life",
+      ]);
     } finally {
       NodeHost.prototype.crash = crash;
     }

@@ -2,7 +2,13 @@
 // lists them all, and a scenario planning a bad schedule fails at setup naming them.
 
 import { describe, expect, it } from "vitest";
-import { ScheduleError, flatTopology, parseSchedule, validateSchedule, type FaultStep } from "../../../src/sim/index.js";
+import {
+  ScheduleError,
+  flatTopology,
+  parseSchedule,
+  validateSchedule,
+  type FaultStep,
+} from "../../../src/sim/index.js";
 import { runNet } from "./helpers.js";
 
 const topology = flatTopology(["a", "b", "c"]);
@@ -38,43 +44,78 @@ describe("schedule validation", () => {
 
   it("unknown node", () => {
     expect(theProblem([{ atMs: 10, action: "crash", node: "zz" }])).toBe('step 0 (crash at 10ms): unknown node "zz"');
-    expect(theProblem([{ atMs: 10, action: "partition", a: ["a"], b: ["dc:nowhere"] }])).toContain('unknown node "dc:nowhere"');
+    expect(theProblem([{ atMs: 10, action: "partition", a: ["a"], b: ["dc:nowhere"] }])).toContain(
+      'unknown node "dc:nowhere"',
+    );
   });
 
   it("negative or non-integer time", () => {
-    expect(theProblem([{ atMs: -5, action: "crash", node: "a" }])).toBe("step 0: atMs must be a non-negative integer, got -5");
-    expect(theProblem([{ atMs: 1.5, action: "crash", node: "a" }])).toBe("step 0: atMs must be a non-negative integer, got 1.5");
-    expect(theProblem([{ atMs: "10", action: "crash", node: "a" }])).toBe('step 0: atMs must be a non-negative integer, got "10"');
+    expect(theProblem([{ atMs: -5, action: "crash", node: "a" }])).toBe(
+      "step 0: atMs must be a non-negative integer, got -5",
+    );
+    expect(theProblem([{ atMs: 1.5, action: "crash", node: "a" }])).toBe(
+      "step 0: atMs must be a non-negative integer, got 1.5",
+    );
+    expect(theProblem([{ atMs: "10", action: "crash", node: "a" }])).toBe(
+      'step 0: atMs must be a non-negative integer, got "10"',
+    );
   });
 
   it("unknown action", () => {
-    expect(theProblem([{ atMs: 10, action: "explode", node: "a" }])).toMatch(/^step 0: unknown action "explode"; expected one of partition, heal, /);
+    expect(theProblem([{ atMs: 10, action: "explode", node: "a" }])).toMatch(
+      /^step 0: unknown action "explode"; expected one of partition, heal, /,
+    );
   });
 
   it("heal without a partition (none before it, or a name never installed)", () => {
-    expect(theProblem([{ atMs: 10, action: "heal" }])).toBe("step 0 (heal at 10ms): heal without a partition before it");
-    expect(theProblem([{ atMs: 20, action: "partition", a: "a", b: "b" }, { atMs: 10, action: "heal" }])).toContain("step 1 (heal at 10ms): heal without a partition");
-    expect(theProblem([{ atMs: 5, action: "partition", name: "p", a: "a", b: "b" }, { atMs: 10, action: "heal", name: "q" }])).toContain('heal names partition "q", which was never installed');
+    expect(theProblem([{ atMs: 10, action: "heal" }])).toBe(
+      "step 0 (heal at 10ms): heal without a partition before it",
+    );
+    expect(
+      theProblem([
+        { atMs: 20, action: "partition", a: "a", b: "b" },
+        { atMs: 10, action: "heal" },
+      ]),
+    ).toContain("step 1 (heal at 10ms): heal without a partition");
+    expect(
+      theProblem([
+        { atMs: 5, action: "partition", name: "p", a: "a", b: "b" },
+        { atMs: 10, action: "heal", name: "q" },
+      ]),
+    ).toContain('heal names partition "q", which was never installed');
   });
 
   it("unclog naming a clog never installed", () => {
-    expect(theProblem([{ atMs: 5, action: "clog", node: "a", name: "c" }, { atMs: 10, action: "unclog", name: "d" }])).toContain('unclog names clog "d", which was never installed');
+    expect(
+      theProblem([
+        { atMs: 5, action: "clog", node: "a", name: "c" },
+        { atMs: 10, action: "unclog", name: "d" },
+      ]),
+    ).toContain('unclog names clog "d", which was never installed');
   });
 
   it("a drift of -1e6 ppm (a stopped clock) is refused; just inside is accepted", () => {
-    expect(theProblem([{ atMs: 0, action: "clock-drift", node: "a", ppm: -1_000_000 }])).toContain("strictly within ±1e6");
+    expect(theProblem([{ atMs: 0, action: "clock-drift", node: "a", ppm: -1_000_000 }])).toContain(
+      "strictly within ±1e6",
+    );
     ok([{ atMs: 0, action: "clock-drift", node: "a", ppm: -999_999 }]);
   });
 
   it("bad probability", () => {
-    expect(theProblem([{ atMs: 10, action: "set-loss", probability: 1.5 }])).toBe('step 0 (set-loss at 10ms): "probability" must be a probability in [0, 1]');
-    expect(theProblem([{ atMs: 10, action: "set-duplicate", probability: -0.1 }])).toContain('"probability" must be a probability in [0, 1]');
+    expect(theProblem([{ atMs: 10, action: "set-loss", probability: 1.5 }])).toBe(
+      'step 0 (set-loss at 10ms): "probability" must be a probability in [0, 1]',
+    );
+    expect(theProblem([{ atMs: 10, action: "set-duplicate", probability: -0.1 }])).toContain(
+      '"probability" must be a probability in [0, 1]',
+    );
     expect(theProblem([{ atMs: 10, action: "set-loss" }])).toContain('"probability" must be');
   });
 
   it("a step that is not an object, and other malformed fields, are reported", () => {
     expect(theProblem([42])).toMatch(/^step 0: must be an object/);
-    expect(theProblem([{ atMs: 1, action: "crash", node: "a", durationMs: -1 }])).toContain("durationMs must be a non-negative integer");
+    expect(theProblem([{ atMs: 1, action: "crash", node: "a", durationMs: -1 }])).toContain(
+      "durationMs must be a non-negative integer",
+    );
     expect(theProblem([{ atMs: 1, action: "clog" }])).toContain("clog needs node, from or to");
     expect(theProblem([{ atMs: 1, action: "unclog" }])).toContain("unclog without a clog before it");
   });
@@ -96,7 +137,9 @@ describe("schedule validation", () => {
     expect(error).toBeInstanceOf(ScheduleError);
     const problems = (error as ScheduleError).problems;
     expect(problems).toHaveLength(5);
-    expect(problems.join("\n")).toMatch(/atMs must be a non-negative integer, got -1[\s\S]*unknown node "ghost"[\s\S]*unknown action "teleport"[\s\S]*heal without a partition[\s\S]*probability in \[0, 1\]/);
+    expect(problems.join("\n")).toMatch(
+      /atMs must be a non-negative integer, got -1[\s\S]*unknown node "ghost"[\s\S]*unknown action "teleport"[\s\S]*heal without a partition[\s\S]*probability in \[0, 1\]/,
+    );
     expect((error as ScheduleError).message).toMatch(/^5 problems in the fault schedule: /);
   });
 
@@ -108,7 +151,12 @@ describe("schedule validation", () => {
   });
 
   it("a scenario that plans an invalid schedule fails at setup with the problems", () => {
-    const run = runNet({ plan: [{ atMs: 10, action: "crash", node: "ghost" }, { atMs: 10, action: "boom" }] });
+    const run = runNet({
+      plan: [
+        { atMs: 10, action: "crash", node: "ghost" },
+        { atMs: 10, action: "boom" },
+      ],
+    });
     expect(run.result.verdict).toBe("error");
     expect(run.result.failure?.message).toContain('unknown node "ghost"');
     expect(run.result.failure?.message).toContain('unknown action "boom"');

@@ -3,12 +3,29 @@
 // seeds every kind is sometimes on and sometimes off, and a kind that is off never shows.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { Rng, buildTopology, drawSchedule, optionsCalm, optionsSwarm, type FaultOptions, type FaultStep } from "../../../src/sim/index.js";
+import {
+  Rng,
+  buildTopology,
+  drawSchedule,
+  optionsCalm,
+  optionsSwarm,
+  type FaultOptions,
+  type FaultStep,
+} from "../../../src/sim/index.js";
 import { netScenarios } from "../../../src/scenarios/net/index.js";
 import { runScenario } from "../../../src/scenarios/runner.js";
 import { runNet } from "./helpers.js";
 
-const topology = buildTopology({ regions: [{ id: "us", dcs: ["dc1", "dc2"] }, { id: "eu", dcs: ["dc3"] }], gates: 1, managersPerDc: 1, workersPerDc: 2, clients: 0 });
+const topology = buildTopology({
+  regions: [
+    { id: "us", dcs: ["dc1", "dc2"] },
+    { id: "eu", dcs: ["dc3"] },
+  ],
+  gates: 1,
+  managersPerDc: 1,
+  workersPerDc: 2,
+  clients: 0,
+});
 const PHASE_MS = 10_000;
 
 /** The options drawn and the schedule applied by world.swarm for one seed (no traffic: cheap). */
@@ -28,7 +45,8 @@ const KINDS: { flag: keyof FaultOptions; actions: string[] }[] = [
 ];
 
 /** Action names of a schedule; a set-loss after 0 ms (a rate change) is "set-loss-later". */
-const actions = (steps: FaultStep[]) => new Set(steps.map((s) => (s.action === "set-loss" && s.atMs > 0 ? "set-loss-later" : s.action)));
+const actions = (steps: FaultStep[]) =>
+  new Set(steps.map((s) => (s.action === "set-loss" && s.atMs > 0 ? "set-loss-later" : s.action)));
 
 describe("swarm", () => {
   it("the same seed gives the same options, the same applied schedule and the same trace (net/swarm)", () => {
@@ -55,9 +73,13 @@ describe("swarm", () => {
       expect(on.length, `${flag} off`).toBeLessThan(runs.length);
       for (const r of runs) {
         const present = kindActions.some((a) => actions(r.applied).has(a));
-        if (r.options[flag] !== true) expect(present, `${flag} is off but the schedule has ${kindActions.join("/")}`).toBe(false);
+        if (r.options[flag] !== true)
+          expect(present, `${flag} is off but the schedule has ${kindActions.join("/")}`).toBe(false);
       }
-      expect(on.some((r) => kindActions.every((a) => actions(r.applied).has(a))), `${flag} never produced ${kindActions.join("/")}`).toBe(true);
+      expect(
+        on.some((r) => kindActions.every((a) => actions(r.applied).has(a))),
+        `${flag} never produced ${kindActions.join("/")}`,
+      ).toBe(true);
     }
   });
 
@@ -75,7 +97,9 @@ describe("swarm", () => {
   });
 
   it("swizzle-clogs appear for some seeds: several clogs, released in a different order", () => {
-    const swizzled = runs.filter((r) => r.applied.some((s) => typeof s.name === "string" && s.name.startsWith("swarm-swizzle")));
+    const swizzled = runs.filter((r) =>
+      r.applied.some((s) => typeof s.name === "string" && s.name.startsWith("swarm-swizzle")),
+    );
     expect(swizzled.length).toBeGreaterThan(0);
     const reordered = swizzled.some((r) => {
       const steps = r.applied.filter((s) => typeof s.name === "string" && /^swarm-swizzle1-/.test(s.name));
@@ -93,11 +117,20 @@ describe("swarm", () => {
       expect(times.every((t) => t <= PHASE_MS)).toBe(true);
     }
     for (let seed = 1; seed <= 50; seed++) {
-      const options = { ...optionsSwarm(Rng.fromSeed(seed)), crashesEnabled: true, maxNodesDown: 1, crashMeanIntervalMs: 300 };
-      const crashes = drawSchedule(Rng.fromSeed(seed).fork("s"), options, topology, PHASE_MS).filter((s) => s.action === "crash");
+      const options = {
+        ...optionsSwarm(Rng.fromSeed(seed)),
+        crashesEnabled: true,
+        maxNodesDown: 1,
+        crashMeanIntervalMs: 300,
+      };
+      const crashes = drawSchedule(Rng.fromSeed(seed).fork("s"), options, topology, PHASE_MS).filter(
+        (s) => s.action === "crash",
+      );
       for (let i = 1; i < crashes.length; i++) {
         const prev = crashes[i - 1]!;
-        expect(crashes[i]!.atMs, `seed ${seed}: two nodes down at once`).toBeGreaterThanOrEqual(prev.atMs + (prev.durationMs as number));
+        expect(crashes[i]!.atMs, `seed ${seed}: two nodes down at once`).toBeGreaterThanOrEqual(
+          prev.atMs + (prev.durationMs as number),
+        );
       }
     }
   });
@@ -110,10 +143,20 @@ describe("swarm", () => {
 
   it("faultyRoles limits crashes, pauses and skew to those roles", () => {
     for (let seed = 1; seed <= 20; seed++) {
-      const options = { ...optionsSwarm(Rng.fromSeed(seed), "worker"), crashesEnabled: true, pausesEnabled: true, clockSkewEnabled: true };
+      const options = {
+        ...optionsSwarm(Rng.fromSeed(seed), "worker"),
+        crashesEnabled: true,
+        pausesEnabled: true,
+        clockSkewEnabled: true,
+      };
       const steps = drawSchedule(Rng.fromSeed(seed).fork("s"), options, topology, PHASE_MS);
-      const nodes = steps.filter((s) => ["crash", "pause", "clock-offset", "clock-drift"].includes(s.action)).map((s) => String(s.node));
-      expect(nodes.every((n) => n.includes("-wrk-")), nodes.join(",")).toBe(true);
+      const nodes = steps
+        .filter((s) => ["crash", "pause", "clock-offset", "clock-drift"].includes(s.action))
+        .map((s) => String(s.node));
+      expect(
+        nodes.every((n) => n.includes("-wrk-")),
+        nodes.join(","),
+      ).toBe(true);
     }
   });
 });

@@ -20,13 +20,20 @@ describe("trace", () => {
   });
 
   it("records each drop with its reason folded into the digest", () => {
-    const run = runNet({
-      link: { maxMessageBytes: 500 },
-      plan: [{ atMs: 5, action: "partition", a: ["a"], b: ["b"], oneWay: true }],
-      script: (t) => t.at(10, () => { t.send("a", "b", 1); t.send("a", "c", 2, "m", 900); }),
-    }, { collectTrace: true });
+    const run = runNet(
+      {
+        link: { maxMessageBytes: 500 },
+        plan: [{ atMs: 5, action: "partition", a: ["a"], b: ["b"], oneWay: true }],
+        script: (t) =>
+          t.at(10, () => {
+            t.send("a", "b", 1);
+            t.send("a", "c", 2, "m", 900);
+          }),
+      },
+      { collectTrace: true },
+    );
     const drops = run.trace.filter((r) => r.kind === "drop");
-    const folded = (msg: object, reason: string) => ((payloadDigest(msg) ^ sym(`drop:${reason}`)) >>> 0);
+    const folded = (msg: object, reason: string) => (payloadDigest(msg) ^ sym(`drop:${reason}`)) >>> 0;
     expect(drops.map((d) => [d.node, d.peer, d.digest])).toEqual([
       ["a", "b", folded({ type: "m", n: 1 }, "partition")],
       ["a", "c", folded({ type: "m", n: 2, sizeBytes: 900 }, "oversize")],
@@ -34,23 +41,26 @@ describe("trace", () => {
   });
 
   it("records duplicates, holds, loss and crashed-target drops", () => {
-    const run = runNet({
-      link: { sameDcMinUs: 5_000, sameDcMaxUs: 5_000 },
-      plan: [
-        { atMs: 1, action: "set-duplicate", probability: 1 },
-        { atMs: 9, action: "set-duplicate", probability: 0 },
-        { atMs: 9, action: "clog", node: "c", durationMs: 5 },
-        { atMs: 19, action: "set-loss", probability: 1 },
-        { atMs: 29, action: "set-loss", probability: 0 },
-        { atMs: 31, action: "crash", node: "b" },
-      ],
-      script: (t) => {
-        t.at(5, () => t.send("a", "b", 1));
-        t.at(10, () => t.send("a", "c", 2));
-        t.at(20, () => t.send("a", "b", 3));
-        t.at(30, () => t.send("a", "b", 4));
+    const run = runNet(
+      {
+        link: { sameDcMinUs: 5_000, sameDcMaxUs: 5_000 },
+        plan: [
+          { atMs: 1, action: "set-duplicate", probability: 1 },
+          { atMs: 9, action: "set-duplicate", probability: 0 },
+          { atMs: 9, action: "clog", node: "c", durationMs: 5 },
+          { atMs: 19, action: "set-loss", probability: 1 },
+          { atMs: 29, action: "set-loss", probability: 0 },
+          { atMs: 31, action: "crash", node: "b" },
+        ],
+        script: (t) => {
+          t.at(5, () => t.send("a", "b", 1));
+          t.at(10, () => t.send("a", "c", 2));
+          t.at(20, () => t.send("a", "b", 3));
+          t.at(30, () => t.send("a", "b", 4));
+        },
       },
-    }, { collectTrace: true });
+      { collectTrace: true },
+    );
     expect(count(run.trace, "duplicate")).toBe(1);
     expect(count(run.trace, "hold")).toBe(1);
     expect(count(run.trace, "deliver")).toBe(3); // 1 twice, and 2 after the clog
@@ -59,21 +69,32 @@ describe("trace", () => {
   });
 
   it("records every fault action: planned, injected at run time, undone by duration, and the liveness heal", () => {
-    const run = runNet({
-      plan: [{ atMs: 10, action: "partition", name: "p", a: ["a"], b: ["b"] }, { atMs: 20, action: "heal", name: "p" }],
-      script: (t) => {
-        t.at(30, () => t.world.partition(["a"], ["c"], { name: "q" }));
-        t.at(40, () => t.world.crash("c", 5));
-        t.at(50, () => t.world.pause("b", 5));
+    const run = runNet(
+      {
+        plan: [
+          { atMs: 10, action: "partition", name: "p", a: ["a"], b: ["b"] },
+          { atMs: 20, action: "heal", name: "p" },
+        ],
+        script: (t) => {
+          t.at(30, () => t.world.partition(["a"], ["c"], { name: "q" }));
+          t.at(40, () => t.world.crash("c", 5));
+          t.at(50, () => t.world.pause("b", 5));
+        },
+        phases: { faultPhaseMs: 100, livenessBudgetMs: 50, pending: () => null },
       },
-      phases: { faultPhaseMs: 100, livenessBudgetMs: 50, pending: () => null },
-    }, { collectTrace: true });
-    const faults = run.trace.filter((r) => r.kind.startsWith("fault:")).map((r) => `${r.atUs / 1000}ms ${r.kind} ${r.node}`.trim());
+      { collectTrace: true },
+    );
+    const faults = run.trace
+      .filter((r) => r.kind.startsWith("fault:"))
+      .map((r) => `${r.atUs / 1000}ms ${r.kind} ${r.node}`.trim());
     expect(faults).toEqual([
-      "10ms fault:partition", "20ms fault:heal", // planned
-      "30ms fault:partition", "40ms fault:crash c", // injected
+      "10ms fault:partition",
+      "20ms fault:heal", // planned
+      "30ms fault:partition",
+      "40ms fault:crash c", // injected
       "45ms fault:restart c", // undone by its duration
-      "50ms fault:pause b", "55ms fault:resume b",
+      "50ms fault:pause b",
+      "55ms fault:resume b",
       "100ms fault:heal-all", // the liveness phase
     ]);
   });
