@@ -95,7 +95,9 @@ export function* soakProc(
   return { seed, iterations, totals, latency: mergeLatency(all).summary(), problems, ok: problems.length === 0 };
 }
 
-/** Runs the soak in a kernel of its own and returns its report (a harness deadlock or crash is reported as a problem). */
+/**
+ * Runs the soak in a kernel of its own and returns its report (a harness deadlock or crash is reported as a problem).
+ */
 export function runSoak(factory: WorkerFactory, options: SoakOptions & { seed: number }): SoakReport {
   const kernel = new Kernel();
   const task = kernel.spawn(

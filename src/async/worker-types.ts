@@ -85,7 +85,9 @@ export interface AsyncWorkerLike {
    * fate: it will end "cancelled" and its callback will never run.
    */
   cancel(handle: WorkHandle<unknown>, reason?: string): boolean;
-  /** Stops accepting work; `drain` lets queued and running tasks finish, `cancel` cancels them. Waits until all ended. */
+  /**
+   * Stops accepting work; `drain` lets queued and running tasks finish, `cancel` cancels them. Waits until all ended.
+   */
   shutdown(options: { mode: "drain" | "cancel" }): Proc<void>;
   stats(): WorkerStats;
 }

@@ -65,7 +65,10 @@ export interface WarmTiming extends ClusterRunTiming {
 export interface ClusterBenchResult {
   verdict: string;
   traceHash: string;
-  /** True when every traced run gave the same trace hash and every untraced one the same events (a free determinism check). */
+  /**
+   * True when every traced run gave the same trace hash and every untraced one the same events (a free determinism
+   * check).
+   */
   identicalRuns: boolean;
   events: number;
   delivered: number;

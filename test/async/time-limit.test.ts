@@ -67,7 +67,10 @@ describe("runWithTimeout", () => {
     expect(r.error).toBe(own);
   });
 
-  /** A caller running `limited` is cancelled at 10 ms; `armFirst` makes the limit's timer fire before the cancel at that instant. */
+  /**
+   * A caller running `limited` is cancelled at 10 ms; `armFirst` makes the limit's timer fire before the cancel at that
+   * instant.
+   */
   function cancelAtExpiry(limited: () => Proc<void>, armFirst: boolean): { seen: unknown; state: string } {
     let seen: unknown = null;
     let state = "";

@@ -30,7 +30,8 @@ describe("sweep grouping", () => {
     const agg = sweepInProcess(shardSeeds(range, WHOLE));
     const groups = agg.sortedGroups();
     const byCheck = Object.fromEntries(groups.map((g) => [g.check, g]));
-    // Divisible by 3 but not 7: 20 - 2 (21, 42) = 18 seeds; their template is one group despite different numbers and DCs.
+    // Divisible by 3 but not 7: 20 - 2 (21, 42) = 18 seeds; their template is one group despite different numbers and
+    // DCs.
     expect(byCheck["even-ness"]).toMatchObject({
       count: 18,
       template: "seed N is divisible by three at tick N",

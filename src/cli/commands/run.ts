@@ -57,7 +57,10 @@ export function buildRequest(scenario: ScenarioDef, flags: RunFlags): { request:
   return { request, seedWasRandom };
 }
 
-/** Reads a fault schedule file: JSON, an array of steps. Each step is validated by the run against the scenario's topology. */
+/**
+ * Reads a fault schedule file: JSON, an array of steps. Each step is validated by the run against the scenario's
+ * topology.
+ */
 function readFaultFile(path: string): FaultStep[] {
   let text: string;
   try {

@@ -1,6 +1,7 @@
 // Job-leader takeover inside a DC (PROTOCOL.md §5.12): when a job's leader dies, the DC
 // leader takes the job over from its replica. It raises the job's fence token
-// (old + 1, or the first token of its own term's epoch if that is higher), tells every worker that holds the job's workflows (`job-leader-worker-
+// (old + 1, or the first token of its own term's epoch if that is higher), tells every worker that holds the job's
+// workflows (`job-leader-worker-
 // transfer`) and the origin gate (`job-leader-manager-transfer`), then reconciles: the
 // workers are the source of truth (AD-4), so a workflow the replica thinks is live but
 // no worker reports within requestTimeoutStandardMs is requeued.

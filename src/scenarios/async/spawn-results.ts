@@ -131,7 +131,10 @@ export const spawnExceptions = defineScenario({
   },
 });
 
-/** A task that cancels itself makes the run re-raise; cancelling the caller reaches the caller. Both cancel every sibling at that instant. */
+/**
+ * A task that cancels itself makes the run re-raise; cancelling the caller reaches the caller. Both cancel every
+ * sibling at that instant.
+ */
 function* cancellationRound(round: number, atUs: Micros): Proc<string[]> {
   const out: string[] = [];
   const ended: Micros[] = [];

@@ -45,7 +45,7 @@ export type ObservationListener = (observation: Observation) => void;
 export interface WorldOptions {
   topology: Topology;
   /** A factory per role; a role without one boots nothing (its ids still exist as peers). */
-  // biome-ignore lint/suspicious/noExplicitAny: each role's factory builds its own node type; the world only boots them.
+  // biome-ignore lint/suspicious/noExplicitAny: each role's factory builds its own node type; the world boots them.
   factories: Record<string, NodeFactory<any>>;
   link?: Partial<LinkOptions>;
   linkOverrides?: Record<string, LinkOverride>;
@@ -165,7 +165,10 @@ export class World {
     for (const l of this.listeners) l(observation);
   }
 
-  /** The trace symbol of "emit:<kind>", per kind: the concatenation is a fresh string, and looking that up costs far more than looking up `kind`. */
+  /**
+   * The trace symbol of "emit:<kind>", per kind: the concatenation is a fresh string, and looking that up costs far
+   * more than looking up `kind`.
+   */
   private emitSym(kind: string): number {
     let s = this.emitSyms.get(kind);
     if (s === undefined) {
