@@ -1,3 +1,5 @@
+// The scenarios layer as one import: scenario types, the context a setup script gets, the runner, the registry.
+
 export * from "./types.js";
 export * from "./context.js";
 export * from "./options.js";

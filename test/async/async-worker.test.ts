@@ -1,3 +1,6 @@
+// Unit tests of the AsyncWorker (src/async/async-worker.ts): concurrency limit, FIFO slots, timeouts, cancellation,
+// shutdown.
+
 import { describe, expect, it } from "vitest";
 import {
   type Cancelled,

@@ -1,3 +1,5 @@
+// Unit tests of the circuit breaker (src/async/circuit-breaker.ts) under both policies it serves, and of callThrough.
+
 import { describe, expect, it } from "vitest";
 import { ms, sec, sleep, type Proc } from "../../src/sim/index.js";
 import type { CircuitBreaker } from "../../src/async/circuit-breaker.js";

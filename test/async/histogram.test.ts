@@ -1,3 +1,5 @@
+// Unit tests of the latency Histogram (src/async/histogram.ts): bucket bounds, percentiles, merging.
+
 import { describe, expect, it } from "vitest";
 import { Histogram, bucketOf, lowerBoundOf, upperBoundOf } from "../../src/async/histogram.js";
 import { Rng } from "../../src/sim/index.js";

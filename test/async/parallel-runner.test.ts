@@ -1,3 +1,5 @@
+// Unit tests of runParallel (src/async/parallel-runner.ts): order of results, limits, task and global timeouts.
+
 import { describe, expect, it } from "vitest";
 import { Cancelled, TimeoutError, isCancelled, ms, sleep, type Proc } from "../../src/sim/index.js";
 import {

@@ -1,3 +1,6 @@
+// Unit tests of runPipeline (src/async/pipeline.ts): node, pipeline and cancellation limits, each with its typed
+// error.
+
 import { describe, expect, it } from "vitest";
 import { Semaphore, ms, now, sleep, spawn, join, type Proc } from "../../src/sim/index.js";
 import { CancellationToken } from "../../src/async/cancellation-token.js";

@@ -1,3 +1,5 @@
+// Unit tests of the ResourcePool and MemoryLedger (src/async): reuse, bounds, shutdown, exactly-once frees.
+
 import { describe, expect, it } from "vitest";
 import { ms, sleep, spawn, join, type Proc } from "../../src/sim/index.js";
 import { PoolClosed, ResourcePool } from "../../src/async/resource-pool.js";

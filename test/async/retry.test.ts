@@ -1,3 +1,5 @@
+// Unit tests of backoff, RetryBudget and retry (src/async): delays within caps, budgets, cancellation never retried.
+
 import { describe, expect, it } from "vitest";
 import { Cancelled, Rng, isCancelled, ms, now, sleep, spawn, join, type Proc } from "../../src/sim/index.js";
 import { backoffCeiling, backoffDelay, type BackoffPolicy } from "../../src/async/backoff.js";

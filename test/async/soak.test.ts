@@ -1,3 +1,6 @@
+// The soak harness (src/async/soak.ts): a correct worker passes, planted worker bugs are caught, properties hold over
+// seeds.
+
 import { describe, expect, it } from "vitest";
 import type { Proc } from "../../src/sim/index.js";
 import { AsyncWorker, asyncWorkerFactory } from "../../src/async/async-worker.js";

@@ -1,3 +1,5 @@
+// Unit tests of failure-pattern detection and executeAgents (src/async/spawn-executor.ts).
+
 import { describe, expect, it } from "vitest";
 import { ms, sec, sleep } from "../../src/sim/index.js";
 import { spawnBreaker } from "../../src/async/breaker-policies.js";

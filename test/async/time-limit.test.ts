@@ -1,3 +1,5 @@
+// Unit tests of runWithTimeout, Deadline and CancellationToken (src/async).
+
 import { describe, expect, it } from "vitest";
 import {
   Cancelled,

@@ -1,3 +1,5 @@
+// Parsing of cachegrind's summary for bench:compare --instructions (src/bench/instructions.ts).
+
 import { describe, expect, it } from "vitest";
 import { parseInstructionRefs } from "../../src/bench/instructions.js";
 

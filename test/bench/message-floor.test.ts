@@ -1,3 +1,5 @@
+// The cluster bench's per-message floor loop (src/bench/message-floor.ts) does the same work every run.
+
 import { describe, expect, it } from "vitest";
 import { FLOOR_PENDING, messageFloor } from "../../src/bench/message-floor.js";
 

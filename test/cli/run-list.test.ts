@@ -1,3 +1,5 @@
+// The CLI binary: list, run and their argument errors (one line, the documented exit code).
+
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

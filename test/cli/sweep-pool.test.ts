@@ -1,3 +1,5 @@
+// The sweep worker pool (src/cli/sweep-pool.ts): every seed runs once, dying or hung workers are blamed on their seed.
+
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPool } from "../../src/cli/sweep-pool.js";

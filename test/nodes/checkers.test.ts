@@ -1,3 +1,5 @@
+// The global cluster checkers (src/nodes/checkers.ts) fire on planted bugs, and only then.
+
 import { describe, expect, it } from "vitest";
 import { CHECK_NAMES, ClusterCheckers } from "../../src/nodes/checkers.js";
 import type { EmitDetail } from "../../src/sim/index.js";

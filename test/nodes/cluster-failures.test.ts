@@ -1,3 +1,5 @@
+// Cluster failure paths through the test harness: worker death, manager takeover, gate dead-peer reaping.
+
 import { describe, expect, it } from "vitest";
 import { clientFactory } from "../../src/nodes/client.js";
 import type { ClientConfig, GateConfig } from "../../src/nodes/config.js";

@@ -1,3 +1,5 @@
+// Cluster happy paths through the test harness: registration and heartbeats, job dispatch, retention.
+
 import { describe, expect, it } from "vitest";
 import { clientFactory } from "../../src/nodes/client.js";
 import {

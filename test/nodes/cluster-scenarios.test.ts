@@ -1,3 +1,5 @@
+// The registered cluster scenarios run through the library (not the binary) and pass, including a chaos sweep.
+
 import { describe, expect, it } from "vitest";
 import { clusterScenarios } from "../../src/scenarios/cluster/index.js";
 import { runScenario } from "../../src/scenarios/runner.js";

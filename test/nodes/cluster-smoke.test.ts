@@ -1,3 +1,5 @@
+// A whole cluster end to end in the test harness: jobs submitted, run and answered.
+
 import { describe, expect, it } from "vitest";
 import { clientFactory } from "../../src/nodes/client.js";
 import { gateFactory } from "../../src/nodes/gate/index.js";

@@ -1,3 +1,5 @@
+// The event catalog (src/nodes/events.ts) names every event the nodes emit, and nothing else.
+
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

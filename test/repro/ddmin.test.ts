@@ -1,3 +1,5 @@
+// Delta debugging (src/repro/ddmin.ts), the minimiser shrink uses.
+
 import { describe, expect, it } from "vitest";
 import { ddmin, lowestKept } from "../../src/repro/ddmin.js";
 

@@ -1,3 +1,5 @@
+// Every repro file under fixtures/repros replays as recorded.
+
 import { describe, expect, it } from "vitest";
 import { checkFixture, listFixtures } from "../../src/repro/fixtures.js";
 

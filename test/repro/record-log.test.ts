@@ -1,3 +1,5 @@
+// The record log a repro carries, from which replay names the first divergent event.
+
 import { describe, expect, it } from "vitest";
 import { RecordLogBuilder, decodeRecordLog } from "../../src/repro/record-log.js";
 import { findScenario, runScenario } from "../../src/scenarios/index.js";

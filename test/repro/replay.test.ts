@@ -1,3 +1,5 @@
+// replay and the determinism check: identical runs, and the first divergent event when they differ.
+
 import { describe, expect, it } from "vitest";
 import { captureRun } from "../../src/repro/capture.js";
 import { checkDeterminism } from "../../src/repro/determinism.js";

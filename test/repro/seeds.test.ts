@@ -1,3 +1,5 @@
+// Seed ranges and shards as the sweep parses them.
+
 import { describe, expect, it } from "vitest";
 import { parseSeedRange, parseShard, SeedSpecError, shardSeeds, shardSize } from "../../src/repro/seeds.js";
 

@@ -1,3 +1,5 @@
+// shrink keeps the violation signature while it removes faults, shortens runs and lowers the workload.
+
 import { describe, expect, it } from "vitest";
 import { captureRun } from "../../src/repro/capture.js";
 import { replayRepro } from "../../src/repro/replay.js";

@@ -1,3 +1,5 @@
+// Violation signatures: what makes two failures the same failure.
+
 import { describe, expect, it } from "vitest";
 import { messageTemplate, nodeRole, primarySignature, rolesOf, violationSignature } from "../../src/repro/signature.js";
 

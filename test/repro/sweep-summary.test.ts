@@ -1,3 +1,5 @@
+// How a sweep groups its failures by signature.
+
 import { describe, expect, it } from "vitest";
 import { runSeed } from "../../src/repro/run-seed.js";
 import { mergeSummaries, SweepMergeError } from "../../src/repro/sweep-merge.js";

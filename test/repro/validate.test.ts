@@ -1,3 +1,5 @@
+// Repro file validation: a corrupt or mismatched file is refused with one line.
+
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,3 +1,5 @@
+// runScenario: every registered scenario is deterministic, traced or not.
+
 import { describe, expect, it } from "vitest";
 import {
   allScenarios,

@@ -1,3 +1,5 @@
+// Unit tests of Future and SimEvent (src/sim).
+
 import { describe, expect, it } from "vitest";
 import { Future, SimEvent, ms, sleep } from "../../src/sim/index.js";
 import { texts, world } from "./harness.js";

@@ -1,3 +1,5 @@
+// The determinism guard: ambient time, randomness and timers fail a run, and no deterministic source calls them.
+
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,3 +1,5 @@
+// Unit tests of the trace hash and payload digests (src/sim/hash.ts).
+
 import { describe, expect, it } from "vitest";
 import { Hash64, digestValue, hashString32, messageDigest, payloadDigest, stringWord } from "../../src/sim/index.js";
 

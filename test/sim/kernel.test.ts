@@ -1,3 +1,5 @@
+// Unit tests of the kernel (src/sim/kernel.ts): timers, run control, input checks.
+
 import { describe, expect, it } from "vitest";
 import { Channel, Future, Kernel, Semaphore, sleep, ms, type TimerHandle } from "../../src/sim/index.js";
 import { world } from "./harness.js";

@@ -1,3 +1,5 @@
+// Unit tests of withTimeout, race and gather (src/sim/ops.ts).
+
 import { describe, expect, it } from "vitest";
 import {
   Cancelled,

@@ -1,3 +1,5 @@
+// Unit tests of generator processes (src/sim/process.ts): cancellation, structure, failures, misuse.
+
 import { describe, expect, it } from "vitest";
 import { Cancelled, Future, here, join, ms, now, sleep, spawn, type Proc, type Task } from "../../src/sim/index.js";
 import { texts, world } from "./harness.js";

@@ -1,3 +1,5 @@
+// Unit tests of the kernel's EventQueue: order by (time, sequence).
+
 import { describe, expect, it } from "vitest";
 import { EventQueue, Rng } from "../../src/sim/index.js";
 

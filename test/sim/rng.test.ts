@@ -1,3 +1,5 @@
+// Unit tests of seeded Rng streams: forks, draws, the pinned algorithm.
+
 import { describe, expect, it } from "vitest";
 import { DrawLog, Rng } from "../../src/sim/index.js";
 

@@ -1,3 +1,5 @@
+// Unit tests of Semaphore, Lock and Channel (src/sim/sync.ts).
+
 import { describe, expect, it } from "vitest";
 import { Channel, ChannelClosed, Lock, Rng, Semaphore, ms, sleep, type Proc, type Task } from "../../src/sim/index.js";
 import { texts, world } from "./harness.js";

@@ -1,3 +1,5 @@
+// Unit tests of the virtual time helpers (src/sim/time.ts).
+
 import { describe, expect, it } from "vitest";
 import { formatTime, minutes, ms, parseDuration, sec, us } from "../../src/sim/index.js";
 

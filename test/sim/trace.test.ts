@@ -1,3 +1,5 @@
+// Unit tests of the Trace: records, rolling hash, checkpoints.
+
 import { describe, expect, it } from "vitest";
 import { Trace, sym, symName, type TraceRecord } from "../../src/sim/index.js";
 

@@ -1,3 +1,5 @@
+// The network layer as one import: topology, links, fault rules and schedules, hosts and the World.
+
 export * from "./env.js";
 export * from "./fault-step.js";
 export * from "./topology.js";

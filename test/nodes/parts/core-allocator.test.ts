@@ -1,3 +1,5 @@
+// Unit tests of a worker's CoreAllocator (src/nodes/parts/core-allocator.ts): atomic all-or-nothing allocation, frees.
+
 import { describe, expect, it } from "vitest";
 import { CoreAllocator } from "../../../src/nodes/parts/core-allocator.js";
 

@@ -1,3 +1,5 @@
+// Unit tests of term election with pre-vote (src/nodes/parts/election.ts).
+
 import { describe, expect, it } from "vitest";
 import type { NodeEnv, SimNode } from "../../../src/sim/index.js";
 import { ClusterCheckers, CHECK_NAMES } from "../../../src/nodes/checkers.js";

@@ -1,3 +1,5 @@
+// Unit tests of fence tokens (src/nodes/parts/fencing.ts): strictly greater tokens only, starting at -1.
+
 import { describe, expect, it } from "vitest";
 import { EPOCH_STRIDE, FenceCounter, FenceTracker } from "../../../src/nodes/parts/fencing.js";
 

@@ -1,3 +1,5 @@
+// Unit tests of SWIM membership with Lifeguard suspicion (src/nodes/parts/membership.ts).
+
 import { describe, expect, it } from "vitest";
 import type { NodeEnv, SimNode } from "../../../src/sim/index.js";
 import { gateConfig, type MembershipConfig } from "../../../src/nodes/config.js";

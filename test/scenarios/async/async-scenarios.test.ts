@@ -1,3 +1,5 @@
+// The async-plan scenarios pass, and their checks fail when their premise is broken.
+
 import { describe, expect, it } from "vitest";
 import { asyncScenarios } from "../../../src/scenarios/async/index.js";
 import { findScenario, runScenario, type ScenarioDef } from "../../../src/scenarios/index.js";

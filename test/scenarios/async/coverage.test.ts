@@ -1,3 +1,5 @@
+// The async family claims every SOAK, ORCH, ASYNC and SPAWN row of the catalog.
+
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { asyncScenarios } from "../../../src/scenarios/async/index.js";

@@ -1,3 +1,5 @@
+// The kernel scenarios (ping-pong, timeout storm) pass and their checks can fail.
+
 import { describe, expect, it } from "vitest";
 import { findScenario, runScenario, type ScenarioDef } from "../../../src/scenarios/index.js";
 
