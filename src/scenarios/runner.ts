@@ -20,6 +20,7 @@ import { resolveOptions } from "./options.js";
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_TIME_US,
+  type OptionValue,
   type Options,
   type RunResult,
   type ScenarioDef,
@@ -57,6 +58,7 @@ export function isValidSeed(seed: number): boolean {
 export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request: RunRequest): RunResult {
   if (!isValidSeed(request.seed)) throw new RangeError(`seed must be an integer in [0, 2^53), got ${request.seed}`);
   const options = resolveOptions(scenario, request.overrides);
+  const drawn = drawSwarmOptions(scenario, request, options);
   const limits = {
     maxEvents: request.maxEvents ?? scenario.limits?.maxEvents ?? DEFAULT_MAX_EVENTS,
     maxTimeUs: request.maxTimeUs ?? scenario.limits?.maxTimeUs ?? DEFAULT_MAX_TIME_US,
@@ -79,6 +81,7 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     options,
     request.faultSchedule ?? null,
   );
+  if (drawn.length > 0) ctx.artifact("drawnOptions", drawn);
 
   let setupError: unknown = null;
   const previous = bindKernel(kernel);
@@ -146,7 +149,27 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     failure,
     faultSchedule: ctx.appliedFaults,
     artifacts: ctx.artifacts,
+    coverage: kernel.coverage.snapshot(),
   };
+}
+
+/**
+ * Swarm over options: when `swarm` is on, options the caller left unset take the values the
+ * scenario draws for this seed. Returns the names of the options drawn. The draw has its
+ * own stream, so drawing (or not, when every option is given) shifts no other stream.
+ */
+function drawSwarmOptions<O extends Options>(scenario: ScenarioDef<O>, request: RunRequest, options: O): string[] {
+  if (options["swarm"] !== true || scenario.swarmOptions === undefined) return [];
+  const given = request.overrides ?? {};
+  const draws = scenario.swarmOptions(Rng.fromSeed(request.seed).fork("swarm-options"), options);
+  const drawn: string[] = [];
+  for (const [key, value] of Object.entries(draws)) {
+    if (key in given || value === undefined) continue;
+    if (!(key in options)) throw new Error(`scenario ${scenario.id} drew an undeclared option "${key}"`);
+    (options as Options)[key] = value as OptionValue;
+    drawn.push(key);
+  }
+  return drawn;
 }
 
 function verdictOf(setupFailed: boolean, failure: RunFailure | null, violationCount: number): Verdict {
