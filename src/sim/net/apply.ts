@@ -202,6 +202,13 @@ export class FaultApplier {
       case "set-duplicate":
         w.network.setRates({ duplicateProbability: Number(step.probability) });
         return;
+      case "set-replay":
+        w.network.setReplay(
+          Number(step.probability),
+          Math.round(Number(step.minDelayMs) * 1000),
+          Math.round(Number(step.maxDelayMs) * 1000),
+        );
+        return;
       default:
         throw new Error(`unknown fault action ${JSON.stringify(step.action)}`);
     }
