@@ -154,6 +154,9 @@ export class FaultApplier {
       case "crash":
         for (const id of this.nodes(step.node, "node")) {
           const host = w.hostOf(id);
+          // Crashing a node that is already down changes nothing, and must not cut the
+          // outage it is in short with a restart of its own.
+          if (host.state === "down" || host.state === "off") continue;
           host.crash();
           const life = host.crashCount;
           this.later(
@@ -171,6 +174,7 @@ export class FaultApplier {
       case "pause":
         for (const id of this.nodes(step.node, "node")) {
           const host = w.hostOf(id);
+          if (host.state !== "up") continue; // likewise: no resume of a pause it did not start
           host.pause();
           const pauses = host.pauseCount;
           const life = host.crashCount;
