@@ -4,6 +4,7 @@
 // fault phases are minutes of virtual time.
 
 import type { Observation } from "../../sim/index.js";
+import { CHECK_NAMES } from "../../nodes/checkers.js";
 import { gateConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
 import { ClusterWorld } from "./cluster-world.js";
@@ -12,8 +13,18 @@ import { expectAll } from "./expect.js";
 const GATE = gateConfig();
 const REAP_MS = GATE.deadPeerReapIntervalMs;
 
+/** The global checkers a cluster without jobs, managers or workers cannot trigger (gate elections remain). */
+const JOB_CHECKERS = [
+  CHECK_NAMES.terminalOnce,
+  CHECK_NAMES.clientOnce,
+  CHECK_NAMES.cores,
+  CHECK_NAMES.fencing,
+  CHECK_NAMES.singleRun,
+  CHECK_NAMES.cleanup,
+];
+
 function gatesOnly(ctx: ConstructorParameters<typeof ClusterWorld>[0], gates: number, withDc = false): ClusterWorld {
-  return new ClusterWorld(ctx, {
+  const c = new ClusterWorld(ctx, {
     gates,
     dcs: withDc ? 1 : 0,
     managersPerDc: withDc ? 3 : 0,
@@ -21,6 +32,9 @@ function gatesOnly(ctx: ConstructorParameters<typeof ClusterWorld>[0], gates: nu
     clients: withDc ? 1 : 0,
     client: { jobCount: withDc ? 1 : 0 },
   });
+  // Their silence here would read as a pass that proves nothing.
+  if (!withDc) for (const name of JOB_CHECKERS) ctx.notApplicable(name, "gates only: no jobs, managers or workers");
+  return c;
 }
 
 function detail(o: Observation, key: string): string {
