@@ -234,15 +234,17 @@ export const splitBrain = defineScenario({
   id: "cluster/split-brain",
   title: "A partition leaves no side with quorum: every leader steps down",
   description:
-    "4 gates split 2 | 2 at 30 s (quorum is 3). GP-2.4: the leader steps down for quorum, the other side never elects " +
-    "one, and just before the heal no gate leads. Long fault phase: LHM stretches each side's suspicion of the other.",
+    "4 gates split 2 | 2 at 30 s (quorum is 3) until the heal. GP-2.4: the leader steps down for quorum, no gate on " +
+    "either side is elected while the split lasts, at every quorum check at most one gate believes it leads, and just " +
+    "before the heal no gate leads. Long fault phase: LHM stretches each side's suspicion of the other.",
   covers: ["GP-2.4"],
-  options: { faultPhaseMs: 900_000, livenessBudgetMs: 30_000 },
+  options: { splitAtMs: 30_000, faultPhaseMs: 900_000, livenessBudgetMs: 30_000 },
   setup(ctx) {
+    const o = ctx.options;
     const c = gatesOnly(ctx, 4);
     c.world.plan([
       {
-        atMs: 30_000,
+        atMs: o.splitAtMs,
         action: "partition",
         a: ["gate-1", "gate-2"],
         b: ["gate-3", "gate-4"],
@@ -250,11 +252,18 @@ export const splitBrain = defineScenario({
         name: "split",
       },
     ]);
+    // Sampled at each quorum check (any gate's), when a second self-believed leader would matter.
+    const doubleLeads: string[] = [];
+    c.world.onEmit((e) => {
+      if (e.kind !== "quorum.check" || e.role !== "gate") return;
+      const leading = c.ids("gate").filter((g) => c.gate(g)?.isLeader === true);
+      if (leading.length > 1) doubleLeads.push(`${leading.join(" and ")} at ${e.atUs / 1000} ms`);
+    });
     let leadersBeforeHeal: string[] = ["?"];
-    ctx.kernel.at(ctx.options.faultPhaseMs * 1000 - 1, () => {
+    ctx.kernel.at(o.faultPhaseMs * 1000 - 1, () => {
       leadersBeforeHeal = c.ids("gate").filter((g) => c.gate(g)?.isLeader === true);
     });
-    c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
+    c.run(o.faultPhaseMs, o.livenessBudgetMs);
     ctx.check("GP-2.4: every gate that led during the split stepped down for quorum", () => {
       const led = new Set(c.events("leader.elected", (e) => e.role === "gate").map((e) => e.node));
       for (const g of led)
@@ -262,6 +271,18 @@ export const splitBrain = defineScenario({
           return `${g} never stepped down for quorum`;
       return led.size > 0 ? null : "no leader was ever elected";
     });
+    ctx.check("GP-2.4: no gate on either side was elected between the split and the heal", () => {
+      const during = c.events(
+        "leader.elected",
+        (e) => e.role === "gate" && e.atUs > o.splitAtMs * 1000 && e.atUs < o.faultPhaseMs * 1000,
+      );
+      return during.length === 0
+        ? null
+        : `elected: ${during.map((e) => `${e.node} (term ${detail(e, "term")}) at ${e.atUs / 1000} ms`).join(", ")}`;
+    });
+    ctx.check("GP-2.4: at every quorum check at most one gate believed it leads", () =>
+      doubleLeads.length === 0 ? null : `${doubleLeads.length} checks with two leaders; first: ${doubleLeads[0]}`,
+    );
     ctx.check("GP-2.4: no gate leads at the end of the split", () =>
       leadersBeforeHeal.length === 0 ? null : `leaders: ${leadersBeforeHeal.join(", ")}`,
     );
