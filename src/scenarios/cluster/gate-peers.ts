@@ -47,8 +47,8 @@ export const gatePeerReaped = defineScenario({
   description:
     "4 gates; gate-3 crashes at 20 s and gate-4 at 50 s, and both stay down. GP-1.1: each survivor moves each peer from " +
     "unhealthy to dead once it has been unhealthy for deadPeerReapIntervalMs (120 s), and purges it after twice that, " +
-    "forgetting it in membership too. GP-1.3: the two peers are tracked on their own clocks.",
-  covers: ["GP-1.1", "GP-1.3"],
+    "forgetting it in membership too; the two peers are reaped on their own clocks, ~30 s apart like their crashes.",
+  covers: ["GP-1.1"],
   options: { faultPhaseMs: 500_000, livenessBudgetMs: 10_000 },
   setup(ctx) {
     const c = gatesOnly(ctx, 4);
@@ -89,7 +89,7 @@ export const gatePeerReaped = defineScenario({
       }
       return null;
     });
-    ctx.check("GP-1.3: the two peers were reaped independently, ~30 s apart like their crashes", () => {
+    ctx.check("GP-1.1: the two peers were reaped independently, ~30 s apart like their crashes", () => {
       const d3 = c.events("peer.dead", (e) => e.node === "gate-1" && detail(e, "peer") === "gate-3")[0];
       const d4 = c.events("peer.dead", (e) => e.node === "gate-1" && detail(e, "peer") === "gate-4")[0];
       if (d3 === undefined || d4 === undefined) return "a peer was never reaped";
@@ -97,6 +97,71 @@ export const gatePeerReaped = defineScenario({
       return gapMs >= 30_000 - GATE.deadPeerCheckIntervalMs && gapMs <= 30_000 + GATE.deadPeerCheckIntervalMs + 60_000
         ? null
         : `reaped ${gapMs} ms apart`;
+    });
+  },
+});
+
+export const gatePeersFailTogether = defineScenario({
+  id: "cluster/gate-peers-fail-together",
+  title: "Three gate peers fail at the same instant: each is tracked and reaped on its own clock",
+  description:
+    "7 gates; gate-3, gate-4 and gate-5 crash together at 20 s and stay down. With four survivors probing, the three " +
+    "are suspected within seconds of each other, so they fall due in the same reap check. GP-1.3: each survivor starts " +
+    "each peer's unhealthy clock at its own first signal about that peer, declares every one of them dead once it has " +
+    "been unhealthy for deadPeerReapIntervalMs — within one check interval, none held back by the others — and purges " +
+    "and forgets all three.",
+  covers: ["GP-1.3"],
+  options: { gates: 7, crashAtMs: 20_000, faultPhaseMs: 500_000, livenessBudgetMs: 10_000 },
+  setup(ctx) {
+    const c = gatesOnly(ctx, ctx.options.gates);
+    const peers = ["gate-3", "gate-4", "gate-5"];
+    c.world.plan(peers.map((node) => ({ atMs: ctx.options.crashAtMs, action: "crash", node })));
+    c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
+    const survivors = c.ids("gate").filter((g) => !peers.includes(g));
+    ctx.check("GP-1.3: each survivor's unhealthy clock for each peer starts at its own suspicion of that peer", () => {
+      for (const g of survivors) {
+        for (const p of peers) {
+          // The first unhealthy signal: a suspicion, or a death learned by gossip before any suspicion.
+          const firstSignal = (e: Observation): boolean =>
+            e.node === g && detail(e, "node") === p && (e.kind === "member.suspect" || e.kind === "member.dead");
+          const suspect = [...c.events("member.suspect", firstSignal), ...c.events("member.dead", firstSignal)].sort(
+            (a, b) => a.atUs - b.atUs,
+          )[0];
+          const dead = c.events("peer.dead", (e) => e.node === g && detail(e, "peer") === p)[0];
+          if (suspect === undefined || dead === undefined) return `${g}: ${p} never suspected or never dead`;
+          const sinceUs = dead.atUs - Number(dead.detail?.["unhealthyForMs"]) * 1000;
+          if (Math.abs(sinceUs - suspect.atUs) >= 1000)
+            return `${g} counted ${p} unhealthy from ${sinceUs / 1000} ms, suspected it at ${suspect.atUs / 1000} ms`;
+        }
+      }
+      return null;
+    });
+    ctx.check("GP-1.3: every peer is declared dead once per survivor, ≥ 120 s unhealthy and within one check", () => {
+      for (const g of survivors) {
+        for (const p of peers) {
+          const dead = c.events("peer.dead", (e) => e.node === g && detail(e, "peer") === p);
+          if (dead.length !== 1) return `${g} declared ${p} dead ${dead.length} times`;
+          const ms = Number(dead[0]!.detail?.["unhealthyForMs"]);
+          if (ms < REAP_MS || ms >= REAP_MS + GATE.deadPeerCheckIntervalMs)
+            return `${g} reaped ${p} after ${ms} ms unhealthy`;
+        }
+      }
+      return null;
+    });
+    ctx.check("GP-1.3: all three are purged ≥ 2 × the reap interval after death and forgotten", () => {
+      for (const g of survivors) {
+        for (const p of peers) {
+          const dead = c.events("peer.dead", (e) => e.node === g && detail(e, "peer") === p)[0];
+          const purged = c.events("peer.purged", (e) => e.node === g && detail(e, "peer") === p);
+          if (dead === undefined || purged.length !== 1) return `${g} purged ${p} ${purged.length} times`;
+          if (purged[0]!.atUs - dead.atUs < 2 * REAP_MS * 1000) return `${g} purged ${p} too early`;
+          if (c.gate(g)?.membership.status(p) !== null) return `${g} still lists ${p} in membership`;
+        }
+        const r = c.gate(g)?.reaper;
+        if (r === undefined || r.deadPeers.size + r.unhealthySinceUs.size + r.epochs.size > 0)
+          return `${g} still tracks reaped peers`;
+      }
+      return null;
     });
   },
 });

@@ -5,6 +5,7 @@ import { smoke } from "./smoke.js";
 import {
   gatePeerReaped,
   gatePeerRecovers,
+  gatePeersFailTogether,
   quorumLoss,
   quorumRegained,
   singleGate,
@@ -19,6 +20,7 @@ import { allWorkersFail, jobTimeoutCancels, workerDiesBeforeAck, workerDiesMidWo
 export const clusterScenarios: readonly ScenarioDef[] = [
   smoke,
   gatePeerReaped,
+  gatePeersFailTogether,
   gatePeerRecovers,
   quorumLoss,
   quorumRegained,
