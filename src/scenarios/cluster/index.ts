@@ -15,7 +15,13 @@ import {
 import { dcFailover, heartbeatTimeout, jobLeaderTakeover, managerDiesBeforeAck, multiDcDispatch } from "./dispatch.js";
 import { chaos } from "./chaos.js";
 import { workerDispatchRules } from "./worker-dispatch-rules.js";
-import { allWorkersFail, jobTimeoutCancels, workerDiesBeforeAck, workerDiesMidWorkflow } from "./workers.js";
+import {
+  allWorkersDieBeforeAck,
+  allWorkersFail,
+  jobTimeoutCancels,
+  workerDiesBeforeAck,
+  workerDiesMidWorkflow,
+} from "./workers.js";
 
 export const clusterScenarios: readonly ScenarioDef[] = [
   smoke,
@@ -35,6 +41,7 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   workerDiesMidWorkflow,
   workerDiesBeforeAck,
   allWorkersFail,
+  allWorkersDieBeforeAck,
   jobTimeoutCancels,
   workerDispatchRules,
   chaos,

@@ -118,9 +118,9 @@ export const allWorkersFail = defineScenario({
   title: "Every worker fails the workflow: a permanent failure reported to the gate",
   description:
     "1 gate, dc1 with 3 managers and 3 workers whose every run fails (workflowFailurePerMillion = 1,000,000). MW-7.1.4: " +
-    "each run goes RUNNING → FAILED with an execution error. MW-6.2.3: the retry never returns to a worker that already " +
-    "failed it; once all three have, the workflow fails for good, the DC reports FAILED to the gate and the client hears FAILED.",
-  covers: ["MW-6.2.3", "MW-7.1.4"],
+    "each run goes RUNNING → FAILED with an execution error; the retry never returns to a worker that already failed " +
+    "it, and once all three have, the workflow fails for good and the client hears FAILED.",
+  covers: ["MW-7.1.4"],
   options: { faultPhaseMs: 60_000, livenessBudgetMs: 120_000 },
   setup(ctx) {
     const c = oneDc(ctx, {}, { workflowFailurePerMillion: 1_000_000 });
@@ -131,7 +131,7 @@ export const allWorkersFail = defineScenario({
         ? null
         : `failures: ${f.map((e) => detail(e, "reason")).join("; ")}`;
     });
-    ctx.check("MW-6.2.3: each worker ran it once; the workflow failed for good and the DC reported FAILED", () => {
+    ctx.check("MW-7.1.4: each worker ran it once; the workflow failed for good and the DC reported FAILED", () => {
       const runs = c
         .events("workflow.started")
         .map((e) => e.node)
@@ -141,6 +141,74 @@ export const allWorkersFail = defineScenario({
       return dc.join(",") === "failed" ? null : `DC results [${dc.join(", ")}]`;
     });
     ctx.check("the client heard FAILED exactly once", () => expectOne(c.clientStatuses(), "failed"));
+  },
+});
+
+export const allWorkersDieBeforeAck = defineScenario({
+  id: "cluster/all-workers-die-before-ack",
+  title: "Every worker dies before acking: the dispatch-timeout blame path fails the workflow",
+  description:
+    "1 gate, dc1 with 3 managers and 3 workers; one workflow. Each worker the job leader dispatches it to crashes while " +
+    "the dispatch is in flight and stays down. MW-6.2.3: every attempt fails as a dispatch timeout " +
+    "requestTimeoutStandardMs after it was sent, and the timeout alone blames the worker: the retry goes to a worker " +
+    "not yet tried, each worker gets exactly one dispatch, and after the third timeout the workflow fails for good " +
+    "('no worker left') within that attempt's backoff — before the job leader has even declared the last worker dead. " +
+    "The DC reports FAILED to the gate and the client hears FAILED once.",
+  covers: ["MW-6.2.3"],
+  options: { faultPhaseMs: 90_000, livenessBudgetMs: 120_000 },
+  setup(ctx) {
+    const c = oneDc(ctx, {});
+    c.world.onEmit((e) => {
+      const target = detail(e, "worker");
+      if (e.kind === "workflow.dispatched" && c.world.isUp(target)) c.world.crash(target);
+    });
+    c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
+    ctx.check("MW-6.2.3: each worker got exactly one dispatch and never started it", () => {
+      const to = c
+        .events("workflow.dispatched")
+        .map((e) => detail(e, "worker"))
+        .sort();
+      if (to.join(",") !== c.ids("worker", "dc1").sort().join(",")) return `dispatched to [${to.join(", ")}]`;
+      return c.events("workflow.started").length + c.events("workflow.running").length === 0
+        ? null
+        : "a worker started or acked it";
+    });
+    ctx.check(
+      "MW-6.2.3: every attempt failed as a dispatch timeout, requestTimeoutStandardMs after its dispatch",
+      () => {
+        const sent = c.events("workflow.dispatched");
+        const failed = c.events("workflow.failed");
+        if (failed.length !== sent.length) return `${sent.length} dispatches, ${failed.length} failures`;
+        for (const [i, f] of failed.entries()) {
+          const gapUs = f.atUs - sent[i]!.atUs;
+          if (detail(f, "reason") !== "dispatch timeout" || gapUs !== MANAGER.requestTimeoutStandardMs * 1000)
+            return `attempt ${i + 1}: ${detail(f, "reason")} after ${gapUs / 1000} ms`;
+        }
+        return null;
+      },
+    );
+    ctx.check("MW-6.2.3: the timeouts alone excluded the workers: failed for good within the last backoff", () => {
+      const lastTimeout = c.events("workflow.failed").at(-1);
+      const end = c.events("workflow.terminal")[0];
+      if (lastTimeout === undefined || end === undefined) return "no final failure";
+      const lastWorker = detail(lastTimeout, "worker");
+      const declaredDead = c.events("member.dead", (e) => e.node === end.node && detail(e, "node") === lastWorker)[0];
+      const backoffMs = Math.min(
+        MANAGER.dispatchBackoffMaxMs,
+        MANAGER.dispatchBackoffBaseMs * 2 ** (c.ids("worker", "dc1").length - 1),
+      );
+      if (detail(end, "status") !== "failed" || detail(end, "reason") !== "no worker left")
+        return `ended ${detail(end, "status")} (${detail(end, "reason")})`;
+      if (end.atUs - lastTimeout.atUs > backoffMs * 1000)
+        return `failed ${(end.atUs - lastTimeout.atUs) / 1000} ms after the last timeout`;
+      return declaredDead === undefined || declaredDead.atUs > end.atUs
+        ? null
+        : `${lastWorker} was declared dead first, at ${declaredDead.atUs / 1000} ms`;
+    });
+    ctx.check("MW-6.2.3: the DC reported FAILED to the gate and the client heard FAILED once", () => {
+      const dc = c.events("job.dcTerminal").map((e) => detail(e, "status"));
+      return dc.join(",") === "failed" ? expectOne(c.clientStatuses(), "failed") : `DC results [${dc.join(", ")}]`;
+    });
   },
 });
 
