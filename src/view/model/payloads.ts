@@ -14,6 +14,7 @@ import { type ByteReader, ByteWriter } from "./bytes.js";
 const MAX_DEPTH = 8;
 const MAX_ARRAY = 32;
 const MAX_LEAVES = 64;
+const INT_LIMIT = 2 ** 51;
 
 /** Leaf kinds: i integer, f other number (as text), s string, j JSON text, t true, F false, n null, u undefined. */
 type LeafKind = "i" | "f" | "s" | "j" | "t" | "F" | "n" | "u";
@@ -56,7 +57,10 @@ class ShapeWalk {
     if (value === null) return this.leaf("n", null);
     switch (typeof value) {
       case "number":
-        return Number.isSafeInteger(value) ? this.leaf("i", value) : this.leaf("f", String(value));
+        // Integers as deltas only while any delta's zigzag stays a safe integer; others as text.
+        return Number.isInteger(value) && Math.abs(value) < INT_LIMIT
+          ? this.leaf("i", value)
+          : this.leaf("f", String(value));
       case "string":
         return this.leaf("s", value);
       case "boolean":
