@@ -51,15 +51,18 @@ function resolveSource(target: string, flags: ViewFlags): ViewSource {
   return recordSource(scenario, request, runCommandLine(scenario.id, request.seed, flags), null);
 }
 
+/** A job the run does not have is a mistake in what was typed: say which jobs it has. */
+function checkJob(input: EncodeInput, job: string | null): void {
+  if (job === null || input.header.jobs.includes(job)) return;
+  const some = input.header.jobs.slice(0, 8).join(", ");
+  throw new UsageError(
+    `no job "${job}" in this run${some === "" ? " (it has no jobs)" : `; its jobs include ${some}`}`,
+  );
+}
+
 /** Prints the run's events (or one job's) one line each. */
 function printTimeline(input: EncodeInput, job: string | null): void {
   const run = decodeRun(encodeRun(input));
-  if (job !== null && !run.header.jobs.includes(job)) {
-    const some = run.header.jobs.slice(0, 8).join(", ");
-    throw new UsageError(
-      `no job "${job}" in this run${some === "" ? " (it has no jobs)" : `; its jobs include ${some}`}`,
-    );
-  }
   const lines = timeline(run, job);
   process.stdout.write(lines.length === 0 ? "(no events)\n" : `${lines.join("\n")}\n`);
 }
@@ -68,6 +71,7 @@ export function viewCommand(target: string, flags: ViewFlags): number {
   const source = resolveSource(target, flags);
   for (const w of source.warnings) process.stderr.write(`${chalk.yellow("warning:")} ${w}\n`);
   const job = flags.job ?? null;
+  checkJob(source.input, job);
   if (flags.text === true) printTimeline(source.input, job);
   if (flags.text !== true || flags.out !== undefined) {
     const path = flags.out ?? source.defaultOut;
