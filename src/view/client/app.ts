@@ -19,7 +19,7 @@ import { Scene } from "./scene.js";
 import { Viewport } from "./viewport.js";
 
 /** Above this many copies in view, lanes show density bands instead of arrows. */
-export const ARROW_LIMIT = 6_000;
+export const ARROW_LIMIT = 4_000;
 const EMIT_LIMIT = 4_000;
 
 function byId<T extends HTMLElement>(id: string): T {
