@@ -10,6 +10,7 @@ import { RunRecorder } from "../../src/view/capture/recorder.js";
 import { decodeRun, encodeRun } from "../../src/view/model/codec.js";
 import { FLAG_EXTRA, FLAG_HELD, FLAG_REORDERED } from "../../src/view/model/run-data.js";
 import { timeline } from "../../src/view/text.js";
+import { netScenario } from "../sim/net/helpers.js";
 import { smallScenario } from "./small-run.js";
 
 function scenario(id: string): ScenarioDef {
@@ -101,6 +102,30 @@ describe("recording a run for the viewer", () => {
     const flagged = (flag: number): number[] => [...c.flags].flatMap((f, i) => ((f & flag) !== 0 ? [i] : []));
     expect([flagged(FLAG_HELD), flagged(FLAG_EXTRA), flagged(FLAG_REORDERED)]).toEqual([[2], [5], [5]]);
     expect(run.header.faults.find((f) => f.action === "partition")).toMatchObject({ a: [0], b: [1] });
+  });
+
+  it("draws the replay fault's late copies as extra copies of their message, and changes no hash", () => {
+    const scenario = netScenario({
+      plan: [{ atMs: 0, action: "set-replay", probability: 1, minDelayMs: 2_000, maxDelayMs: 2_000 }],
+      script: (t) => t.at(10, () => t.send("a", "b", 1)),
+      runMs: 3_000,
+    });
+    const plain = runScenario(scenario, { seed: 1 });
+    const { result, input } = recordRun(scenario, { seed: 1 }, "cmd");
+    expect(result.traceHash).toBe(plain.traceHash);
+    const run = decodeRun(encodeRun(input));
+    expect(run.header.messageCount).toBe(1);
+    const copies = Array.from({ length: run.header.copyCount }, (_, i) => ({
+      msg: run.copies.msg[i],
+      extra: run.header.copyKinds[run.copies.kind[i]!],
+      outcome: run.header.outcomes[run.copies.outcome[i]!],
+      lateMs: Math.round((run.copies.endUs[i]! - run.copies.startUs[i]!) / 1000),
+    }));
+    expect(copies).toEqual([
+      { msg: 0, extra: "", outcome: "delivered", lateMs: 1 },
+      { msg: 0, extra: "replay", outcome: "delivered", lateMs: 2_000 },
+    ]);
+    expect(run.header.faults.map((f) => f.label)).toEqual(["replay 100% (2000-2000ms late)"]);
   });
 
   it("refuses a scenario with no network: nothing to draw", () => {

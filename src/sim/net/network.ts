@@ -209,6 +209,10 @@ export class Network {
     this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_REPLAY, src.sym, dst.sym, typeSym, digest);
     const delay = this.rng.int(this.replayMinUs, this.replayMaxUs);
     const packet = new Packet(src, dst, msg, typeSym, digest);
+    if (this.tap !== null) {
+      this.tap.copied("replay");
+      this.tap.scheduled(packet, this.kernel.now + delay);
+    }
     this.kernel.afterWith(delay, this.arrive, packet, dst.crashCount, K_SELF_RECORDED, dst.sym);
   }
 

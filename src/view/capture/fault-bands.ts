@@ -21,6 +21,12 @@ const PERIODS: Readonly<Record<string, { table: string; prefix: string }>> = {
   clog: { table: "clog", prefix: "clog" },
   "slow-link": { table: "slow-link", prefix: "slow" },
 };
+/** Network-wide rates: each lasts until the next step of its action, or the heal-all. */
+const RATES: Readonly<Record<string, string>> = {
+  "set-loss": "loss",
+  "set-duplicate": "duplication",
+  "set-replay": "replay",
+};
 /** Actions that end periods of a table: by name, or all of them when the step names none. */
 const ENDERS: Readonly<Record<string, string>> = { heal: "partition", unclog: "clog" };
 
@@ -52,7 +58,7 @@ export class FaultBandBuilder {
     if (period !== undefined) return this.openPeriod(atUs, step, period.table, period.prefix);
     const ender = ENDERS[step.action];
     if (ender !== undefined) return this.endPeriods(atUs, ender, typeof step.name === "string" ? step.name : null);
-    if (step.action === "set-loss" || step.action === "set-duplicate") return this.setRate(atUs, step);
+    if (RATES[step.action] !== undefined) return this.setRate(atUs, step);
     if (LANE_ACTIONS.has(step.action)) return;
     // Clock faults, and any action added after this file: an instant on the nodes it names.
     const a = this.nodes(step["node"] ?? step["a"] ?? step["from"]);
@@ -94,14 +100,14 @@ export class FaultBandBuilder {
   }
 
   private setRate(atUs: number, step: FaultStep): void {
-    const what = step.action === "set-loss" ? "loss" : "duplication";
+    const what = RATES[step.action] ?? step.action;
     const previous = this.rates.get(what);
     if (previous !== undefined && previous.toUs === null) previous.toUs = atUs;
     const p = Number(step["probability"]);
     if (!(p > 0)) return;
     const band: FaultBand = {
       action: step.action,
-      label: `${what} ${formatPercent(p)}`,
+      label: `${what} ${formatPercent(p)}${step.action === "set-replay" ? ` (${String(step["minDelayMs"])}-${String(step["maxDelayMs"])}ms late)` : ""}`,
       fromUs: atUs,
       toUs: null,
       a: [],

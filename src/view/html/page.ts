@@ -62,10 +62,10 @@ function headerHtml(h: RunHeader): string {
 
 const LEGEND = `<section class="legend"><h3>Legend</h3><ul>
 <li>arrow: a message from send to delivery, coloured by family (the chips above filter them)</li>
-<li><b style="color:#d62728">×</b> a dropped message, with its reason; dashed: a copy the network made (duplicate) or one held by a clog</li>
+<li><b style="color:#d62728">×</b> a dropped message, with its reason; dashed: a copy the network made (duplicate, late replay) or one held by a clog</li>
 <li><b style="color:#ff9800">○</b> at a head: reordered, it overtook an earlier message on its link</li>
 <li>lane shading: grey hatched = crashed, yellow = paused, grey = not booted</li>
-<li>red / blue bands: a partition's two sides; orange: clog; purple: slow link; pink wash: loss or duplication rate</li>
+<li>red / blue bands: a partition's two sides; orange: clog; purple: slow link; pink wash: loss, duplication or replay rate</li>
 <li>▼ clock offset, drift or jump; red line with ◆: a check's violation; dots: what nodes emitted</li>
 <li>wheel: zoom · drag: pan · shift+wheel: pan · f: fit · click: details</li>
 </ul></section>`;
