@@ -53,7 +53,11 @@ describe("replay fault", () => {
     const run = runNet({
       plan: [{ atMs: 0, action: "set-replay", probability: 1, minDelayMs: 100, maxDelayMs: 100 }],
       script: (t) => t.at(2_000, () => t.send("a", "b", 1)),
-      phases: { faultPhaseMs: 1_000, livenessBudgetMs: 5_000, pending: (t) => (t.rec.receipts.length > 0 ? null : "wait") },
+      phases: {
+        faultPhaseMs: 1_000,
+        livenessBudgetMs: 5_000,
+        pending: (t) => (t.rec.receipts.length > 0 ? null : "wait"),
+      },
     });
     expect(run.world.network.stats.replayed).toBe(0);
   });
