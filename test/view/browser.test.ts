@@ -4,6 +4,7 @@
 // a job filter that keeps fewer, and a click that shows a payload. Saves a screenshot under
 // test/artifacts/. Skipped, with a notice, where /usr/bin/chromium is not installed.
 
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +22,8 @@ declare const document: { body: Dataset; getElementById(id: string): Dataset | n
 declare const window: unknown;
 
 const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(import.meta.dirname, "..", "artifacts");
+const ROOT = join(import.meta.dirname, "..", "..");
+const ARTIFACTS = join(ROOT, "test", "artifacts");
 const present = existsSync(CHROMIUM);
 if (!present)
   console.log(`notice: ${CHROMIUM} is not installed, so the viewer's browser test is skipped (.ci/run installs it)`);
@@ -46,6 +48,9 @@ describe.skipIf(!present)("the viewer page in headless Chromium", () => {
   let nodes: string[] = [];
 
   beforeAll(async () => {
+    // `npm test` builds the page's script first; alone, this file builds it if it is missing.
+    if (!existsSync(join(ROOT, "dist", "view-client")))
+      spawnSync("npx", ["tsc", "-p", "tsconfig.client.json"], { cwd: ROOT, encoding: "utf8" });
     dir = mkdtempSync(join(tmpdir(), "simctl-browser-"));
     const { result, input } = recordRun(
       findScenario("cluster/smoke")!,
