@@ -1,9 +1,12 @@
 // Message families, for colouring arrows and filtering: what part of the protocol a
-// message type belongs to (PROTOCOL.md §2). Types outside the cluster's union (the net
-// scenarios' gossip, a future message) fall into "other" and still get drawn.
+// message type belongs to (PROTOCOL.md §2). The table covers the cluster's whole union
+// (tsc refuses it when a type is added without a family); types outside it (the net
+// scenarios' gossip, test messages) fall into "other" and still get drawn.
 // Also: which job a message or observation is about, read from its fields.
 
-const FAMILY_OF: Readonly<Record<string, string>> = {
+import type { MessageType } from "../../nodes/messages.js";
+
+const FAMILY_OF: Readonly<Record<MessageType, string>> = {
   probe: "membership",
   ack: "membership",
   "ping-req": "membership",
@@ -41,6 +44,7 @@ const FAMILY_OF: Readonly<Record<string, string>> = {
   "job-leader-gate-transfer": "leadership",
   "job-leader-gate-transfer-ack": "leadership",
   "gate-job-leader-transfer": "leadership",
+  "job-superseded": "leadership",
   "workflow-progress": "progress",
   "workflow-progress-ack": "progress",
   "job-progress": "progress",
@@ -51,10 +55,13 @@ const FAMILY_OF: Readonly<Record<string, string>> = {
   "job-final-result-ack": "results",
   "global-job-result": "results",
   "global-job-result-ack": "results",
+  "register-callback": "results",
+  "register-callback-response": "results",
+  "error-reply": "other",
 };
 
 export function familyOf(type: string): string {
-  return FAMILY_OF[type] ?? "other";
+  return (FAMILY_OF as Readonly<Record<string, string>>)[type] ?? "other";
 }
 
 function jobField(value: unknown): string | null {
