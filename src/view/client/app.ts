@@ -10,7 +10,7 @@ import { drawAxis, drawGrid } from "./axis.js";
 import { drawDensity } from "./draw-density.js";
 import { drawFaultBands, drawLanes } from "./draw-lanes.js";
 import { drawEmits, drawInstants, drawViolations } from "./draw-marks.js";
-import { drawArrows, type Drawn } from "./draw-messages.js";
+import { drawArrows, endPoint, type Drawn } from "./draw-messages.js";
 import type { Frame } from "./frame.js";
 import { HitList, type Hit } from "./hit.js";
 import { Minimap } from "./minimap.js";
@@ -144,11 +144,14 @@ export class App {
     const c = this.run.copies;
     const m = this.run.messages;
     const msg = c.msg[s.index]!;
+    const xs = this.vp.x(c.startUs[s.index]!);
+    const ys = this.rows.laneY[m.src[msg]!]!;
+    const [xe, ye] = endPoint(f, s.index, xs, ys, this.rows.laneY[m.dst[msg]!]!);
     f.ctx.strokeStyle = "#000";
     f.ctx.lineWidth = 3;
     f.ctx.beginPath();
-    f.ctx.moveTo(this.vp.x(c.startUs[s.index]!), this.rows.laneY[m.src[msg]!]!);
-    f.ctx.lineTo(this.vp.x(c.endUs[s.index]!), this.rows.laneY[m.dst[msg]!]!);
+    f.ctx.moveTo(xs, ys);
+    f.ctx.lineTo(xe, ye);
     f.ctx.stroke();
   }
 

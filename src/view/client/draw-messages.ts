@@ -27,7 +27,7 @@ class Batch {
 }
 
 /** Where a copy's line ends: its target lane when delivered or still travelling, short of it when dropped. */
-function endPoint(f: Frame, i: number, xs: number, ys: number, yd: number): [number, number] {
+export function endPoint(f: Frame, i: number, xs: number, ys: number, yd: number): [number, number] {
   const c = f.scene.run.copies;
   const outcome = c.outcome[i]!;
   const xe = f.vp.x(c.endUs[i]!);
