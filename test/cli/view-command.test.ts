@@ -47,7 +47,7 @@ describe.concurrent("simctl view", () => {
   it("writes one self-contained HTML file for a scenario seed", async () => {
     const r = await simctl("view", "cluster/smoke", "--seed", "1", "--out", "smoke.html");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^view\s+smoke\.html\s+\(1,005 messages, 8 nodes, \d+ KiB/);
+    expect(r.stdout).toMatch(/^view\s+smoke\.html\s+\([\d,]+ messages, 8 nodes, \d+ KiB, [\d.]+ bytes\/message\)$/m);
     const html = readFileSync(join(cwd, "smoke.html"), "utf8");
     expectSelfContained(html);
     expect(html).toContain("cluster/smoke --seed 1");
