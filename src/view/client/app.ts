@@ -7,6 +7,7 @@ import type { DecodedRun } from "../model/codec.js";
 import { copyMask, emitMask, NO_FILTER, type Filter } from "../model/filter.js";
 import { statePeriods, type Period } from "../model/lifecycle.js";
 import { drawAxis, drawGrid } from "./axis.js";
+import { DensityPyramid } from "./density-pyramid.js";
 import { drawDensity } from "./draw-density.js";
 import { drawFaultBands, drawLanes } from "./draw-lanes.js";
 import { drawEmits, drawInstants, drawViolations } from "./draw-marks.js";
@@ -19,7 +20,7 @@ import { Scene } from "./scene.js";
 import { Viewport } from "./viewport.js";
 
 /** Above this many copies in view, lanes show density bands instead of arrows. */
-export const ARROW_LIMIT = 4_000;
+export const ARROW_LIMIT = 3_000;
 const EMIT_LIMIT = 4_000;
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -57,6 +58,8 @@ export class App {
   private readonly periods: Period[];
   private readonly visible: Int32Array;
   private pending = false;
+  /** Built on the first zoomed-out frame after a filter change. */
+  private pyramid: DensityPyramid | null = null;
   private ctxs: {
     main: CanvasRenderingContext2D;
     axis: CanvasRenderingContext2D;
@@ -96,6 +99,7 @@ export class App {
     this.filter = filter;
     this.copies = copyMask(this.run, filter);
     this.emits = emitMask(this.run, filter);
+    this.pyramid = null;
     this.minimap.update(this.copies, Math.floor(this.vp.width / 2));
     this.requestRender();
   }
@@ -128,7 +132,8 @@ export class App {
     drawGrid(f.ctx, this.vp, width, f.height);
     drawFaultBands(f, this.run.header.faults);
     const n = this.scene.visible(this.vp.t0, this.vp.t1, this.copies, this.visible);
-    const drawn = n > ARROW_LIMIT ? drawDensity(f, this.visible, n) : drawArrows(f, this.visible, n);
+    const drawn =
+      n > ARROW_LIMIT ? drawDensity(f, this.visible, n, this.densityPyramid()) : drawArrows(f, this.visible, n);
     const emits = drawn.mode === "arrows" ? drawEmits(f, this.emits, EMIT_LIMIT) : 0;
     drawInstants(f, this.run.header.faults);
     drawViolations(f);
@@ -136,6 +141,11 @@ export class App {
     drawAxis(this.ctxs.axis, this.vp, width, 26);
     this.minimap.draw(this.ctxs.mini, this.vp, width, 48);
     this.publish(drawn, emits, performance.now() - started);
+  }
+
+  private densityPyramid(): DensityPyramid {
+    this.pyramid ??= new DensityPyramid(this.scene, this.copies, this.run.header.endUs);
+    return this.pyramid;
   }
 
   private drawSelection(f: Frame): void {
