@@ -2,6 +2,7 @@
 
 import type { Kernel, Rng, Proc, SpawnOptions, Task, Micros } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
+import type { WorldTap } from "../sim/net/tap.js";
 import type { CheckOutcome, Options, SummaryRow, Violation } from "./result-types.js";
 
 /** A check returns null/true when it holds, or a string (or false) saying what went wrong. */
@@ -26,6 +27,8 @@ export class ScenarioContext<O extends Options = Options> {
     readonly rng: Rng,
     readonly options: Readonly<O>,
     private readonly explicitFaults: readonly FaultStep[] | null = null,
+    /** The run viewer's observer (RunRequest.tap); a World built on this context attaches it. */
+    readonly tap: WorldTap | null = null,
   ) {}
 
   /** True once something (the World) has read the explicit schedule: it applies to this scenario. */
