@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import chalk from "chalk";
 import { ExitCode, UsageError } from "./exit-codes.js";
 import { ScheduleError } from "../sim/net/schedule.js";
+import { OptionError } from "../scenarios/index.js";
 import { listCommand } from "./commands/list.js";
 import { runCommand } from "./commands/run.js";
 import { replayCommand } from "./commands/replay.js";
@@ -54,6 +55,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--faults <file>", "apply this JSON fault schedule instead of the scenario's own faults")
     .option("--repro-dir <dir>", "where a failing run writes its repro file", "simctl-repros")
     .option("--no-repro", "do not write a repro file on failure")
+    .option("--force", "run even when the scenario's size estimate is over the bound")
     .action((id: string, opts) => setExit(runCommand(id, opts)));
 
   addReproCommands(program, setExit);
@@ -78,6 +80,7 @@ function addReproCommands(program: Command, setExit: (code: number) => void): vo
     .option("--max-events <n>", "event budget")
     .option("--max-time <duration>", "virtual time budget, e.g. 10m")
     .option("--set <key=value>", "override a scenario option (repeatable)", collect, [])
+    .option("--force", "run even when the scenario's size estimate is over the bound")
     .addOption(perturbOption())
     .action((id: string, opts) => setExit(checkCommand(id, opts)));
 
@@ -100,6 +103,7 @@ function addReproCommands(program: Command, setExit: (code: number) => void): vo
       "--trace-hashes",
       "hash every seed's trace (slower); by default seeds run untraced and only the repro reruns of failing seeds are traced",
     )
+    .option("--force", "run even when the scenario's size estimate is over the bound")
     .action(async (id: string, opts) => setExit(await sweepCommand(id, opts)));
 
   program
@@ -145,6 +149,10 @@ function handleError(error: unknown): number {
   if (error instanceof UsageError) {
     process.stderr.write(`simctl: error: ${error.message}\n`);
     return error.exitCode;
+  }
+  if (error instanceof OptionError) {
+    process.stderr.write(`simctl: error: ${error.message}\n`);
+    return ExitCode.Usage;
   }
   if (error instanceof ScheduleError) {
     process.stderr.write(`simctl: error: invalid fault schedule: ${error.message}\n`);

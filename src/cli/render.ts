@@ -2,7 +2,13 @@
 
 import chalk from "chalk";
 import { formatTime } from "../sim/index.js";
-import type { Options, RunResult, SummaryRow } from "../scenarios/index.js";
+import {
+  formatOptionValue,
+  type Options,
+  type OptionSchema,
+  type RunResult,
+  type SummaryRow,
+} from "../scenarios/index.js";
 
 export interface Timing {
   wallMs: number;
@@ -29,10 +35,15 @@ export type Limits = RunResult["limits"];
  * The exact command that reruns this result. Budgets that differ from the scenario's
  * defaults are part of it: a liveness failure under --max-events 10 only recurs with it.
  */
-export function reproduceCommand(result: RunResult, defaults: Options, defaultLimits?: Limits): string {
+export function reproduceCommand(
+  result: RunResult,
+  scenario: { options: Options; schema: OptionSchema },
+  defaultLimits?: Limits,
+): string {
   const parts = ["npx simctl run", result.scenario, "--seed", String(result.seed)];
   for (const [key, value] of Object.entries(result.options)) {
-    if (defaults[key] !== value) parts.push("--set", `${key}=${String(value)}`);
+    if (scenario.options[key] !== value)
+      parts.push("--set", `${key}=${formatOptionValue(scenario.schema[key], value)}`);
   }
   if (result.limits.maxEvents !== defaultLimits?.maxEvents) parts.push("--max-events", String(result.limits.maxEvents));
   if (result.limits.maxTimeUs !== defaultLimits?.maxTimeUs)
@@ -44,14 +55,22 @@ function durationFlag(us: number): string {
   return us % 1000 === 0 ? `${us / 1000}ms` : `${us}us`;
 }
 
-export function renderRun(result: RunResult, timing: Timing, defaults: Options, defaultLimits?: Limits): string {
+export function renderRun(
+  result: RunResult,
+  timing: Timing,
+  scenario: { options: Options; schema: OptionSchema },
+  defaultLimits?: Limits,
+): string {
   const lines: string[] = [];
   const secs = timing.wallMs / 1000;
   const eventsPerSec = secs > 0 ? Math.round(result.events / secs) : 0;
   const ratio = timing.wallMs > 0 ? result.virtualTimeUs / 1000 / timing.wallMs : 0;
   lines.push(`${chalk.bold("scenario")}  ${result.scenario}`);
   lines.push(`${chalk.bold("seed")}      ${result.seed}`);
-  lines.push(`${chalk.bold("options")}   ${renderOptions(result.options)}`);
+  lines.push(`${chalk.bold("options")}   ${renderOptions(result.options, scenario.schema)}`);
+  const drawn = result.artifacts["drawnOptions"];
+  if (drawn !== undefined && drawn !== null && typeof drawn === "object")
+    lines.push(`${chalk.bold("drawn")}     ${renderOptions(drawn as Options, scenario.schema)}`);
   const faults = result.artifacts["faultOptions"];
   if (faults !== undefined && faults !== null && typeof faults === "object")
     lines.push(`${chalk.bold("faults")}    ${renderFaultOptions(faults as Record<string, unknown>)}`);
@@ -81,7 +100,7 @@ export function renderRun(result: RunResult, timing: Timing, defaults: Options, 
   lines.push(`${chalk.bold("trace")}     ${result.traceHash}`);
   lines.push(`${chalk.bold("verdict")}   ${verdictLabel(result.verdict)}`);
   if (result.verdict !== "pass")
-    lines.push(`${chalk.bold("reproduce")} ${reproduceCommand(result, defaults, defaultLimits)}`);
+    lines.push(`${chalk.bold("reproduce")} ${reproduceCommand(result, scenario, defaultLimits)}`);
   return lines.join("\n");
 }
 
@@ -112,9 +131,11 @@ function renderFaultOptions(faults: Record<string, unknown>): string {
     .join("\n          ");
 }
 
-function renderOptions(options: Options): string {
+function renderOptions(options: Options, schema: OptionSchema): string {
   const entries = Object.entries(options);
-  return entries.length === 0 ? chalk.dim("(none)") : entries.map(([k, v]) => `${k}=${String(v)}`).join(" ");
+  return entries.length === 0
+    ? chalk.dim("(none)")
+    : entries.map(([k, v]) => `${k}=${formatOptionValue(schema[k], v)}`).join(" ");
 }
 
 export function renderTable(rows: readonly SummaryRow[]): string[] {

@@ -16,7 +16,9 @@ import {
 import type { FaultStep } from "../sim/net/fault-step.js";
 import { ScheduleError } from "../sim/net/schedule.js";
 import { ScenarioContext } from "./context.js";
+import type { OptionSchema } from "./option-spec.js";
 import { resolveOptions } from "./options.js";
+import { checkSize } from "./option-size.js";
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_TIME_US,
@@ -40,6 +42,8 @@ export interface RunRequest {
    * event; rerun the seed traced for that. Cluster runs take about a third less time.
    */
   trace?: boolean;
+  /** Run even when the scenario's size estimate is over SIZE_BOUND (`--force`). */
+  force?: boolean;
   /** Replaces the scenario's scripted and random faults with exactly these steps. */
   faultSchedule?: readonly FaultStep[];
   /**
@@ -56,7 +60,9 @@ export function isValidSeed(seed: number): boolean {
 
 export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request: RunRequest): RunResult {
   if (!isValidSeed(request.seed)) throw new RangeError(`seed must be an integer in [0, 2^53), got ${request.seed}`);
+  // Options are checked against the scenario's schema (and its size bound) before anything runs.
   const options = resolveOptions(scenario, request.overrides);
+  checkSize(scenario as unknown as ScenarioDef, options, request.force ?? false);
   const limits = {
     maxEvents: request.maxEvents ?? scenario.limits?.maxEvents ?? DEFAULT_MAX_EVENTS,
     maxTimeUs: request.maxTimeUs ?? scenario.limits?.maxTimeUs ?? DEFAULT_MAX_TIME_US,
@@ -78,6 +84,7 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     root.fork("scenario"),
     options,
     request.faultSchedule ?? null,
+    scenario.schema as OptionSchema<O>,
   );
 
   let setupError: unknown = null;

@@ -161,7 +161,7 @@ describe.concurrent("simctl run", () => {
     ]);
     expectOneLineError(rs[0]!, /max-events/);
     expectOneLineError(rs[1]!, /unknown option "rounds_"/);
-    expectOneLineError(rs[2]!, /rounds expects a number/);
+    expectOneLineError(rs[2]!, /option rounds=many is not a decimal integer: expected an integer in \[1, 100000\]/);
   });
 
   it("--faults: an invalid schedule, an unreadable file, non-JSON and a network-less scenario each exit 2 with one line", async () => {
@@ -230,13 +230,14 @@ describe.concurrent("simctl run", () => {
   });
 
   it("a failing check exits 1, and the printed reproduce command reruns exactly that failure", async () => {
-    // rounds=-1: no exchange happens, so the counter check (0 of -8 rounds) fails.
-    const r = await simctl("run", "kernel/ping-pong", "--seed", "11", "--set", "rounds=-1");
+    // The planted bug (a wrong pong at round 50) fails the ordering check for seed 170.
+    const planted = ["--set", "plantBugAtRound=50", "--set", "rounds=60", "--set", "maxJitterMs=5ms"];
+    const r = await simctl("run", "kernel/ping-pong", "--seed", "170", ...planted);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/verdict\s+FAIL/);
-    expect(r.stdout).toMatch(/✗ lock-guarded counter saw every round exactly once/);
+    expect(r.stdout).toMatch(/✗ every pong matches its ping, in order/);
     const cmd = /^reproduce\s+(npx simctl .*)$/m.exec(r.stdout)?.[1];
-    expect(cmd).toBe("npx simctl run kernel/ping-pong --seed 11 --set rounds=-1");
+    expect(cmd).toBe("npx simctl run kernel/ping-pong --seed 170 --set rounds=60 --set plantBugAtRound=50");
     const hash = /^trace\s+([0-9a-f]{16})/m.exec(r.stdout)?.[1];
     const rerun = await simctl(...cmd!.replace(/^npx simctl /, "").split(" "), "--json");
     expect(rerun.code).toBe(1);

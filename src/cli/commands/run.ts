@@ -10,7 +10,14 @@ import {
   type ScenarioDef,
   type RunRequest,
 } from "../../scenarios/index.js";
-import { lookupScenario, parseMaxTime, parseOverrides, parsePositiveInt, parseSeed } from "../args.js";
+import {
+  lookupScenario,
+  parseMaxTime,
+  parseOverrides,
+  parsePositiveInt,
+  parseSeed,
+  preflightOptions,
+} from "../args.js";
 import { UsageError, exitCodeFor } from "../exit-codes.js";
 import { readFileSync } from "node:fs";
 import type { FaultStep } from "../../sim/index.js";
@@ -32,6 +39,8 @@ export interface RunFlags {
   repro?: boolean;
   /** A JSON fault schedule file that replaces the scenario's own faults. */
   faults?: string;
+  /** Run even when the scenario's size estimate is over the bound. */
+  force?: boolean;
 }
 
 export interface TimedRun {
@@ -50,7 +59,10 @@ export function buildRequest(scenario: ScenarioDef, flags: RunFlags): { request:
   const seedWasRandom = flags.seed === undefined;
   // randomInt's range (max - min) must stay below 2^48, so the bound is 2^48 - 1.
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 48 - 1) : parseSeed(flags.seed);
-  const request: RunRequest = { seed, overrides: parseOverrides(scenario, flags.set ?? []) };
+  const overrides = parseOverrides(scenario, flags.set ?? []);
+  preflightOptions(scenario, overrides, flags.force === true);
+  const request: RunRequest = { seed, overrides };
+  if (flags.force === true) request.force = true;
   if (flags.maxEvents !== undefined) request.maxEvents = parsePositiveInt(flags.maxEvents, "--max-events");
   if (flags.maxTime !== undefined) request.maxTimeUs = parseMaxTime(flags.maxTime);
   if (flags.faults !== undefined) request.faultSchedule = readFaultFile(flags.faults);
@@ -105,7 +117,7 @@ export function runCommand(id: string, flags: RunFlags): number {
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...toJson(result, wallMs), repro: written?.path ?? null })}\n`);
   } else {
-    process.stdout.write(`${renderRun(result, { wallMs }, scenario.options, defaultLimits(scenario))}\n`);
+    process.stdout.write(`${renderRun(result, { wallMs }, scenario, defaultLimits(scenario))}\n`);
     if (sink !== null) process.stdout.write(`trace file ${sink.path} (${sink.written} records)\n`);
     if (written !== null) process.stdout.write(`${reproLines(written)}\n`);
   }

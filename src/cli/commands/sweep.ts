@@ -5,7 +5,6 @@
 // unless --trace-hashes; each repro comes from a traced rerun of its seed.
 
 import { availableParallelism } from "node:os";
-import { parseDuration } from "../../sim/index.js";
 import { DEFAULT_REPRO_DIR } from "../../repro/io.js";
 import {
   parseSeedRange,
@@ -20,7 +19,14 @@ import {
 import { buildSummary, SweepAggregator, type SweepSummary } from "../../repro/sweep-summary.js";
 import { SIMCTL_VERSION } from "../../repro/version.js";
 import { allScenarios, type Options, type ScenarioDef } from "../../scenarios/index.js";
-import { lookupScenario, parseMaxTime, parseOverrides, parsePositiveInt } from "../args.js";
+import {
+  lookupScenario,
+  parseDurationFlag,
+  parseMaxTime,
+  parseOverrides,
+  parsePositiveInt,
+  preflightOptions,
+} from "../args.js";
 import { ExitCode, UsageError } from "../exit-codes.js";
 import { Progress } from "../progress.js";
 import { writeFailureRepro } from "../repro-output.js";
@@ -41,16 +47,14 @@ export interface SweepFlags {
   repro?: boolean;
   seedTimeout?: string;
   traceHashes?: boolean;
+  force?: boolean;
 }
 
 const DEFAULT_SEED_TIMEOUT_MS = 10 * 60_000;
 
 /** A wall-clock duration such as 30s or 10m (the same syntax as --max-time), in ms. */
 function parseWallTimeout(text: string): number {
-  const us = parseDuration(text);
-  if (us === null || us < 1000)
-    throw new UsageError(`invalid --seed-timeout "${text}": expected a duration like 30s or 10m`);
-  return Math.round(us / 1000);
+  return Math.round(parseDurationFlag(text, "--seed-timeout", 1000) / 1000);
 }
 
 interface SweepPlan {
@@ -63,6 +67,8 @@ interface SweepPlan {
   seedTimeoutMs: number;
   /** Hash every seed's trace; by default seeds run untraced and only repro reruns are traced. */
   traced: boolean;
+  /** Run even when the size estimate is over the bound. */
+  force: boolean;
 }
 
 export async function sweepCommand(id: string, flags: SweepFlags): Promise<number> {
@@ -89,6 +95,7 @@ function planSweep(id: string, flags: SweepFlags): SweepPlan {
     }
     overrides["swarm"] = true;
   }
+  preflightOptions(scenario, overrides, flags.force === true);
   let range: SeedRange;
   let shard: Shard = WHOLE;
   try {
@@ -103,7 +110,17 @@ function planSweep(id: string, flags: SweepFlags): SweepPlan {
   if (flags.maxTime !== undefined) limits.maxTimeUs = parseMaxTime(flags.maxTime);
   const threads = flags.jobs === undefined ? availableParallelism() : parsePositiveInt(flags.jobs, "-j");
   const seedTimeoutMs = flags.seedTimeout === undefined ? DEFAULT_SEED_TIMEOUT_MS : parseWallTimeout(flags.seedTimeout);
-  return { scenario, overrides, limits, range, shard, threads, seedTimeoutMs, traced: flags.traceHashes === true };
+  return {
+    scenario,
+    overrides,
+    limits,
+    range,
+    shard,
+    threads,
+    seedTimeoutMs,
+    traced: flags.traceHashes === true,
+    force: flags.force === true,
+  };
 }
 
 async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSummary> {
@@ -112,7 +129,7 @@ async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSu
   const progress = new Progress(total);
   const setup: WorkerSetup = {
     scenario: plan.scenario.id,
-    base: { overrides: plan.overrides, ...plan.limits, trace: plan.traced },
+    base: { overrides: plan.overrides, ...plan.limits, trace: plan.traced, ...(plan.force ? { force: true } : {}) },
   };
   try {
     await runPool({
@@ -143,7 +160,12 @@ async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSu
 /** One repro per group: its fastest seed, rerun here with a record log. */
 function writeGroupRepros(plan: SweepPlan, summary: SweepSummary, dir: string): void {
   for (const group of summary.groups) {
-    const request = { seed: group.fastest.seed, overrides: plan.overrides, ...plan.limits };
+    const request = {
+      seed: group.fastest.seed,
+      overrides: plan.overrides,
+      ...plan.limits,
+      ...(plan.force ? { force: true } : {}),
+    };
     try {
       // An exception outcome has no run (and no trace hash) to compare with.
       const written = writeFailureRepro(

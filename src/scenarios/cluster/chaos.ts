@@ -4,6 +4,9 @@
 // as it happens. After the heal every job must have its one answer within the budget.
 
 import { defineScenario } from "../types.js";
+import { CLUSTER_SIZE_FORMULA, clusterSize, clusterSpecs } from "./option-specs.js";
+import { flag } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 
 export const chaos = defineScenario({
@@ -29,6 +32,21 @@ export const chaos = defineScenario({
     livenessBudgetMs: 600_000,
     swarm: true,
   },
+  schema: {
+    gates: clusterSpecs.gates,
+    dcs: clusterSpecs.dcs,
+    managersPerDc: clusterSpecs.managersPerDc,
+    workersPerDc: clusterSpecs.workersPerDc,
+    jobs: clusterSpecs.jobs,
+    submitIntervalMs: clusterSpecs.submitIntervalMs,
+    workflowsPerJob: clusterSpecs.workflowsPerJob,
+    workflowDurationMs: clusterSpecs.workflowDurationMs,
+    datacenterCount: clusterSpecs.datacenterCount,
+    jobTimeoutMs: clusterSpecs.jobTimeoutMs,
+    ...phaseSpecs,
+    swarm: flag("draw the fault kinds and their schedule from the seed (off: no faults)"),
+  },
+  size: { formula: CLUSTER_SIZE_FORMULA, estimate: clusterSize },
   shrinkable: { jobs: 1, gates: 1, dcs: 1, managersPerDc: 1, workersPerDc: 1, workflowsPerJob: 1, faultPhaseMs: 5_000 },
   setup(ctx) {
     const o = ctx.options;

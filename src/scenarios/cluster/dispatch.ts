@@ -5,6 +5,8 @@
 import type { Observation } from "../../sim/index.js";
 import { gateConfig, managerConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
+import { clusterSpecs } from "./option-specs.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectAll, expectOne } from "./expect.js";
 
@@ -22,6 +24,7 @@ export const multiDcDispatch = defineScenario({
     "both DCs, records each DC's accepting manager (jobDcManagers), and finalises once both have reported.",
   covers: ["GM-1.1.2"],
   options: { jobs: 2, faultPhaseMs: 20_000, livenessBudgetMs: 120_000 },
+  schema: { jobs: clusterSpecs.jobs, ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,
@@ -67,6 +70,7 @@ export const managerDiesBeforeAck = defineScenario({
     "DC leader — accepts; the job completes exactly once.",
   covers: ["GM-1.3.1"],
   options: { faultPhaseMs: 120_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, { gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, client: { jobCount: 1 } });
     let victim = "";
@@ -103,6 +107,7 @@ export const dcFailover = defineScenario({
     "once all of dc1's managers have failed, the gate fails over to dc2 and the job completes there.",
   covers: ["GM-1.3.2", "GM-1.3.3"],
   options: { faultPhaseMs: 150_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, { gates: 1, dcs: 2, managersPerDc: 3, workersPerDc: 3, client: { jobCount: 1 } });
     c.world.plan([
@@ -143,6 +148,7 @@ export const heartbeatTimeout = defineScenario({
     "unhealthy (within one sweep), and dc1's health drops to BUSY (1 of 3 managers unhealthy ≥ 0.3).",
   covers: ["GM-2.3.1", "GM-2.3.4"],
   options: { faultPhaseMs: 90_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,
@@ -201,6 +207,7 @@ export const jobLeaderTakeover = defineScenario({
     "fence token, moves the worker and the gate to itself, and the running workflow finishes without a rerun.",
   covers: [],
   options: { faultPhaseMs: 200_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,

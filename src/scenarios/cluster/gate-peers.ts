@@ -6,6 +6,8 @@
 import type { Observation } from "../../sim/index.js";
 import { gateConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
+import { duration } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectAll } from "./expect.js";
 
@@ -36,6 +38,7 @@ export const gatePeerReaped = defineScenario({
     "forgetting it in membership too. GP-1.3: the two peers are tracked on their own clocks.",
   covers: ["GP-1.1", "GP-1.3"],
   options: { faultPhaseMs: 500_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 4);
     c.world.plan([
@@ -95,6 +98,11 @@ export const gatePeerRecovers = defineScenario({
     "GP-1.2: the survivors suspect it (unhealthy), then mark it healthy when it refutes, and never declare it dead.",
   covers: ["GP-1.2"],
   options: { cutAtMs: 20_000, healAtMs: 60_000, faultPhaseMs: 400_000, livenessBudgetMs: 10_000 },
+  schema: {
+    cutAtMs: duration("0ms", "24h", "when gate-3 is cut off from the other gates"),
+    healAtMs: duration("0ms", "24h", "when gate-3 is reconnected"),
+    ...phaseSpecs,
+  },
   setup(ctx) {
     const o = ctx.options;
     const c = gatesOnly(ctx, 3);
@@ -140,6 +148,7 @@ export const quorumLoss = defineScenario({
     "the Lifeguard suspicion time) climbs: the last death is only confirmed minutes later, hence the long fault phase.",
   covers: ["GP-2.1", "GP-2.3"],
   options: { faultPhaseMs: 900_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 5);
     let leader = "";
@@ -187,6 +196,7 @@ export const quorumRegained = defineScenario({
     "streak never passes 1, returns to 0, and the leader never steps down.",
   covers: ["GP-2.2"],
   options: { faultPhaseMs: 300_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 3);
     let leader = "";
@@ -224,6 +234,7 @@ export const splitBrain = defineScenario({
     "one, and just before the heal no gate leads. Long fault phase: LHM stretches each side's suspicion of the other.",
   covers: ["GP-2.4"],
   options: { faultPhaseMs: 900_000, livenessBudgetMs: 30_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 4);
     c.world.plan([
@@ -261,6 +272,7 @@ export const singleGate = defineScenario({
     "1 gate with dc1 (3 managers, 3 workers) and a client. GP-5.1: every quorum check passes with size 1, the gate stays leader and runs a job to completion.",
   covers: ["GP-5.1"],
   options: { faultPhaseMs: 120_000, livenessBudgetMs: 60_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 1, true);
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
@@ -285,6 +297,7 @@ export const twoGates = defineScenario({
     "heal the peer returns and the client's job completes.",
   covers: ["GP-5.2"],
   options: { faultPhaseMs: 300_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 2,

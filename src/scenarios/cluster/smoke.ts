@@ -4,6 +4,8 @@
 // report, and the client hears one COMPLETED result.
 
 import { defineScenario } from "../types.js";
+import { CLUSTER_SIZE_FORMULA, clusterSize, clusterSpecs } from "./option-specs.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectOne, lifecycleProblems } from "./expect.js";
 
@@ -39,6 +41,16 @@ export const smoke = defineScenario({
     faultPhaseMs: 20_000,
     livenessBudgetMs: 120_000,
   },
+  schema: {
+    gates: clusterSpecs.gates,
+    managersPerDc: clusterSpecs.managersPerDc,
+    workersPerDc: clusterSpecs.workersPerDc,
+    workflowsPerJob: clusterSpecs.workflowsPerJob,
+    workflowDurationMs: clusterSpecs.workflowDurationMs,
+    retentionMs: clusterSpecs.retentionMs,
+    ...phaseSpecs,
+  },
+  size: { formula: CLUSTER_SIZE_FORMULA, estimate: clusterSize },
   shrinkable: { managersPerDc: 1, workersPerDc: 1, workflowsPerJob: 1 },
   setup(ctx) {
     const o = ctx.options;

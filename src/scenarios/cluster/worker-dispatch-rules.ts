@@ -5,6 +5,7 @@
 import type { NodeEnv, NodeId, SimNode } from "../../sim/index.js";
 import type { ClusterMessage, WorkflowDispatchAck } from "../../nodes/messages.js";
 import { defineScenario } from "../types.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 
 interface Step {
@@ -92,6 +93,7 @@ export const workerDispatchRules = defineScenario({
     "free count match the accepted requests.",
   covers: ["MW-2.1.1", "MW-2.1.2", "MW-2.1.3", "MW-2.1.4", "MW-2.2.1", "MW-2.2.2", "MW-2.2.3", "MW-2.2.4"],
   options: { faultPhaseMs: 5_000, livenessBudgetMs: 1_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const acks = new Map<string, WorkflowDispatchAck>();
     const c = new ClusterWorld(ctx, {

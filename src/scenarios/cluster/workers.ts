@@ -4,6 +4,8 @@
 import type { Observation } from "../../sim/index.js";
 import { managerConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
+import { clusterSpecs } from "./option-specs.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectOne } from "./expect.js";
 
@@ -34,6 +36,7 @@ export const workerDiesMidWorkflow = defineScenario({
     "rescheduling at once. MW-6.1.4: then it reschedules on another worker under a higher fence token, and the job completes.",
   covers: ["MW-6.1.1", "MW-6.1.2", "MW-6.1.3", "MW-6.1.4"],
   options: { workflowDurationMs: 60_000, faultPhaseMs: 240_000, livenessBudgetMs: 120_000 },
+  schema: { workflowDurationMs: clusterSpecs.workflowDurationMs, ...phaseSpecs },
   setup(ctx) {
     const c = oneDc(ctx, { workflowDurationMs: ctx.options.workflowDurationMs });
     let victim = "";
@@ -88,6 +91,7 @@ export const workerDiesBeforeAck = defineScenario({
     "retry goes to a different worker and the job completes.",
   covers: ["MW-6.2.1", "MW-6.2.2"],
   options: { faultPhaseMs: 90_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = oneDc(ctx, {});
     let victim = "";
@@ -122,6 +126,7 @@ export const allWorkersFail = defineScenario({
     "failed it; once all three have, the workflow fails for good, the DC reports FAILED to the gate and the client hears FAILED.",
   covers: ["MW-6.2.3", "MW-7.1.4"],
   options: { faultPhaseMs: 60_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = oneDc(ctx, {}, { workflowFailurePerMillion: 1_000_000 });
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
@@ -153,6 +158,7 @@ export const jobTimeoutCancels = defineScenario({
     "ends CANCELLED, its cores are freed and the DC reports TIMEOUT.",
   covers: ["MW-7.1.5"],
   options: { faultPhaseMs: 90_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = oneDc(ctx, { workflowDurationMs: 600_000, jobTimeoutMs: 30_000 });
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
