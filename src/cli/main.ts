@@ -8,6 +8,7 @@ import { ExitCode, UsageError } from "./exit-codes.js";
 import { ScheduleError } from "../sim/net/schedule.js";
 import { OptionError } from "../scenarios/index.js";
 import { listCommand } from "./commands/list.js";
+import { describeCommand } from "./commands/describe.js";
 import { runCommand } from "./commands/run.js";
 import { replayCommand } from "./commands/replay.js";
 import { checkCommand } from "./commands/check.js";
@@ -57,6 +58,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--no-repro", "do not write a repro file on failure")
     .option("--force", "run even when the scenario's size estimate is over the bound")
     .action((id: string, opts) => setExit(runCommand(id, opts)));
+
+  program
+    .command("describe")
+    .description("a scenario's description and every option it takes: type, default, allowed range")
+    .argument("<scenario>", "scenario id, e.g. cluster/chaos")
+    .option("--json", "print JSON")
+    .action((id: string, opts) => setExit(describeCommand(id, opts)));
 
   addReproCommands(program, setExit);
   return program;
