@@ -1,6 +1,7 @@
 // Terminal rendering of run results (chalk). Pure string building; callers print.
 
 import chalk from "chalk";
+import type { Outcome } from "../repro/schema.js";
 import { formatTime } from "../sim/index.js";
 import {
   formatOptionValue,
@@ -14,7 +15,7 @@ export interface Timing {
   wallMs: number;
 }
 
-export function verdictLabel(verdict: RunResult["verdict"]): string {
+export function verdictLabel(verdict: Outcome): string {
   switch (verdict) {
     case "pass":
       return chalk.green.bold("PASS");
@@ -26,6 +27,10 @@ export function verdictLabel(verdict: RunResult["verdict"]): string {
       return chalk.yellow.bold("DEADLOCK");
     case "error":
       return chalk.red.bold("ERROR");
+    case "hang":
+      return chalk.yellow.bold("HANG");
+    case "oom":
+      return chalk.yellow.bold("OUT OF MEMORY");
   }
 }
 

@@ -25,30 +25,31 @@ export interface OptionJson {
 }
 
 export function optionsJson(scenario: ScenarioDef): OptionJson[] {
-  return Object.entries(scenario.schema).map(([name, spec]) => {
-    const value = scenario.options[name]!;
-    const base = { name, type: spec.type, default: value, doc: spec.doc };
-    switch (spec.type) {
-      case "integer":
-      case "number":
-        return { ...base, min: spec.min, max: spec.max };
-      case "duration":
-        return {
-          ...base,
-          min: spec.minMs,
-          max: spec.maxMs,
-          text: {
-            default: formatDurationMs(value as number),
-            min: formatDurationMs(spec.minMs),
-            max: formatDurationMs(spec.maxMs),
-          },
-        };
-      case "enum":
-        return { ...base, values: [...spec.values] };
-      case "boolean":
-        return base;
-    }
-  });
+  return Object.entries(scenario.schema).map(([name, spec]) => optionJson(name, spec, scenario.options[name]!));
+}
+
+function optionJson(name: string, spec: OptionSpec, value: OptionValue): OptionJson {
+  const base = { name, type: spec.type, default: value, doc: spec.doc };
+  switch (spec.type) {
+    case "integer":
+    case "number":
+      return { ...base, min: spec.min, max: spec.max };
+    case "duration":
+      return {
+        ...base,
+        min: spec.minMs,
+        max: spec.maxMs,
+        text: {
+          default: formatDurationMs(value as number),
+          min: formatDurationMs(spec.minMs),
+          max: formatDurationMs(spec.maxMs),
+        },
+      };
+    case "enum":
+      return { ...base, values: [...spec.values] };
+    case "boolean":
+      return base;
+  }
 }
 
 export interface SizeJson {

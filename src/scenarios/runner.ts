@@ -12,6 +12,7 @@ import {
   type Trace,
   type TraceListener,
   type RunFailure,
+  type Pulse,
 } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
 import { ScheduleError } from "../sim/net/schedule.js";
@@ -42,6 +43,11 @@ export interface RunRequest {
    * event; rerun the seed traced for that. Cluster runs take about a third less time.
    */
   trace?: boolean;
+  /**
+   * Told between events every `everyEvents` events how far the run has got (progress
+   * lines, a guarded run's heartbeat). It observes only: the run is the same without it.
+   */
+  onProgress?: Pulse;
   /** Run even when the scenario's size estimate is over SIZE_BOUND (`--force`). */
   force?: boolean;
   /** Replaces the scenario's scripted and random faults with exactly these steps. */
@@ -76,6 +82,7 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     ...(request.checkpointEvery === undefined ? {} : { checkpointEvery: request.checkpointEvery }),
   });
   if (request.traceListener !== undefined) kernel.trace.listener = request.traceListener;
+  if (request.onProgress !== undefined) kernel.pulse = request.onProgress;
   if (request.testPerturbAtRecord !== undefined) perturbTrace(kernel.trace, request.testPerturbAtRecord);
   const root = Rng.fromSeed(request.seed);
   const ctx = new ScenarioContext<O>(

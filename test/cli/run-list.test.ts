@@ -179,7 +179,7 @@ describe.concurrent("simctl run", () => {
       expect(invalid.stderr).toContain(problem);
     expectOneLineError(
       await simctl("run", "net/partition-heal", "--seed", "1", "--faults", join(cwd, "missing.json")),
-      /cannot read fault schedule .*ENOENT/,
+      /no such fault schedule: /,
     );
     const notJson = join(cwd, "not-json.json");
     writeFileSync(notJson, "[{ atMs: 1");
@@ -254,7 +254,15 @@ describe.concurrent("simctl run", () => {
     const result = JSON.parse(traced.stdout) as { events: number; traceHash: string };
     expect(result.traceHash).toBe((JSON.parse(plain.stdout) as { traceHash: string }).traceHash);
     const lines = readFileSync(file, "utf8").trimEnd().split("\n");
-    expect(lines).toHaveLength(result.events); // kernel scenarios write one record per event
+    expect(lines).toHaveLength(result.events + 1); // kernel scenarios write one record per event, then the end record
+    expect(JSON.parse(lines.pop()!)).toEqual({
+      end: true,
+      records: result.events,
+      traceHash: result.traceHash,
+      verdict: "pass",
+      events: result.events,
+      virtualTimeUs: expect.any(Number),
+    });
     const records = lines.map(
       (l) => JSON.parse(l) as { i: number; t: number; seq: number; kind: string; node: string },
     );

@@ -8,9 +8,10 @@ import { lookupScenario, parsePositiveInt } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
 import { differenceJson, renderDivergence } from "../render-divergence.js";
 import { verdictLabel } from "../render.js";
-import { buildRequest, type RunFlags } from "./run.js";
+import { buildRequest, type RequestFlags } from "../run-request.js";
 
-export interface CheckFlags extends Omit<RunFlags, "trace"> {
+export interface CheckFlags extends RequestFlags {
+  json?: boolean;
   /** TEST-ONLY hidden flag: perturb the second run's trace at this record. */
   testPerturbAt?: string;
 }
