@@ -70,7 +70,7 @@ const EXITS: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
-export const EXIT_PRECEDENCE = "70 > 130 > 74 > 2 > 4 > 1 > 3 > 0";
+export const EXIT_PRECEDENCE = "70 > 141 > 130 > 74 > 2 > 4 > 1 > 3 > 0";
 
 export function addHelp(command: Command): Command {
   const name = command.name();
@@ -89,6 +89,7 @@ export const PROGRAM_HELP = [
   "",
   "Exit codes (one enum for every command; when several apply, the first listed here wins):",
   "  70  internal error (a bug in simctl)",
+  "  141 stdout closed early, e.g. piped into head (the command stops at once)",
   "  130 interrupted by SIGINT or SIGTERM (partial output printed)",
   "  74  a file could not be written or read (the report is printed first)",
   "  2   usage error: bad arguments, options, repro file or fault schedule; no command",
@@ -96,7 +97,6 @@ export const PROGRAM_HELP = [
   "  1   a check failed",
   "  3   liveness: a budget exhausted (events, virtual time, wall clock, memory), deadlock",
   "  0   pass",
-  "  141 stdout closed early (for example piped into head)",
   "",
   "NO_COLOR, FORCE_COLOR and --no-color are honoured.",
 ].join("\n");

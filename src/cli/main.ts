@@ -191,7 +191,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   const program = buildProgram((code) => (exitCode = code), writeErr);
   if (args.length <= 2) {
-    process.stderr.write(program.helpInformation());
+    program.outputHelp({ error: true });
     return ExitCode.Usage;
   }
   try {

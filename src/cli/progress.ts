@@ -2,7 +2,9 @@
 // `--json` on stdout does not matter). One line, redrawn in place: a carriage return, the
 // text cut to the terminal's width minus one column (so the terminal never wraps it and
 // every redraw stays on the same line), then erase-to-end-of-line. ASCII only, so no
-// East-Asian-width character can make it wider than counted.
+// East-Asian-width character can make it wider than counted. SIMCTL_PROGRESS=0 turns it
+// off on a terminal; SIMCTL_PROGRESS=1 turns it on elsewhere, as plain lines once a second
+// (for a CI log that should show a long sweep moving).
 //
 //   [########..........] 1234/3000 seeds  2 failed  41.7 seeds/s  ETA 42s
 //   run cluster/chaos  virtual 00:01:02.100000  1,234,567 events  812k events/s
@@ -12,17 +14,38 @@ import { formatTime } from "../sim/index.js";
 import { terminalColumns } from "./terminal.js";
 
 const REDRAW_MS = 100;
+const LOG_LINE_MS = 1_000;
 
-/** One redrawn line on a terminal stream; silent on anything else. */
+type Mode = "terminal" | "lines" | "off";
+
+function progressMode(out: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Mode {
+  const wanted = env["SIMCTL_PROGRESS"];
+  if (wanted === "0") return "off";
+  if (terminalColumns(out) !== null) return "terminal";
+  return wanted === "1" ? "lines" : "off";
+}
+
+/** One redrawn line on a terminal stream; silent on anything else (see the header). */
 export class StatusLine {
   private lastDrawMs = Number.NEGATIVE_INFINITY;
   private shown = false;
+  private readonly mode: Mode;
   readonly startMs = performance.now();
 
-  constructor(private readonly out: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.mode = progressMode(out, env);
+  }
 
   get enabled(): boolean {
-    return terminalColumns(this.out) !== null;
+    return this.mode !== "off";
+  }
+
+  /** The width a line may use (80 when writing plain lines). */
+  columns(): number {
+    return terminalColumns(this.out) ?? 80;
   }
 
   elapsedMs(): number {
@@ -31,18 +54,21 @@ export class StatusLine {
 
   /** Draws `text` (throttled unless `force`), cut to the width. */
   draw(text: string, force = false): void {
-    const columns = terminalColumns(this.out);
-    if (columns === null) return;
+    if (this.mode === "off") return;
     const now = performance.now();
-    if (!force && now - this.lastDrawMs < REDRAW_MS) return;
+    if (!force && now - this.lastDrawMs < (this.mode === "terminal" ? REDRAW_MS : LOG_LINE_MS)) return;
     this.lastDrawMs = now;
-    this.out.write(`\r${fitLine(text, columns)}\x1b[K`);
+    if (this.mode === "lines") {
+      this.out.write(`${text}\n`);
+      return;
+    }
+    this.out.write(`\r${fitLine(text, this.columns())}\x1b[K`);
     this.shown = true;
   }
 
   /** Erases the line, so what is printed next starts on a clean line. */
   clear(): void {
-    if (!this.shown) return;
+    if (!this.shown || this.mode !== "terminal") return;
     this.out.write("\r\x1b[K");
     this.shown = false;
   }
@@ -84,14 +110,14 @@ export class SweepProgress {
 
   constructor(
     private readonly total: number,
-    private readonly out: NodeJS.WriteStream = process.stderr,
+    out: NodeJS.WriteStream = process.stderr,
   ) {
     this.line = new StatusLine(out);
   }
 
   update(done: number, failed: number, force = false): void {
-    const columns = terminalColumns(this.out);
-    if (columns === null) return;
+    if (!this.line.enabled) return;
+    const columns = this.line.columns();
     this.line.draw(sweepLine({ done, total: this.total, failed, elapsedMs: this.line.elapsedMs() }, columns), force);
   }
 }

@@ -28,9 +28,7 @@ describe("sweep worker pool", () => {
       [29, "oom", "oom"],
     ]);
     expect(failed.find((o) => o.seed === 13)!.message).toBe("worker exited unexpectedly");
-    expect(failed.find((o) => o.seed === 21)!.message).toBe(
-      "seed ran longer than the 3 s wall-clock limit (hung?)",
-    );
+    expect(failed.find((o) => o.seed === 21)!.message).toBe("seed ran longer than the 3 s wall-clock limit (hung?)");
     expect(failed.find((o) => o.seed === 29)!.message).toBe("seed exceeded the 64 MB memory limit");
   });
 
