@@ -54,13 +54,14 @@ export function writeOutputFile(path: string, text: string): void {
   }
 }
 
-function statOrNull(path: string): Stats | null {
+/** `shown` is the path as the user gave it, for messages. */
+function statOrNull(path: string, shown = path): Stats | null {
   try {
     return statSync(path);
   } catch (error) {
     if (errnoOf(error) === "ENOENT") return null;
-    if (errnoOf(error) === "ENOTDIR") throw new FileError(`cannot write ${path}: part of the path is not a folder`);
-    throw fileError("write", path, error);
+    if (errnoOf(error) === "ENOTDIR") throw new FileError(`cannot write ${shown}: part of the path is not a folder`);
+    throw fileError("write", shown, error);
   }
 }
 
@@ -82,7 +83,7 @@ function probe(dir: string, shown: string): void {
 function existingFolder(path: string, shown: string): string {
   let at = resolve(path);
   for (;;) {
-    const st = statOrNull(at);
+    const st = statOrNull(at, shown);
     if (st !== null) {
       if (!st.isDirectory())
         throw new FileError(`cannot write ${shown}: ${at === resolve(path) ? "it is" : `${at} is`} not a folder`);
@@ -109,7 +110,7 @@ export function checkOutputFile(path: string): void {
   // Pipes and devices (/dev/stdout, a FIFO) are written in place: nothing to probe.
   if (st !== null && !st.isFile()) return;
   const parent = dirname(resolve(path));
-  const pst = statOrNull(parent);
+  const pst = statOrNull(parent, path);
   if (pst === null) throw new FileError(`cannot write ${path}: its folder ${dirname(path)} does not exist`);
   if (!pst.isDirectory()) throw new FileError(`cannot write ${path}: ${dirname(path)} is not a folder`);
   probe(parent, path);
