@@ -1,5 +1,6 @@
-// The examples and exit codes each command's --help ends with. Every example here is run
-// by test/cli/help.test.ts, so the help cannot drift from what the CLI accepts.
+// The examples and exit codes each command's --help ends with. Every example here (with
+// the README's commands) is run by test/docs/commands.test.ts, so the help cannot drift
+// from what the CLI accepts.
 
 import type { Command } from "commander";
 
@@ -9,17 +10,17 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   describe: ["describe cluster/chaos", "describe kernel/ping-pong --json"],
   run: [
     "run cluster/smoke --seed 1",
-    "run kernel/ping-pong --seed 1 --set pairs=2 --set rounds=50",
+    "run kernel/ping-pong --seed 1 --set pairs=2 --set rounds=50 --set maxJitterMs=2ms",
     "run net/swarm --seed 3 --json",
-    "run cluster/chaos --seed 9 --trace run.jsonl --max-time 10m",
+    "run cluster/smoke --seed 9 --trace run.jsonl --max-events 2000000 --max-time 10m",
   ],
   check: ["check net/partition-heal --seed 5"],
-  replay: ["replay fixtures/repros/kernel_ping-pong-seed1.json"],
-  shrink: ["shrink simctl-repros/kernel_ping-pong-seed170-94736f0b.json --out small.json"],
+  replay: ["replay simctl-repros/<file>.json"],
+  shrink: ["shrink simctl-repros/<file>.json --out small.json"],
   sweep: [
-    "sweep net/swarm --seeds 1..200 -j 2",
-    "sweep cluster/chaos --seeds 1..400 --shard 1/2 --json > shard1.json",
-    "sweep kernel/ping-pong --seeds 1..50 --trace-hashes --json > a.json",
+    "sweep net/swarm --seeds 1..40 -j 2",
+    "sweep cluster/chaos --seeds 1..20 --shard 1/2 --json > shard1.json",
+    "sweep net/swarm --seeds 1..10 --trace-hashes --json > a.json",
   ],
   "sweep-merge": ["sweep-merge shard1.json shard2.json"],
   "sweep-diff": ["sweep-diff a.json b.json"],
