@@ -34,10 +34,10 @@ const PP = ["run", "kernel/ping-pong", "--seed", "1"];
 const CHAOS = ["run", "cluster/chaos", "--seed", "1"];
 /** A valid repro (a failing ping-pong run), built in beforeAll; repro cases edit a copy. */
 let good: Record<string, unknown> = {};
-const repro = (edit: (r: Record<string, unknown>) => unknown) => () => {
-  const copy = structuredClone(good);
-  return edit(copy) ?? copy;
-};
+/** The good repro with some fields replaced (undefined drops one) and some options replaced. */
+const repro =
+  (fields: Record<string, unknown>, options: Record<string, unknown> = {}) =>
+  (): unknown => ({ ...good, ...fields, options: { ...(good["options"] as object), ...options } });
 const faults = (steps: unknown) => ({ "f.json": steps });
 const steps100k = Array.from({ length: 100_000 }, (_, i) => ({ atMs: i, action: "crash", node: `nobody-${i}` }));
 
@@ -238,70 +238,70 @@ const CASES: Case[] = [
   {
     category: "repro file",
     args: ["replay", "r.json"],
-    files: { "r.json": repro((r) => void (r["schema"] = "other")) },
+    files: { "r.json": repro({ schema: "other" }) },
     code: 2,
     line: /not a simctl repro file \(schema "other"\)/,
   },
   {
     category: "repro file",
     args: ["replay", "r.json"],
-    files: { "r.json": repro((r) => void (r["version"] = 2)) },
+    files: { "r.json": repro({ version: 2 }) },
     code: 2,
     line: /has repro format version 2; this simctl reads version 1/,
   },
   {
     category: "repro file",
     args: ["replay", "r.json"],
-    files: { "r.json": repro((r) => void delete r["seed"]) },
+    files: { "r.json": repro({ seed: undefined }) },
     code: 2,
     line: /r\.json is corrupt: field "seed" is missing or malformed/,
   },
   {
     category: "repro file",
     args: ["replay", "r.json"],
-    files: { "r.json": repro((r) => void ((r["options"] as Record<string, unknown>)["pairs"] = -1)) },
+    files: { "r.json": repro({}, { pairs: -1 }) },
     code: 2,
     line: /cannot replay r\.json: option pairs=-1 is out of range/,
   },
   {
     category: "repro file",
     args: ["replay", "r.json"],
-    files: { "r.json": repro((r) => void ((r["options"] as Record<string, unknown>)["pears"] = 2)) },
+    files: { "r.json": repro({}, { pears: 2 }) },
     code: 2,
     line: /cannot replay r\.json: unknown option "pears"/,
   },
   {
     category: "repro file",
     args: ["replay", "r.json"],
-    files: { "r.json": repro((r) => void ((r["options"] as Record<string, unknown>)["rounds"] = "60")) },
+    files: { "r.json": repro({}, { rounds: "60" }) },
     code: 2,
     line: /cannot replay r\.json: option rounds=60 is not a number/,
   },
   {
     category: "repro file",
     args: ["replay", "r.json"],
-    files: { "r.json": repro((r) => void Object.assign(r["options"] as object, { pairs: 1_000, rounds: 100_000 })) },
+    files: { "r.json": repro({}, { pairs: 1_000, rounds: 100_000 }) },
     code: 2,
     line: /cannot replay r\.json: kernel\/ping-pong: estimated size .* pass --force/,
   },
   {
     category: "repro file",
     args: ["replay", "r.json"],
-    files: { "r.json": repro((r) => void (r["scenario"] = "gone/away")) },
+    files: { "r.json": repro({ scenario: "gone/away" }) },
     code: 2,
     line: /unknown scenario "gone\/away"/,
   },
   {
     category: "repro file",
     args: ["replay", "r.json"],
-    files: { "r.json": repro((r) => void (r["traceHash"] = "xyz")) },
+    files: { "r.json": repro({ traceHash: "xyz" }) },
     code: 2,
     line: /field "traceHash" is missing or malformed/,
   },
   {
     category: "repro file",
     args: ["replay", "r.json"],
-    files: { "r.json": repro((r) => void (r["verdict"] = "meh")) },
+    files: { "r.json": repro({ verdict: "meh" }) },
     code: 2,
     line: /field "verdict" is missing or malformed/,
   },
@@ -315,14 +315,14 @@ const CASES: Case[] = [
   {
     category: "repro file",
     args: ["shrink", "r.json"],
-    files: { "r.json": repro((r) => ({ ...r, verdict: "pass", signature: null, violations: [] })) },
+    files: { "r.json": repro({ verdict: "pass", signature: null, violations: [] }) },
     code: 2,
     line: /cannot shrink r\.json: the recorded run passed: there is no failure to shrink/,
   },
   {
     category: "repro file",
     args: ["shrink", "r.json"],
-    files: { "r.json": repro((r) => void ((r["options"] as Record<string, unknown>)["rounds"] = 0)) },
+    files: { "r.json": repro({}, { rounds: 0 }) },
     code: 2,
     line: /cannot shrink r\.json: option rounds=0 is out of range/,
   },
@@ -441,7 +441,7 @@ const CASES: Case[] = [
   {
     category: "output path",
     args: ["shrink", "r.json", "--out", "dir"],
-    files: { "r.json": repro(() => undefined) },
+    files: { "r.json": repro({}) },
     folders: ["dir"],
     code: 74,
     line: /cannot write dir: it is a folder/,
@@ -449,7 +449,7 @@ const CASES: Case[] = [
   {
     category: "output path",
     args: ["shrink", "r.json", "--out", "nowhere/min.json"],
-    files: { "r.json": repro(() => undefined) },
+    files: { "r.json": repro({}) },
     code: 74,
     line: /cannot write nowhere\/min\.json: its folder nowhere does not exist/,
   },
@@ -537,8 +537,14 @@ async function inProcess(dir: string, args: string[]): Promise<Ran> {
   const saved = { cwd: process.cwd(), out: process.stdout.write, err: process.stderr.write };
   let stdout = "";
   let stderr = "";
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  process.stdout.write = ((s: string) => {
+    stdout += s;
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => {
+    stderr += s;
+    return true;
+  }) as typeof process.stderr.write;
   process.chdir(dir);
   try {
     const code = await main(["node", "simctl", ...args]);

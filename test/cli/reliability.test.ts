@@ -2,12 +2,12 @@
 // a run found is printed and kept, files end cleanly or are not left at all, and the exit
 // code says what happened (issue 14).
 
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, listTree, ROOT, simctl, type Ran } from "./repro-harness.js";
+import { ensureBuilt, listTree, ROOT, simctl, simctlWith, type Ran } from "./repro-harness.js";
 
 let cwd = "";
 const PLANTED = ["--set", "plantBugAtRound=50", "--set", "rounds=60"];
@@ -25,29 +25,18 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
  * matches `ready` (how far the work got, whatever the machine's load), and collects the result.
  */
 function interrupted(dir: string, ready: RegExp, signal: NodeJS.Signals, ...args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin", "simctl.js"), ...args], {
-      cwd: dir,
-      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", SIMCTL_PROGRESS: "1" },
-    });
-    let stdout = "";
-    let stderr = "";
-    let sent = false;
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      if (!sent && ready.test(stderr)) {
-        sent = true;
-        child.kill(signal);
-      }
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 100_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  let sent = false;
+  const onStderr = (stderr: string, child: ChildProcess): void => {
+    if (sent || !ready.test(stderr)) return;
+    sent = true;
+    child.kill(signal);
+  };
+  return simctlWith(dir, { env: { SIMCTL_PROGRESS: "1" }, onStderr }, ...args);
+}
+
+/** simctl with only these colour variables set (the harness's NO_COLOR and FORCE_COLOR removed). */
+function simctlEnv(dir: string, env: Record<string, string>, ...args: string[]): Promise<Ran> {
+  return simctlWith(dir, { env: { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } }, ...args);
 }
 
 function scratch(name: string): string {
@@ -225,6 +214,49 @@ describe("output", () => {
     expect(r.code).toBe(74);
     expect(r.stdout).toMatch(/^verdict\s+PASS$/m);
     expect(r.stderr).toBe("simctl: error: cannot write /dev/full: no space left on device\n");
+  });
+
+  it("--no-color is accepted anywhere and outranks FORCE_COLOR; FORCE_COLOR alone colours a pipe", async () => {
+    const plain = await simctlEnv(cwd, { FORCE_COLOR: "1" }, "describe", "kernel/ping-pong", "--no-color");
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toContain("\x1b[");
+    const forced = await simctlEnv(cwd, { FORCE_COLOR: "1" }, "describe", "kernel/ping-pong");
+    expect(forced.stdout).toContain("\x1b[");
+    const none = await simctlEnv(cwd, { NO_COLOR: "1" }, "describe", "kernel/ping-pong");
+    expect(none.stdout).not.toContain("\x1b[");
+  });
+
+  it("-j above the cores is capped with a note, unless --jobs-unbounded", async () => {
+    const capped = await simctl(
+      cwd,
+      "sweep",
+      "kernel/timeout-storm",
+      "--seeds",
+      "1..4",
+      "-j",
+      "10000",
+      "--set",
+      "processes=50",
+    );
+    expect(capped.code).toBe(0);
+    expect(capped.stderr).toMatch(
+      /^simctl: note: -j 10000 capped at \d+, the cores available \(--jobs-unbounded lifts the cap\)\n$/,
+    );
+    const unbounded = await simctl(
+      cwd,
+      "sweep",
+      "kernel/timeout-storm",
+      "--seeds",
+      "1..4",
+      "-j",
+      "3",
+      "--jobs-unbounded",
+      "--set",
+      "processes=50",
+    );
+    expect(unbounded.code).toBe(0);
+    expect(unbounded.stderr).toBe("");
+    expect(unbounded.stdout).toMatch(/-j 3/);
   });
 
   it("no command prints the help on stderr and exits 2", async () => {

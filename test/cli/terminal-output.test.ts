@@ -2,6 +2,8 @@
 // lines that never exceed the terminal's width, an ETA that never reads 1m60s, and one
 // exit-code precedence.
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode, PRECEDENCE, exitCodeFor, worstExit } from "../../src/cli/exit-codes.js";
 import { EXIT_PRECEDENCE } from "../../src/cli/help.js";
@@ -71,6 +73,13 @@ describe("exit codes", () => {
     expect(worstExit(ExitCode.Interrupted, ExitCode.Internal)).toBe(ExitCode.Internal);
     expect(PRECEDENCE.join(" > ")).toBe(EXIT_PRECEDENCE);
     expect(new Set(PRECEDENCE)).toEqual(new Set(Object.values(ExitCode)));
+  });
+
+  it("are listed in the README's table in the order of their precedence", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("### Exit codes"), readme.indexOf("### Terminal"));
+    const codes = [...table.matchAll(/^\| (\d+) +\|/gm)].map((m) => Number(m[1]));
+    expect(codes).toEqual([...PRECEDENCE]);
   });
 
   it("map every outcome: liveness, deadlock, hang and oom are 3; a thrown run is 70", () => {

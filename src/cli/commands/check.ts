@@ -4,6 +4,7 @@
 
 import chalk from "chalk";
 import { checkDeterminism } from "../../repro/determinism.js";
+import { sourceIdentity } from "../../repro/source.js";
 import { lookupScenario, parsePositiveInt } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
 import { differenceJson, renderDivergence } from "../render-divergence.js";
@@ -39,6 +40,7 @@ export function checkCommand(id: string, flags: CheckFlags): number {
         checkpoints: r.checkpoints.length,
       })),
       divergence: differenceJson(window, report.difference, report.note),
+      source: sourceIdentity(),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {

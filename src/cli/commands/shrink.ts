@@ -5,6 +5,7 @@ import { statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import chalk from "chalk";
 import { captureRun } from "../../repro/capture.js";
+import { sourceIdentity } from "../../repro/source.js";
 import { serializeRepro } from "../../repro/io.js";
 import { DEFAULT_MAX_RUNS, ShrinkError, shrinkRepro, type ShrinkReport } from "../../repro/shrink.js";
 import type { ShrinkSize } from "../../repro/shrink-size.js";
@@ -67,7 +68,7 @@ function printShrink(
 ): void {
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ file: path, out, signature: report.signature, runs: report.runs, budgetExhausted: report.budgetExhausted, before: { ...report.before, bytes: bytes.before }, after: { ...report.after, bytes: bytes.after }, log: report.log })}\n`,
+      `${JSON.stringify({ file: path, out, signature: report.signature, runs: report.runs, budgetExhausted: report.budgetExhausted, before: { ...report.before, bytes: bytes.before }, after: { ...report.after, bytes: bytes.after }, log: report.log, source: sourceIdentity() })}\n`,
     );
   } else {
     process.stdout.write(`${renderShrink(path, report, bytes).join("\n")}\n`);

@@ -6,21 +6,27 @@
 import chalk from "chalk";
 import { mergeSummaries, parseSweepSummary, SweepMergeError, type MergeResult } from "../../repro/sweep-merge.js";
 import { VERDICTS } from "../../repro/schema.js";
+import type { SweepSummary } from "../../repro/sweep-summary.js";
 import { ExitCode, exitCodeFor, UsageError, worstExit } from "../exit-codes.js";
 import { readInputFile } from "../files.js";
 import { renderSweep } from "../render-sweep.js";
 
 export function sweepMergeCommand(files: string[], flags: { json?: boolean; allowPartial?: boolean }): number {
   let merged: MergeResult;
+  let summaries: SweepSummary[] = [];
   try {
-    merged = mergeSummaries(
-      files.map((source) => ({ source, summary: parseSweepSummary(readInputFile(source, "sweep summary"), source) })),
-    );
+    summaries = files.map((source) => parseSweepSummary(readInputFile(source, "sweep summary"), source));
+    merged = mergeSummaries(files.map((source, i) => ({ source, summary: summaries[i]! })));
   } catch (error) {
     if (error instanceof SweepMergeError) throw new UsageError(error.message);
     throw error;
   }
   const { summary, missingShards, interrupted } = merged;
+  const codes = new Set(summaries.map((s) => s.source?.codeHash ?? "unknown"));
+  if (codes.size > 1)
+    process.stderr.write(
+      `simctl: warning: the shards were run by different code (${[...codes].join(", ")}): their verdicts may not agree\n`,
+    );
   const partial = missingShards.length > 0 || interrupted.length > 0;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...summary, missingShards, interruptedInputs: interrupted }, null, 2)}\n`);
