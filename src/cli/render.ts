@@ -74,8 +74,8 @@ export function renderRun(
   lines.push(`${chalk.bold("seed")}      ${result.seed}`);
   lines.push(`${chalk.bold("options")}   ${renderOptions(result.options, scenario.schema)}`);
   const drawn = result.artifacts["drawnOptions"];
-  if (drawn !== undefined && drawn !== null && typeof drawn === "object")
-    lines.push(`${chalk.bold("drawn")}     ${renderOptions(drawn as Options, scenario.schema)}`);
+  if (Array.isArray(drawn) && drawn.length > 0)
+    lines.push(`${chalk.bold("drawn")}     ${chalk.dim(`${drawn.join(" ")} (swarm, from the seed)`)}`);
   const faults = result.artifacts["faultOptions"];
   if (faults !== undefined && faults !== null && typeof faults === "object")
     lines.push(`${chalk.bold("faults")}    ${renderFaultOptions(faults as Record<string, unknown>)}`);
@@ -102,6 +102,8 @@ export function renderRun(
     lines.push(
       `  ${chalk.red("✗")} ${v.check} — ${chalk.red(v.message)} ${chalk.dim(`@${formatTime(v.atUs)} seq ${v.seq}`)}`,
     );
+  const marks = Object.keys(result.coverage);
+  if (marks.length > 0) lines.push(`${chalk.bold("marks")}     ${marks.length} reached: ${chalk.dim(marks.join(" "))}`);
   lines.push(`${chalk.bold("trace")}     ${result.traceHash}`);
   lines.push(`${chalk.bold("verdict")}   ${verdictLabel(result.verdict)}`);
   if (result.verdict !== "pass")

@@ -10,8 +10,9 @@
 //   fencing          per (job, DC), a new job leader's first token (create, takeover) is above
 //                    every token issued before it, and each leader's own tokens strictly
 //                    increase (a cut-off stale leader may go on issuing: the workers must
-//                    refuse it); per worker and sub-workflow, accepted tokens strictly
-//                    increase and never fall at or below an accepted transfer token
+//                    refuse it); per worker incarnation and sub-workflow, accepted tokens
+//                    strictly increase and never fall at or below an accepted transfer
+//                    token (a worker's fences are volatile, PROTOCOL §1: a restart resets them)
 //   leader-per-term  at most one leader per term in each election group (DC or global)
 //   single-run       no (job, DC, workflow, fence token) ever runs twice, nor twice at once
 //   cleanup          a terminal job's state is deleted once its retention has passed,
@@ -55,8 +56,10 @@ export class ClusterCheckers {
   private readonly clientRejected = new Set<string>();
   private readonly coresInUse = new Map<string, number>();
   private readonly issued = new Map<string, number>();
-  private readonly accepted = new Map<string, number>();
-  private readonly transferFloor = new Map<string, number>();
+  /** Per worker (this incarnation): the highest accepted dispatch token per sub-workflow. */
+  private readonly accepted = new Map<string, Map<string, number>>();
+  /** Per worker (this incarnation): the highest accepted transfer token per job. */
+  private readonly transferFloor = new Map<string, Map<string, number>>();
   private readonly leaders = new Map<string, string>();
   private readonly running = new Map<string, string>();
   private readonly everStarted = new Set<string>();
@@ -108,8 +111,9 @@ export class ClusterCheckers {
       case "fence.accepted":
         return this.onAccepted(node, str(d, "job"), str(d, "workflow"), num(d, "token"));
       case "transfer.accepted": {
-        const key = `${node}|${str(d, "job")}`;
-        this.transferFloor.set(key, Math.max(this.transferFloor.get(key) ?? -1, num(d, "token")));
+        const floors = perNode(this.transferFloor, node);
+        const job = str(d, "job");
+        floors.set(job, Math.max(floors.get(job) ?? -1, num(d, "token")));
         return;
       }
       case "leader.elected":
@@ -127,6 +131,8 @@ export class ClusterCheckers {
   private onNodeStarted(node: string, atUs: number): void {
     // A (re)started node has lost its volatile state: its cores, runs and held jobs.
     this.coresInUse.delete(node);
+    this.accepted.delete(node);
+    this.transferFloor.delete(node);
     for (const [key, holder] of [...this.running]) if (holder === node) this.running.delete(key);
     for (const [key, h] of [...this.held]) if (h.node === node) this.held.delete(key);
     this.lastStartUs.set(node, atUs);
@@ -196,16 +202,17 @@ export class ClusterCheckers {
   }
 
   private onAccepted(node: string, job: string, workflow: string, token: number): void {
-    const key = `${node}|${job}/${workflow}`;
-    const last = this.accepted.get(key) ?? -1;
-    const floor = this.transferFloor.get(`${node}|${job}`) ?? -1;
+    const key = `${job}/${workflow}`;
+    const accepted = perNode(this.accepted, node);
+    const last = accepted.get(key) ?? -1;
+    const floor = this.transferFloor.get(node)?.get(job) ?? -1;
     if (token <= last || token <= floor)
       this.sink(
         CHECK_NAMES.fencing,
         `worker ${node} accepted stale token ${token} for ${job}/${workflow} (last ${last}, transfer ${floor})`,
         [node],
       );
-    this.accepted.set(key, Math.max(last, token));
+    accepted.set(key, Math.max(last, token));
   }
 
   private onLeader(node: string, group: string, term: number): void {
@@ -233,9 +240,10 @@ export class ClusterCheckers {
    * End-of-run obligations. `settled` says the run healed and had its liveness budget, so
    * every job must have its single answer by now.
    */
-  finish(nowUs: number, settled: boolean): void {
+  finish(nowUs: number, settled: boolean, isUp: (node: string) => boolean = () => true): void {
     for (const h of this.held.values()) {
-      if (nowUs - h.terminalAtUs > h.retentionUs)
+      // A node that is down holds nothing: its volatile state went with it.
+      if (nowUs - h.terminalAtUs > h.retentionUs && isUp(h.node))
         this.sink(
           CHECK_NAMES.cleanup,
           `${h.role} ${h.node} still holds job ${h.job}, terminal since ${Math.floor(h.terminalAtUs / 1000)}ms`,
@@ -269,6 +277,15 @@ export class ClusterCheckers {
     if (waiting.length === 0) return null;
     return `${waiting.length} job(s) without a client result: ${waiting.slice(0, 5).join(", ")}${waiting.length > 5 ? ", ..." : ""}`;
   }
+}
+
+function perNode<V>(map: Map<string, Map<string, V>>, node: string): Map<string, V> {
+  let inner = map.get(node);
+  if (inner === undefined) {
+    inner = new Map();
+    map.set(node, inner);
+  }
+  return inner;
 }
 
 /** A run is one (job, DC, workflow, fence token). */

@@ -341,6 +341,15 @@ export interface JobStateSync {
   type: "job-state-sync";
   replica: JobReplica;
 }
+/**
+ * Manager → manager, in answer to a sync: the job the sender claims to lead was finished
+ * and deleted here, so the sender is a stale job leader (it was cut off while another
+ * manager took the job over and finished it).
+ */
+export interface JobSuperseded {
+  type: "job-superseded";
+  jobId: string;
+}
 
 export interface WorkerWorkflowState {
   workflowId: string;
@@ -384,6 +393,8 @@ export interface GateJobReplica {
   /** `dc=manager` pairs for the DCs that accepted, in target order. */
   dcManagers: string[];
   terminal: boolean;
+  /** The job's outcome once terminal at its leader gate. */
+  outcome: JobOutcome | null;
 }
 export interface JobLeadershipAnnouncement {
   type: "job-leadership-announcement";
@@ -393,12 +404,24 @@ export interface JobLeadershipAnnouncement {
 export interface JobLeaseRequest {
   type: "job-lease-request";
   jobId: string;
+  /**
+   * An adoption (§3.18 `force`): take the lease over from this dead former leader. Peers
+   * grant it unless they know of another holder or know the job is over.
+   */
+  forceFrom: NodeId | null;
+  /** A finalisation (§5.16 "happens once"): the holder finishes the job with this outcome. */
+  finish: JobOutcome | null;
 }
 export interface JobLeaseGrant {
   type: "job-lease-grant";
   jobId: string;
   granted: boolean;
-  holder: NodeId;
+  /** The holder the answering gate knows (null: none recorded any more). */
+  holder: NodeId | null;
+  /** Refused because the answering gate knows the job is over (finished, or deleted after it). */
+  over: boolean;
+  /** With `over`: the outcome the holder finished the job with, when the answering gate knows it. */
+  finished: JobOutcome | null;
 }
 export interface JobLeaderGateTransfer {
   type: "job-leader-gate-transfer";
@@ -427,6 +450,25 @@ export interface GateJobLeaderTransfer {
   jobId: string;
   newGate: NodeId;
   fenceToken: number;
+}
+
+/**
+ * Client → gate (PROTOCOL §2.5 RegisterCallback): re-attach to a job whose result has not
+ * come. The gate answers with the job's current status (and re-sends a final result).
+ */
+export interface RegisterCallback {
+  type: "register-callback";
+  jobId: string;
+}
+export interface RegisterCallbackResponse {
+  type: "register-callback-response";
+  jobId: string;
+  /** False: this gate knows nothing of the job (never had it, or forgot it long ago). */
+  known: boolean;
+  /** The final outcome when the job is over, else null (still running). */
+  status: JobOutcome | null;
+  /** The gate that leads the job, when known. */
+  leaderGate: NodeId | null;
 }
 
 /** The reply to a message its receiver does not handle or cannot parse. */
@@ -463,6 +505,7 @@ export type ClusterMessage =
   | WorkflowCancelResponse
   | JobGlobalTimeout
   | JobStateSync
+  | JobSuperseded
   | JobLeaderWorkerTransfer
   | JobLeaderWorkerTransferAck
   | JobLeaderManagerTransfer
@@ -473,6 +516,8 @@ export type ClusterMessage =
   | JobLeaseGrant
   | JobLeaderGateTransferAck
   | GateJobLeaderTransfer
+  | RegisterCallback
+  | RegisterCallbackResponse
   | ErrorReply;
 
 export type MessageType = ClusterMessage["type"];

@@ -46,10 +46,14 @@ export class WorkerLeadership<R extends OrphanableRun> {
     if (!known) reason = "unknown manager";
     else if (token <= current && !duplicate) reason = "stale token";
     if (reason !== null) {
+      if (known) this.w.env.mark("worker.transfer.staleToken");
       this.w.env.emit("transfer.rejected", { job: jobId, leader: newLeader, token, reason });
       this.w.env.emit("fence.rejected", { job: jobId, workflow: "*", token, last: current });
-    } else if (!duplicate) {
-      this.fences.accept(jobId, token);
+    } else if (duplicate) {
+      this.w.env.mark("worker.transfer.duplicate");
+    } else {
+      this.w.env.mark("worker.transfer.accepted");
+      this.fences.accept(jobId, token, this.w.env.localNow());
       this.w.jobLeaders.set(jobId, newLeader);
       for (const run of this.w.runs.values()) if (run.jobId === jobId) run.orphanedSinceUs = -1;
       this.w.env.emit("transfer.accepted", { job: jobId, leader: newLeader, token });
@@ -81,6 +85,7 @@ export class WorkerLeadership<R extends OrphanableRun> {
     const now = this.w.env.localNow();
     for (const run of this.w.runs.values()) {
       if (this.w.jobLeaders.get(run.jobId) !== manager || run.orphanedSinceUs >= 0) continue;
+      this.w.env.mark("worker.run.orphaned");
       run.orphanedSinceUs = now;
       this.w.env.emit("workflow.orphaned", { job: run.jobId, workflow: run.workflowId, node: manager });
     }
@@ -89,9 +94,14 @@ export class WorkerLeadership<R extends OrphanableRun> {
   onManagerBack(manager: NodeId, restarted: boolean): void {
     if (!this.w.managers.includes(manager)) return;
     // A restarted manager lost its registry (volatile state): register again.
-    if (restarted) this.w.registrar.register(manager);
-    if (restarted) return;
-    for (const run of this.w.runs.values()) if (this.w.jobLeaders.get(run.jobId) === manager) run.orphanedSinceUs = -1;
+    if (restarted) {
+      this.w.env.mark("worker.manager.reregister");
+      this.w.registrar.register(manager);
+      return;
+    }
+    for (const run of this.w.runs.values()) {
+      if (this.w.jobLeaders.get(run.jobId) === manager) run.orphanedSinceUs = -1;
+    }
   }
 
   checkOrphans(): void {

@@ -58,6 +58,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   private readonly onOrphanCheck = (): void => {
     this.env.after(this.cfg.orphanCheckIntervalMs * 1000, this.onOrphanCheck);
     this.leadership.checkOrphans();
+    this.forgetOldFences();
   };
   private readonly onResendResults = (): void => this.resendResults();
 
@@ -128,6 +129,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "workflow-progress-ack":
         // Hot path: compare first, build the run key only when the route changed (§5.14).
         if (msg.jobLeader !== this.jobLeaders.get(msg.jobId) && this.runs.has(`${msg.jobId}/${msg.workflowId}`)) {
+          this.env.mark("worker.progressAck.rerouted");
           this.jobLeaders.set(msg.jobId, msg.jobLeader);
         }
         return;
@@ -176,6 +178,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "workflow-cancel-response":
       case "job-global-timeout":
       case "job-state-sync":
+      case "job-superseded":
       case "job-leader-worker-transfer-ack":
       case "job-leader-manager-transfer":
       case "job-leader-manager-transfer-ack":
@@ -185,6 +188,8 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "job-leader-gate-transfer-ack":
       case "job-lease-request":
       case "job-lease-grant":
+      case "register-callback":
+      case "register-callback-response":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by worker" });
       default:
         return assertNever(msg, "message");
@@ -197,6 +202,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     const key = `${d.jobId}/${d.workflowId}`;
     const error = this.dispatchError(key, d);
     if (error !== null) {
+      this.env.emit("workflow.rejected", { job: d.jobId, workflow: d.workflowId, token: d.fenceToken, reason: error });
       this.env.send(from, {
         type: "workflow-dispatch-ack",
         jobId: d.jobId,
@@ -210,6 +216,15 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     }
     const alloc = this.cores.allocate(key, d.cores);
     if (!alloc.ok) {
+      // invalid-cores and exceeds-total cannot come from a manager that checks totalCores: no mark.
+      if (alloc.error === "insufficient-cores") this.env.mark("worker.dispatch.insufficientCores");
+      else if (alloc.error === "already-allocated") this.env.mark("worker.dispatch.alreadyAllocated");
+      this.env.emit("workflow.rejected", {
+        job: d.jobId,
+        workflow: d.workflowId,
+        token: d.fenceToken,
+        reason: alloc.error,
+      });
       this.env.send(from, {
         type: "workflow-dispatch-ack",
         jobId: d.jobId,
@@ -221,7 +236,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       });
       return;
     }
-    this.dispatchFences.accept(key, d.fenceToken);
+    this.dispatchFences.accept(key, d.fenceToken, this.env.localNow());
     this.jobLeaders.set(d.jobId, d.jobLeader);
     this.env.emit("fence.accepted", { job: d.jobId, workflow: d.workflowId, token: d.fenceToken });
     this.env.emit("cores.allocated", {
@@ -245,9 +260,13 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   }
 
   private dispatchError(key: string, d: WorkflowDispatch): string | null {
-    if (this.runs.size >= this.cfg.maxPendingWorkflows) return "too many pending workflows";
+    if (this.runs.size >= this.cfg.maxPendingWorkflows) {
+      this.env.mark("worker.dispatch.queueFull");
+      return "too many pending workflows";
+    }
     const last = Math.max(this.dispatchFences.current(key), this.leadership.fences.current(d.jobId));
     if (d.fenceToken <= last) {
+      this.env.mark("worker.dispatch.staleToken");
       this.env.emit("fence.rejected", { job: d.jobId, workflow: d.workflowId, token: d.fenceToken, last });
       return "stale fence token";
     }
@@ -282,6 +301,15 @@ export class WorkerNode implements SimNode<ClusterMessage> {
 
   private finishRun(run: Run, status: WorkflowOutcome, error: string | null): void {
     if (this.runs.get(run.key) !== run) return;
+    this.env.mark(
+      status === "completed"
+        ? "worker.run.completed"
+        : status === "failed"
+          ? "worker.run.failed"
+          : error === "orphaned"
+            ? "worker.run.orphanExpired"
+            : "worker.run.cancelled",
+    );
     this.env.cancel(run.endTimer);
     this.runs.delete(run.key);
     const freed = this.cores.free(run.key);
@@ -314,6 +342,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     // An orphaned run's result waits for a new job leader instead of going to a dead one.
     const leader = this.jobLeaders.get(run.jobId);
     if (leader !== undefined && run.orphanedSinceUs < 0) this.env.send(leader, result);
+    else this.env.mark("worker.result.heldForNewLeader");
   }
 
   private flushProgress(): void {
@@ -340,9 +369,14 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   private onResultAck(jobId: string, workflowId: string, token: number, ok: boolean): void {
     const key = `${jobId}/${workflowId}`;
     const pending = this.pendingResults.get(key);
-    if (pending === undefined || pending.fenceToken !== token || !ok) return;
+    if (pending === undefined || pending.fenceToken !== token || !ok) {
+      this.env.mark(ok ? "worker.resultAck.stale" : "worker.resultAck.refused");
+      return;
+    }
+    this.env.mark("worker.resultAck.accepted");
     this.pendingResults.delete(key);
-    this.dispatchFences.forget(key);
+    // The token stays (fenceRetentionMs): a late copy of this dispatch must still be refused.
+    this.dispatchFences.touch(key, this.env.localNow());
     this.forgetJobIfIdle(jobId);
   }
 
@@ -351,14 +385,26 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     this.env.after(this.cfg.requestTimeoutShortMs * 1000, this.onResendResults);
     for (const result of this.pendingResults.values()) {
       const leader = this.jobLeaders.get(result.jobId);
-      if (leader !== undefined && this.membership.status(leader) !== "dead") this.env.send(leader, result);
+      if (leader === undefined || this.membership.status(leader) === "dead") continue;
+      this.env.mark("worker.result.resent");
+      this.env.send(leader, result);
     }
   }
 
   private onCancelRequest(from: NodeId, jobId: string, workflowId: string): void {
     const run = this.runs.get(`${jobId}/${workflowId}`);
+    this.env.mark(run === undefined ? "worker.cancel.notRunning" : "worker.cancel.running");
     if (run !== undefined) this.finishRun(run, "cancelled", "cancel requested");
     this.env.send(from, { type: "workflow-cancel-response", jobId, workflowId, wasRunning: run !== undefined });
+  }
+
+  /** Fences of work long over are dropped (fenceRetentionMs), so a worker's memory stays bounded. */
+  private forgetOldFences(): void {
+    const cutoff = this.env.localNow() - this.cfg.fenceRetentionMs * 1000;
+    const live = (key: string): boolean => this.runs.has(key) || this.pendingResults.has(key);
+    if (this.dispatchFences.forgetOlderThan(cutoff, live) > 0) this.env.mark("worker.fence.forgotten");
+    const jobLive = (jobId: string): boolean => this.jobLeaders.has(jobId);
+    this.leadership.fences.forgetOlderThan(cutoff, jobLive);
   }
 
   private forgetJobIfIdle(jobId: string): void {

@@ -2,8 +2,6 @@
 
 import type { Kernel, Rng, Proc, SpawnOptions, Task, Micros } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
-import type { OptionSchema } from "./option-spec.js";
-import { checkOptionValue, OptionError } from "./option-check.js";
 import type { CheckOutcome, Options, SummaryRow, Violation } from "./result-types.js";
 
 /** A check returns null/true when it holds, or a string (or false) saying what went wrong. */
@@ -26,32 +24,7 @@ export class ScenarioContext<O extends Options = Options> {
     readonly rng: Rng,
     readonly options: Readonly<O>,
     private readonly explicitFaults: readonly FaultStep[] | null = null,
-    private readonly schema: OptionSchema<O> | null = null,
   ) {}
-
-  /**
-   * Swarm-drawn options: `draw` picks per seed some of the scenario's options (topology,
-   * workload, fault lengths) from its own stream `label`. Every drawn value is checked
-   * against the scenario's schema, so a draw outside the declared range fails the run
-   * at setup, naming the option. The drawn values are kept as the `drawnOptions`
-   * artifact (`simctl run` prints them); the result is the options to build with.
-   */
-  drawOptions(label: string, draw: (rng: Rng, options: Readonly<O>) => Partial<O>): Readonly<O> {
-    const drawn = draw(this.rng.fork(label), this.options);
-    for (const [key, value] of Object.entries(drawn)) {
-      const spec = this.schema?.[key as keyof O];
-      if (this.schema !== null && spec === undefined)
-        throw new OptionError(`swarm draw "${label}": unknown option "${key}"`);
-      try {
-        if (spec !== undefined) checkOptionValue(key, value, spec);
-      } catch (error) {
-        if (error instanceof OptionError) throw new OptionError(`swarm draw "${label}": ${error.message}`);
-        throw error;
-      }
-    }
-    this.artifacts["drawnOptions"] = { ...drawn };
-    return { ...this.options, ...drawn };
-  }
 
   /** True once something (the World) has read the explicit schedule: it applies to this scenario. */
   faultOverrideRead = false;

@@ -51,4 +51,6 @@ export interface RunResult {
   faultSchedule: FaultStep[];
   /** Scenario-specific data worth keeping with the result. */
   artifacts: Record<string, unknown>;
+  /** Coverage marks the run reached, with their hit counts (src/sim/coverage.ts). */
+  coverage: Record<string, number>;
 }

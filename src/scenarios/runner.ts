@@ -18,11 +18,13 @@ import type { FaultStep } from "../sim/net/fault-step.js";
 import { ScheduleError } from "../sim/net/schedule.js";
 import { ScenarioContext } from "./context.js";
 import type { OptionSchema } from "./option-spec.js";
-import { resolveOptions } from "./options.js";
+import { resolveOptions, specOf } from "./options.js";
+import { checkOptionValue, OptionError } from "./option-check.js";
 import { checkSize } from "./option-size.js";
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_TIME_US,
+  type OptionValue,
   type Options,
   type RunResult,
   type ScenarioDef,
@@ -68,6 +70,7 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
   if (!isValidSeed(request.seed)) throw new RangeError(`seed must be an integer in [0, 2^53), got ${request.seed}`);
   // Options are checked against the scenario's schema (and its size bound) before anything runs.
   const options = resolveOptions(scenario, request.overrides);
+  const drawn = drawSwarmOptions(scenario, request, options);
   checkSize(scenario as unknown as ScenarioDef, options, request.force ?? false);
   const limits = {
     maxEvents: request.maxEvents ?? scenario.limits?.maxEvents ?? DEFAULT_MAX_EVENTS,
@@ -91,8 +94,8 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     root.fork("scenario"),
     options,
     request.faultSchedule ?? null,
-    scenario.schema as OptionSchema<O>,
   );
+  if (drawn.length > 0) ctx.artifact("drawnOptions", drawn);
 
   let setupError: unknown = null;
   const previous = bindKernel(kernel);
@@ -160,7 +163,41 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     failure,
     faultSchedule: ctx.appliedFaults,
     artifacts: ctx.artifacts,
+    coverage: kernel.coverage.snapshot(),
   };
+}
+
+/**
+ * Swarm over options: when `swarm` is on, options the caller left unset take the values the
+ * scenario draws for this seed. Returns the names of the options drawn. The draw has its
+ * own stream, so drawing (or not, when every option is given) shifts no other stream.
+ */
+function drawSwarmOptions<O extends Options>(scenario: ScenarioDef<O>, request: RunRequest, options: O): string[] {
+  if (options["swarm"] !== true || scenario.swarmOptions === undefined) return [];
+  const given = request.overrides ?? {};
+  const draws = scenario.swarmOptions(Rng.fromSeed(request.seed).fork("swarm-options"), options);
+  const drawn: string[] = [];
+  for (const [key, value] of Object.entries(draws)) {
+    if (key in given || value === undefined) continue;
+    if (!(key in options)) throw new Error(`scenario ${scenario.id} drew an undeclared option "${key}"`);
+    (options as Options)[key] = checkDrawn(scenario as unknown as ScenarioDef, key, value);
+    drawn.push(key);
+  }
+  return drawn;
+}
+
+/**
+ * A drawn value passes the option's declared spec like any other, so a draw outside its
+ * range is caught at once. That is a bug in the scenario's draw, not the caller's input:
+ * it is a plain Error (an internal error, or a grouped failure in a sweep), never exit 2.
+ */
+function checkDrawn(scenario: { id: string; schema: OptionSchema }, key: string, value: unknown): OptionValue {
+  try {
+    return checkOptionValue(key, value, specOf(scenario, key));
+  } catch (error) {
+    if (error instanceof OptionError) throw new Error(`scenario ${scenario.id}'s swarm draw: ${error.message}`);
+    throw error;
+  }
 }
 
 function verdictOf(setupFailed: boolean, failure: RunFailure | null, violationCount: number): Verdict {

@@ -231,5 +231,6 @@ export function toJson(result: RunResult, wallMs: number): Record<string, unknow
     summary: result.summary,
     faultSchedule: result.faultSchedule,
     artifacts: result.artifacts,
+    coverage: result.coverage,
   };
 }

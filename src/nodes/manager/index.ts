@@ -15,7 +15,7 @@ import { Election } from "../parts/election.js";
 import { Membership } from "../parts/membership.js";
 import { QuorumMonitor, quorumView } from "../parts/quorum.js";
 import { Registrar } from "../parts/registrar.js";
-import { applyReplica } from "./job-state.js";
+import { applyReplica, toReplica } from "./job-state.js";
 import { JobTable } from "./jobs.js";
 import { Takeovers } from "./takeover.js";
 import { WorkerRegistry } from "./workers.js";
@@ -168,7 +168,9 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       case "job-global-timeout":
         return this.table.onGlobalTimeout(msg.jobId);
       case "job-state-sync":
-        return this.onReplica(msg.replica);
+        return this.onReplica(from, msg.replica);
+      case "job-superseded":
+        return this.table.onSuperseded(msg.jobId);
       case "job-leader-worker-transfer-ack":
         return this.takeovers.onWorkerAck(from, msg);
       case "job-leader-manager-transfer-ack":
@@ -195,6 +197,8 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       case "job-leader-gate-transfer-ack":
       case "job-lease-request":
       case "job-lease-grant":
+      case "register-callback":
+      case "register-callback-response":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by manager" });
       default:
         return assertNever(msg, "message");
@@ -208,9 +212,16 @@ export class ManagerNode implements SimNode<ClusterMessage> {
     const existing = this.table.jobs.get(jobId);
     if (existing !== undefined && !this.isOrphaned(existing)) {
       // A retried dispatch (the first ack was lost): the job already has a leader here.
+      this.env.mark("manager.submit.known");
       return this.env.send(from, { type: "job-ack", jobId, accepted: true, error: null, leader: existing.leader });
     }
+    if (existing === undefined && this.table.deleted.has(jobId)) {
+      // A late copy of a submission whose job has come and gone: the cached answer, no second job.
+      this.env.mark("manager.submit.alreadyDeleted");
+      return this.env.send(from, { type: "job-ack", jobId, accepted: true, error: null, leader: null });
+    }
     if (!this.election.isLeader) {
+      this.env.mark("manager.submit.notLeader");
       return this.env.send(from, {
         type: "job-ack",
         jobId,
@@ -228,22 +239,40 @@ export class ManagerNode implements SimNode<ClusterMessage> {
         leader: null,
       });
     }
-    if (existing !== undefined) this.takeovers.takeOver(existing);
-    else this.table.accept(msg.job, msg.originGate, msg.gateFenceToken);
+    if (existing !== undefined) {
+      this.env.mark("manager.submit.orphanTakenOver");
+      this.takeovers.takeOver(existing);
+    } else this.table.accept(msg.job, msg.originGate, msg.gateFenceToken);
     this.env.send(from, { type: "job-ack", jobId, accepted: true, error: null, leader: this.env.id });
   }
 
-  private onReplica(replica: Parameters<typeof applyReplica>[1]): void {
+  private onReplica(from: NodeId, replica: Parameters<typeof applyReplica>[1]): void {
     const existing = this.table.jobs.get(replica.jobId);
+    if (existing === undefined && this.table.deleted.isFinished(replica.jobId)) {
+      // A stale leader still syncs a job that was finished and deleted here: tell it.
+      this.env.mark("manager.replica.ofDeletedJob");
+      return this.env.send(from, { type: "job-superseded", jobId: replica.jobId });
+    }
+    if (existing !== undefined && replica.fenceToken < existing.fence.current && replica.leader !== existing.leader) {
+      // A stale leader's sync (it was cut off while the job moved on): answer with what we know.
+      this.env.mark("manager.replica.staleClaimAnswered");
+      return this.env.send(from, { type: "job-state-sync", replica: toReplica(existing) });
+    }
     if (
       existing !== undefined &&
       existing.leader === this.env.id &&
       replica.leader !== this.env.id &&
       replica.fenceToken <= existing.fence.current
-    )
+    ) {
+      this.env.mark("manager.replica.ignoredAsLeader");
       return;
+    }
     const job = applyReplica(existing, replica, this.env.localNow());
-    if (job !== null) this.table.jobs.set(job.jobId, job);
+    if (job === null) {
+      this.env.mark("manager.replica.stale");
+      return;
+    }
+    this.table.jobs.set(job.jobId, job);
   }
 
   /**
@@ -255,6 +284,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
     const job = this.table.jobs.get(jobId);
     const base = { type: "job-leader-gate-transfer-ack", jobId, datacenter: this.dc } as const;
     if (job === undefined) {
+      this.env.mark("manager.gateTransfer.unknownJob");
       return this.env.send(from, {
         ...base,
         accepted: false,
@@ -265,12 +295,20 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       });
     }
     const accepted = token > job.gateFenceToken || (token === job.gateFenceToken && job.originGate === newGate);
+    this.env.mark(
+      token > job.gateFenceToken
+        ? "manager.gateTransfer.applied"
+        : accepted
+          ? "manager.gateTransfer.repeat"
+          : "manager.gateTransfer.stale",
+    );
     if (token > job.gateFenceToken) {
       job.originGate = newGate;
       job.gateFenceToken = token;
       if (this.table.leads(job)) this.table.sync(job);
     }
     const delivered = job.finalAcked && job.status !== "running";
+    if (delivered) this.env.mark("manager.gateTransfer.finalAlreadyDelivered");
     this.env.send(from, {
       ...base,
       accepted,
@@ -285,12 +323,18 @@ export class ManagerNode implements SimNode<ClusterMessage> {
 
   private onWorkerHeartbeat(from: NodeId, body: WorkerHeartbeatBody): void {
     const verdict = this.workers.apply(body, this.env.localNow());
-    if (verdict === "stale") return;
+    if (verdict === "stale") {
+      this.env.mark("manager.heartbeat.stale");
+      return;
+    }
     if (verdict === "new" || verdict === "restarted") {
       this.env.emit("worker.registered", { worker: from, totalCores: body.totalCores, incarnation: body.incarnation });
     }
     // A restarted worker lost every run of its previous incarnation.
-    if (verdict === "restarted") this.failWorkflowsOn(from, "worker restarted");
+    if (verdict === "restarted") {
+      this.env.mark("manager.worker.restartedHeartbeat");
+      this.failWorkflowsOn(from, "worker restarted");
+    }
     this.table.pump();
   }
 
@@ -299,6 +343,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       if (!this.table.leads(job)) continue;
       for (const wf of job.workflows.values()) {
         if (wf.worker === id && (wf.status === "running" || wf.status === "dispatched")) {
+          this.env.mark("manager.worker.suspectedWithWork");
           this.env.emit("workflow.orphaned", { job: job.jobId, workflow: wf.workflowId, node: id });
         }
       }
@@ -306,18 +351,28 @@ export class ManagerNode implements SimNode<ClusterMessage> {
   }
 
   private onDead(id: NodeId): void {
-    if (this.peers.includes(id)) return this.takeOverOrphans();
+    if (this.peers.includes(id)) {
+      this.env.mark("manager.peer.dead");
+      return this.takeOverOrphans();
+    }
     // The suspicion period was the grace; the worker is gone, so its work moves (§5.11).
+    this.env.mark("manager.worker.dead");
     this.failWorkflowsOn(id, "worker dead");
   }
 
   private onJoin(id: NodeId): void {
-    if (this.workers.workers.has(id)) this.table.pump();
+    if (!this.workers.workers.has(id)) return;
+    this.env.mark("manager.worker.rejoined");
+    this.table.pump();
   }
 
   /** A peer or worker restarted before anyone declared it dead: its volatile work is gone. */
   private onRestart(id: NodeId): void {
-    if (this.peers.includes(id)) return this.takeOverOrphans();
+    if (this.peers.includes(id)) {
+      this.env.mark("manager.peer.restarted");
+      return this.takeOverOrphans();
+    }
+    this.env.mark("manager.worker.restartedMembership");
     this.failWorkflowsOn(id, "worker restarted");
   }
 

@@ -17,6 +17,7 @@ import type {
   WorkflowFinalResult,
   WorkflowProgress,
 } from "../messages.js";
+import { DeletedJobs } from "../parts/deleted-jobs.js";
 import { isTerminal, newJob, toReplica, type ManagedJob, type ManagedWorkflow } from "./job-state.js";
 import type { WorkerRegistry } from "./workers.js";
 
@@ -35,6 +36,8 @@ export interface JobHost {
 
 export class JobTable {
   readonly jobs = new Map<string, ManagedJob>();
+  /** Jobs deleted here, so a late copy of a submission does not create one again. */
+  readonly deleted: DeletedJobs;
   /** Jobs this manager leads that may have PENDING workflows: all `pump` has to look at. */
   private readonly waiting = new Set<ManagedJob>();
   /** Jobs with progress not yet pushed to their gate. */
@@ -54,14 +57,32 @@ export class JobTable {
   private readonly onProgressPush = (): void => this.pushProgress();
   private readonly onCleanup = (): void => this.cleanup();
   private readonly onFinalResend = (): void => this.resendFinals();
+  private readonly onPeerSync = (): void => {
+    this.host.env.after(this.host.cfg.peerSyncIntervalMs * 1000, this.onPeerSync);
+    for (const job of this.jobs.values()) if (this.leads(job) && job.status === "running") this.sync(job);
+  };
 
-  constructor(private readonly host: JobHost) {}
+  constructor(private readonly host: JobHost) {
+    this.deleted = new DeletedJobs(host.env, host.cfg.idempotencyCommittedTtlMs, "manager.deletedJobs");
+  }
 
   start(): void {
     const cfg = this.host.cfg;
     this.host.env.after(cfg.progressPushIntervalMs * 1000, this.onProgressPush);
     this.host.env.after(cfg.jobCleanupIntervalMs * 1000, this.onCleanup);
     this.host.env.after(cfg.requestTimeoutShortMs * 1000, this.onFinalResend);
+    this.host.env.after(cfg.peerSyncIntervalMs * 1000, this.onPeerSync);
+  }
+
+  /** A peer finished and deleted a job this manager still leads: it was cut off meanwhile; drop it. */
+  onSuperseded(jobId: string): void {
+    const job = this.jobs.get(jobId);
+    if (job === undefined || !this.leads(job) || job.status !== "running") return;
+    this.host.env.mark("manager.job.superseded");
+    this.jobs.delete(jobId);
+    this.deleted.addReplica(jobId, true);
+    for (const wf of job.workflows.values()) this.clearAckTimer(jobId, wf.workflowId);
+    this.host.env.emit("job.deleted", { job: jobId, role: "manager" });
   }
 
   get ledJobCount(): number {
@@ -124,6 +145,7 @@ export class JobTable {
         if (wf.status !== "pending") continue;
         pending++;
         if (wf.notBeforeUs > now) {
+          this.host.env.mark("manager.place.backoffWait");
           this.wakeAt(wf.notBeforeUs);
           continue;
         }
@@ -143,8 +165,10 @@ export class JobTable {
     if (worker !== null) return this.dispatch(job, wf, worker.id);
     if (!this.host.workers.anyCandidate(wf.cores, wf.failedWorkers) && this.host.workers.workers.size > 0) {
       // Every worker that could run it has failed it (MW-6.2.3): a permanent failure.
+      this.host.env.mark("manager.place.noWorkerLeft");
       return this.finishWorkflow(job, wf, "failed", "no worker left");
     }
+    this.host.env.mark("manager.place.waitForCores");
     this.wakeAt(this.host.env.localNow() + this.host.cfg.coreWaitSliceMs * 1000);
   }
 
@@ -201,8 +225,10 @@ export class JobTable {
       !this.leads(job) ||
       wf.fenceToken !== ack.fenceToken ||
       wf.status !== "dispatched"
-    )
+    ) {
+      this.host.env.mark("manager.ack.ignored");
       return;
+    }
     this.clearAckTimer(ack.jobId, ack.workflowId);
     if (ack.accepted) {
       wf.status = "running";
@@ -220,6 +246,7 @@ export class JobTable {
       ack.error === "insufficient-cores" ||
       ack.error === "too many pending workflows" ||
       ack.error === "stale fence token";
+    this.host.env.mark(transient ? "manager.ack.rejectedTransient" : "manager.ack.rejectedBlamed");
     this.failAttempt(job, wf, `dispatch rejected: ${ack.error ?? "?"}`, !transient);
   }
 
@@ -228,6 +255,7 @@ export class JobTable {
     const job = this.jobs.get(jobId);
     const wf = job?.workflows.get(workflowId);
     if (job === undefined || wf === undefined || wf.fenceToken !== token || wf.status !== "dispatched") return;
+    this.host.env.mark("manager.dispatch.timeout");
     this.failAttempt(job, wf, "dispatch timeout", true);
   }
 
@@ -241,12 +269,19 @@ export class JobTable {
     const retry = wf.attempts < this.host.cfg.maxDispatchAttempts && job.status === "running" && !job.timedOut;
     this.host.env.emit("workflow.failed", {
       job: job.jobId,
+      dc: this.host.dc,
       workflow: wf.workflowId,
       worker: worker ?? "",
+      token: wf.fenceToken,
       reason,
       retry,
+      blame: blameWorker,
     });
-    if (!retry) return this.finishWorkflow(job, wf, "failed", reason);
+    if (!retry) {
+      this.host.env.mark(job.timedOut ? "manager.retry.jobTimedOut" : "manager.retry.exhausted");
+      return this.finishWorkflow(job, wf, "failed", reason);
+    }
+    this.host.env.mark(blameWorker ? "manager.retry.blamed" : "manager.retry.unblamed");
     const cfg = this.host.cfg;
     const backoffMs = blameWorker
       ? Math.min(cfg.dispatchBackoffMaxMs, cfg.dispatchBackoffBaseMs * 2 ** (wf.attempts - 1))
@@ -272,15 +307,31 @@ export class JobTable {
       jobLeader: job.leader,
     });
     const wf = job.workflows.get(p.workflowId);
-    if (wf === undefined || !this.leads(job) || wf.fenceToken !== p.fenceToken || job.status !== "running") return;
+    if (wf === undefined || !this.leads(job) || wf.fenceToken !== p.fenceToken || job.status !== "running") {
+      this.host.env.mark("manager.progress.ignored");
+      return;
+    }
     wf.completedCount = p.completedCount;
     this.progressDirty.add(job);
   }
 
   onFinalResult(from: NodeId, r: WorkflowFinalResult): void {
     const job = this.jobs.get(r.jobId);
+    if (job === undefined && this.deleted.isFinished(r.jobId)) {
+      // The job is over and gone: nobody needs this result any more, so the worker may drop it.
+      this.host.env.mark("manager.result.forDeletedJob");
+      this.host.env.send(from, {
+        type: "workflow-final-result-ack",
+        jobId: r.jobId,
+        workflowId: r.workflowId,
+        fenceToken: r.fenceToken,
+        ok: true,
+      });
+      return;
+    }
     if (job === undefined || !this.leads(job)) {
       // Not (yet) this job's leader: no ack, so the worker keeps the result until a transfer.
+      this.host.env.mark("manager.result.notLeader");
       this.host.env.send(from, {
         type: "workflow-final-result-ack",
         jobId: r.jobId,
@@ -294,6 +345,7 @@ export class JobTable {
     // While a takeover reconciles, a result may carry a token we have not learned yet:
     // leave it unacked so the worker retries after the transfer ack has taught us.
     const unknownYet = job.reconciling !== null && wf !== undefined && wf.fenceToken < r.fenceToken;
+    if (unknownYet) this.host.env.mark("manager.result.awaitingReconcile");
     this.host.env.send(from, {
       type: "workflow-final-result-ack",
       jobId: r.jobId,
@@ -302,12 +354,26 @@ export class JobTable {
       ok: !unknownYet,
     });
     // A result under another token than the workflow's current one is stale (§7).
-    if (wf === undefined || wf.fenceToken !== r.fenceToken || isTerminal(wf.status) || wf.status === "pending") return;
+    if (wf === undefined || wf.fenceToken !== r.fenceToken || isTerminal(wf.status) || wf.status === "pending") {
+      this.host.env.mark(
+        wf !== undefined && wf.fenceToken === r.fenceToken && isTerminal(wf.status)
+          ? "manager.result.duplicate"
+          : "manager.result.stale",
+      );
+      return;
+    }
     this.clearAckTimer(job.jobId, wf.workflowId);
+    if (wf.status === "dispatched") this.host.env.mark("manager.result.beforeAck");
     if (r.status === "completed") return this.finishWorkflow(job, wf, "completed", null);
-    if (r.status === "cancelled" && r.error === "orphaned" && !job.timedOut)
+    if (r.status === "cancelled" && r.error === "orphaned" && !job.timedOut) {
+      this.host.env.mark("manager.result.orphanedOnWorker");
       return this.failAttempt(job, wf, "orphaned on worker", false);
-    if (r.status === "cancelled") return this.finishWorkflow(job, wf, "cancelled", r.error);
+    }
+    if (r.status === "cancelled") {
+      this.host.env.mark("manager.result.cancelled");
+      return this.finishWorkflow(job, wf, "cancelled", r.error);
+    }
+    this.host.env.mark("manager.result.failed");
     this.failAttempt(job, wf, r.error ?? "execution error", true);
   }
 
@@ -334,6 +400,15 @@ export class JobTable {
       else failed++;
     }
     job.status = job.timedOut ? "timeout" : completed === 0 && failed > 0 ? "failed" : "completed";
+    this.host.env.mark(
+      job.status === "timeout"
+        ? "manager.job.timedOut"
+        : job.status === "failed"
+          ? "manager.job.failed"
+          : failed > 0
+            ? "manager.job.partlyFailed"
+            : "manager.job.completed",
+    );
     job.terminalAtUs = this.host.env.localNow();
     this.host.env.emit("job.dcTerminal", { job: job.jobId, dc: this.host.dc, status: job.status });
     this.sync(job);
@@ -367,6 +442,7 @@ export class JobTable {
   onFinalAck(jobId: string): void {
     const job = this.jobs.get(jobId);
     if (job === undefined || job.finalAcked) return;
+    this.host.env.mark("manager.final.acked");
     job.finalAcked = true;
     // Replicas learn it too: after a takeover or restart, any of them can tell an adopting gate.
     if (this.leads(job)) this.sync(job);
@@ -380,8 +456,13 @@ export class JobTable {
     for (const job of this.finalsOwed) {
       const owed =
         this.jobs.get(job.jobId) === job && this.leads(job) && !job.finalAcked && now - job.terminalAtUs < giveUpUs;
-      if (owed) this.sendFinal(job);
-      else this.finalsOwed.delete(job);
+      if (owed) {
+        this.host.env.mark("manager.final.resent");
+        this.sendFinal(job);
+      } else {
+        if (!job.finalAcked && now - job.terminalAtUs >= giveUpUs) this.host.env.mark("manager.final.gaveUp");
+        this.finalsOwed.delete(job);
+      }
     }
   }
 
@@ -408,10 +489,14 @@ export class JobTable {
   onGlobalTimeout(jobId: string): void {
     const job = this.jobs.get(jobId);
     if (job === undefined || !this.leads(job) || job.status !== "running" || job.timedOut) return;
+    this.host.env.mark("manager.timeout.global");
     job.timedOut = true;
     for (const wf of job.workflows.values()) {
-      if (wf.status === "pending") this.finishWorkflow(job, wf, "cancelled", "job timeout");
-      else if ((wf.status === "running" || wf.status === "dispatched") && wf.worker !== null) {
+      if (wf.status === "pending") {
+        this.host.env.mark("manager.timeout.pendingCancelled");
+        this.finishWorkflow(job, wf, "cancelled", "job timeout");
+      } else if ((wf.status === "running" || wf.status === "dispatched") && wf.worker !== null) {
+        this.host.env.mark("manager.timeout.cancelSent");
         this.host.env.send(wf.worker, {
           type: "workflow-cancel-request",
           jobId,
@@ -426,6 +511,7 @@ export class JobTable {
   private cleanup(): void {
     const cfg = this.host.cfg;
     this.host.env.after(cfg.jobCleanupIntervalMs * 1000, this.onCleanup);
+    this.deleted.sweep();
     const now = this.host.env.localNow();
     for (const job of [...this.jobs.values()]) {
       const maxAgeUs = (job.status === "completed" ? cfg.completedJobMaxAgeMs : cfg.failedJobMaxAgeMs) * 1000;
@@ -433,7 +519,12 @@ export class JobTable {
       // A replica whose leader went silent is dropped after the longest retention too.
       const abandonedReplica = !this.leads(job) && now - job.lastUpdateUs >= cfg.failedJobMaxAgeMs * 1000;
       if (!terminalLongEnough && !abandonedReplica) continue;
+      this.host.env.mark(terminalLongEnough ? "manager.cleanup.expired" : "manager.cleanup.abandonedReplica");
       this.jobs.delete(job.jobId);
+      // Only a finished job is remembered as over; an abandoned replica's job may still run elsewhere.
+      if (terminalLongEnough && this.leads(job) && job.status !== "running")
+        this.deleted.addOutcome(job.jobId, job.status);
+      else this.deleted.addReplica(job.jobId, terminalLongEnough);
       for (const wf of job.workflows.values()) this.clearAckTimer(job.jobId, wf.workflowId);
       this.host.env.emit("job.deleted", { job: job.jobId, role: "manager" });
     }

@@ -32,6 +32,7 @@ export class Takeovers {
   takeOver(job: ManagedJob): void {
     const env = this.host.env;
     const from = job.leader;
+    env.mark(job.status === "running" ? "manager.takeover.running" : "manager.takeover.finished");
     job.leader = env.id;
     job.leaderIncarnation = this.host.incarnation();
     job.fence.enterEpoch(this.host.term());
@@ -62,8 +63,20 @@ export class Takeovers {
       const wf = job.workflows.get(s.workflowId);
       if (wf === undefined) continue;
       job.fence.atLeast(s.fenceToken);
-      if (s.fenceToken < wf.fenceToken && wf.status !== "pending") continue;
+      if (s.fenceToken < wf.fenceToken && wf.status !== "pending") {
+        this.host.env.mark("manager.reconcile.staleState");
+        continue;
+      }
+      this.host.env.mark("manager.reconcile.confirmed");
       // What the worker runs (or has finished and will report) is the truth (AD-4).
+      this.host.env.emit("workflow.reconciled", {
+        job: job.jobId,
+        dc: this.host.dc,
+        workflow: wf.workflowId,
+        worker: from,
+        token: s.fenceToken,
+        was: wf.status,
+      });
       wf.worker = from;
       wf.fenceToken = s.fenceToken;
       if (wf.status === "pending" || wf.status === "dispatched") wf.status = "running";
@@ -77,6 +90,7 @@ export class Takeovers {
     job.reconciling = null;
     for (const wf of job.workflows.values()) {
       if ((wf.status === "dispatched" || wf.status === "running") && !confirmed.has(wf.workflowId)) {
+        this.host.env.mark("manager.reconcile.lost");
         this.table.failAttempt(job, wf, "lost in takeover", false);
       }
     }
@@ -93,7 +107,10 @@ export class Takeovers {
     for (const [jobId, token] of this.pendingGateNotices) {
       const job = this.table.jobs.get(jobId);
       if (job === undefined || job.leader !== this.host.env.id) this.pendingGateNotices.delete(jobId);
-      else this.notifyGate(job, token);
+      else {
+        this.host.env.mark("manager.takeover.gateNoticeResent");
+        this.notifyGate(job, token);
+      }
     }
   }
 

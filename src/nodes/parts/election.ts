@@ -38,6 +38,13 @@ export class Election {
   leader: NodeId | null = null;
   private votedFor: NodeId | null = null;
   private leaseExpiresUs = 0;
+  /**
+   * A leader's own lease (§3.7: "the leader renews its own lease"), renewed with each
+   * heartbeat it sends. Followers wait leaderLeaseMs after the last heartbeat they received
+   * before standing, so the leader's lease always runs out first: a leader that was paused
+   * or starved past it is no leader, whatever its role still says.
+   */
+  private selfLeaseExpiresUs = 0;
   private votes = new Set<NodeId>();
   private wakeTimer: TimerHandle = -1;
   private heartbeatTimer: TimerHandle = -1;
@@ -58,7 +65,7 @@ export class Election {
   }
 
   get isLeader(): boolean {
-    return this.role === "leader";
+    return this.role === "leader" && this.env.localNow() < this.selfLeaseExpiresUs;
   }
 
   get clusterSize(): number {
@@ -90,6 +97,7 @@ export class Election {
         return this.onLeaderHeartbeat(from, msg.term);
       case "leader-stepdown":
         if (from === this.leader && msg.term === this.term) {
+          this.env.mark("election.stepdown.heard");
           this.setLeader(null);
           this.leaseExpiresUs = 0;
           this.schedule(this.rng.int(0, this.cfg.electionTimeoutJitterMs * 1000));
@@ -117,6 +125,7 @@ export class Election {
     if (this.role === "leader") return;
     if (this.role === "pre-candidate" || this.role === "candidate") {
       // The round ended without a majority: back off with jitter and try again.
+      this.env.mark(this.role === "candidate" ? "election.vote.roundFailed" : "election.preVote.roundFailed");
       this.role = "follower";
       this.schedule((this.cfg.electionTimeoutBaseMs + this.rng.int(0, this.cfg.electionTimeoutJitterMs)) * 1000);
       return;
@@ -126,9 +135,11 @@ export class Election {
       return;
     }
     if (!this.hooks.eligible() || this.hooks.lhm() > this.cfg.leaderMaxLhm) {
+      this.env.mark("election.ineligible");
       this.schedule(2_000_000);
       return;
     }
+    this.env.mark("election.preVote.started");
     this.role = "pre-candidate";
     this.votes = new Set([this.env.id]);
     this.broadcast({ type: "pre-vote-req", term: this.term + 1, lhm: this.hooks.lhm() });
@@ -139,6 +150,7 @@ export class Election {
   private answerPreVote(from: NodeId, term: number, lhm: number): void {
     const leaseValid = this.role === "leader" || this.env.localNow() < this.leaseExpiresUs;
     const granted = term > this.term && !leaseValid && lhm <= this.cfg.leaderMaxLhm;
+    this.env.mark(granted ? "election.preVote.granted" : "election.preVote.denied");
     this.env.send(from, { type: "pre-vote-resp", term, granted });
   }
 
@@ -151,6 +163,7 @@ export class Election {
   // ---- candidate and votes ------------------------------------------------------------
 
   private startCandidacy(): void {
+    this.env.mark("election.candidacy");
     this.role = "candidate";
     this.term++;
     this.votedFor = this.env.id;
@@ -164,7 +177,9 @@ export class Election {
   private answerClaim(from: NodeId, term: number, lhm: number): void {
     const granted =
       term === this.term && (this.votedFor === null || this.votedFor === from) && lhm <= this.cfg.leaderMaxLhm;
+    this.env.mark(granted ? "election.vote.granted" : "election.vote.denied");
     if (granted) {
+      this.env.emit("leader.voted", { group: this.group, term, candidate: from });
       this.votedFor = from;
       this.persist();
       // Give the candidate its round before considering an election of our own.
@@ -181,9 +196,11 @@ export class Election {
 
   private becomeLeader(): void {
     this.role = "leader";
+    this.selfLeaseExpiresUs = 0;
     this.cancelWake();
     this.setLeader(this.env.id);
-    this.env.emit("leader.elected", { group: this.group, term: this.term });
+    this.env.mark("election.won");
+    this.env.emit("leader.elected", { group: this.group, term: this.term, votes: this.votes.size });
     this.sendHeartbeat();
     this.hooks.onBecameLeader?.(this.term);
   }
@@ -191,6 +208,14 @@ export class Election {
   private sendHeartbeat(): void {
     this.heartbeatTimer = -1;
     if (this.role !== "leader") return;
+    const now = this.env.localNow();
+    if (this.selfLeaseExpiresUs !== 0 && now >= this.selfLeaseExpiresUs) {
+      // The lease ran out before this renewal (the node was paused or starved): another
+      // leader may exist by now, so leave rather than renew.
+      this.env.mark("election.leaseExpired");
+      return this.stepDown("lease-expired");
+    }
+    this.selfLeaseExpiresUs = now + this.cfg.leaderLeaseMs * 1000;
     this.broadcast({ type: "leader-heartbeat", term: this.term });
     this.heartbeatTimer = this.env.after(this.cfg.leaderHeartbeatIntervalMs * 1000, this.onHeartbeat);
   }
@@ -198,10 +223,15 @@ export class Election {
   private onLeaderHeartbeat(from: NodeId, term: number): void {
     if (term < this.term) {
       // A stale leader: answering with our term makes it step down.
+      this.env.mark("election.staleLeaderAnswered");
       this.env.send(from, { type: "leader-vote", term: this.term, granted: false });
       return;
     }
-    if (this.role !== "follower") this.becomeFollower("leader-heartbeat");
+    // Only a (pre-)candidate gets here: a leader of this term is impossible, a higher term was adopted above.
+    if (this.role !== "follower") {
+      this.env.mark("election.candidacy.yielded");
+      this.becomeFollower("leader-heartbeat");
+    }
     this.leaseExpiresUs = this.env.localNow() + this.cfg.leaderLeaseMs * 1000;
     if (this.leader !== from) this.setLeader(from);
     if (this.wakeTimer === -1) this.schedule(Math.min(this.cfg.leaderLeaseMs * 1000 + 500_000, 2_000_000));
@@ -223,6 +253,13 @@ export class Election {
     if (this.heartbeatTimer !== -1) this.env.cancel(this.heartbeatTimer);
     this.heartbeatTimer = -1;
     if (wasLeader) {
+      this.env.mark(
+        reason === "quorum"
+          ? "election.stepdown.quorum"
+          : reason === "higher-term"
+            ? "election.stepdown.higherTerm"
+            : "election.stepdown.leaseExpired",
+      );
       this.env.emit("leader.stepdown", { group: this.group, term: this.term, reason });
       if (this.leader === this.env.id) this.setLeader(null);
       this.hooks.onLostLeadership?.(this.term, reason);

@@ -56,6 +56,7 @@ export class QuorumMonitor {
     const v = this.view();
     this.failureStreak = v.hasQuorum ? 0 : this.failureStreak + 1;
     this.env.emit("quorum.check", { ok: v.hasQuorum, streak: this.failureStreak, active: v.active, size: v.size });
+    if (!v.hasQuorum) this.env.mark("quorum.check.failed");
     if (this.failureStreak >= this.cfg.quorumStepdownConsecutiveFailures) {
       this.failureStreak = 0;
       this.election.stepDown("quorum");

@@ -172,7 +172,7 @@ export class ClusterWorld {
 
   private finish(): void {
     const settled = this.ctx.kernel.failure === null;
-    this.checkers.finish(this.ctx.kernel.now, settled);
+    this.checkers.finish(this.ctx.kernel.now, settled, (node) => this.world.isUp(node));
     const s = this.world.network.stats;
     this.ctx.metric("messages.sent", s.sent);
     this.ctx.metric("messages.delivered", s.delivered);

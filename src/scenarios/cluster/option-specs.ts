@@ -30,10 +30,12 @@ export function clusterSize(o: {
   workersPerDc?: number;
   jobs?: number;
   workflowsPerJob?: number;
+  clients?: number;
 }): number {
-  const nodes = (o.gates ?? 1) + (o.dcs ?? 1) * ((o.managersPerDc ?? 3) + (o.workersPerDc ?? 3)) + 1;
-  return (nodes * nodes) / 40 + 2 * (o.jobs ?? 1) * (o.workflowsPerJob ?? 1);
+  const clients = o.clients ?? 1;
+  const nodes = (o.gates ?? 1) + (o.dcs ?? 1) * ((o.managersPerDc ?? 3) + (o.workersPerDc ?? 3)) + clients;
+  return (nodes * nodes) / 40 + 2 * clients * (o.jobs ?? 1) * (o.workflowsPerJob ?? 1);
 }
 
 export const CLUSTER_SIZE_FORMULA =
-  "nodes² / 40 + 2 × jobs × workflowsPerJob, nodes = gates + dcs × (managersPerDc + workersPerDc) + 1 client";
+  "nodes² / 40 + 2 × clients × jobs × workflowsPerJob, nodes = gates + dcs × (managersPerDc + workersPerDc) + clients";

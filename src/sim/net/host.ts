@@ -131,6 +131,10 @@ export class NodeHost implements NodeEnv {
     this.services.emit(this, kind, detail);
   }
 
+  mark(name: string): void {
+    this.services.kernel.coverage.hit(name);
+  }
+
   peers(role: string, dc?: string): readonly NodeId[] {
     return this.services.peers(role, dc);
   }

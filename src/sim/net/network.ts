@@ -3,6 +3,12 @@
 // from the link model, possibly duplicated, and delivered as one self-recorded event.
 // A delivery is void if the target crashed after the send; a paused target queues it.
 //
+// A "replay" fault (set-replay) makes some messages arrive a second time long after they
+// were sent: old dispatches, results and acks reach nodes that have long moved on (the
+// workflow finished, the job was deleted, the sender died or restarted). Like any message
+// in flight, a late copy is for the target's incarnation at the send: a target that
+// restarted since never sees it (a connection does not outlive its process).
+//
 // Known gap (stated, as turmoil does): with `fifo` off, jitter alone can reorder two
 // messages on one link; that is intended (independent delays). With `fifo` on, a
 // duplicate copy also respects link order.
@@ -31,6 +37,7 @@ const K_SEND = sym("send");
 const K_DELIVER = sym("deliver");
 const K_DROP = sym("drop");
 const K_DUP = sym("duplicate");
+const K_REPLAY = sym("replay");
 const K_HOLD = sym("hold");
 const K_UNDELIVERABLE = sym("undeliverable");
 
@@ -40,6 +47,8 @@ export interface NetworkStats {
   sent: number;
   delivered: number;
   duplicated: number;
+  /** Late copies scheduled by the replay fault. */
+  replayed: number;
   held: number;
   dropped: Record<DropReason | string, number>;
 }
@@ -73,12 +82,16 @@ class Packet {
 
 export class Network {
   readonly rules = new RulePipeline();
-  readonly stats: NetworkStats = { sent: 0, delivered: 0, duplicated: 0, held: 0, dropped: {} };
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, duplicated: 0, replayed: 0, held: 0, dropped: {} };
   /** When set, replaces every link's loss / duplication rate (rates that change over time). */
   lossPpmOverride: number | null = null;
   dupPpmOverride: number | null = null;
   /** The liveness phase sets this: no random loss, duplication or reordering. */
   calm = false;
+  /** The replay fault: the chance a message also arrives again, late, and how late (µs). */
+  replayPpm = 0;
+  replayMinUs = 0;
+  replayMaxUs = 0;
   /** Called for every drop (checkers and scenarios may count them). */
   onDrop: ((reason: string, from: NodeId, to: NodeId, msg: Message) => void) | null = null;
 
@@ -120,6 +133,13 @@ export class Network {
   setRates(rates: { packetLossProbability?: number; duplicateProbability?: number }): void {
     if (rates.packetLossProbability !== undefined) this.lossPpmOverride = toPpm(rates.packetLossProbability);
     if (rates.duplicateProbability !== undefined) this.dupPpmOverride = toPpm(rates.duplicateProbability);
+  }
+
+  /** The replay fault's rate and delay window (a probability of 0 turns it off). */
+  setReplay(probability: number, minDelayUs: Micros, maxDelayUs: Micros): void {
+    this.replayPpm = toPpm(probability);
+    this.replayMinUs = minDelayUs;
+    this.replayMaxUs = Math.max(minDelayUs, maxDelayUs);
   }
 
   send(src: NodeHost, to: NodeId, msg: Message): void {
@@ -174,6 +194,17 @@ export class Network {
       this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DUP, src.sym, dst.sym, typeSym, digest);
       this.schedule(src, dst, msg, typeSym, digest, knobs, extraUs);
     }
+    if (this.replayPpm > 0 && !this.calm && this.rng.int(0, PPM - 1) < this.replayPpm)
+      this.scheduleReplay(src, dst, msg, typeSym, digest);
+  }
+
+  /** A late copy of a message, delivered long after the original if its target has not restarted since. */
+  private scheduleReplay(src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number): void {
+    this.stats.replayed++;
+    this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_REPLAY, src.sym, dst.sym, typeSym, digest);
+    const delay = this.rng.int(this.replayMinUs, this.replayMaxUs);
+    const packet = new Packet(src, dst, msg, typeSym, digest);
+    this.kernel.afterWith(delay, this.arrive, packet, dst.crashCount, K_SELF_RECORDED, dst.sym);
   }
 
   private schedule(
@@ -217,6 +248,11 @@ export class Network {
       dst.whenRunnable(() => this.arrive(p, life));
       return;
     }
+    this.deliver(p);
+  };
+
+  private deliver(p: Packet): void {
+    const dst = p.dst;
     const src = p.src;
     this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DELIVER, dst.sym, src.sym, p.typeSym, p.digest);
     this.stats.delivered++;
@@ -229,7 +265,7 @@ export class Network {
     } catch (error) {
       dst.failed(`receive(${p.msg.type} from ${src.id})`, error);
     }
-  };
+  }
 
   private hold(
     clog: Clog,
