@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLES } from "../../src/cli/help.js";
+import { main } from "../../src/cli/main.js";
 import { ensureBuilt, listTree, ROOT } from "../cli/repro-harness.js";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -77,6 +78,26 @@ describe("the README's and --help's commands", () => {
       expect(r.stderr, command).not.toMatch(/internal error|\n\s+at /);
     }
   }, 300_000);
+
+  it("every command's --help ends with its examples and its exit codes", async () => {
+    for (const command of Object.keys(EXAMPLES)) {
+      let out = "";
+      const write = process.stdout.write;
+      process.stdout.write = ((s: string) => {
+        out += s;
+        return true;
+      }) as typeof process.stdout.write;
+      try {
+        expect(await main(["node", "simctl", command, "--help"])).toBe(0);
+      } finally {
+        process.stdout.write = write;
+      }
+      expect(out, command).toMatch(/\nExamples:\n {2}npx simctl /);
+      expect(out, command).toMatch(
+        /\nExit codes \(the most serious wins: 70 > 141 > 130 > 74 > 2 > 4 > 1 > 3 > 0\):\n {2}0 /,
+      );
+    }
+  });
 
   it("wrote only files .gitignore covers", () => {
     const written = listTree(dir).filter((f) => statSync(join(dir, f)).isFile());
