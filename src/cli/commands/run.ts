@@ -187,7 +187,7 @@ function unfinished(
   }
   const what =
     outcome.kind === "oom"
-      ? unfinishedMessage({ verdict: "oom", memoryMb: outcome.memoryMb }).replace(/^seed/, "the run")
+      ? "the run ran out of memory (the size bound did not foresee it: a smaller --set will help)"
       : outcome.kind === "crashed"
         ? `the run's worker crashed: ${outcome.message}`
         : `interrupted by ${signal}`;
