@@ -25,7 +25,6 @@ import { renderRun } from "../render.js";
 import { captureRepro, plannedReproPath, replayCommandLine, writeRepro } from "../repro-output.js";
 import { buildRequest, type RequestFlags } from "../run-request.js";
 import { appendInterrupted, planTraceFile, settleTraceFile, type TracePlan } from "../trace-file.js";
-import { unfinishedMessage } from "../../repro/unfinished.js";
 
 export interface RunFlags extends RequestFlags {
   json?: boolean;
