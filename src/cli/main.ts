@@ -141,6 +141,7 @@ function addSweepCommands(program: Command, setExit: SetExit): void {
       .option("--swarm", "swarm testing: each seed draws which fault kinds are on (scenarios with a swarm option)")
       .option("--shard <k/N>", "run only shard k of N (every N-th seed), for spreading a sweep over machines")
       .option("--json", "print the summary as JSON (input for sweep-merge and sweep-diff)")
+      .option("--coverage", "count, per coverage mark, the seeds that reached it, and list the marks none reached")
       .option("--set <key=value>", "override a scenario option (repeatable; durations need a unit)", collect, [])
       .option("--max-events <n>", "event budget per seed")
       .option("--max-time <duration>", "virtual time budget per seed, with a unit")

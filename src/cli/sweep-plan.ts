@@ -44,6 +44,7 @@ export interface SweepFlags {
   seedMemory?: string;
   traceHashes?: boolean;
   force?: boolean;
+  coverage?: boolean;
 }
 
 export interface SweepPlan {
@@ -59,6 +60,8 @@ export interface SweepPlan {
   memoryMb: number;
   /** Hash every seed's trace; by default seeds run untraced and only repro reruns are traced. */
   traced: boolean;
+  /** Count, per coverage mark, the seeds that reached it. */
+  coverage: boolean;
   force: boolean;
   /** Null with --no-repro. */
   reproDir: string | null;
@@ -78,6 +81,8 @@ export function planSweep(id: string, flags: SweepFlags): SweepPlan {
   const limits: SweepPlan["limits"] = {};
   if (flags.maxEvents !== undefined) limits.maxEvents = parsePositiveInt(flags.maxEvents, "--max-events");
   if (flags.maxTime !== undefined) limits.maxTimeUs = parseMaxTime(flags.maxTime);
+  if (flags.coverage === true && (scenario.marks ?? []).length === 0)
+    throw new UsageError(`--coverage: scenario ${id} declares no coverage marks (cluster scenarios do)`);
   const threads = threadCount(flags, total);
   const reproDir = flags.repro === false ? null : (flags.reproDir ?? DEFAULT_REPRO_DIR);
   if (reproDir !== null) checkOutputFolder(reproDir);
@@ -95,6 +100,7 @@ export function planSweep(id: string, flags: SweepFlags): SweepPlan {
         : Math.round(parseDurationFlag(flags.seedTimeout, "--seed-timeout", 1000) / 1000),
     memoryMb: flags.seedMemory === undefined ? defaultMemoryMb(threads) : parseMemory(flags.seedMemory),
     traced: flags.traceHashes === true,
+    coverage: flags.coverage === true,
     force: flags.force === true,
     reproDir,
   };

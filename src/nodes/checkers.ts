@@ -17,10 +17,32 @@
 //   single-run       no (job, DC, workflow, fence token) ever runs twice, nor twice at once
 //   cleanup          a terminal job's state is deleted once its retention has passed,
 //                    unless the node holding it restarted (volatile state gone) first
+//
+// and the checkers in src/nodes/checks/ (each file says what it checks): cores at rest,
+// finalisation only after every DC reported, work leaving a worker only for a reason that
+// holds, failure-detection bounds and transitions, votes and majorities, allowed job and
+// workflow transitions, and no per-job state left at rest.
 
 import type { EmitDetail } from "../sim/index.js";
+import type { Checker, EndOfRun, HostState, PerJobView, ViolationSink } from "./checks/checker.js";
+import { CORES_AT_REST, CoresAtRest } from "./checks/cores-at-rest.js";
+import { ELECTION_VOTES, ElectionVotes } from "./checks/election-votes.js";
+import { FAILURE_DETECTION, FailureDetection } from "./checks/failure-detection.js";
+import { FINALIZE_REPORTS, FinalizeReports } from "./checks/finalize-reports.js";
+import { MembershipViews } from "./checks/membership-views.js";
+import { QUIESCENCE, Quiescence } from "./checks/quiescence.js";
+import { TRANSITIONS, Transitions } from "./checks/transitions.js";
+import { WORK_LEAVES_WORKER, WorkLeavesWorker } from "./checks/work-leaves-worker.js";
+import {
+  gateConfig,
+  managerConfig,
+  workerConfig,
+  type GateConfig,
+  type ManagerConfig,
+  type WorkerConfig,
+} from "./config.js";
 
-export type ViolationSink = (check: string, message: string, nodes: string[]) => void;
+export type { ViolationSink } from "./checks/checker.js";
 
 export const CHECK_NAMES = {
   terminalOnce: "cluster: job reaches exactly one terminal state",
@@ -30,7 +52,23 @@ export const CHECK_NAMES = {
   leaderPerTerm: "cluster: at most one leader per term per group",
   singleRun: "cluster: no workflow runs twice in one fence epoch",
   cleanup: "cluster: per-job state removed after retention",
+  coresAtRest: CORES_AT_REST,
+  finalizeReports: FINALIZE_REPORTS,
+  workLeavesWorker: WORK_LEAVES_WORKER,
+  failureDetection: FAILURE_DETECTION,
+  electionVotes: ELECTION_VOTES,
+  transitions: TRANSITIONS,
+  quiescence: QUIESCENCE,
 } as const;
+
+/** The cluster the checkers watch: its configs, election groups and node roles (from the scenario). */
+export interface ClusterShapeForChecks {
+  gate: GateConfig;
+  manager: ManagerConfig;
+  worker: WorkerConfig;
+  groupSizes: ReadonlyMap<string, number>;
+  roles: ReadonlyMap<string, string>;
+}
 
 export interface RetentionOptions {
   gateJobRetentionMs: number;
@@ -66,12 +104,45 @@ export class ClusterCheckers {
   private readonly held = new Map<string, Held>();
   private readonly lastStartUs = new Map<string, number>();
 
+  private readonly views = new MembershipViews();
+  private readonly more: Checker[];
+
   constructor(
     private readonly sink: ViolationSink,
     private readonly retention: RetentionOptions,
-  ) {}
+    shape: ClusterShapeForChecks = {
+      gate: gateConfig(),
+      manager: managerConfig(),
+      worker: workerConfig(),
+      groupSizes: new Map(),
+      roles: new Map(),
+    },
+  ) {
+    const ctx = { sink, ...shape };
+    this.more = [
+      new CoresAtRest(ctx),
+      new FinalizeReports(ctx),
+      new WorkLeavesWorker(ctx, this.views),
+      new FailureDetection(ctx, this.views),
+      new ElectionVotes(ctx),
+      new Transitions(ctx),
+      new Quiescence(ctx),
+    ];
+  }
 
   observe(node: string, kind: string, d: EmitDetail, atUs: number): void {
+    this.observeOwn(node, kind, d, atUs);
+    for (const c of this.more) c.observe(node, kind, d, atUs);
+    // Last: the checkers above judge an event against the views as they stood before it.
+    this.views.apply(node, kind, d);
+  }
+
+  /** A node's host went up, down or paused. */
+  observeHost(node: string, state: HostState, atUs: number): void {
+    for (const c of this.more) c.host?.(node, state, atUs);
+  }
+
+  private observeOwn(node: string, kind: string, d: EmitDetail, atUs: number): void {
     switch (kind) {
       case "node.started":
         return this.onNodeStarted(node, atUs);
@@ -240,7 +311,15 @@ export class ClusterCheckers {
    * End-of-run obligations. `settled` says the run healed and had its liveness budget, so
    * every job must have its single answer by now.
    */
-  finish(nowUs: number, settled: boolean, isUp: (node: string) => boolean = () => true): void {
+  finish(
+    nowUs: number,
+    settled: boolean,
+    isUp: (node: string) => boolean = () => true,
+    viewOf: (node: string) => PerJobView | null = () => null,
+    cleanedUp = false,
+  ): void {
+    const end: EndOfRun = { nowUs, settled, cleanedUp, isUp, viewOf };
+    for (const c of this.more) c.finish?.(end);
     for (const h of this.held.values()) {
       // A node that is down holds nothing: its volatile state went with it.
       if (nowUs - h.terminalAtUs > h.retentionUs && isUp(h.node))
@@ -268,14 +347,18 @@ export class ClusterCheckers {
     return null;
   }
 
-  /** Why the cluster has not converged yet, or null. */
+  /** Why the cluster has not converged yet, or null: a client still waits, or a gate has not ended a job. */
   pending(): string | null {
     const waiting: string[] = [];
     for (const job of this.clientSubmitted) {
       if (!this.clientAnswered.has(job) && !this.clientRejected.has(job)) waiting.push(job);
     }
-    if (waiting.length === 0) return null;
-    return `${waiting.length} job(s) without a client result: ${waiting.slice(0, 5).join(", ")}${waiting.length > 5 ? ", ..." : ""}`;
+    if (waiting.length > 0)
+      return `${waiting.length} job(s) without a client result: ${waiting.slice(0, 5).join(", ")}${waiting.length > 5 ? ", ..." : ""}`;
+    const open: string[] = [];
+    for (const job of this.gateAccepted.keys()) if ((this.terminalCount.get(job) ?? 0) === 0) open.push(job);
+    if (open.length === 0) return null;
+    return `${open.length} accepted job(s) no gate has ended yet: ${open.slice(0, 5).join(", ")}${open.length > 5 ? ", ..." : ""}`;
   }
 }
 

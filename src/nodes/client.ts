@@ -135,6 +135,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
       case "leader-claim":
       case "leader-vote":
       case "leader-heartbeat":
+      case "leader-heartbeat-ack":
       case "leader-stepdown":
       case "worker-registration":
       case "registration-response":
@@ -159,6 +160,9 @@ export class ClientNode implements SimNode<ClusterMessage> {
       case "job-global-timeout":
       case "job-state-sync":
       case "job-superseded":
+      case "job-state-sync-ack":
+      case "job-state-pull":
+      case "job-state-pull-response":
       case "job-leader-worker-transfer":
       case "job-leader-worker-transfer-ack":
       case "job-leader-manager-transfer":

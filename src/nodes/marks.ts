@@ -64,8 +64,8 @@ export const MARKS = {
   "election.stepdown.heard": m("a follower heard its leader step down"),
   "election.stepdown.quorum": m("a leader stepped down after failed quorum checks"),
   "election.stepdown.higherTerm": m("a leader or candidate saw a higher term"),
-  "election.leaseExpired": m("a leader's own lease ran out before it could renew it (paused or starved)"),
-  "election.stepdown.leaseExpired": m("a leader stepped down: its own lease had run out"),
+  "election.leaseLapsed": m("no majority acked a leader's heartbeats in time: it stops acting as leader"),
+  "election.leaseRestored": m("a leader whose lease had lapsed is backed by a majority again"),
   "election.candidacy.yielded": m("a (pre-)candidate heard a leader's heartbeat and stood down"),
   "quorum.check.failed": m("a leader's quorum check failed"),
 
@@ -110,6 +110,7 @@ export const MARKS = {
   "gate.dispatch.timeout": m("a manager did not answer a dispatch in time"),
   "gate.dispatch.redirect": m("a non-leader manager redirected the dispatch to its leader"),
   "gate.dispatch.refused": m("a manager refused the dispatch"),
+  "gate.dispatch.afterTerminal": m("a DC accepted the dispatch after the job had already ended early"),
   "gate.dispatch.nextManager": m("the retries on one manager ran out: the next manager"),
   "gate.dc.failover": m("every manager of a DC failed: the next DC takes the job"),
   "gate.dc.failedNoFallback": m("every manager of a DC failed and no DC is left to fail over to"),
@@ -147,10 +148,10 @@ export const MARKS = {
   "gate.replica.finishedElsewhere": m("a replica learned from the finish round that its job is over"),
 
   // Gate: ownership across gates (gate/orphans.ts).
+  "gate.replica.ofDeletedJob": m("a claim for a job that ended and was deleted here was ignored"),
   "gate.replica.new": m("a peer's job announcement created a replica"),
   "gate.replica.updated": m("a peer's job announcement updated a replica"),
   "gate.replica.stale": m("an announcement with a lower token than ours was ignored"),
-  "gate.replica.staleClaimAnswered": m("a stale leadership claim for our job was answered with ours"),
   "gate.job.orphaned": m("a job's leader gate died: the replica is orphaned"),
   "gate.adopt.firstRanked": m("the first-ranked gate adopted an orphaned job"),
   "gate.adopt.coveringRank": m("a lower-ranked gate adopted an orphaned job the first could not"),
@@ -166,9 +167,10 @@ export const MARKS = {
   "manager.submit.known": m("a retried dispatch of a job that already has a leader here"),
   "manager.submit.notLeader": m("a submission refused: not the DC leader (names the leader)"),
   "manager.submit.alreadyDeleted": m("a late submission of a job deleted here got the cached answer"),
-  "manager.submit.orphanTakenOver": m("a dispatch of a job whose leader is gone: the DC leader takes it"),
-  "manager.replica.ignoredAsLeader": m("the job leader ignored a replica that does not supersede it"),
   "manager.replica.stale": m("a replica with a lower token than ours was dropped"),
+  "manager.replica.olderVersion": m(
+    "an older sync of the job arrived after a newer one (reordered or replayed) and was ignored",
+  ),
   "manager.replica.staleClaimAnswered": m("a stale leader's sync was answered with the newer replica"),
   "manager.replica.ofDeletedJob": m("a stale leader synced a job finished and deleted here: told it"),
   "manager.job.superseded": m("this manager learned the job it led was finished and deleted elsewhere"),
@@ -180,9 +182,13 @@ export const MARKS = {
   "manager.gateTransfer.finalAlreadyDelivered": m("an adopting gate learned the DC's result was already delivered"),
   "manager.heartbeat.stale": m("a worker heartbeat not newer than the last was ignored"),
   "manager.worker.restartedHeartbeat": m("a worker heartbeat with a new incarnation: its runs are lost"),
-  "manager.worker.restartedMembership": m("membership saw a worker restart: its runs are lost"),
+  "manager.worker.incarnationJump": m("a worker's membership incarnation jumped (restart or refuted death)"),
   "manager.worker.suspectedWithWork": m("a worker holding workflows became suspect"),
   "manager.worker.dead": m("a worker was declared dead: its workflows move"),
+  "manager.catchUp.workerDead": m("back in the lease: an attempt on a worker declared dead meanwhile is failed now"),
+  "manager.catchUp.workerRestarted": m(
+    "back in the lease: an attempt addressed to a worker's earlier life is failed now",
+  ),
   "manager.worker.rejoined": m("a dead worker rejoined"),
   "manager.peer.dead": m("a peer manager died: the DC leader takes over its jobs"),
   "manager.peer.restarted": m("a peer manager restarted unnoticed: its jobs are orphaned"),
@@ -220,14 +226,26 @@ export const MARKS = {
   "manager.timeout.cancelSent": m("a running workflow was sent a cancel by the global timeout"),
   "manager.cleanup.expired": m("a terminal job was deleted after retention"),
   "manager.cleanup.abandonedReplica": m("a replica whose leader went silent was deleted"),
-  "manager.takeover.running": m("a running job was taken over from a dead leader"),
+  "manager.takeover.running": m(
+    "a running job was taken over from a leader that died, restarted or lost the DC leadership",
+  ),
   "manager.takeover.finished": m("a finished job was taken over (it may still owe its final result)"),
+  "manager.takeover.ownAfterRestart": m(
+    "a restarted DC leader takes over the jobs it led in its earlier life (from its durable ledger)",
+  ),
+  "manager.takeover.gatherRetry": m("a takeover still lacks a majority's copies of the job and asks again"),
+  "manager.takeover.alreadyFinished": m(
+    "a peer answered a takeover's gather with 'over and deleted': the leftover copy is dropped",
+  ),
+  "manager.ledger.reloaded": m("a restarted manager reloaded its durable job ledger"),
   "manager.takeover.gateNoticeResent": m("the job-leader transfer to the gate was sent again"),
   "manager.reconcile.confirmed": m("a worker confirmed a workflow to the new job leader"),
   "manager.reconcile.staleState": m("a worker reported an older attempt than the replica knows"),
+  "manager.reconcile.alreadyOver": m("a worker reported a workflow the new leader already knows is over"),
   "manager.reconcile.lost": m("no worker confirmed a live workflow: requeued after takeover"),
 
   // Worker (worker.ts, worker-leadership.ts).
+  "worker.dispatch.staleIncarnation": m("a dispatch addressed to an earlier life of this worker was refused"),
   "worker.dispatch.queueFull": m("a dispatch refused: too many runs"),
   "worker.dispatch.staleToken": m("a dispatch refused: its token is not above the last"),
   "worker.dispatch.insufficientCores": m("a dispatch refused: not enough free cores"),
@@ -239,6 +257,8 @@ export const MARKS = {
   "worker.run.orphanExpired": m("an orphaned run was cancelled after the grace period"),
   "worker.result.heldForNewLeader": m("a finished run's result waits for a new job leader"),
   "worker.result.resent": m("an unacked final result was sent again"),
+  "worker.result.expired": m("a result no manager took by its job's timeout was dropped"),
+  "worker.reported.expired": m("an acked result kept for a later takeover reached its job's timeout and was dropped"),
   "worker.resultAck.accepted": m("the job leader acked a final result"),
   "worker.resultAck.refused": m("the job leader refused a final result (not its job, or reconciling)"),
   "worker.resultAck.stale": m("an ack for another token or an already acked result"),
@@ -246,8 +266,10 @@ export const MARKS = {
   "worker.cancel.notRunning": m("a cancel request for a run that is not here"),
   "worker.transfer.accepted": m("a job-leader transfer was accepted"),
   "worker.transfer.duplicate": m("a repeated job-leader transfer was acked unchanged"),
+  "worker.transfer.reReported": m("a new job leader hears again a result the old leader had acked"),
   "worker.transfer.staleToken": m("a job-leader transfer with a stale token was refused"),
   "worker.manager.reregister": m("a restarted manager: the worker registers again"),
+  "worker.managers.rediscover": m("every manager of the DC is DEAD here: the worker registers with all of them again"),
   "worker.fence.forgotten": m("fence tokens of work over for fenceRetentionMs were dropped"),
   "worker.progressAck.rerouted": m("a progress ack named a new job leader"),
 
@@ -269,3 +291,10 @@ export type MarkName = keyof typeof MARKS;
 
 /** Every declared mark's name, in declaration order. */
 export const MARK_NAMES: readonly MarkName[] = Object.keys(MARKS) as MarkName[];
+
+/** The marks as a chaos sweep sees them: each with the scenario that reaches it when chaos cannot. */
+export function chaosMarks(): { name: string; reachedBy?: string }[] {
+  return Object.entries(MARKS as Record<string, MarkSpec>).map(([name, spec]) =>
+    spec.notInChaos === undefined ? { name } : { name, reachedBy: spec.notInChaos.reachedBy },
+  );
+}

@@ -26,6 +26,8 @@ export interface LeadershipHost<R extends OrphanableRun> {
   readonly cfg: WorkerConfig;
   readonly runs: ReadonlyMap<string, R>;
   readonly pendingResults: ReadonlyMap<string, WorkflowFinalResult>;
+  /** Results the old leader acked (kept until the job's timeout): a new leader hears them again. */
+  readonly reportedResults: ReadonlyMap<string, WorkflowFinalResult>;
   readonly jobLeaders: Map<string, NodeId>;
   readonly managers: readonly NodeId[];
   readonly registrar: Registrar;
@@ -54,11 +56,17 @@ export class WorkerLeadership<R extends OrphanableRun> {
     } else {
       this.w.env.mark("worker.transfer.accepted");
       this.fences.accept(jobId, token, this.w.env.localNow());
-      this.w.jobLeaders.set(jobId, newLeader);
+      // Route the job only while this worker still has something of it (a run or a result).
+      if (this.holdsWork(jobId)) this.w.jobLeaders.set(jobId, newLeader);
       for (const run of this.w.runs.values()) if (run.jobId === jobId) run.orphanedSinceUs = -1;
       this.w.env.emit("transfer.accepted", { job: jobId, leader: newLeader, token });
       for (const result of this.w.pendingResults.values())
         if (result.jobId === jobId) this.w.env.send(newLeader, result);
+      for (const result of this.w.reportedResults.values()) {
+        if (result.jobId !== jobId) continue;
+        this.w.env.mark("worker.transfer.reReported");
+        this.w.env.send(newLeader, result);
+      }
     }
     this.w.env.send(from, {
       type: "job-leader-worker-transfer-ack",
@@ -70,12 +78,20 @@ export class WorkerLeadership<R extends OrphanableRun> {
     });
   }
 
+  private holdsWork(jobId: string): boolean {
+    for (const run of this.w.runs.values()) if (run.jobId === jobId) return true;
+    for (const r of this.w.pendingResults.values()) if (r.jobId === jobId) return true;
+    return false;
+  }
+
   private statesOf(jobId: string): WorkerWorkflowState[] {
     const states: WorkerWorkflowState[] = [];
     for (const run of this.w.runs.values())
       if (run.jobId === jobId)
         states.push({ workflowId: run.workflowId, fenceToken: run.fenceToken, status: "running" });
     for (const r of this.w.pendingResults.values())
+      if (r.jobId === jobId) states.push({ workflowId: r.workflowId, fenceToken: r.fenceToken, status: r.status });
+    for (const r of this.w.reportedResults.values())
       if (r.jobId === jobId) states.push({ workflowId: r.workflowId, fenceToken: r.fenceToken, status: r.status });
     return states;
   }

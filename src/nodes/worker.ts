@@ -23,6 +23,7 @@ import { CoreAllocator } from "./parts/core-allocator.js";
 import { FenceTracker } from "./parts/fencing.js";
 import { Membership } from "./parts/membership.js";
 import { Registrar } from "./parts/registrar.js";
+import type { PerJobView } from "./checks/checker.js";
 import { WorkerLeadership } from "./worker-leadership.js";
 
 interface Run {
@@ -30,6 +31,8 @@ interface Run {
   jobId: string;
   workflowId: string;
   fenceToken: number;
+  /** The cores the dispatch asked for (and the allocator gave). */
+  cores: number;
   startedAtUs: number;
   durationUs: number;
   endTimer: TimerHandle;
@@ -42,6 +45,14 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   readonly runs = new Map<string, Run>();
   /** Final results not yet acked, by sub-workflow key. */
   readonly pendingResults = new Map<string, WorkflowFinalResult>();
+  /**
+   * Results the job leader acked, kept until their job's timeout (§5.11: "the worker still
+   * reports the terminal state"): a leader that takes the job over from a replica that
+   * missed the completion learns it here instead of running the workflow again.
+   */
+  readonly reportedResults = new Map<string, WorkflowFinalResult>();
+  /** When each pending or reported result stops being worth keeping: its job's timeout after the dispatch. */
+  private readonly resultExpiresUs = new Map<string, number>();
   /** The current job leader per job this worker holds work for. */
   readonly jobLeaders = new Map<string, NodeId>();
   private readonly dispatchFences = new FenceTracker();
@@ -59,6 +70,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     this.env.after(this.cfg.orphanCheckIntervalMs * 1000, this.onOrphanCheck);
     this.leadership.checkOrphans();
     this.forgetOldFences();
+    this.rediscoverManagers();
   };
   private readonly onResendResults = (): void => this.resendResults();
 
@@ -83,7 +95,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     });
     this.registrar = new Registrar(env, cfg.registrationRetryBaseMs, () => ({
       type: "worker-registration",
-      incarnation: this.membership.incarnation,
+      incarnation: this.env.incarnation,
       totalCores: cfg.totalCores,
       availableCores: this.cores.availableCores,
     }));
@@ -92,6 +104,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       cfg,
       runs: this.runs,
       pendingResults: this.pendingResults,
+      reportedResults: this.reportedResults,
       jobLeaders: this.jobLeaders,
       managers: this.managers,
       registrar: this.registrar,
@@ -110,6 +123,21 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     return this.registrar.leaderHint;
   }
 
+  /** Per-job state and core use, for end-of-run checks (src/nodes/checks/checker.ts). */
+  perJobView(): PerJobView {
+    let runCores = 0;
+    for (const run of this.runs.values()) runCores += run.cores;
+    return {
+      perJob: {
+        runs: [...this.runs.keys()],
+        pendingResults: [...this.pendingResults.keys()],
+        jobLeaders: [...this.jobLeaders.keys()],
+      },
+      coresInUse: this.cores.coresInUse,
+      runCores,
+    };
+  }
+
   start(): void {
     this.env.emit("node.started", {
       role: "worker",
@@ -120,6 +148,18 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     for (const m of this.managers) this.registrar.register(m);
     this.env.after(this.cfg.orphanCheckIntervalMs * 1000, this.onOrphanCheck);
     this.env.after(this.cfg.requestTimeoutShortMs * 1000, this.onResendResults);
+  }
+
+  /**
+   * A worker that holds every manager of its DC dead talks to none of them, and a restarted
+   * manager does not know the worker exists: register again, so one of them hears of it,
+   * probes it, and the two memberships meet again.
+   */
+  private rediscoverManagers(): void {
+    if (this.managers.every((m) => this.membership.status(m) !== "ok" && this.membership.status(m) !== "suspect")) {
+      this.env.mark("worker.managers.rediscover");
+      for (const m of this.managers) this.registrar.register(m);
+    }
   }
 
   receive(from: NodeId, msg: ClusterMessage): void {
@@ -158,6 +198,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "leader-claim":
       case "leader-vote":
       case "leader-heartbeat":
+      case "leader-heartbeat-ack":
       case "leader-stepdown":
       case "worker-registration":
       case "worker-heartbeat":
@@ -179,6 +220,9 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "job-global-timeout":
       case "job-state-sync":
       case "job-superseded":
+      case "job-state-sync-ack":
+      case "job-state-pull":
+      case "job-state-pull-response":
       case "job-leader-worker-transfer-ack":
       case "job-leader-manager-transfer":
       case "job-leader-manager-transfer-ack":
@@ -202,7 +246,13 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     const key = `${d.jobId}/${d.workflowId}`;
     const error = this.dispatchError(key, d);
     if (error !== null) {
-      this.env.emit("workflow.rejected", { job: d.jobId, workflow: d.workflowId, token: d.fenceToken, reason: error });
+      this.env.emit("workflow.rejected", {
+        job: d.jobId,
+        dc: this.env.dc,
+        workflow: d.workflowId,
+        token: d.fenceToken,
+        reason: error,
+      });
       this.env.send(from, {
         type: "workflow-dispatch-ack",
         jobId: d.jobId,
@@ -221,6 +271,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       else if (alloc.error === "already-allocated") this.env.mark("worker.dispatch.alreadyAllocated");
       this.env.emit("workflow.rejected", {
         job: d.jobId,
+        dc: this.env.dc,
         workflow: d.workflowId,
         token: d.fenceToken,
         reason: alloc.error,
@@ -260,6 +311,10 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   }
 
   private dispatchError(key: string, d: WorkflowDispatch): string | null {
+    if (d.workerIncarnation !== this.env.incarnation) {
+      this.env.mark("worker.dispatch.staleIncarnation");
+      return "stale incarnation";
+    }
     if (this.runs.size >= this.cfg.maxPendingWorkflows) {
       this.env.mark("worker.dispatch.queueFull");
       return "too many pending workflows";
@@ -277,11 +332,14 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     const r = this.cfg.workflowDurationJitterRatio;
     const factor = 1 - r + 2 * r * this.rng.next();
     const durationUs = Math.max(1000, Math.round(d.declaredDurationMs * 1000 * factor));
+    this.resultExpiresUs.set(key, this.env.localNow() + d.jobTimeoutMs * 1000);
+    this.reportedResults.delete(key); // a new attempt supersedes the old one's result
     const run: Run = {
       key,
       jobId: d.jobId,
       workflowId: d.workflowId,
       fenceToken: d.fenceToken,
+      cores: d.cores,
       startedAtUs: this.env.localNow(),
       durationUs,
       endTimer: -1,
@@ -369,20 +427,41 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   private onResultAck(jobId: string, workflowId: string, token: number, ok: boolean): void {
     const key = `${jobId}/${workflowId}`;
     const pending = this.pendingResults.get(key);
+    if (pending === undefined && this.reportedResults.get(key)?.fenceToken === token) return; // re-reported after a takeover
     if (pending === undefined || pending.fenceToken !== token || !ok) {
       this.env.mark(ok ? "worker.resultAck.stale" : "worker.resultAck.refused");
       return;
     }
     this.env.mark("worker.resultAck.accepted");
     this.pendingResults.delete(key);
+    this.reportedResults.set(key, pending);
     // The token stays (fenceRetentionMs): a late copy of this dispatch must still be refused.
     this.dispatchFences.touch(key, this.env.localNow());
     this.forgetJobIfIdle(jobId);
   }
 
-  /** A worker keeps retrying a pending final result until the job leader acks it. */
+  /**
+   * A worker keeps retrying a pending final result until the job leader acks it, or until
+   * its job's timeout has passed: by then the job is over everywhere (timed out if nothing
+   * else), and a result that no manager took (every manager of the DC lost the job) would
+   * otherwise be kept forever.
+   */
   private resendResults(): void {
     this.env.after(this.cfg.requestTimeoutShortMs * 1000, this.onResendResults);
+    const now = this.env.localNow();
+    for (const [key, result] of [...this.pendingResults]) {
+      if (now < (this.resultExpiresUs.get(key) ?? Number.POSITIVE_INFINITY)) continue;
+      this.env.mark("worker.result.expired");
+      this.pendingResults.delete(key);
+      this.resultExpiresUs.delete(key);
+      this.forgetJobIfIdle(result.jobId);
+    }
+    for (const key of [...this.reportedResults.keys()]) {
+      if (now < (this.resultExpiresUs.get(key) ?? Number.POSITIVE_INFINITY)) continue;
+      this.env.mark("worker.reported.expired");
+      this.reportedResults.delete(key);
+      this.resultExpiresUs.delete(key);
+    }
     for (const result of this.pendingResults.values()) {
       const leader = this.jobLeaders.get(result.jobId);
       if (leader === undefined || this.membership.status(leader) === "dead") continue;
@@ -419,7 +498,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     if (this.heartbeat === null) {
       this.heartbeat = {
         nodeId: this.env.id,
-        incarnation: this.membership.incarnation,
+        incarnation: this.env.incarnation,
         version: this.version,
         state: "healthy",
         totalCores: this.cfg.totalCores,

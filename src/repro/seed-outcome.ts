@@ -19,6 +19,8 @@ export interface SeedOutcome {
   check: string;
   message: string;
   nodes: string[];
+  /** The coverage marks the seed reached (only when the sweep asked for coverage). */
+  marks?: string[];
 }
 
 export function outcomeOf(result: RunResult): SeedOutcome {

@@ -6,6 +6,7 @@
 import type { Options } from "../scenarios/index.js";
 import { emptyVerdicts, type Outcome } from "./schema.js";
 import type { SourceIdentity } from "./source.js";
+import type { CoverageSummary } from "./coverage-summary.js";
 import { SWEEP_SECTIONS, type SectionValues } from "./sweep-sections.js";
 import type { SeedOutcome } from "./seed-outcome.js";
 
@@ -57,6 +58,8 @@ export interface SweepSummary extends Partial<SectionValues> {
   node?: string;
   /** Seeds this summary's shards hold; more than seedsRun when the sweep was interrupted. */
   planned?: number;
+  /** With `sweep --coverage`: how many seeds reached each coverage mark. */
+  coverage?: CoverageSummary;
   /** Set when SIGINT or SIGTERM stopped the sweep: the summary covers the seeds done so far. */
   interrupted?: boolean;
 }

@@ -42,6 +42,11 @@ export interface ScenarioDef<O extends Options = Options> {
    * and replays the same.
    */
   swarmOptions?(rng: Rng, resolved: Readonly<O>): Partial<O>;
+  /**
+   * The coverage marks this scenario's runs may reach (`sweep --coverage` reports the ones
+   * no seed reached). A mark with `reachedBy` is out of this scenario's reach by design.
+   */
+  marks?: readonly { name: string; reachedBy?: string }[];
   /** Builds the world: spawns processes and registers checks. */
   setup(ctx: ScenarioContext<O>): void;
 }

@@ -11,6 +11,7 @@
 
 import { sourceIdentity } from "../../repro/source.js";
 import { shardSeeds } from "../../repro/seeds.js";
+import { CoverageTally } from "../../repro/coverage-summary.js";
 import { buildSummary, SweepAggregator, type SweepSummary } from "../../repro/sweep-summary.js";
 import { SIMCTL_VERSION } from "../../repro/version.js";
 import { ExitCode, exitCodeFor, worstExit } from "../exit-codes.js";
@@ -59,9 +60,11 @@ export async function sweepCommand(id: string, flags: SweepFlags): Promise<numbe
 
 async function runSweep(plan: SweepPlan, progress: SweepProgress, interrupts: Interrupts): Promise<SweepSummary> {
   const agg = new SweepAggregator();
+  const tally = new CoverageTally();
   const setup: WorkerSetup = {
     scenario: plan.scenario.id,
     base: { overrides: plan.overrides, ...plan.limits, trace: plan.traced, ...(plan.force ? { force: true } : {}) },
+    coverage: plan.coverage,
   };
   await runPool({
     threads: plan.threads,
@@ -73,11 +76,12 @@ async function runSweep(plan: SweepPlan, progress: SweepProgress, interrupts: In
     signal: interrupts.signal,
     onOutcome: (o) => {
       agg.add(o);
+      if (o.marks !== undefined) tally.add(o.marks);
       progress.update(agg.seedsRun, agg.failed);
     },
   });
   const interrupted = interrupts.received() !== null && agg.seedsRun < plan.total;
-  return buildSummary(agg, {
+  const summary = buildSummary(agg, {
     simctlVersion: SIMCTL_VERSION,
     scenario: plan.scenario.id,
     overrides: plan.overrides,
@@ -90,4 +94,6 @@ async function runSweep(plan: SweepPlan, progress: SweepProgress, interrupts: In
     source: sourceIdentity(),
     node: process.version,
   });
+  if (plan.coverage) summary.coverage = tally.summary(plan.scenario.marks ?? []);
+  return summary;
 }

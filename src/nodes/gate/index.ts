@@ -13,6 +13,7 @@ import { DeadPeerReaper } from "../parts/dead-peer-reaper.js";
 import { Election, majority } from "../parts/election.js";
 import { Membership } from "../parts/membership.js";
 import { QuorumMonitor, quorumView, type QuorumView } from "../parts/quorum.js";
+import type { PerJobView } from "../checks/checker.js";
 import { DcView } from "./dc-view.js";
 import { isTerminalStatus, type GateJob } from "./job-state.js";
 import { GateJobs } from "./jobs.js";
@@ -51,7 +52,12 @@ export class GateNode implements SimNode<ClusterMessage> {
     this.reaper = new DeadPeerReaper(
       env,
       { checkIntervalMs: cfg.deadPeerCheckIntervalMs, reapIntervalMs: cfg.deadPeerReapIntervalMs },
-      (peer) => this.membership.purge(peer),
+      {
+        // A peer unhealthy for a whole reap interval is dead to this gate even while its
+        // suspicion runs (a gate's is longer): its jobs are orphaned now, not never.
+        onDead: (peer) => this.orphans.onPeerLost(peer),
+        onPurge: (peer) => this.membership.purge(peer),
+      },
     );
     this.membership = new Membership(env, cfg, this.peers, {
       onSuspect: (id) => this.reaper.markUnhealthy(id),
@@ -116,6 +122,17 @@ export class GateNode implements SimNode<ClusterMessage> {
   get jobCount(): number {
     return this.jobTable.jobs.size;
   }
+  /** Per-job state still open, for end-of-run checks (src/nodes/checks/checker.ts). */
+  perJobView(): PerJobView {
+    return {
+      perJob: {
+        ...this.orphans.openPerJob(),
+        leaseRounds: this.leases.openRounds(),
+        resultsOwed: this.jobTable.openResults(),
+      },
+    };
+  }
+
   get activeJobCount(): number {
     let n = 0;
     for (const j of this.jobTable.jobs.values()) if (this.jobTable.leads(j) && !isTerminalStatus(j.status)) n++;
@@ -155,6 +172,7 @@ export class GateNode implements SimNode<ClusterMessage> {
       case "leader-claim":
       case "leader-vote":
       case "leader-heartbeat":
+      case "leader-heartbeat-ack":
       case "leader-stepdown":
         return this.election.handle(from, msg);
       case "manager-registration":
@@ -209,6 +227,9 @@ export class GateNode implements SimNode<ClusterMessage> {
       case "job-global-timeout":
       case "job-state-sync":
       case "job-superseded":
+      case "job-state-sync-ack":
+      case "job-state-pull":
+      case "job-state-pull-response":
       case "job-leader-worker-transfer":
       case "job-leader-worker-transfer-ack":
       case "job-leader-manager-transfer-ack":
@@ -344,7 +365,7 @@ export class GateNode implements SimNode<ClusterMessage> {
     const out = [this.env.id];
     for (const p of this.peers) {
       const s = this.membership.status(p);
-      if (s === "ok" || s === "suspect") out.push(p);
+      if ((s === "ok" || s === "suspect") && !this.reaper.isDead(p)) out.push(p);
     }
     return out;
   }

@@ -120,6 +120,13 @@ export class GateJobs {
     this.host.env.emit("job.deleted", { job: job.spec.jobId, role: "gate" });
   }
 
+  /** Global results still owed to a client that has not acked them. */
+  openResults(): string[] {
+    return [...this.resultsOwed]
+      .filter((job) => this.jobs.get(job.spec.jobId) === job && this.leads(job) && !job.resultAcked)
+      .map((job) => job.spec.jobId);
+  }
+
   /** This gate leads the job: its own, not being revalidated, and (while running) under a valid lease. */
   leads(job: GateJob): boolean {
     if (job.leaderGate !== this.host.env.id || job.revalidating) return false;
@@ -207,6 +214,7 @@ export class GateJobs {
     const jobId = job.spec.jobId;
     d.timer = this.host.env.after(this.host.cfg.managerDispatchTimeoutMs * 1000, () => {
       if (this.jobs.get(jobId) !== job || d.pending !== manager || d.state !== "dispatching") return;
+      if (isTerminalStatus(job.status)) return;
       this.host.env.mark("gate.dispatch.timeout");
       this.retry(job, d);
     });
@@ -218,6 +226,11 @@ export class GateJobs {
     const d = [...job.dcs.values()].find((x) => x.pending === from && x.state === "dispatching");
     if (d === undefined) return;
     this.host.env.cancel(d.timer);
+    if (isTerminalStatus(job.status)) {
+      // The job ended early (another DC failed) while this DC's dispatch was in flight.
+      this.host.env.mark("gate.dispatch.afterTerminal");
+      return;
+    }
     if (ack.accepted) return this.dcAccepted(job, d, ack.leader ?? from);
     if (ack.error === "not-dc-leader" && ack.leader !== null && ack.leader !== from && d.redirects < d.order.length) {
       // A redirect, not an error: go to the named leader at once.
@@ -241,7 +254,8 @@ export class GateJobs {
     d.pending = null;
     const capMs = Math.min(cfg.dispatchRetryMaxMs, cfg.dispatchRetryBaseMs * 2 ** d.attempt);
     d.timer = this.host.env.after(this.rng.int(0, capMs * 1000), () => {
-      if (this.jobs.get(job.spec.jobId) === job && d.state === "dispatching") this.attempt(job, d);
+      if (this.jobs.get(job.spec.jobId) === job && d.state === "dispatching" && !isTerminalStatus(job.status))
+        this.attempt(job, d);
     });
   }
 
@@ -474,6 +488,7 @@ export class GateJobs {
       error: null,
     };
     this.host.env.mark("gate.result.inherited");
+    this.host.env.emit("job.dcReported", { job: job.spec.jobId, dc, status, fenceToken: d.managerFenceToken });
     d.state = "reported";
     d.inherited = true;
     this.maybeFinalize(job);
@@ -513,13 +528,8 @@ export class GateJobs {
       env.mark(expired ? "gate.cleanup.expired" : "gate.cleanup.staleReplica");
       this.jobs.delete(job.spec.jobId);
       if (isTerminalStatus(job.status) && this.leads(job)) this.deleted.addOutcome(job.spec.jobId, job.status);
-      else
-        this.deleted.addReplica(
-          job.spec.jobId,
-          expired,
-          isTerminalStatus(job.status) ? job.status : null,
-          isTerminalStatus(job.status) ? job.leaderGate : null,
-        );
+      else if (isTerminalStatus(job.status)) this.deleted.addReplica(job.spec.jobId, true, job.status, job.leaderGate);
+      else this.deleted.addReplica(job.spec.jobId, false);
       env.emit("job.deleted", { job: job.spec.jobId, role: "gate" });
     }
   }

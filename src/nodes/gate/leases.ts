@@ -68,6 +68,11 @@ export class JobLeases {
     this.holders = env.durable["gate.leases"] as Map<string, Holder>;
   }
 
+  /** Lease rounds still waiting for their majority. */
+  openRounds(): string[] {
+    return [...this.pending.keys()];
+  }
+
   holderOf(jobId: string): NodeId | null {
     return this.holders.get(jobId)?.holder ?? null;
   }

@@ -41,6 +41,11 @@ export class GateOrphans {
 
   onReplica(r: GateJobReplica): void {
     const existing = this.jobs.jobs.get(r.job.jobId);
+    if (existing === undefined && this.jobs.deleted.isFinished(r.job.jobId)) {
+      // A job that ended and was deleted here is not brought back by a late or stale claim.
+      this.host.env.mark("gate.replica.ofDeletedJob");
+      return;
+    }
     if (existing !== undefined && r.fenceToken < existing.fenceToken) {
       // An older claim (a restarted former leader): tell it what we know, so it steps back.
       this.host.env.mark("gate.replica.stale");
@@ -49,17 +54,10 @@ export class GateOrphans {
       return;
     }
     if (existing !== undefined && this.jobs.leads(existing)) {
-      if (r.leaderGate === this.host.env.id) return;
-      if (
-        r.fenceToken < existing.fenceToken ||
-        (r.fenceToken === existing.fenceToken && r.leaderGate > this.host.env.id)
-      ) {
-        // A stale claim (e.g. a restarted former leader): tell it who leads now.
-        this.host.env.mark("gate.replica.staleClaimAnswered");
-        this.host.env.send(r.leaderGate, { type: "job-leadership-announcement", replica: toGateReplica(existing) });
-        return;
-      }
-      // Another gate adopted our job with a higher token (or wins the tie): we no longer lead it.
+      // Our own claim echoed back, or one at our token: a token is acquired through a lease
+      // majority (leases.ts), so no other gate can hold the same one.
+      if (r.leaderGate === this.host.env.id || r.fenceToken === existing.fenceToken) return;
+      // Another gate adopted our job with a higher token: we no longer lead it.
       this.stepBack(existing, r.leaderGate, r.fenceToken);
     }
     if (existing !== undefined && isTerminalStatus(existing.status)) return;
@@ -113,6 +111,15 @@ export class GateOrphans {
       this.host.env.mark("gate.job.orphaned");
       this.host.env.emit("job.orphaned", { job: job.spec.jobId, formerLeader: peer });
     }
+  }
+
+  /** Adoptions waiting for a lease majority, and adopted jobs whose DCs have not all acked the transfer. */
+  openPerJob(): Record<string, string[]> {
+    const open = [...this.unconfirmed].filter(([jobId, dcs]) => {
+      const job = this.jobs.jobs.get(jobId);
+      return job !== undefined && this.jobs.leads(job) && !isTerminalStatus(job.status) && dcs.size > 0;
+    });
+    return { adoptions: [...this.adopting], gateTransfers: open.map(([jobId]) => jobId) };
   }
 
   private check(): void {

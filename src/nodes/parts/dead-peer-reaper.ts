@@ -12,6 +12,13 @@ export interface ReaperConfig {
   reapIntervalMs: number;
 }
 
+export interface ReaperHooks {
+  /** The peer was unhealthy for a whole reap interval: dead for this node's purposes. */
+  onDead?: (peer: NodeId) => void;
+  /** The peer was dead for two more intervals: drop every trace of it. */
+  onPurge: (peer: NodeId) => void;
+}
+
 export class DeadPeerReaper {
   readonly unhealthySinceUs = new Map<NodeId, number>();
   readonly deadPeers = new Map<NodeId, { deadSinceUs: number }>();
@@ -21,8 +28,12 @@ export class DeadPeerReaper {
   constructor(
     private readonly env: NodeEnv<ClusterMessage>,
     private readonly cfg: ReaperConfig,
-    private readonly onPurge: (peer: NodeId) => void,
+    private readonly hooks: ReaperHooks,
   ) {}
+
+  isDead(peer: NodeId): boolean {
+    return this.deadPeers.has(peer);
+  }
 
   start(): void {
     this.env.after(this.cfg.checkIntervalMs * 1000, this.onTick);
@@ -62,6 +73,7 @@ export class DeadPeerReaper {
       this.unhealthySinceUs.delete(peer);
       this.deadPeers.set(peer, { deadSinceUs: now });
       this.env.emit("peer.dead", { peer, unhealthyForMs: Math.floor((now - since) / 1000) });
+      this.hooks.onDead?.(peer);
     }
     for (const [peer, dead] of [...this.deadPeers]) {
       if (now - dead.deadSinceUs < 2 * reapUs) continue;
@@ -69,7 +81,7 @@ export class DeadPeerReaper {
       this.deadPeers.delete(peer);
       this.epochs.delete(peer);
       this.env.emit("peer.purged", { peer });
-      this.onPurge(peer);
+      this.hooks.onPurge(peer);
     }
   }
 }

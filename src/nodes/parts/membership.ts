@@ -40,6 +40,9 @@ export class Membership implements ProbeTable {
   private refutations: number[] = [];
   /** Members in status "unconfirmed" (kept by add, remove and setStatus). */
   private unconfirmed = 0;
+  private readonly seedSet: ReadonlySet<NodeId>;
+  /** Configured peers not in the table (swept while unreachable, or purged); kept by add and remove. */
+  private missingSeeds: number;
   private readonly rng;
   readonly probes: ProbeRounds;
 
@@ -50,6 +53,8 @@ export class Membership implements ProbeTable {
     private readonly hooks: MembershipHooks = {},
   ) {
     this.rng = env.rng.fork("membership");
+    this.seedSet = new Set(seeds.filter((id) => id !== env.id));
+    this.missingSeeds = this.seedSet.size;
     this.probes = new ProbeRounds(env, cfg, this.rng, this);
   }
 
@@ -82,10 +87,16 @@ export class Membership implements ProbeTable {
   heard(from: NodeId): void {
     // Hearing from the target of the current round answers the round, whatever the message.
     if (from === this.probes.target) this.probes.probeSucceeded(false);
-    // Once every member is confirmed (nearly always) there is nothing to look up.
-    if (this.unconfirmed === 0) return;
+    // Once every member is confirmed and every seed known (nearly always) there is nothing to look up.
+    if (this.unconfirmed === 0 && this.missingSeeds === 0) return;
     const m = this.members.get(from);
-    if (m !== undefined && m.status === "unconfirmed") this.confirm(m);
+    if (m === undefined && this.seedSet.has(from)) {
+      // A configured peer dropped while it could not answer (swept, purged) talks again: it is back.
+      this.env.mark("membership.learned.direct");
+      const fresh = newMember(from, this.env.localNow());
+      this.add(fresh);
+      this.confirm(fresh);
+    } else if (m !== undefined && m.status === "unconfirmed") this.confirm(m);
   }
 
   /** Forgets a member entirely (a gate purging a dead peer); if it returns it is new. */
@@ -95,6 +106,7 @@ export class Membership implements ProbeTable {
     this.env.mark("membership.purged");
     this.env.cancel(m.deadline);
     this.remove(m);
+    this.env.emit("member.forgotten", { node: id, reason: "purged" });
   }
 
   handle(from: NodeId, msg: MembershipMessage): void {
@@ -140,6 +152,7 @@ export class Membership implements ProbeTable {
       if (!unconfirmedTooLong && !deadTooLong) continue;
       this.env.mark(unconfirmedTooLong ? "membership.sweep.unconfirmed" : "membership.sweep.dead");
       this.remove(m);
+      this.env.emit("member.forgotten", { node: m.id, reason: unconfirmedTooLong ? "unconfirmed" : "dead" });
     }
   }
 
@@ -320,11 +333,13 @@ export class Membership implements ProbeTable {
   private add(m: Member): void {
     this.members.set(m.id, m);
     if (m.status === "unconfirmed") this.unconfirmed++;
+    if (this.seedSet.has(m.id)) this.missingSeeds--;
   }
 
   private remove(m: Member): void {
     this.members.delete(m.id);
     if (m.status === "unconfirmed") this.unconfirmed--;
+    if (this.seedSet.has(m.id)) this.missingSeeds++;
   }
 
   /** Every status change goes through here, so `unconfirmed` stays exact. */

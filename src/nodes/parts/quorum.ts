@@ -49,7 +49,8 @@ export class QuorumMonitor {
 
   private check(): void {
     this.env.after(this.cfg.quorumCheckIntervalMs * 1000, this.onTick);
-    if (!this.election.isLeader) {
+    // A leader whose lease lapsed still checks: losing quorum is exactly what lapses it.
+    if (this.election.role !== "leader") {
       this.failureStreak = 0;
       return;
     }

@@ -7,6 +7,7 @@
 
 import type { Rng } from "../../sim/index.js";
 import { clientConfig, gateConfig, managerConfig, workerConfig, type MembershipConfig } from "../../nodes/config.js";
+import { chaosMarks } from "../../nodes/marks.js";
 import { defineScenario } from "../types.js";
 import { CHAOS_SCHEMA } from "./chaos-schema.js";
 import { drawChaosOptions, type ChaosOptions } from "./chaos-swarm.js";
@@ -162,6 +163,7 @@ export const chaos = defineScenario<ChaosOptions>({
     faultPhaseMs: 5_000,
   },
   swarmOptions: (rng: Rng) => drawChaosOptions(rng),
+  marks: chaosMarks(),
   setup(ctx) {
     const o = ctx.options;
     const setup = configs(o);
@@ -175,17 +177,18 @@ export const chaos = defineScenario<ChaosOptions>({
     });
     ctx.artifact("faultOptions", c.world.swarm(o.swarm, o.faultPhaseMs, "gate,manager,worker"));
     const faults = ctx.rng.fork("long-faults");
-    c.world.plan([
-      ...drawLongOutages(faults.fork("outages"), c.world.topology, o.longOutages, detectionTimes(setup, o)),
-      ...replayStep(faults.fork("replay"), o.replayPercent, o.faultPhaseMs),
-    ]);
+    const outages = drawLongOutages(faults.fork("outages"), c.world.topology, o.longOutages, detectionTimes(setup, o));
+    c.world.plan([...outages, ...replayStep(faults.fork("replay"), o.replayPercent, o.faultPhaseMs)]);
+    // The heal at the end of the fault phase would cut a long outage short of the deaths it
+    // was drawn to cause: the phase lasts until the last outage is over.
+    const faultPhaseMs = Math.max(o.faultPhaseMs, ...outages.map((s) => s.atMs + (s.durationMs ?? 0)));
     const expected = o.jobs * o.clients;
     // The workload may outlast the fault phase: the run is not over before the last submission.
     const unsubmitted = (): string | null => {
       const n = expected - c.events("client.submitted").length;
       return n > 0 ? `${n} job(s) not submitted yet` : null;
     };
-    c.run(o.faultPhaseMs, o.livenessBudgetMs, { awaitCleanup: o.awaitCleanup, pending: unsubmitted });
+    c.run(faultPhaseMs, o.livenessBudgetMs, { awaitCleanup: o.awaitCleanup, pending: unsubmitted });
     ctx.check("every submitted job was answered or refused at submission", () => {
       const submitted = c.events("client.submitted").length;
       const jobs = (kind: string) => c.events(kind).map((e) => String(e.detail?.["job"]));

@@ -46,6 +46,9 @@ class ScriptedManager implements SimNode<ClusterMessage> {
     private readonly acks: Map<string, WorkflowDispatchAck>,
   ) {}
 
+  /** The life the worker registered with; dispatches address that life. */
+  private workerIncarnation = 0;
+
   start(): void {
     const worker = this.env.peers("worker", this.env.dc ?? "")[0];
     if (worker === undefined) return;
@@ -64,11 +67,14 @@ class ScriptedManager implements SimNode<ClusterMessage> {
       declaredDurationMs: 60_000,
       fenceToken: s.token,
       jobLeader: this.env.id,
+      jobTimeoutMs: 600_000,
+      workerIncarnation: this.workerIncarnation,
     });
   }
 
   receive(from: NodeId, msg: ClusterMessage): void {
-    if (msg.type === "worker-registration")
+    if (msg.type === "worker-registration") {
+      this.workerIncarnation = msg.incarnation;
       this.env.send(from, {
         type: "registration-response",
         accepted: true,
@@ -76,7 +82,7 @@ class ScriptedManager implements SimNode<ClusterMessage> {
         leaderId: this.env.id,
         healthyManagers: [this.env.id],
       });
-    else if (msg.type === "probe") this.env.send(from, { type: "ack", seq: msg.seq, incarnation: 1, embedded: null });
+    } else if (msg.type === "probe") this.env.send(from, { type: "ack", seq: msg.seq, incarnation: 1, embedded: null });
     else if (msg.type === "workflow-dispatch-ack")
       this.acks.set(`${msg.workflowId}#${msg.fenceToken}#${this.acks.size}`, msg);
   }

@@ -23,6 +23,8 @@ export interface HostServices {
   send(from: NodeHost, to: NodeId, msg: Message): void;
   emit(host: NodeHost, kind: string, detail: EmitDetail | undefined): void;
   peers(role: string, dc: string | undefined): readonly NodeId[];
+  /** The host went up, down, paused or resumed (for checkers that reason about outages). */
+  stateChanged(host: NodeHost): void;
 }
 
 const K_NODE_TIMER = sym("node-timer");
@@ -149,6 +151,7 @@ export class NodeHost implements NodeEnv {
         this.incarnation++;
         this.rng = this.services.rngFor(this.id, this.incarnation);
         this.state = "up";
+        this.services.stateChanged(this);
         this.instance = this.factory(this);
         this.guard("start", () => this.instance!.start());
       },
@@ -161,6 +164,7 @@ export class NodeHost implements NodeEnv {
     if (this.state === "off" || this.state === "down") return;
     this.crashCount++;
     this.state = "down";
+    this.services.stateChanged(this);
     this.instance = null;
     this.pausedQueue = [];
     for (const task of [...this.tasks]) task.cancel(`${this.id} crashed`);
@@ -170,6 +174,7 @@ export class NodeHost implements NodeEnv {
     if (this.state !== "up") return;
     this.state = "paused";
     this.pauseCount++;
+    this.services.stateChanged(this);
   }
 
   /**
@@ -181,6 +186,7 @@ export class NodeHost implements NodeEnv {
   resume(): void {
     if (this.state !== "paused") return;
     this.state = "up";
+    this.services.stateChanged(this);
     const queue = this.pausedQueue;
     this.pausedQueue = [];
     for (const fn of queue) fn();

@@ -42,6 +42,9 @@ export interface Observation {
 
 export type ObservationListener = (observation: Observation) => void;
 
+/** A node's host went up (booted or resumed), down (crashed) or paused. */
+export type HostStateListener = (atUs: Micros, node: NodeId, state: "up" | "down" | "paused") => void;
+
 export interface WorldOptions {
   topology: Topology;
   /** A factory per role; a role without one boots nothing (its ids still exist as peers). */
@@ -67,6 +70,7 @@ export class World {
   readonly topology: Topology;
   private readonly byId = new Map<string, NodeHost>();
   private readonly listeners: ObservationListener[] = [];
+  private readonly hostListeners: HostStateListener[] = [];
   private readonly applier: FaultApplier;
   private readonly peerCache = new Map<string, readonly NodeId[]>();
   private readonly emitSyms = new Map<string, number>();
@@ -85,6 +89,10 @@ export class World {
       send: (from: NodeHost, to: NodeId, msg: Message) => this.network.send(from, to, msg),
       emit: (from: NodeHost, kind: string, detail: EmitDetail | undefined) => this.observe(from, kind, detail),
       peers: (role: string, dc: string | undefined) => this.peersOf(role, dc),
+      stateChanged: (h: NodeHost) => {
+        if (h.state === "off") return;
+        for (const l of this.hostListeners) l(kernel.now, h.id, h.state);
+      },
     };
     for (const spec of options.topology.nodes) {
       const factory = options.factories[spec.role] ?? null;
@@ -146,6 +154,11 @@ export class World {
 
   onEmit(listener: ObservationListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Calls `listener` whenever a node's host goes up, down or paused. */
+  onHostState(listener: HostStateListener): void {
+    this.hostListeners.push(listener);
   }
 
   private observe(from: NodeHost, kind: string, detail: EmitDetail | undefined): void {
