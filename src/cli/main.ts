@@ -18,6 +18,7 @@ import { sweepCommand } from "./commands/sweep.js";
 import { sweepMergeCommand } from "./commands/sweep-merge.js";
 import { sweepDiffCommand } from "./commands/sweep-diff.js";
 import { shrinkCommand } from "./commands/shrink.js";
+import { viewCommand } from "./commands/view.js";
 import { SIMCTL_VERSION } from "../repro/version.js";
 import { addHelp, PROGRAM_HELP } from "./help.js";
 import { setUpColor } from "./terminal.js";
@@ -80,13 +81,31 @@ export function buildProgram(setExit: SetExit, writeErr: (s: string) => void): C
       .option("--faults <file>", "apply this JSON fault schedule instead of the scenario's own faults")
       .option("--repro-dir <dir>", "where a failing run writes its repro file", "simctl-repros")
       .option("--no-repro", "do not write a repro file on failure")
+      .option("--html <file>", "also write the run's space-time diagram (re-executed with payloads) to this HTML file")
       .option("--force", FORCE)
       .action(async (id: string, opts) => setExit(await runCommand(id, opts))),
   );
 
   addReproCommands(program, setExit);
   addSweepCommands(program, setExit);
+  addViewCommand(program, setExit);
   return program;
+}
+
+function addViewCommand(program: Command, setExit: SetExit): void {
+  program
+    .command("view")
+    .description("draw a run as a space-time diagram in one offline HTML file, or as a one-line-per-event timeline")
+    .argument("<target>", "a repro file (.json), a scenario id (with --seed), or a JSONL trace (.jsonl)")
+    .option("--seed <n>", "seed, for a scenario id (random if omitted)")
+    .option("--set <key=value>", "override a scenario option (repeatable; durations need a unit)", collect, [])
+    .option("--faults <file>", "apply this JSON fault schedule instead of the scenario's own faults")
+    .option("--max-events <n>", "event budget")
+    .option("--max-time <duration>", "virtual time budget with a unit, e.g. 10m")
+    .option("--out <file>", "where to write the HTML (default SCENARIO-seedN.html)")
+    .option("--job <id>", "one job's whole life: the page opens filtered to it; with --text, only its events")
+    .option("--text", "print one line per event instead of writing HTML (unless --out is also given)")
+    .action((target: string, opts) => setExit(viewCommand(target, opts)));
 }
 
 function addReproCommands(program: Command, setExit: SetExit): void {
@@ -96,6 +115,7 @@ function addReproCommands(program: Command, setExit: SetExit): void {
       .description("rerun a repro file: IDENTICAL, or DIVERGED with the first differing event")
       .argument("<file>", "repro file (JSON)")
       .option("--json", "print one JSON object")
+      .option("--html <file>", "also write the replayed run's space-time diagram to this HTML file")
       .option("--force", FORCE)
       .addOption(perturbOption())
       .action(async (file: string, opts) => setExit(await replayCommand(file, opts))),

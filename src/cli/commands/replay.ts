@@ -10,6 +10,7 @@ import chalk from "chalk";
 import { readRepro } from "../../repro/io.js";
 import { replayRepro, type ReplayReport } from "../../repro/replay.js";
 import { ReproFormatError, type ReproFile } from "../../repro/schema.js";
+import type { ScenarioDef } from "../../scenarios/index.js";
 import { sourceIdentity } from "../../repro/source.js";
 import { sourceLine } from "../render-source.js";
 import { lookupScenario, parsePositiveInt, preflightOptions } from "../args.js";
@@ -17,12 +18,18 @@ import { ExitCode, exitCodeFor, UsageError, worstExit } from "../exit-codes.js";
 import { differenceJson, renderDivergence } from "../render-divergence.js";
 import { verdictLabel } from "../render.js";
 import { replayUnfinished } from "../replay-unfinished.js";
+import { requestOf } from "../../repro/capture.js";
+import { replayCommandLine } from "../repro-output.js";
+import { writeRunHtml } from "../view-output.js";
+import { checkOutputFile, fileError, fileReason } from "../files.js";
 
 export interface ReplayFlags {
   json?: boolean;
   force?: boolean;
   /** TEST-ONLY hidden flag: perturb the replay's trace at this record. */
   testPerturbAt?: string;
+  /** Also write the replayed run's diagram here (`simctl view`'s page). */
+  html?: string;
 }
 
 export function loadRepro(path: string): ReproFile {
@@ -49,6 +56,7 @@ export function checkReproInputs(path: string, repro: ReproFile, force: boolean,
 export async function replayCommand(path: string, flags: ReplayFlags): Promise<number> {
   const repro = loadRepro(path);
   const scenario = checkReproInputs(path, repro, flags.force === true, "replay");
+  if (flags.html !== undefined) checkOutputFile(flags.html);
   if (repro.verdict === "hang" || repro.verdict === "oom") return replayUnfinished(path, scenario, repro, flags);
   const options =
     flags.testPerturbAt === undefined
@@ -60,11 +68,35 @@ export async function replayCommand(path: string, flags: ReplayFlags): Promise<n
       ? `${JSON.stringify(replayJson(path, repro, report))}\n`
       : `${renderReplay(path, repro, report).join("\n")}\n`,
   );
-  return replayExit(report);
+  const html = flags.html === undefined ? ExitCode.Pass : writeHtml(path, scenario, repro, report, flags);
+  return worstExit(replayExit(report), html);
 }
 
 export function replayExit(r: Pick<ReplayReport, "nondeterministic" | "result">): ExitCode {
   return worstExit(r.nondeterministic ? ExitCode.Determinism : ExitCode.Pass, exitCodeFor(r.result.verdict));
+}
+
+/** The replayed run's diagram (`--html`), after the report; a file error is one line, exit 74. */
+function writeHtml(
+  path: string,
+  scenario: ScenarioDef,
+  repro: ReproFile,
+  report: ReplayReport,
+  flags: ReplayFlags,
+): ExitCode {
+  const out = flags.html!;
+  const request = requestOf(repro);
+  if (flags.force === true) request.force = true;
+  let lines: string[];
+  try {
+    lines = writeRunHtml(scenario, request, report.result, out, replayCommandLine(path));
+  } catch (error) {
+    if (fileReason(error) === null) throw error;
+    process.stderr.write(`simctl: error: ${fileError("write", out, error).message}\n`);
+    return ExitCode.IoError;
+  }
+  for (const line of lines) (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
+  return ExitCode.Pass;
 }
 
 function renderReplay(path: string, repro: ReproFile, r: ReplayReport): string[] {

@@ -17,7 +17,7 @@ import {
 } from "../../scenarios/index.js";
 import { lookupScenario } from "../args.js";
 import { ExitCode, exitCodeFor, FileError, worstExit } from "../exit-codes.js";
-import { checkOutputFile, checkOutputFolder, fileError } from "../files.js";
+import { checkOutputFile, checkOutputFolder, fileError, fileReason } from "../files.js";
 import { guardedRun, type GuardedOutcome } from "../guarded-run.js";
 import { catchInterrupts } from "../interrupt.js";
 import { runLine, StatusLine } from "../progress.js";
@@ -25,6 +25,7 @@ import { renderRun } from "../render.js";
 import { captureRepro, plannedReproPath, replayCommandLine, writeRepro } from "../repro-output.js";
 import { buildRequest, type RequestFlags } from "../run-request.js";
 import { appendInterrupted, planTraceFile, settleTraceFile, type TracePlan } from "../trace-file.js";
+import { runCommandLine, writeRunHtml } from "../view-output.js";
 
 export interface RunFlags extends RequestFlags {
   json?: boolean;
@@ -33,6 +34,8 @@ export interface RunFlags extends RequestFlags {
   reproDir?: string;
   /** False with --no-repro. */
   repro?: boolean;
+  /** Also write the run's diagram here (`simctl view`'s page). */
+  html?: string;
 }
 
 /** A progress line shows only for runs longer than this. */
@@ -43,6 +46,7 @@ export async function runCommand(id: string, flags: RunFlags): Promise<number> {
   const { request, seedWasRandom } = buildRequest(scenario, flags);
   const reproDir = flags.repro === false ? null : (flags.reproDir ?? DEFAULT_REPRO_DIR);
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
+  if (flags.html !== undefined) checkOutputFile(flags.html);
   if (reproDir !== null) checkOutputFolder(reproDir);
   const trace = flags.trace === undefined ? null : planTraceFile(flags.trace);
   if (seedWasRandom && !flags.json) process.stdout.write(`no --seed given; using random seed ${request.seed}\n`);
@@ -101,7 +105,23 @@ async function finish(
   } else process.stdout.write(`${renderRun(result, { wallMs }, scenario, defaultLimits(scenario))}\n`);
   const codes = [exitCodeFor(result.verdict), settleTrace(ctx.trace, outcome, ctx.flags.json === true)];
   if (reproPath !== null) codes.push(await writeRunRepro(scenario, request, result, reproPath, ctx));
+  if (ctx.flags.html !== undefined) codes.push(writeHtml(scenario, request, result, ctx.flags));
   return worstExit(...codes);
+}
+
+/** The run's diagram (`--html`), after the report like every other file. */
+function writeHtml(scenario: ScenarioDef, request: RunRequest, result: RunResult, flags: RunFlags): ExitCode {
+  const path = flags.html!;
+  let lines: string[];
+  try {
+    lines = writeRunHtml(scenario, request, result, path, runCommandLine(scenario.id, request.seed, flags));
+  } catch (error) {
+    if (fileReason(error) === null) throw error;
+    return fileFailure(fileError("write", path, error));
+  }
+  // With --json, stdout holds exactly one object: the diagram's note goes to stderr.
+  for (const line of lines) (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
+  return ExitCode.Pass;
 }
 
 function settleTrace(
