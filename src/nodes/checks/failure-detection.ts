@@ -6,7 +6,9 @@
 //   - not-DEAD → DEAD happens once per transition, and never at an incarnation below one the
 //     observer already accepted;
 //   - a confirmed member that goes down and stays down is suspected (or learned dead) within
-//     the observer's probe bound: every member is probed within two passes over the table.
+//     the observer's probe bound: every member is probed within two passes over the table;
+//   - a suspicion ends by its upper bound: by then the observer has declared the member dead
+//     or heard it refute (a suspicion left open forever is a dead member never declared dead).
 // Timing checks are skipped while the observer itself was paused or down (its timers froze).
 
 import type { EmitDetail } from "../../sim/index.js";
@@ -27,6 +29,8 @@ interface Watch {
   member: string;
   sinceUs: number;
   deadlineUs: number;
+  /** What the observer owes by the deadline: a suspicion of a member that went down, or a verdict on its own suspicion. */
+  owes: "suspicion" | "verdict";
 }
 
 export class FailureDetection implements Checker {
@@ -35,6 +39,8 @@ export class FailureDetection implements Checker {
   private readonly frozenAtUs = new Map<string, number>();
   private readonly down = new Set<string>();
   private watches: Watch[] = [];
+  /** No watch is due before this (a lower bound; most events skip the scan). */
+  private nextDueUs = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly ctx: CheckerContext,
@@ -97,7 +103,16 @@ export class FailureDetection implements Checker {
           [observer],
         );
     }
-    this.suspicions.set(`${observer}|${member}`, { startUs: atUs, minMs: num(d, "minMs"), maxMs: num(d, "maxMs") });
+    const maxMs = num(d, "maxMs");
+    this.suspicions.set(`${observer}|${member}`, { startUs: atUs, minMs: num(d, "minMs"), maxMs });
+    // The observer's own deadline fires by maxMs (confirmations only shorten it): dead or refuted by then.
+    this.watch({
+      observer,
+      member,
+      sinceUs: atUs,
+      deadlineUs: atUs + Math.ceil((maxMs + slackMs(maxMs)) * 1000),
+      owes: "verdict",
+    });
   }
 
   private died(
@@ -121,8 +136,8 @@ export class FailureDetection implements Checker {
     this.suspicions.delete(`${observer}|${member}`);
     if (str(d, "via") !== "probe" || s === undefined || (this.frozenAtUs.get(observer) ?? -1) >= s.startUs) return;
     const tookMs = (atUs - s.startUs) / 1000;
-    const slackMs = s.maxMs / 500 + 2; // the observer's clock may drift a little
-    if (tookMs > s.maxMs + slackMs || tookMs < s.minMs - slackMs)
+    const slack = slackMs(s.maxMs);
+    if (tookMs > s.maxMs + slack || tookMs < s.minMs - slack)
       this.ctx.sink(
         FAILURE_DETECTION,
         `${observer} declared ${member} dead ${tookMs.toFixed(0)} ms after suspecting it, outside ${s.minMs.toFixed(0)}–${s.maxMs.toFixed(0)} ms`,
@@ -134,7 +149,8 @@ export class FailureDetection implements Checker {
     this.expireWatches(atUs);
     if (state === "up") {
       this.down.delete(node);
-      this.watches = this.watches.filter((w) => w.member !== node);
+      // It may answer again: no suspicion is owed any more. A verdict on a suspicion already begun still is.
+      this.watches = this.watches.filter((w) => w.member !== node || w.owes === "verdict");
       return;
     }
     this.frozenAtUs.set(node, atUs);
@@ -145,7 +161,7 @@ export class FailureDetection implements Checker {
       const cfg = this.cfgOf(observer);
       if (cfg === null || this.down.has(observer)) continue;
       const deadlineUs = atUs + probeBoundUs(cfg, this.views.trackedCount(observer));
-      this.watches.push({ observer, member: node, sinceUs: atUs, deadlineUs });
+      this.watch({ observer, member: node, sinceUs: atUs, deadlineUs, owes: "suspicion" });
     }
   }
 
@@ -154,15 +170,23 @@ export class FailureDetection implements Checker {
       this.watches = this.watches.filter((w) => w.observer !== observer || w.member !== member);
   }
 
+  private watch(w: Watch): void {
+    this.watches.push(w);
+    this.nextDueUs = Math.min(this.nextDueUs, w.deadlineUs);
+  }
+
   private expireWatches(nowUs: number): void {
-    if (this.watches.length === 0) return;
+    if (nowUs <= this.nextDueUs) return;
     const late = this.watches.filter((w) => w.deadlineUs < nowUs);
-    if (late.length === 0) return;
     this.watches = this.watches.filter((w) => w.deadlineUs >= nowUs);
+    this.nextDueUs = Number.POSITIVE_INFINITY;
+    for (const w of this.watches) this.nextDueUs = Math.min(this.nextDueUs, w.deadlineUs);
     for (const w of late)
       this.ctx.sink(
         FAILURE_DETECTION,
-        `${w.observer} never suspected ${w.member}, down since ${Math.round(w.sinceUs / 1000)} ms`,
+        w.owes === "suspicion"
+          ? `${w.observer} never suspected ${w.member}, down since ${Math.round(w.sinceUs / 1000)} ms`
+          : `${w.observer} suspected ${w.member} at ${Math.round(w.sinceUs / 1000)} ms and neither declared it dead nor saw it refute by ${Math.round(w.deadlineUs / 1000)} ms`,
         [w.observer],
       );
   }
@@ -172,13 +196,21 @@ export class FailureDetection implements Checker {
   }
 }
 
+/** Timing tolerance: the observer's clock may drift a little (2000 ppm of the bound, plus 2 ms). */
+function slackMs(maxMs: number): number {
+  return maxMs / 500 + 2;
+}
+
 /**
  * How long a confirmed member can stay down before `observer` must suspect it: two passes
  * over a table of `tracked` members, each probe round at most its retries plus the indirect
- * wait, every probe timeout stretched by the largest LHM.
+ * wait (every probe timeout stretched by the largest LHM) plus the wait for the probe tick
+ * that starts it. The probe timeout is the base clamped to [min, max], then stretched
+ * (probe-rounds.ts `timeoutUs`): the max bounds the base, not the stretched timeout.
  */
 function probeBoundUs(cfg: MembershipConfig, tracked: number): number {
-  const timeoutMs = cfg.probeTimeoutMaxMs * (1 + cfg.lhmTimeoutFactor * cfg.lhmMaxScore);
+  const baseMs = Math.min(cfg.probeTimeoutMaxMs, Math.max(cfg.probeTimeoutMinMs, cfg.probeTimeoutBaseMs));
+  const timeoutMs = baseMs * (1 + cfg.lhmTimeoutFactor * cfg.lhmMaxScore);
   const roundMs = timeoutMs * (0.5 * cfg.probeRetryCount + 0.8 + 1);
-  return Math.ceil((2 * (tracked + 1) * Math.max(cfg.probeIntervalMs, roundMs) + roundMs) * 1000);
+  return Math.ceil((2 * (tracked + 1) * (cfg.probeIntervalMs + roundMs) + roundMs) * 1000);
 }
