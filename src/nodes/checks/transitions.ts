@@ -84,11 +84,15 @@ export class Transitions implements Checker {
       if (k.startsWith(dcPrefix)) wfs.set(k, { ...wf, leader: node, state: wf.state === "ended" ? "ended" : "?" });
   }
 
-  /** The leader that deleted a job is done with it; a replica's deletion changes nothing. */
+  /**
+   * The leader that deleted a job whose every workflow ended is done with it. A replica's
+   * deletion changes nothing, nor does a manager dropping its stale copy of a job still
+   * running: a peer may take it over later, and its history must still hold.
+   */
   private forget(node: string, job: string): void {
     const wfs = this.jobs.get(job);
     if (wfs === undefined) return;
-    for (const wf of wfs.values()) if (wf.leader !== node) return;
+    for (const wf of wfs.values()) if (wf.leader !== node || wf.state !== "ended") return;
     this.jobs.delete(job);
     this.completedRuns.delete(job);
   }
