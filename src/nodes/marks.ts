@@ -111,6 +111,9 @@ export const MARKS = {
   "gate.dispatch.redirect": m("a non-leader manager redirected the dispatch to its leader"),
   "gate.dispatch.refused": m("a manager refused the dispatch"),
   "gate.dispatch.afterTerminal": m("a DC accepted the dispatch after the job had already ended early"),
+  "gate.dispatch.pastTimeout": m(
+    "a dispatch to a DC not started because the job is past its timeout (the timeout check ends it)",
+  ),
   "gate.dispatch.nextManager": m("the retries on one manager ran out: the next manager"),
   "gate.dc.failover": m("every manager of a DC failed: the next DC takes the job"),
   "gate.dc.failedNoFallback": m("every manager of a DC failed and no DC is left to fail over to"),

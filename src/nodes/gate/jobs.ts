@@ -201,6 +201,13 @@ export class GateJobs {
   }
 
   private attempt(job: GateJob, d: DcState): void {
+    if (this.pastTimeout(job)) {
+      // Nobody waits for this job any more, and the DC may have forgotten it already ran
+      // (its deleted-job memory is shorter than a long outage): a dispatch now would run it
+      // again under fresh fence tokens. The timeout check ends it instead.
+      this.host.env.mark("gate.dispatch.pastTimeout");
+      return;
+    }
     const manager = d.pending ?? d.order[d.index];
     if (manager === undefined) return this.dcFailed(job, d);
     d.pending = manager;
@@ -501,8 +508,7 @@ export class GateJobs {
     env.after(cfg.timeoutCheckIntervalMs * 1000, this.onTimeoutCheck);
     const now = env.localNow();
     for (const job of [...this.jobs.values()]) {
-      if (!this.leads(job) || isTerminalStatus(job.status) || now - job.acceptedAtUs <= job.spec.timeoutMs * 1000)
-        continue;
+      if (!this.leads(job) || isTerminalStatus(job.status) || !this.pastTimeout(job, now)) continue;
       env.mark("gate.timeout.global");
       for (const d of job.dcs.values()) {
         if (d.manager !== null && d.result === null)
@@ -510,6 +516,10 @@ export class GateJobs {
       }
       this.finalize(job, "timeout", "job timeout");
     }
+  }
+
+  private pastTimeout(job: GateJob, now = this.host.env.localNow()): boolean {
+    return now - job.acceptedAtUs > job.spec.timeoutMs * 1000;
   }
 
   private cleanup(): void {
