@@ -94,6 +94,7 @@ export const MARKS = {
   "gate.lease.heldElsewhere": m("a submission refused: another gate holds the job's lease"),
   "gate.lease.inProgress": m("a submission refused: the lease is being acquired already"),
   "gate.lease.timeout": m("a lease acquisition timed out without a majority"),
+  "gate.lease.lateGrant": m("a grant arrived after its round's timeout (the gate was paused): the round fails"),
   "gate.lease.grant": m("this gate granted a peer a job lease"),
   "gate.lease.refuse": m("this gate refused a peer a job lease (another holder)"),
   "gate.lease.refused": m("a peer refused this gate a job lease"),
