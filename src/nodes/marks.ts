@@ -147,6 +147,9 @@ export const MARKS = {
   "gate.finalize.resumedAfterRestart": m("a restarted gate completes the finish round it had started"),
   "gate.finalize.noMajority": m("a finalisation found no majority of gates yet: retried"),
   "gate.replica.finishedElsewhere": m("a replica learned from the finish round that its job is over"),
+  "gate.ledger.finishedWithoutReplica": m(
+    "a finish round for a job with no replica here was kept in the deleted-jobs ledger",
+  ),
 
   // Gate: ownership across gates (gate/orphans.ts).
   "gate.replica.ofDeletedJob": m("a claim for a job that ended and was deleted here was ignored"),
