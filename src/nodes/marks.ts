@@ -177,6 +177,7 @@ export const MARKS = {
   ),
   "manager.replica.staleClaimAnswered": m("a stale leader's sync was answered with the newer replica"),
   "manager.replica.ofDeletedJob": m("a stale leader synced a job finished and deleted here: told it"),
+  "manager.replica.belowForgottenToken": m("a sync older than a replica dropped here as abandoned was ignored"),
   "manager.job.superseded": m("this manager learned the job it led was finished and deleted elsewhere"),
   "manager.result.forDeletedJob": m("a result for a job finished and deleted here was acked and dropped"),
   "manager.gateTransfer.unknownJob": m("a gate transfer for a job this manager does not know"),
