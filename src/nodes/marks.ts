@@ -94,6 +94,7 @@ export const MARKS = {
   "gate.lease.heldElsewhere": m("a submission refused: another gate holds the job's lease"),
   "gate.lease.inProgress": m("a submission refused: the lease is being acquired already"),
   "gate.lease.timeout": m("a lease acquisition timed out without a majority"),
+  "gate.lease.lateGrant": m("a grant arrived after its round's timeout (the gate was paused): the round fails"),
   "gate.lease.grant": m("this gate granted a peer a job lease"),
   "gate.lease.refuse": m("this gate refused a peer a job lease (another holder)"),
   "gate.lease.refused": m("a peer refused this gate a job lease"),
@@ -149,6 +150,9 @@ export const MARKS = {
   "gate.finalize.resumedAfterRestart": m("a restarted gate completes the finish round it had started"),
   "gate.finalize.noMajority": m("a finalisation found no majority of gates yet: retried"),
   "gate.replica.finishedElsewhere": m("a replica learned from the finish round that its job is over"),
+  "gate.ledger.finishedWithoutReplica": m(
+    "a finish round for a job with no replica here was kept in the deleted-jobs ledger",
+  ),
 
   // Gate: ownership across gates (gate/orphans.ts).
   "gate.replica.ofDeletedJob": m("a claim for a job that ended and was deleted here was ignored"),
@@ -176,6 +180,7 @@ export const MARKS = {
   ),
   "manager.replica.staleClaimAnswered": m("a stale leader's sync was answered with the newer replica"),
   "manager.replica.ofDeletedJob": m("a stale leader synced a job finished and deleted here: told it"),
+  "manager.replica.belowForgottenToken": m("a sync older than a replica dropped here as abandoned was ignored"),
   "manager.job.superseded": m("this manager learned the job it led was finished and deleted elsewhere"),
   "manager.result.forDeletedJob": m("a result for a job finished and deleted here was acked and dropped"),
   "manager.gateTransfer.unknownJob": m("a gate transfer for a job this manager does not know"),

@@ -392,6 +392,13 @@ export class GateJobs {
   /** A peer gate finished a job with this gate's grant (leases.ts): a replica held here is over too. */
   finishedElsewhere(jobId: string, outcome: JobOutcome, holder: NodeId): void {
     const job = this.jobs.get(jobId);
+    if (job === undefined && !this.deleted.isFinished(jobId)) {
+      // No replica here (never announced, or dropped as stale): the lease holder record that
+      // says the job is over is forgotten after retention, so the ledger keeps the ending, or
+      // a restarted former leader could later win a majority here and end it again (chaos seed 2579).
+      this.host.env.mark("gate.ledger.finishedWithoutReplica");
+      return this.deleted.addReplica(jobId, true, outcome, holder);
+    }
     if (job === undefined || isTerminalStatus(job.status)) return;
     this.host.env.mark("gate.replica.finishedElsewhere");
     for (const d of job.dcs.values()) if (d.timer !== -1) this.host.env.cancel(d.timer);
