@@ -272,6 +272,7 @@ export const MARKS = {
   "worker.managers.rediscover": m("every manager of the DC is DEAD here: the worker registers with all of them again"),
   "worker.fence.forgotten": m("fence tokens of work over for fenceRetentionMs were dropped"),
   "worker.progressAck.rerouted": m("a progress ack named a new job leader"),
+  "worker.progressAck.staleLeader": m("a progress ack older than the last transfer named a former leader: ignored"),
 
   // Client (client.ts).
   "client.submit.timeout": m("a submission went unanswered: the next gate"),
