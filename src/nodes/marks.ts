@@ -242,6 +242,9 @@ export const MARKS = {
   "manager.reconcile.confirmed": m("a worker confirmed a workflow to the new job leader"),
   "manager.reconcile.staleState": m("a worker reported an older attempt than the replica knows"),
   "manager.reconcile.alreadyOver": m("a worker reported a workflow the new leader already knows is over"),
+  "manager.reconcile.resultAlreadyTaken": m(
+    "a worker reported a finished attempt whose result already requeued the workflow",
+  ),
   "manager.reconcile.lost": m("no worker confirmed a live workflow: requeued after takeover"),
 
   // Worker (worker.ts, worker-leadership.ts).
