@@ -250,6 +250,9 @@ export const MARKS = {
   "manager.reconcile.confirmed": m("a worker confirmed a workflow to the new job leader"),
   "manager.reconcile.staleState": m("a worker reported an older attempt than the replica knows"),
   "manager.reconcile.alreadyOver": m("a worker reported a workflow the new leader already knows is over"),
+  "manager.reconcile.resultAlreadyTaken": m(
+    "a worker reported a finished attempt whose result already requeued the workflow",
+  ),
   "manager.reconcile.lost": m("no worker confirmed a live workflow: requeued after takeover"),
 
   // Worker (worker.ts, worker-leadership.ts).
@@ -280,6 +283,7 @@ export const MARKS = {
   "worker.managers.rediscover": m("every manager of the DC is DEAD here: the worker registers with all of them again"),
   "worker.fence.forgotten": m("fence tokens of work over for fenceRetentionMs were dropped"),
   "worker.progressAck.rerouted": m("a progress ack named a new job leader"),
+  "worker.progressAck.staleLeader": m("a progress ack older than the last transfer named a former leader: ignored"),
 
   // Client (client.ts).
   "client.submit.timeout": m("a submission went unanswered: the next gate"),

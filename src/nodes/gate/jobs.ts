@@ -536,11 +536,14 @@ export class GateJobs {
     const now = env.localNow();
     for (const job of [...this.jobs.values()]) {
       const expired = isTerminalStatus(job.status) && now - job.terminalAtUs >= cfg.jobRetentionMs * 1000;
-      // A replica whose terminal announcement never arrived: its job has long timed out.
+      // A replica whose terminal announcement never arrived: its job has long timed out. The
+      // leader notices a timeout only at its next timeout check, so the replica (and with it
+      // the lease holder it keeps known, leases.ts sweep) stays that much longer: forgotten
+      // earlier, a majority could grant a restarted former leader the lease of a job another
+      // gate still leads, and both would step back (chaos seeds 1685, 2331).
+      const staleAfterMs = job.spec.timeoutMs + cfg.timeoutCheckIntervalMs + cfg.jobRetentionMs;
       const staleReplica =
-        job.leaderGate !== env.id &&
-        job.orphanedSinceUs < 0 &&
-        now - job.acceptedAtUs >= (job.spec.timeoutMs + cfg.jobRetentionMs) * 1000;
+        job.leaderGate !== env.id && job.orphanedSinceUs < 0 && now - job.acceptedAtUs >= staleAfterMs * 1000;
       if (!expired && !staleReplica) continue;
       env.mark(expired ? "gate.cleanup.expired" : "gate.cleanup.staleReplica");
       this.jobs.delete(job.spec.jobId);

@@ -443,6 +443,7 @@ export class JobTable {
       jobId: p.jobId,
       workflowId: p.workflowId,
       jobLeader: job.leader,
+      fenceToken: job.fence.current,
     });
     const wf = job.workflows.get(p.workflowId);
     if (wf === undefined || !this.leads(job) || wf.fenceToken !== p.fenceToken || job.status !== "running") {
