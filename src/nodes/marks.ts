@@ -32,7 +32,13 @@ export const MARKS = {
   "membership.dead.toldToRefute": m("a member we hold DEAD talked to us at its old incarnation; we tell it"),
   "membership.refute.suspicion": m("this node refuted a suspicion about itself"),
   "membership.refute.death": m("this node refuted its own death with the zombie bump"),
-  "membership.refute.rateLimited": m("a refutation was refused by the rate limit"),
+  "membership.refute.rateLimited": {
+    what: "a refutation was refused by the rate limit",
+    notInChaos: {
+      why: "real peers suspect a node once per failed probe round, far below 5 refutations in 10 s: needs a stand-in that suspects it on purpose",
+      reachedBy: "cluster/refutation-rate-limit",
+    },
+  },
   "membership.zombie.refused": m("a DEAD member's return inside the zombie window with too low an incarnation"),
   "membership.join.restarted": m("DEAD → OK inside the zombie window with a restart-sized incarnation"),
   "membership.join.afterWindow": m("DEAD → OK after the zombie window"),

@@ -17,6 +17,6 @@ describe("cluster scenarios (library runs, not the binary)", () => {
 
   it("every cluster scenario but chaos names the catalog rows it asserts", () => {
     const uncovered = clusterScenarios.filter((s) => s.covers.length === 0).map((s) => s.id);
-    expect(uncovered.sort()).toEqual(["cluster/chaos", "cluster/job-leader-takeover"]);
+    expect(uncovered.sort()).toEqual(["cluster/chaos", "cluster/job-leader-takeover", "cluster/refutation-rate-limit"]);
   });
 });

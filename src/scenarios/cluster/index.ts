@@ -14,6 +14,7 @@ import {
 import { dcFailover, heartbeatTimeout, jobLeaderTakeover, managerDiesBeforeAck, multiDcDispatch } from "./dispatch.js";
 import { chaos } from "./chaos.js";
 import { workerDispatchRules } from "./worker-dispatch-rules.js";
+import { refutationRateLimit } from "./refutation-rate-limit.js";
 import { allWorkersFail, jobTimeoutCancels, workerDiesBeforeAck, workerDiesMidWorkflow } from "./workers.js";
 
 export const clusterScenarios: readonly ScenarioDef[] = [
@@ -35,5 +36,6 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   allWorkersFail,
   jobTimeoutCancels,
   workerDispatchRules,
+  refutationRateLimit,
   chaos,
 ];
