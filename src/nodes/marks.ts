@@ -84,7 +84,13 @@ export const MARKS = {
 
   // Registration (parts/registrar.ts).
   "registrar.accepted": m("a registration was accepted"),
-  "registrar.refused": m("a registration was refused"),
+  "registrar.refused": {
+    what: "a registration was refused",
+    notInChaos: {
+      why: "every chaos topology's gates are configured with every DC: needs a manager of a DC its gate does not know",
+      reachedBy: "cluster/unknown-dc-registration",
+    },
+  },
   "registrar.retry": m("an unanswered registration was sent again"),
 
   // Deleted-job ledger (parts/deleted-jobs.ts).
@@ -106,7 +112,13 @@ export const MARKS = {
   "gate.lease.expired": m("a led job's lease ran out (the gate was paused or cut off): it is revalidated"),
   "gate.lease.notRenewed": m("no gate quorum: a led job's lease was not renewed"),
   "gate.lease.forgotten": m("a lease holder past retention was forgotten"),
-  "gate.registration.unknownDc": m("a manager from outside the configured topology was refused"),
+  "gate.registration.unknownDc": {
+    what: "a manager from outside the configured topology was refused",
+    notInChaos: {
+      why: "every chaos topology's gates are configured with every DC: needs a manager of a DC its gate does not know",
+      reachedBy: "cluster/unknown-dc-registration",
+    },
+  },
   "gate.manager.unhealthy": m("a manager's heartbeat went stale"),
   "gate.manager.healthy": m("a stale manager's heartbeat became fresh again"),
 

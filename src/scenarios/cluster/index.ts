@@ -15,6 +15,7 @@ import { dcFailover, heartbeatTimeout, jobLeaderTakeover, managerDiesBeforeAck, 
 import { chaos } from "./chaos.js";
 import { workerDispatchRules } from "./worker-dispatch-rules.js";
 import { refutationRateLimit } from "./refutation-rate-limit.js";
+import { unknownDcRegistration } from "./unknown-dc-registration.js";
 import { allWorkersFail, jobTimeoutCancels, workerDiesBeforeAck, workerDiesMidWorkflow } from "./workers.js";
 
 export const clusterScenarios: readonly ScenarioDef[] = [
@@ -37,5 +38,6 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   jobTimeoutCancels,
   workerDispatchRules,
   refutationRateLimit,
+  unknownDcRegistration,
   chaos,
 ];
