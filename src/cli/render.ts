@@ -74,7 +74,9 @@ export function renderRun(result: RunResult, timing: Timing, defaults: Options, 
   if (result.summary.length > 0) lines.push(chalk.bold("summary"), ...renderTable(result.summary).map((l) => `  ${l}`));
   lines.push(chalk.bold("checks"));
   for (const c of result.checks) {
-    lines.push(`  ${c.ok ? chalk.green("✓") : chalk.red("✗")} ${c.name}${c.ok ? "" : chalk.red(` — ${c.detail}`)}`);
+    if (c.status === "not-applicable") lines.push(chalk.dim(`  – ${c.name} — not applicable: ${c.detail}`));
+    else
+      lines.push(`  ${c.ok ? chalk.green("✓") : chalk.red("✗")} ${c.name}${c.ok ? "" : chalk.red(` — ${c.detail}`)}`);
   }
   const extra = result.violations.filter((v) => !result.checks.some((c) => c.name === v.check));
   for (const v of extra)

@@ -14,6 +14,7 @@ import {
   type RunFailure,
 } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
+import type { WorldTap } from "../sim/net/tap.js";
 import { ScheduleError } from "../sim/net/schedule.js";
 import { ScenarioContext } from "./context.js";
 import { resolveOptions } from "./options.js";
@@ -43,6 +44,11 @@ export interface RunRequest {
   trace?: boolean;
   /** Replaces the scenario's scripted and random faults with exactly these steps. */
   faultSchedule?: readonly FaultStep[];
+  /**
+   * Watches the run's World (messages with payloads, node states, faults) for the run
+   * viewer. It only observes: the run, its trace hash included, is the same without it.
+   */
+  tap?: WorldTap;
   /**
    * TEST-ONLY: folds one extra trace record ("test-perturb") just before record number
    * `testPerturbAtRecord`, imitating a nondeterminism bug so tests can check that replay
@@ -80,6 +86,7 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     root.fork("scenario"),
     options,
     request.faultSchedule ?? null,
+    request.tap ?? null,
   );
   if (drawn.length > 0) ctx.artifact("drawnOptions", drawn);
 

@@ -2,6 +2,8 @@
 // has its own file, chaos-sweep.test.ts).
 
 import { describe, expect, it } from "vitest";
+import { renderRun } from "../../src/cli/render.js";
+import { CHECK_NAMES } from "../../src/nodes/checkers.js";
 import { clusterScenarios } from "../../src/scenarios/cluster/index.js";
 import { runScenario } from "../../src/scenarios/runner.js";
 
@@ -18,5 +20,17 @@ describe("cluster scenarios (library runs, not the binary)", () => {
   it("every cluster scenario but chaos names the catalog rows it asserts", () => {
     const uncovered = clusterScenarios.filter((s) => s.covers.length === 0).map((s) => s.id);
     expect(uncovered.sort()).toEqual(["cluster/chaos", "cluster/job-leader-takeover", "cluster/refutation-rate-limit"]);
+  });
+
+  it("a gates-only scenario shows the job checkers as not applicable, in the result and in `run` output", () => {
+    const scenario = clusterScenarios.find((s) => s.id === "cluster/gate-peer-recovers")!;
+    const r = runScenario(scenario, { seed: 1 });
+    const byName = new Map(r.checks.map((c) => [c.name, c.status]));
+    expect(byName.get(CHECK_NAMES.leaderPerTerm)).toBe("pass");
+    for (const name of [CHECK_NAMES.cores, CHECK_NAMES.fencing, CHECK_NAMES.singleRun, CHECK_NAMES.cleanup])
+      expect(byName.get(name)).toBe("not-applicable");
+    const text = renderRun(r, { wallMs: 1 }, scenario.options);
+    expect(text).toContain(`${CHECK_NAMES.cores} — not applicable: gates only`);
+    expect(text).not.toMatch(new RegExp(`✓ ${CHECK_NAMES.cores}`));
   });
 });

@@ -27,7 +27,8 @@ const ALLOWED_FROM: Readonly<Record<string, readonly (WfState | "?")[]>> = {
 const TERMINAL_FROM: Readonly<Record<string, readonly (WfState | "?")[]>> = {
   completed: ["dispatched", "running", "?"],
   failed: ["failed", "pending", "?"],
-  cancelled: ["pending", "dispatched", "running", "?"],
+  // FAILED → CANCELLED: a job cancel (or timeout) overrides the retry (§3.1).
+  cancelled: ["pending", "dispatched", "running", "failed", "?"],
 };
 
 interface Wf {

@@ -408,7 +408,11 @@ export class JobTable {
     });
     if (!retry) {
       this.host.env.mark(job.timedOut ? "manager.retry.jobTimedOut" : "manager.retry.exhausted");
-      return this.finishWorkflow(job, wf, "failed", reason);
+      // After the job's timeout the attempt was being cancelled (§3.1 CANCELLING): an attempt
+      // that then fails or times out ends CANCELLED, the failure recorded as the reason.
+      return job.timedOut
+        ? this.finishWorkflow(job, wf, "cancelled", `cancel unconfirmed: ${reason}`)
+        : this.finishWorkflow(job, wf, "failed", reason);
     }
     this.host.env.mark(blameWorker ? "manager.retry.blamed" : "manager.retry.unblamed");
     const cfg = this.host.cfg;

@@ -5,6 +5,7 @@ import { smoke } from "./smoke.js";
 import {
   gatePeerReaped,
   gatePeerRecovers,
+  gatePeersFailTogether,
   quorumLoss,
   quorumRegained,
   singleGate,
@@ -16,11 +17,18 @@ import { chaos } from "./chaos.js";
 import { workerDispatchRules } from "./worker-dispatch-rules.js";
 import { refutationRateLimit } from "./refutation-rate-limit.js";
 import { unknownDcRegistration } from "./unknown-dc-registration.js";
-import { allWorkersFail, jobTimeoutCancels, workerDiesBeforeAck, workerDiesMidWorkflow } from "./workers.js";
+import {
+  allWorkersDieBeforeAck,
+  allWorkersFail,
+  jobTimeoutCancels,
+  workerDiesBeforeAck,
+  workerDiesMidWorkflow,
+} from "./workers.js";
 
 export const clusterScenarios: readonly ScenarioDef[] = [
   smoke,
   gatePeerReaped,
+  gatePeersFailTogether,
   gatePeerRecovers,
   quorumLoss,
   quorumRegained,
@@ -35,6 +43,7 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   workerDiesMidWorkflow,
   workerDiesBeforeAck,
   allWorkersFail,
+  allWorkersDieBeforeAck,
   jobTimeoutCancels,
   workerDispatchRules,
   refutationRateLimit,

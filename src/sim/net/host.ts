@@ -13,6 +13,7 @@ import type { Micros } from "../time.js";
 import { NodeClock } from "./clock.js";
 import type { EmitDetail, Message, NodeEnv, NodeFactory, NodeId, SimNode } from "./env.js";
 import type { NodeSpec } from "./topology.js";
+import type { HostTap } from "./tap.js";
 
 export type HostState = "off" | "up" | "down" | "paused";
 
@@ -50,6 +51,8 @@ export class NodeHost implements NodeEnv {
   readonly sym: Sym;
   readonly stats: HostStats = { sent: 0, delivered: 0, dropped: 0, received: 0 };
   rng!: Rng;
+  /** The run viewer's observer of state changes (src/sim/net/tap.ts), when one is attached. */
+  tap: HostTap | null = null;
   private readonly tasks = new Set<Task<unknown>>();
   private pausedQueue: (() => void)[] = [];
   /** Processes of this node waiting for the pause to end. */
@@ -152,6 +155,7 @@ export class NodeHost implements NodeEnv {
         this.rng = this.services.rngFor(this.id, this.incarnation);
         this.state = "up";
         this.services.stateChanged(this);
+        this.tap?.hostState(this.id, "up", this.incarnation);
         this.instance = this.factory(this);
         this.guard("start", () => this.instance!.start());
       },
@@ -165,6 +169,7 @@ export class NodeHost implements NodeEnv {
     this.crashCount++;
     this.state = "down";
     this.services.stateChanged(this);
+    this.tap?.hostState(this.id, "down", this.incarnation);
     this.instance = null;
     this.pausedQueue = [];
     for (const task of [...this.tasks]) task.cancel(`${this.id} crashed`);
@@ -175,6 +180,7 @@ export class NodeHost implements NodeEnv {
     this.state = "paused";
     this.pauseCount++;
     this.services.stateChanged(this);
+    this.tap?.hostState(this.id, "paused", this.incarnation);
   }
 
   /**
@@ -187,6 +193,7 @@ export class NodeHost implements NodeEnv {
     if (this.state !== "paused") return;
     this.state = "up";
     this.services.stateChanged(this);
+    this.tap?.hostState(this.id, "up", this.incarnation);
     const queue = this.pausedQueue;
     this.pausedQueue = [];
     for (const fn of queue) fn();

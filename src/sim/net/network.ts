@@ -31,6 +31,7 @@ import {
   type LinkOverride,
 } from "./link.js";
 import { RulePipeline, type Clog } from "./rules.js";
+import type { MessageTap } from "./tap.js";
 import type { Topology } from "./topology.js";
 
 const K_SEND = sym("send");
@@ -94,6 +95,8 @@ export class Network {
   replayMaxUs = 0;
   /** Called for every drop (checkers and scenarios may count them). */
   onDrop: ((reason: string, from: NodeId, to: NodeId, msg: Message) => void) | null = null;
+  /** The run viewer's observer (src/sim/net/tap.ts); null, and one null check per hook, otherwise. */
+  tap: MessageTap | null = null;
 
   private readonly options: LinkOptions;
   private readonly table: LinkKnobs[];
@@ -151,6 +154,7 @@ export class Network {
     const typeSym = type.sym;
     const digest = this.traced ? messageDigest(msg, type.word) : 0;
     this.kernel.trace.record(now, this.kernel.currentSeq, K_SEND, src.sym, dst.sym, typeSym, digest);
+    if (this.tap !== null) this.tap.sent(src.id, to, msg);
     this.stats.sent++;
     src.stats.sent++;
     const knobs = this.table[src.spec.index * this.n + dst.spec.index]!;
@@ -192,6 +196,7 @@ export class Network {
     if (dupPpm > 0 && this.rng.int(0, PPM - 1) < dupPpm) {
       this.stats.duplicated++;
       this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DUP, src.sym, dst.sym, typeSym, digest);
+      if (this.tap !== null) this.tap.copied("duplicate");
       this.schedule(src, dst, msg, typeSym, digest, knobs, extraUs);
     }
     if (this.replayPpm > 0 && !this.calm && this.rng.int(0, PPM - 1) < this.replayPpm)
@@ -204,6 +209,10 @@ export class Network {
     this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_REPLAY, src.sym, dst.sym, typeSym, digest);
     const delay = this.rng.int(this.replayMinUs, this.replayMaxUs);
     const packet = new Packet(src, dst, msg, typeSym, digest);
+    if (this.tap !== null) {
+      this.tap.copied("replay");
+      this.tap.scheduled(packet, this.kernel.now + delay);
+    }
     this.kernel.afterWith(delay, this.arrive, packet, dst.crashCount, K_SELF_RECORDED, dst.sym);
   }
 
@@ -227,19 +236,15 @@ export class Network {
       if (now + delay < earliest) delay = earliest - now;
       this.lastArrival[pair] = now + delay;
     }
-    this.kernel.afterWith(
-      delay,
-      this.arrive,
-      new Packet(src, dst, msg, typeSym, digest),
-      dst.crashCount,
-      K_SELF_RECORDED,
-      dst.sym,
-    );
+    const packet = new Packet(src, dst, msg, typeSym, digest);
+    if (this.tap !== null) this.tap.scheduled(packet, now + delay);
+    this.kernel.afterWith(delay, this.arrive, packet, dst.crashCount, K_SELF_RECORDED, dst.sym);
   }
 
   /** The delivery event's handler (one for all messages); `life` is the target's crash count at send. */
   private readonly arrive = (p: Packet, life: number): void => {
     const dst = p.dst;
+    if (this.tap !== null) this.tap.resumed(p);
     if (life !== dst.crashCount || dst.state === "down" || dst.state === "off") {
       this.drop("crashed-target", p.src, dst, p.msg, p.typeSym, p.digest);
       return;
@@ -255,6 +260,7 @@ export class Network {
     const dst = p.dst;
     const src = p.src;
     this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DELIVER, dst.sym, src.sym, p.typeSym, p.digest);
+    if (this.tap !== null) this.tap.delivered();
     this.stats.delivered++;
     dst.stats.received++;
     src.stats.delivered++;
@@ -278,7 +284,9 @@ export class Network {
   ): void {
     this.stats.held++;
     this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_HOLD, src.sym, dst.sym, typeSym, digest);
-    clog.held.push({ message: msg, from: src.id, to: dst.id, heldAtUs: this.kernel.now, life });
+    const entry = { message: msg, from: src.id, to: dst.id, heldAtUs: this.kernel.now, life };
+    clog.held.push(entry);
+    if (this.tap !== null) this.tap.held(entry);
   }
 
   /**
@@ -292,6 +300,7 @@ export class Network {
     for (const h of held) {
       const src = this.byId.get(h.from)!;
       const dst = this.byId.get(h.to)!;
+      if (this.tap !== null) this.tap.resumed(h);
       const type = this.traced ? this.messageType(h.message.type) : UNTRACED_TYPE;
       const typeSym = type.sym;
       const digest = this.traced ? messageDigest(h.message, type.word) : 0;
@@ -335,6 +344,7 @@ export class Network {
       typeSym,
       digest ^ reasonSym,
     );
+    if (this.tap !== null) this.tap.dropped(reason);
     this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
     src.stats.dropped++;
     this.onDrop?.(reason, src.id, dst.id, msg);

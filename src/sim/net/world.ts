@@ -22,6 +22,7 @@ import { ScheduleError, stepTimeUs, validateSchedule } from "./schedule.js";
 import { FaultApplier, K_FAULT_DUE, traceFault } from "./apply.js";
 import { drawSchedule, optionsCalm, optionsSwarm, type FaultOptions } from "./swarm.js";
 import type { Topology } from "./topology.js";
+import type { WorldTap } from "./tap.js";
 
 /** The parts of a scenario context the world uses (kept narrow so src/sim never imports scenarios). */
 export interface WorldHost {
@@ -30,6 +31,8 @@ export interface WorldHost {
   readonly faultOverride: readonly FaultStep[] | null;
   recordFault(step: FaultStep): void;
   main<T>(name: string, proc: Generator<unknown, T, unknown>): unknown;
+  /** The run viewer's observer, when the run is being captured (src/sim/net/tap.ts). */
+  readonly tap?: WorldTap | null;
 }
 
 export interface Observation {
@@ -76,6 +79,7 @@ export class World {
   private readonly emitSyms = new Map<string, number>();
   /** Set when the liveness phase begins; later planned steps are skipped. */
   faultsOver = false;
+  private readonly tap: WorldTap | null;
 
   constructor(
     readonly host: WorldHost,
@@ -112,6 +116,16 @@ export class World {
     );
     this.applier = new FaultApplier(this);
     this.bootable = new Set(Object.keys(options.factories));
+    this.tap = host.tap ?? null;
+    if (this.tap !== null) this.attachTap(this.tap);
+  }
+
+  /** Lets a viewer's tap watch messages, node states, observations and faults (it changes nothing). */
+  private attachTap(tap: WorldTap): void {
+    tap.attach({ kernel: this.host.kernel, topology: this.topology });
+    this.network.tap = tap;
+    for (const h of this.hosts) h.tap = tap;
+    this.onEmit((o) => tap.emitted(o.node, o.kind, o.detail));
   }
 
   private readonly bootable: Set<string>;
@@ -252,6 +266,7 @@ export class World {
     if (now % 1000 !== 0) recorded.atUs = now;
     else delete recorded.atUs;
     this.host.recordFault(recorded);
+    this.tap?.fault(recorded);
     traceFault(kernel, recorded.action, recorded.node, digestValue(recorded));
     this.applier.apply(recorded);
   }
@@ -290,6 +305,7 @@ export class World {
   /** Liveness phase: heal partitions, release clogs, resume and restart nodes, stop random loss. */
   healAll(): void {
     traceFault(this.host.kernel, "heal-all", null, 0);
+    this.tap?.healedAll();
     this.faultsOver = true;
     this.applier.healEverything();
     this.network.calm = true;
