@@ -17,6 +17,7 @@ import { chaos } from "./chaos.js";
 import { workerDispatchRules } from "./worker-dispatch-rules.js";
 import { refutationRateLimit } from "./refutation-rate-limit.js";
 import { unknownDcRegistration } from "./unknown-dc-registration.js";
+import { dispatchAfterTerminal } from "./dispatch-after-terminal.js";
 import {
   allWorkersDieBeforeAck,
   allWorkersFail,
@@ -48,5 +49,6 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   workerDispatchRules,
   refutationRateLimit,
   unknownDcRegistration,
+  dispatchAfterTerminal,
   chaos,
 ];
