@@ -21,7 +21,6 @@ const m = (what: string): MarkSpec => ({ what });
 export const MARKS = {
   // Membership (parts/membership.ts, parts/probe-rounds.ts).
   "membership.learned.direct": m("a message from a node not in the table adds it, confirmed"),
-  "membership.learned.gossip": m("an alive gossip about an unknown node adds it"),
   "membership.suspect.probe": m("a failed probe round suspects a confirmed member"),
   "membership.suspect.gossip": m("a suspect gossip starts a suspicion here"),
   "membership.suspect.confirmed": m("an independent confirmer shortens a running suspicion"),
