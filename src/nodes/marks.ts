@@ -160,7 +160,6 @@ export const MARKS = {
   "gate.cleanup.expired": m("a terminal job was deleted after retention"),
   "gate.cleanup.staleReplica": m("a replica whose job must long be over was deleted"),
   "gate.restart.resumeJob": m("a restarted gate re-acquired a led job's lease and resumed it"),
-  "gate.job.superseded": m("a gate learned the job it meant to lead (restart, adoption) was finished elsewhere"),
   "gate.restart.leaseRetry": m("a restarted gate found no lease majority yet and will ask again"),
   "gate.lease.refuseOver": m("this gate refused a lease request for a job it knows is over"),
   "gate.lease.refusedOver": m("a peer refused a lease request: the job is over"),
