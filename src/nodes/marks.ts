@@ -229,7 +229,13 @@ export const MARKS = {
   "manager.retry.jobTimedOut": m("a failed attempt of a timed-out job is not retried"),
   "manager.progress.ignored": m("progress for another token, a non-led or finished job was ignored"),
   "manager.result.notLeader": m("a workflow result for a job this manager does not lead is refused"),
-  "manager.result.awaitingReconcile": m("a result with a token the takeover has not learned yet stays unacked"),
+  "manager.result.awaitingReconcile": {
+    what: "a result with a token the takeover has not learned yet stays unacked",
+    notInChaos: {
+      why: "needs an uncommitted dispatch, a takeover, and the worker's result overtaking its transfer ACK: about 2 chaos seeds in 1,000",
+      reachedBy: "cluster/takeover-unsynced-dispatch",
+    },
+  },
   "manager.result.stale": m("a workflow result under another token was ignored"),
   "manager.result.duplicate": m("a repeated result for a finished workflow was ignored"),
   "manager.result.beforeAck": m("a workflow result arrived before its dispatch ACK"),
