@@ -268,7 +268,13 @@ export const MARKS = {
   "manager.ledger.reloaded": m("a restarted manager reloaded its durable job ledger"),
   "manager.takeover.gateNoticeResent": m("the job-leader transfer to the gate was sent again"),
   "manager.reconcile.confirmed": m("a worker confirmed a workflow to the new job leader"),
-  "manager.reconcile.staleState": m("a worker reported an older attempt than the replica knows"),
+  "manager.reconcile.staleState": {
+    what: "a worker reported an older attempt than the replica knows",
+    notInChaos: {
+      why: "needs a worker still holding an attempt its job leader gave up on, and a takeover while it also holds live work of the job: about 4 chaos seeds in 1,000",
+      reachedBy: "cluster/takeover-stale-attempt",
+    },
+  },
   "manager.reconcile.alreadyOver": m("a worker reported a workflow the new leader already knows is over"),
   "manager.reconcile.lost": m("no worker confirmed a live workflow: requeued after takeover"),
 

@@ -24,6 +24,7 @@ describe("cluster scenarios (library runs, not the binary)", () => {
       "cluster/dispatch-after-terminal",
       "cluster/job-leader-takeover",
       "cluster/refutation-rate-limit",
+      "cluster/takeover-stale-attempt",
       "cluster/takeover-unsynced-dispatch",
     ]);
   });

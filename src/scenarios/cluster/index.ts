@@ -18,7 +18,7 @@ import { workerDispatchRules } from "./worker-dispatch-rules.js";
 import { refutationRateLimit } from "./refutation-rate-limit.js";
 import { unknownDcRegistration } from "./unknown-dc-registration.js";
 import { dispatchAfterTerminal } from "./dispatch-after-terminal.js";
-import { takeoverUnsyncedDispatch } from "./takeover-reconcile.js";
+import { takeoverStaleAttempt, takeoverUnsyncedDispatch } from "./takeover-reconcile.js";
 import {
   allWorkersDieBeforeAck,
   allWorkersFail,
@@ -52,5 +52,6 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   unknownDcRegistration,
   dispatchAfterTerminal,
   takeoverUnsyncedDispatch,
+  takeoverStaleAttempt,
   chaos,
 ];

@@ -7,8 +7,14 @@
 // finished it. The worker sends the result (under a token the new leader has not seen)
 // before its transfer ACK; the new leader must leave it unacked until the ACK has taught it
 // the token (manager/jobs.ts onFinalResult, awaitingReconcile), then take it: no rerun.
+//
+// cluster/takeover-stale-attempt: a worker still runs an attempt the old leader gave up on
+// (its ACK was lost) and reports it to the new leader, whose replica knows the newer attempt
+// elsewhere. The report is older than the replica (takeover.ts onWorkerAck, staleState):
+// ignored, so the newer attempt stays the truth.
 
 import type { Observation } from "../../sim/index.js";
+import { workerFactory } from "../../nodes/worker.js";
 import { defineScenario } from "../types.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectOne } from "./expect.js";
@@ -98,6 +104,90 @@ export const takeoverUnsyncedDispatch = defineScenario({
           : `ended [${end.map((e) => `${detail(e, "status")}@${detail(e, "token")}`).join(", ")}]`;
       },
     );
+    ctx.check("the client heard exactly one result, completed", () => expectOne(c.clientStatuses(), "completed"));
+  },
+});
+
+export const takeoverStaleAttempt = defineScenario({
+  id: "cluster/takeover-stale-attempt",
+  title: "A worker still running an attempt the old leader gave up on reports it to the takeover, which ignores it",
+  description:
+    "1 gate; dc1 with 3 managers, a 3-core worker W1 and a 2-core worker W2; one job of three 1-core 20 s workflows: " +
+    "two go to W1, one to W2. The ACK of W1's first run is lost, so the job leader fails that attempt after " +
+    "requestTimeoutStandardMs (blaming W1) and retries it on W2 under a higher token, while W1 keeps running the old " +
+    "attempt. Once W2 runs the retry, the job leader crashes. The new leader sends transfers to W1 (it holds the other " +
+    "workflow) and W2; W1 reports the old attempt too. The new leader keeps the replica's newer attempt on W2 and " +
+    "ignores W1's report of the older one; the workflow completes once, under the newer token, and the job completes.",
+  covers: [],
+  options: { faultPhaseMs: 90_000, livenessBudgetMs: 120_000 },
+  setup(ctx) {
+    const big = workerFactory({ totalCores: 3 });
+    const small = workerFactory({ totalCores: 2 });
+    const c = new ClusterWorld(ctx, {
+      gates: 1,
+      dcs: 1,
+      managersPerDc: 3,
+      workersPerDc: 2,
+      client: { jobCount: 1, workflowsPerJob: 3, coresPerWorkflow: 1, workflowDurationMs: 20_000 },
+      factories: { worker: (env) => (env.id === "dc1-wrk-1" ? big(env) : small(env)) },
+    });
+    const [w1, w2] = c.ids("worker", "dc1") as [string, string];
+    let old: Observation | null = null;
+    // W1 acks a run right after starting it: the first run's ACK is dropped, the second's passes.
+    c.once(
+      "workflow.started",
+      (o) => {
+        old = o;
+        const leader = c.events("job.leaderAccepted")[0]?.node ?? "";
+        c.world.inject({
+          action: "partition",
+          name: "lost-ack",
+          a: [w1],
+          b: [leader],
+          oneWay: true,
+          types: ["workflow-dispatch-ack"],
+        });
+      },
+      (o) => o.node === w1,
+    );
+    c.once(
+      "workflow.started",
+      () => c.world.inject({ action: "heal", name: "lost-ack" }),
+      (o) => o.node === w1 && o !== old,
+    );
+    c.once(
+      "workflow.running",
+      (o) => ctx.kernel.after(100_000, () => c.world.crash(o.node)),
+      (o) => detail(o, "worker") === w2 && old !== null && detail(o, "workflow") === detail(old, "workflow"),
+    );
+    c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
+
+    const workflow = (): string => (old === null ? "" : detail(old, "workflow"));
+    const retry = (): Observation | undefined =>
+      c.events("workflow.dispatched", (e) => detail(e, "workflow") === workflow() && detail(e, "worker") === w2)[0];
+    const takeover = (): Observation | undefined => c.events("job.takeover")[0];
+    ctx.check("the old attempt ran on in W1 after the job leader had retried it on W2 under a higher token", () => {
+      const r = retry();
+      if (old === null || r === undefined) return old === null ? "W1 never started a run" : "no retry on W2";
+      const end = c.events("workflow.finished", (e) => e.node === w1 && detail(e, "workflow") === workflow())[0];
+      if (Number(detail(r, "token")) <= Number(detail(old, "token"))) return "the retry's token is not higher";
+      return end === undefined || end.atUs > r.atUs ? null : "W1's old attempt was over before the retry";
+    });
+    ctx.check("the new leader took W2's newer attempt as the truth and ignored W1's report of the older one", () => {
+      const t = takeover();
+      const r = c.events("workflow.reconciled", (e) => e.node === t?.node && detail(e, "workflow") === workflow());
+      const want = `${w2}@${retry() === undefined ? "?" : detail(retry()!, "token")}`;
+      const seen = r.map((e) => `${detail(e, "worker")}@${detail(e, "token")}`);
+      return seen.length === 1 && seen[0] === want ? null : `reconciled [${seen.join(", ")}], expected [${want}]`;
+    });
+    ctx.check("the workflow completed once, under the newer token on W2", () => {
+      const t = takeover();
+      const end = c.events("workflow.terminal", (e) => e.node === t?.node && detail(e, "workflow") === workflow());
+      const token = retry() === undefined ? "?" : detail(retry()!, "token");
+      return end.length === 1 && detail(end[0]!, "status") === "completed" && detail(end[0]!, "token") === token
+        ? null
+        : `ended [${end.map((e) => `${detail(e, "status")}@${detail(e, "token")}`).join(", ")}], retry under ${token}`;
+    });
     ctx.check("the client heard exactly one result, completed", () => expectOne(c.clientStatuses(), "completed"));
   },
 });
