@@ -207,7 +207,13 @@ export const MARKS = {
   "manager.worker.incarnationJump": m("a worker's membership incarnation jumped (restart or refuted death)"),
   "manager.worker.suspectedWithWork": m("a worker holding workflows became suspect"),
   "manager.worker.dead": m("a worker was declared dead: its workflows move"),
-  "manager.catchUp.workerDead": m("back in the lease: an attempt on a worker declared dead meanwhile is failed now"),
+  "manager.catchUp.workerDead": {
+    what: "back in the lease: an attempt on a worker declared dead meanwhile is failed now",
+    notInChaos: {
+      why: "needs a job leader's lease to lapse without a new DC leader, for longer than a worker's suspicion, while that worker dies: about 2 chaos seeds in 1,000",
+      reachedBy: "cluster/lease-lapse-worker-dies",
+    },
+  },
   "manager.catchUp.workerRestarted": m(
     "back in the lease: an attempt addressed to a worker's earlier life is failed now",
   ),

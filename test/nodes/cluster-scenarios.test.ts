@@ -23,6 +23,7 @@ describe("cluster scenarios (library runs, not the binary)", () => {
       "cluster/chaos",
       "cluster/dispatch-after-terminal",
       "cluster/job-leader-takeover",
+      "cluster/lease-lapse-worker-dies",
       "cluster/refutation-rate-limit",
       "cluster/takeover-stale-attempt",
       "cluster/takeover-unsynced-dispatch",

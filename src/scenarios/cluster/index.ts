@@ -19,6 +19,7 @@ import { refutationRateLimit } from "./refutation-rate-limit.js";
 import { unknownDcRegistration } from "./unknown-dc-registration.js";
 import { dispatchAfterTerminal } from "./dispatch-after-terminal.js";
 import { takeoverStaleAttempt, takeoverUnsyncedDispatch } from "./takeover-reconcile.js";
+import { leaseLapseWorkerDies } from "./lease-catch-up.js";
 import {
   allWorkersDieBeforeAck,
   allWorkersFail,
@@ -53,5 +54,6 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   dispatchAfterTerminal,
   takeoverUnsyncedDispatch,
   takeoverStaleAttempt,
+  leaseLapseWorkerDies,
   chaos,
 ];
