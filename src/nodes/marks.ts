@@ -142,7 +142,13 @@ export const MARKS = {
   "gate.result.duplicate": m("a DC result that was already recorded"),
   "gate.result.staleToken": m("a DC result under an older job-leader token"),
   "gate.result.afterTerminal": m("a DC result after the job was finalised"),
-  "gate.result.inherited": m("an adopter learned a DC result the old leader gate had acked"),
+  "gate.result.inherited": {
+    what: "an adopter learned a DC result the old leader gate had acked",
+    notInChaos: {
+      why: "needs a leader gate to die between acking one DC's result and the job's end, and a peer to adopt: about 1 chaos seed in 1,000",
+      reachedBy: "cluster/adoption-inherits-result",
+    },
+  },
   "gate.finalize.allReported": m("a job finalised with every target DC reported"),
   "gate.finalize.early": m("a job finalised early: a reported DC fixes a non-COMPLETED outcome"),
   "gate.finalize.noDcAccepted": m("a job failed: no DC accepted it"),
@@ -173,7 +179,13 @@ export const MARKS = {
   "gate.replica.ofDeletedJob": m("a claim for a job that ended and was deleted here was ignored"),
   "gate.replica.new": m("a peer's job announcement created a replica"),
   "gate.replica.updated": m("a peer's job announcement updated a replica"),
-  "gate.replica.stale": m("an announcement with a lower token than ours was ignored"),
+  "gate.replica.stale": {
+    what: "an announcement with a lower token than ours was ignored",
+    notInChaos: {
+      why: "needs a dead leader gate's announcement to arrive after another gate adopted its job: about 1 chaos seed in 1,000",
+      reachedBy: "cluster/adoption-inherits-result",
+    },
+  },
   "gate.job.orphaned": m("a job's leader gate died: the replica is orphaned"),
   "gate.adopt.firstRanked": m("the first-ranked gate adopted an orphaned job"),
   "gate.adopt.coveringRank": m("a lower-ranked gate adopted an orphaned job the first could not"),
@@ -201,7 +213,13 @@ export const MARKS = {
   "manager.gateTransfer.applied": m("a gate transfer with a higher token was followed"),
   "manager.gateTransfer.repeat": m("a repeated gate transfer from the gate already followed"),
   "manager.gateTransfer.stale": m("a gate transfer with a stale token was refused"),
-  "manager.gateTransfer.finalAlreadyDelivered": m("an adopting gate learned the DC's result was already delivered"),
+  "manager.gateTransfer.finalAlreadyDelivered": {
+    what: "an adopting gate learned the DC's result was already delivered",
+    notInChaos: {
+      why: "needs a leader gate to die after acking a DC's result but before the job's end, and a peer to adopt: about 2 chaos seeds in 1,000",
+      reachedBy: "cluster/adoption-inherits-result",
+    },
+  },
   "manager.heartbeat.stale": m("a worker heartbeat not newer than the last was ignored"),
   "manager.worker.restartedHeartbeat": m("a worker heartbeat with a new incarnation: its runs are lost"),
   "manager.worker.incarnationJump": m("a worker's membership incarnation jumped (restart or refuted death)"),

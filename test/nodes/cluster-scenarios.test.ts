@@ -20,6 +20,7 @@ describe("cluster scenarios (library runs, not the binary)", () => {
   it("every cluster scenario but chaos names the catalog rows it asserts", () => {
     const uncovered = clusterScenarios.filter((s) => s.covers.length === 0).map((s) => s.id);
     expect(uncovered.sort()).toEqual([
+      "cluster/adoption-inherits-result",
       "cluster/chaos",
       "cluster/dispatch-after-terminal",
       "cluster/job-leader-takeover",

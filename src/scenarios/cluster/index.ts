@@ -20,6 +20,7 @@ import { unknownDcRegistration } from "./unknown-dc-registration.js";
 import { dispatchAfterTerminal } from "./dispatch-after-terminal.js";
 import { takeoverStaleAttempt, takeoverUnsyncedDispatch } from "./takeover-reconcile.js";
 import { leaseLapseWorkerDies } from "./lease-catch-up.js";
+import { adoptionInheritsResult } from "./gate-adoption.js";
 import {
   allWorkersDieBeforeAck,
   allWorkersFail,
@@ -55,5 +56,6 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   takeoverUnsyncedDispatch,
   takeoverStaleAttempt,
   leaseLapseWorkerDies,
+  adoptionInheritsResult,
   chaos,
 ];
