@@ -212,7 +212,13 @@ export const MARKS = {
   "manager.gateTransfer.unknownJob": m("a gate transfer for a job this manager does not know"),
   "manager.gateTransfer.applied": m("a gate transfer with a higher token was followed"),
   "manager.gateTransfer.repeat": m("a repeated gate transfer from the gate already followed"),
-  "manager.gateTransfer.stale": m("a gate transfer with a stale token was refused"),
+  "manager.gateTransfer.stale": {
+    what: "a gate transfer with a stale token was refused",
+    notInChaos: {
+      why: "needs a job adopted twice (two leader gates dying in turn, each reaped) with the first adopter's transfer arriving after the second's: no chaos seed in 1,000",
+      reachedBy: "cluster/stale-gate-transfer",
+    },
+  },
   "manager.gateTransfer.finalAlreadyDelivered": {
     what: "an adopting gate learned the DC's result was already delivered",
     notInChaos: {

@@ -20,7 +20,7 @@ import { unknownDcRegistration } from "./unknown-dc-registration.js";
 import { dispatchAfterTerminal } from "./dispatch-after-terminal.js";
 import { takeoverStaleAttempt, takeoverUnsyncedDispatch } from "./takeover-reconcile.js";
 import { leaseLapseWorkerDies } from "./lease-catch-up.js";
-import { adoptionInheritsResult } from "./gate-adoption.js";
+import { adoptionInheritsResult, staleGateTransfer } from "./gate-adoption.js";
 import {
   allWorkersDieBeforeAck,
   allWorkersFail,
@@ -57,5 +57,6 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   takeoverStaleAttempt,
   leaseLapseWorkerDies,
   adoptionInheritsResult,
+  staleGateTransfer,
   chaos,
 ];
