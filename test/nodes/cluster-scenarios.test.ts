@@ -26,6 +26,7 @@ describe("cluster scenarios (library runs, not the binary)", () => {
       "cluster/job-leader-takeover",
       "cluster/lease-lapse-worker-dies",
       "cluster/refutation-rate-limit",
+      "cluster/stale-dc-result",
       "cluster/stale-gate-transfer",
       "cluster/takeover-stale-attempt",
       "cluster/takeover-unsynced-dispatch",

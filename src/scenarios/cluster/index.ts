@@ -21,6 +21,7 @@ import { dispatchAfterTerminal } from "./dispatch-after-terminal.js";
 import { takeoverStaleAttempt, takeoverUnsyncedDispatch } from "./takeover-reconcile.js";
 import { leaseLapseWorkerDies } from "./lease-catch-up.js";
 import { adoptionInheritsResult, staleGateTransfer } from "./gate-adoption.js";
+import { staleDcResult } from "./stale-dc-result.js";
 import {
   allWorkersDieBeforeAck,
   allWorkersFail,
@@ -58,5 +59,6 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   leaseLapseWorkerDies,
   adoptionInheritsResult,
   staleGateTransfer,
+  staleDcResult,
   chaos,
 ];
