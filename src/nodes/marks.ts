@@ -2,8 +2,9 @@
 // the protocol branch it stands for. A sweep with `--coverage` counts, per mark, how many
 // seeds reached it; a mark no seed reaches is a branch no seed tests.
 //
-// A mark the chaos sweep cannot reach by design is declared with `notInChaos`: the reason,
-// and the scripted scenario that reaches it instead. Defensive branches that no run can
+// A mark the chaos sweep cannot reach by design, or reaches in only a few seeds per
+// thousand (so the 200 seeds of `npm test` would lose it at the next unrelated change), is
+// declared with `notInChaos`: the reason, and the scripted scenario that reaches it instead. Defensive branches that no run can
 // reach (a DC result from a DC never targeted, a leader hearing another leader of its own
 // term) carry no mark: a mark is a promise that some run gets there. test/nodes/marks.test.ts keeps this
 // list and the `mark(...)` calls in step, and runs the default chaos sweep of `npm test`
@@ -12,7 +13,7 @@
 export interface MarkSpec {
   /** The branch, in a few words. */
   readonly what: string;
-  /** Set when no chaos seed can reach the mark: why, and which scenario reaches it. */
+  /** Set when the chaos sweep cannot be relied on to reach the mark: why, and which scenario reaches it. */
   readonly notInChaos?: { readonly why: string; readonly reachedBy: string };
 }
 
