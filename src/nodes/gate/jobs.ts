@@ -97,27 +97,21 @@ export class GateJobs {
   /**
    * A lease request was refused because the job is over. If this gate's own finish round
    * had reached a majority before it crashed, the ending is its own: complete it. If another
-   * gate finished it, keep the outcome as a replica (a re-attaching client may ask). If
-   * nobody here knows how it ended, forget it: no second ending either way.
+   * gate finished it, keep the outcome as a replica (a re-attaching client may ask).
    */
   learnOver(job: GateJob, holder: NodeId | null, finished: JobOutcome | null): void {
     const me = this.host.env.id;
     if (isTerminalStatus(job.status)) return; // ended here already (a finish round raced this one)
-    if (finished !== null && holder === me && job.leaderGate === me) {
+    // An "over" answer always names the outcome and the gate that ended it: a gate records
+    // both with every ending it learns (leases.ts markFinished, the deleted-job ledger).
+    if (finished === null || holder === null)
+      throw new Error(`${me}: job ${job.spec.jobId} is over, but the answer names no outcome or no holder`);
+    if (holder === me && job.leaderGate === me) {
       this.host.env.mark("gate.finalize.completedAfterRestart");
       job.revalidating = false;
       return this.finalizeNow(job, finished, job.finishIntent?.error ?? null, job.finishIntent?.inherited ?? false);
     }
-    if (finished !== null && holder !== null) return this.finishedElsewhere(job.spec.jobId, finished, holder);
-    this.dropSuperseded(job, finished);
-  }
-
-  /** Another gate finished (and deleted) the job while this one was away: forget it, no second end. */
-  dropSuperseded(job: GateJob, outcome: JobOutcome | null = null): void {
-    this.host.env.mark("gate.job.superseded");
-    this.jobs.delete(job.spec.jobId);
-    this.deleted.addReplica(job.spec.jobId, true, outcome);
-    this.host.env.emit("job.deleted", { job: job.spec.jobId, role: "gate" });
+    this.finishedElsewhere(job.spec.jobId, finished, holder);
   }
 
   /** Global results still owed to a client that has not acked them. */
