@@ -12,6 +12,7 @@ import { workerFactory } from "../../nodes/worker.js";
 import { defineScenario } from "../types.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectOne } from "./expect.js";
+import { phaseSpecs } from "../phase-specs.js";
 
 export const dispatchAfterTerminal = defineScenario({
   id: "cluster/dispatch-after-terminal",
@@ -24,6 +25,7 @@ export const dispatchAfterTerminal = defineScenario({
     "the client hears exactly one result, failed.",
   covers: [],
   options: { faultPhaseMs: 40_000, livenessBudgetMs: 120_000 },
+  schema: phaseSpecs,
   setup(ctx) {
     const failing = workerFactory({ workflowFailurePerMillion: 1_000_000 });
     const healthy = workerFactory();

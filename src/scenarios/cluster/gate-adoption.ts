@@ -19,6 +19,7 @@ import type { Observation } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectOne } from "./expect.js";
+import { phaseSpecs } from "../phase-specs.js";
 
 function detail(o: Observation, key: string): string {
   return String(o.detail?.[key]);
@@ -37,6 +38,7 @@ export const adoptionInheritsResult = defineScenario({
     "released: G2 finalises the job once, completed, and the client hears it once.",
   covers: [],
   options: { faultPhaseMs: 240_000, livenessBudgetMs: 120_000 },
+  schema: phaseSpecs,
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 3,
@@ -125,6 +127,7 @@ export const staleGateTransfer = defineScenario({
     "completed.",
   covers: [],
   options: { faultPhaseMs: 600_000, livenessBudgetMs: 120_000 },
+  schema: phaseSpecs,
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 3,

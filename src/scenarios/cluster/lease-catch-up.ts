@@ -11,6 +11,7 @@ import { managerConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectOne } from "./expect.js";
+import { phaseSpecs } from "../phase-specs.js";
 
 const MANAGER = managerConfig();
 
@@ -30,6 +31,7 @@ export const leaseLapseWorkerDies = defineScenario({
     "higher token, and the job completes before the fault phase ends.",
   covers: [],
   options: { faultPhaseMs: 200_000, livenessBudgetMs: 120_000 },
+  schema: phaseSpecs,
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,

@@ -13,6 +13,7 @@ import type { ClusterMessage } from "../../nodes/messages.js";
 import { workerConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
 import { ClusterWorld } from "./cluster-world.js";
+import { phaseSpecs } from "../phase-specs.js";
 
 const WORKER = workerConfig();
 const FIRST_SUSPICION_US = 3_000_000;
@@ -75,6 +76,7 @@ export const refutationRateLimit = defineScenario({
     "ever holds more than 5 refutations.",
   covers: [],
   options: { faultPhaseMs: 35_000, livenessBudgetMs: 1_000 },
+  schema: phaseSpecs,
   setup(ctx) {
     const sent: Suspicion[] = [];
     const c = new ClusterWorld(ctx, {

@@ -19,6 +19,7 @@ import { Registrar } from "../../nodes/parts/registrar.js";
 import { defineScenario } from "../types.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectOne } from "./expect.js";
+import { phaseSpecs } from "../phase-specs.js";
 
 const MANAGER = managerConfig();
 const STATUS_INTERVAL_US = MANAGER.gateStatusIntervalMs * 1000;
@@ -158,6 +159,7 @@ export const staleDcResult = defineScenario({
     "once, completed, on the new leader's result.",
   covers: [],
   options: { faultPhaseMs: 40_000, livenessBudgetMs: 60_000 },
+  schema: phaseSpecs,
   setup(ctx) {
     const log: DcLog = { transferAccepted: null, staleResultAcked: false, currentResultAcked: false };
     const managers = new Map<NodeId, ScriptedManager>();

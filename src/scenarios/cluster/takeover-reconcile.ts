@@ -18,6 +18,7 @@ import { workerFactory } from "../../nodes/worker.js";
 import { defineScenario } from "../types.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectOne } from "./expect.js";
+import { phaseSpecs } from "../phase-specs.js";
 
 function detail(o: Observation, key: string): string {
   return String(o.detail?.[key]);
@@ -36,6 +37,7 @@ export const takeoverUnsyncedDispatch = defineScenario({
     "ran once, ends completed under the old leader's token, and the job completes.",
   covers: [],
   options: { faultPhaseMs: 60_000, livenessBudgetMs: 120_000 },
+  schema: phaseSpecs,
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,
@@ -120,6 +122,7 @@ export const takeoverStaleAttempt = defineScenario({
     "ignores W1's report of the older one; the workflow completes once, under the newer token, and the job completes.",
   covers: [],
   options: { faultPhaseMs: 90_000, livenessBudgetMs: 120_000 },
+  schema: phaseSpecs,
   setup(ctx) {
     const big = workerFactory({ totalCores: 3 });
     const small = workerFactory({ totalCores: 2 });

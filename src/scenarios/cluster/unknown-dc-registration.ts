@@ -19,6 +19,9 @@ import { workerFactory } from "../../nodes/worker.js";
 import { defineScenario } from "../types.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectAll } from "./expect.js";
+import { clusterSpecs } from "./option-specs.js";
+import { phaseSpecs } from "../phase-specs.js";
+import { flag } from "../option-spec.js";
 
 const UNKNOWN_DC = "dc2";
 const STATUS_INTERVAL_US = managerConfig().gateStatusIntervalMs * 1000;
@@ -134,6 +137,11 @@ export const unknownDcRegistration = defineScenario({
     "applies heartbeats unchecked, so today that run fails (a known hole, reported).",
   covers: ["GM-2.1.3"],
   options: { jobs: 3, rogueHeartbeats: false, faultPhaseMs: 40_000, livenessBudgetMs: 120_000 },
+  schema: {
+    jobs: clusterSpecs.jobs,
+    rogueHeartbeats: flag("the refused stand-in heartbeats anyway, as a real manager would"),
+    ...phaseSpecs,
+  },
   setup(ctx) {
     const log: RogueLog = { registrationsSent: 0, answers: [], submissions: 0 };
     const realGate = gateFactory();
