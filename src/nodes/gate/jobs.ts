@@ -162,6 +162,7 @@ export class GateJobs {
       terminalAtUs: -1,
       resultAcked: false,
       orphanedSinceUs: -1,
+      announcedAtUs: now,
       revalidating: false,
       leaseExpiresUs: now + this.host.cfg.jobLeaseMs * 1000,
       finishing: false,
@@ -530,14 +531,17 @@ export class GateJobs {
     const now = env.localNow();
     for (const job of [...this.jobs.values()]) {
       const expired = isTerminalStatus(job.status) && now - job.terminalAtUs >= cfg.jobRetentionMs * 1000;
-      // A replica whose terminal announcement never arrived: its job has long timed out. The
-      // leader notices a timeout only at its next timeout check, so the replica (and with it
-      // the lease holder it keeps known, leases.ts sweep) stays that much longer: forgotten
-      // earlier, a majority could grant a restarted former leader the lease of a job another
-      // gate still leads, and both would step back (chaos seeds 1685, 2331).
-      const staleAfterMs = job.spec.timeoutMs + cfg.timeoutCheckIntervalMs + cfg.jobRetentionMs;
+      // A replica whose terminal announcement never arrived: its job has long timed out. A
+      // leader notices a timeout only at its next timeout check, and an adopter only after it
+      // adopted, so the replica (and with it the lease holder it keeps known, leases.ts sweep)
+      // stays that long after the timeout and after the last announcement: forgotten earlier,
+      // a majority could grant a restarted former leader the lease of a job another gate
+      // still leads, and both would step back (chaos seeds 1685, 2331, 4449).
+      const timedOutAtUs = job.acceptedAtUs + job.spec.timeoutMs * 1000;
       const staleReplica =
-        job.leaderGate !== env.id && job.orphanedSinceUs < 0 && now - job.acceptedAtUs >= staleAfterMs * 1000;
+        job.leaderGate !== env.id &&
+        job.orphanedSinceUs < 0 &&
+        now - Math.max(timedOutAtUs, job.announcedAtUs) >= (cfg.timeoutCheckIntervalMs + cfg.jobRetentionMs) * 1000;
       if (!expired && !staleReplica) continue;
       env.mark(expired ? "gate.cleanup.expired" : "gate.cleanup.staleReplica");
       this.jobs.delete(job.spec.jobId);
