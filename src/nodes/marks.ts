@@ -317,6 +317,7 @@ export const MARKS = {
     "a peer answered a takeover's gather with 'over and deleted': the leftover copy is dropped",
   ),
   "manager.ledger.reloaded": m("a restarted manager reloaded its durable job ledger"),
+  "manager.job.reclaimedAfterElection": m("a re-elected leader takes over again a job it led in an earlier term"),
   "manager.takeover.gateNoticeResent": m("the job-leader transfer to the gate was sent again"),
   "manager.reconcile.confirmed": m("a worker confirmed a workflow to the new job leader"),
   "manager.reconcile.staleState": {
