@@ -22,6 +22,7 @@ import { takeoverStaleAttempt, takeoverUnsyncedDispatch } from "./takeover-recon
 import { leaseLapseWorkerDies } from "./lease-catch-up.js";
 import { adoptionInheritsResult, staleGateTransfer } from "./gate-adoption.js";
 import { staleDcResult } from "./stale-dc-result.js";
+import { takeoverRedispatchRunning } from "./takeover-redispatch.js";
 import {
   allWorkersDieBeforeAck,
   allWorkersFail,
@@ -60,5 +61,6 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   adoptionInheritsResult,
   staleGateTransfer,
   staleDcResult,
+  takeoverRedispatchRunning,
   chaos,
 ];
