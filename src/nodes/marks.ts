@@ -272,7 +272,13 @@ export const MARKS = {
   "manager.place.noWorkerLeft": m("every worker that could run a workflow has failed it"),
   "manager.ack.ignored": m("a dispatch ACK for another token or state was ignored"),
   "manager.ack.rejectedTransient": m("a worker refused a dispatch for a transient reason (not blamed)"),
-  "manager.ack.rejectedBlamed": m("a worker refused a dispatch for a reason blamed on it"),
+  "manager.ack.rejectedBlamed": {
+    what: "a worker refused a dispatch for a reason blamed on it",
+    notInChaos: {
+      why: "the only blamed refusal a checking manager can get is already-allocated: a leader blames a worker whose ACK times out, so only a takeover that lost track of a running attempt (its worker's transfer ACK lost, or the dispatch never replicated) sends it to that same worker again, and only while the first attempt still runs: about 2 chaos seeds in 500",
+      reachedBy: "cluster/takeover-redispatch-running",
+    },
+  },
   "manager.dispatch.timeout": m("a dispatch was not acked in time (blamed on the worker)"),
   "manager.retry.blamed": m("a failed attempt requeued with exponential backoff, avoiding the worker"),
   "manager.retry.unblamed": m("a failed attempt requeued without blaming the worker"),
@@ -338,7 +344,13 @@ export const MARKS = {
   "worker.dispatch.queueFull": m("a dispatch refused: too many runs"),
   "worker.dispatch.staleToken": m("a dispatch refused: its token is not above the last"),
   "worker.dispatch.insufficientCores": m("a dispatch refused: not enough free cores"),
-  "worker.dispatch.alreadyAllocated": m("a dispatch refused: the sub-workflow already holds cores"),
+  "worker.dispatch.alreadyAllocated": {
+    what: "a dispatch refused: the sub-workflow already holds cores",
+    notInChaos: {
+      why: "a leader blames a worker whose ACK times out, so only a takeover that lost track of a running attempt (its worker's transfer ACK lost, or the dispatch never replicated) sends it to that same worker again, and only while the first attempt still runs: about 2 chaos seeds in 500",
+      reachedBy: "cluster/takeover-redispatch-running",
+    },
+  },
   "worker.run.completed": m("a run completed"),
   "worker.run.failed": m("a run failed"),
   "worker.run.cancelled": m("a run was cancelled on request"),

@@ -30,6 +30,7 @@ describe("cluster scenarios (library runs, not the binary)", () => {
       "cluster/refutation-rate-limit",
       "cluster/stale-dc-result",
       "cluster/stale-gate-transfer",
+      "cluster/takeover-redispatch-running",
       "cluster/takeover-stale-attempt",
       "cluster/takeover-unsynced-dispatch",
     ]);

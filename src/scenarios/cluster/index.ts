@@ -24,6 +24,7 @@ import { adoptionInheritsResult, staleGateTransfer } from "./gate-adoption.js";
 import { staleDcResult } from "./stale-dc-result.js";
 import { progressAckStaleLeader } from "./progress-ack-stale-leader.js";
 import { leaseLateGrant } from "./lease-late-grant.js";
+import { takeoverRedispatchRunning } from "./takeover-redispatch.js";
 import {
   allWorkersDieBeforeAck,
   allWorkersFail,
@@ -64,5 +65,6 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   staleDcResult,
   progressAckStaleLeader,
   leaseLateGrant,
+  takeoverRedispatchRunning,
   chaos,
 ];
