@@ -17,6 +17,7 @@ export interface MutantOptions {
   allTests: boolean;
   keep: boolean;
   list: boolean;
+  compileOnly: boolean;
 }
 
 function positiveInt(text: string): number {
@@ -42,6 +43,7 @@ export function parseMutantArgs(argv: readonly string[]): MutantOptions {
     .option("--all-tests", "run every test file for survivors, not only those that import the mutated file", false)
     .option("--keep", "keep the scratch copy (its path is printed)", false)
     .option("--list", "list the mutants and check each still matches its file exactly once; run nothing", false)
+    .option("--compile-only", "apply and build each mutant in the scratch copy, but run no sweep or test", false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.parse([...argv], { from: "user" });
@@ -57,6 +59,7 @@ export function parseMutantArgs(argv: readonly string[]): MutantOptions {
     allTests: boolean;
     keep: boolean;
     list: boolean;
+    compileOnly: boolean;
   }>();
   return {
     json: o.json,
@@ -70,5 +73,6 @@ export function parseMutantArgs(argv: readonly string[]): MutantOptions {
     allTests: o.allTests,
     keep: o.keep,
     list: o.list,
+    compileOnly: o.compileOnly,
   };
 }

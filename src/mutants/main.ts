@@ -127,6 +127,23 @@ function listMutants(mutants: readonly Mutant[]): void {
   process.stdout.write(`${mutants.length} mutant(s), each matching its file exactly once\n`);
 }
 
+/** `--compile-only`: each mutant must build (a data check for family authors); exit 2 if one does not. */
+async function compileCheck(mutants: readonly Mutant[], scratch: ScratchTree): Promise<number> {
+  let failed = 0;
+  for (const m of mutants) {
+    const revert = applyMutant(scratch.dir, m);
+    try {
+      const build = await scratch.build();
+      if (!build.ok) failed++;
+      process.stdout.write(`${build.ok ? "compiles" : "FAILS   "}  ${m.id}${build.ok ? "" : `\n${build.output}`}\n`);
+    } finally {
+      revert();
+    }
+  }
+  process.stdout.write(`${mutants.length - failed}/${mutants.length} mutant(s) compile\n`);
+  return failed > 0 ? 2 : 0;
+}
+
 async function campaign(mutants: readonly Mutant[], o: MutantOptions, scratch: ScratchTree): Promise<number> {
   const started = Date.now();
   const c = new Campaign(scratch, o);
@@ -183,7 +200,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   try {
-    return await campaign(mutants, o, scratch);
+    return await (o.compileOnly ? compileCheck(mutants, scratch) : campaign(mutants, o, scratch));
   } finally {
     if (o.keep) process.stderr.write(`scratch copy kept at ${scratch.dir}\n`);
     else scratch.remove();
