@@ -15,7 +15,7 @@ import { parseMutantArgs, type MutantOptions } from "./args.js";
 import { loadMutants, MutantDataError, selectMutants, type Mutant } from "./data.js";
 import { killAllChildren } from "./exec.js";
 import { applyMutant, checkMutants } from "./patch.js";
-import { outcome, renderReport, summarize, type Outcome } from "./report.js";
+import { killedByText, outcome, renderReport, summarize, type Outcome } from "./report.js";
 import { ScratchTree } from "./scratch.js";
 import { runSweepStage } from "./sweep-stage.js";
 import { runTestStage } from "./test-stage.js";
@@ -157,9 +157,9 @@ async function campaign(mutants: readonly Mutant[], o: MutantOptions, scratch: S
     const r = await c.runOne(m);
     outcomes.push(r);
     const seconds = (r.wallMs / 1000).toFixed(1);
-    process.stderr.write(
-      `[${i + 1}/${mutants.length}] ${m.id}: ${r.killedBy} ${r.detail.slice(0, 80)} (${seconds} s)\n`,
-    );
+    // The verdict as the table will show it; a sweep kill adds the check, an error its reason.
+    const extra = r.killedBy === "sweep" || r.killedBy === "error" ? `: ${r.detail.slice(0, 100)}` : "";
+    process.stderr.write(`[${i + 1}/${mutants.length}] ${m.id}: ${killedByText(r)}${extra} (${seconds} s)\n`);
   }
   const summary = summarize(outcomes);
   const wallMs = Date.now() - started;
