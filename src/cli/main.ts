@@ -13,6 +13,7 @@ import { checkCommand } from "./commands/check.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { sweepMergeCommand } from "./commands/sweep-merge.js";
 import { shrinkCommand } from "./commands/shrink.js";
+import { viewCommand } from "./commands/view.js";
 import { SIMCTL_VERSION } from "../repro/version.js";
 
 export const VERSION = SIMCTL_VERSION;
@@ -54,9 +55,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--faults <file>", "apply this JSON fault schedule instead of the scenario's own faults")
     .option("--repro-dir <dir>", "where a failing run writes its repro file", "simctl-repros")
     .option("--no-repro", "do not write a repro file on failure")
+    .option("--html <file>", "also write the run's space-time diagram (re-executed with payloads) to this HTML file")
     .action((id: string, opts) => setExit(runCommand(id, opts)));
 
   addReproCommands(program, setExit);
+  addViewCommand(program, setExit);
   return program;
 }
 
@@ -66,6 +69,7 @@ function addReproCommands(program: Command, setExit: (code: number) => void): vo
     .description("rerun a repro file: IDENTICAL, or DIVERGED with the first differing event")
     .argument("<file>", "repro file (JSON)")
     .option("--json", "print one JSON object")
+    .option("--html <file>", "also write the replayed run's space-time diagram to this HTML file")
     .addOption(perturbOption())
     .action((file: string, opts) => setExit(replayCommand(file, opts)));
 
@@ -90,6 +94,7 @@ function addReproCommands(program: Command, setExit: (code: number) => void): vo
     .option("--swarm", "swarm testing: each seed draws which fault kinds are on (scenarios with a swarm option)")
     .option("--shard <k/N>", "run only shard k of N (every N-th seed), for spreading a sweep over machines")
     .option("--json", "print the summary as JSON (input for sweep-merge)")
+    .option("--coverage", "count, per coverage mark, the seeds that reached it, and list the marks none reached")
     .option("--set <key=value>", "override a scenario option (repeatable)", collect, [])
     .option("--max-events <n>", "event budget per seed")
     .option("--max-time <duration>", "virtual time budget per seed")
@@ -117,6 +122,22 @@ function addReproCommands(program: Command, setExit: (code: number) => void): vo
     .option("--max-runs <n>", "bound on the number of runs tried", "500")
     .option("--json", "print a JSON report")
     .action((file: string, opts) => setExit(shrinkCommand(file, opts)));
+}
+
+function addViewCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command("view")
+    .description("draw a run as a space-time diagram in one offline HTML file, or as a one-line-per-event timeline")
+    .argument("<target>", "a repro file (.json), a scenario id (with --seed), or a JSONL trace (.jsonl)")
+    .option("--seed <n>", "seed, for a scenario id (random if omitted)")
+    .option("--set <key=value>", "override a scenario option (repeatable)", collect, [])
+    .option("--faults <file>", "apply this JSON fault schedule instead of the scenario's own faults")
+    .option("--max-events <n>", "event budget")
+    .option("--max-time <duration>", "virtual time budget, e.g. 10m")
+    .option("--out <file>", "where to write the HTML (default SCENARIO-seedN.html)")
+    .option("--job <id>", "one job's whole life: the page opens filtered to it; with --text, only its events")
+    .option("--text", "print one line per event instead of writing HTML (unless --out is also given)")
+    .action((target: string, opts) => setExit(viewCommand(target, opts)));
 }
 
 /** Resolves to the exit code; async because `sweep` waits for its worker threads. */

@@ -2,9 +2,29 @@
 
 import chalk from "chalk";
 import { formatRange } from "../repro/seeds.js";
+import type { CoverageSummary } from "../repro/coverage-summary.js";
 import type { SweepSummary } from "../repro/sweep-summary.js";
 import { renderTable } from "./render.js";
 import { replayCommandLine } from "./repro-output.js";
+
+/** Marks reached, the rarest ones, those no seed reached, and those out of the scenario's reach. */
+function renderCoverage(c: CoverageSummary): string[] {
+  const reachable = c.declared - Object.keys(c.outOfReach).length;
+  const lines = [
+    "",
+    `${chalk.bold("coverage")}  ${c.reached}/${reachable} marks reached${c.unreached.length === 0 ? chalk.green(" (all)") : ""}`,
+  ];
+  const rare = Object.entries(c.seedsPerMark)
+    .filter(([, n]) => n > 0)
+    .sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1))
+    .slice(0, 10)
+    .map(([m, n]) => `${m} ${n}`);
+  if (rare.length > 0) lines.push(`  rarest: ${rare.join(", ")} (seeds)`);
+  if (c.unreached.length > 0) lines.push(chalk.red(`  never reached: ${c.unreached.join(" ")}`));
+  const out = Object.entries(c.outOfReach).map(([m, by]) => `${m} (${by})`);
+  if (out.length > 0) lines.push(chalk.dim(`  out of this scenario's reach, reached by: ${out.join(", ")}`));
+  return lines;
+}
 
 export function renderSweep(s: SweepSummary, threads: number | null): string[] {
   const secs = s.wallMs / 1000;
@@ -19,6 +39,7 @@ export function renderSweep(s: SweepSummary, threads: number | null): string[] {
       ? chalk.red(`${s.failed} failed in ${groups} group${groups === 1 ? "" : "s"}`)
       : chalk.green("0 failed");
   lines.push(`${s.seedsRun} seeds in ${secs.toFixed(1)} s (${rate} seeds/s): ${s.passed} passed, ${failed}`);
+  if (s.coverage !== undefined) lines.push(...renderCoverage(s.coverage));
   if (groups === 0) return lines;
   const rows = s.groups.map((g) => ({
     count: g.count,

@@ -52,6 +52,9 @@ export function renderRun(result: RunResult, timing: Timing, defaults: Options, 
   lines.push(`${chalk.bold("scenario")}  ${result.scenario}`);
   lines.push(`${chalk.bold("seed")}      ${result.seed}`);
   lines.push(`${chalk.bold("options")}   ${renderOptions(result.options)}`);
+  const drawn = result.artifacts["drawnOptions"];
+  if (Array.isArray(drawn) && drawn.length > 0)
+    lines.push(`${chalk.bold("drawn")}     ${chalk.dim(`${drawn.join(" ")} (swarm, from the seed)`)}`);
   const faults = result.artifacts["faultOptions"];
   if (faults !== undefined && faults !== null && typeof faults === "object")
     lines.push(`${chalk.bold("faults")}    ${renderFaultOptions(faults as Record<string, unknown>)}`);
@@ -71,13 +74,17 @@ export function renderRun(result: RunResult, timing: Timing, defaults: Options, 
   if (result.summary.length > 0) lines.push(chalk.bold("summary"), ...renderTable(result.summary).map((l) => `  ${l}`));
   lines.push(chalk.bold("checks"));
   for (const c of result.checks) {
-    lines.push(`  ${c.ok ? chalk.green("✓") : chalk.red("✗")} ${c.name}${c.ok ? "" : chalk.red(` — ${c.detail}`)}`);
+    if (c.status === "not-applicable") lines.push(chalk.dim(`  – ${c.name} — not applicable: ${c.detail}`));
+    else
+      lines.push(`  ${c.ok ? chalk.green("✓") : chalk.red("✗")} ${c.name}${c.ok ? "" : chalk.red(` — ${c.detail}`)}`);
   }
   const extra = result.violations.filter((v) => !result.checks.some((c) => c.name === v.check));
   for (const v of extra)
     lines.push(
       `  ${chalk.red("✗")} ${v.check} — ${chalk.red(v.message)} ${chalk.dim(`@${formatTime(v.atUs)} seq ${v.seq}`)}`,
     );
+  const marks = Object.keys(result.coverage);
+  if (marks.length > 0) lines.push(`${chalk.bold("marks")}     ${marks.length} reached: ${chalk.dim(marks.join(" "))}`);
   lines.push(`${chalk.bold("trace")}     ${result.traceHash}`);
   lines.push(`${chalk.bold("verdict")}   ${verdictLabel(result.verdict)}`);
   if (result.verdict !== "pass")

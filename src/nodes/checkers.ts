@@ -10,16 +10,39 @@
 //   fencing          per (job, DC), a new job leader's first token (create, takeover) is above
 //                    every token issued before it, and each leader's own tokens strictly
 //                    increase (a cut-off stale leader may go on issuing: the workers must
-//                    refuse it); per worker and sub-workflow, accepted tokens strictly
-//                    increase and never fall at or below an accepted transfer token
+//                    refuse it); per worker incarnation and sub-workflow, accepted tokens
+//                    strictly increase and never fall at or below an accepted transfer
+//                    token (a worker's fences are volatile, PROTOCOL §1: a restart resets them)
 //   leader-per-term  at most one leader per term in each election group (DC or global)
 //   single-run       no (job, DC, workflow, fence token) ever runs twice, nor twice at once
 //   cleanup          a terminal job's state is deleted once its retention has passed,
 //                    unless the node holding it restarted (volatile state gone) first
+//
+// and the checkers in src/nodes/checks/ (each file says what it checks): cores at rest,
+// finalisation only after every DC reported, work leaving a worker only for a reason that
+// holds, failure-detection bounds and transitions, votes and majorities, allowed job and
+// workflow transitions, and no per-job state left at rest.
 
 import type { EmitDetail } from "../sim/index.js";
+import type { Checker, EndOfRun, HostState, PerJobView, ViolationSink } from "./checks/checker.js";
+import { CORES_AT_REST, CoresAtRest } from "./checks/cores-at-rest.js";
+import { ELECTION_VOTES, ElectionVotes } from "./checks/election-votes.js";
+import { FAILURE_DETECTION, FailureDetection } from "./checks/failure-detection.js";
+import { FINALIZE_REPORTS, FinalizeReports } from "./checks/finalize-reports.js";
+import { MembershipViews } from "./checks/membership-views.js";
+import { QUIESCENCE, Quiescence } from "./checks/quiescence.js";
+import { TRANSITIONS, Transitions } from "./checks/transitions.js";
+import { WORK_LEAVES_WORKER, WorkLeavesWorker } from "./checks/work-leaves-worker.js";
+import {
+  gateConfig,
+  managerConfig,
+  workerConfig,
+  type GateConfig,
+  type ManagerConfig,
+  type WorkerConfig,
+} from "./config.js";
 
-export type ViolationSink = (check: string, message: string, nodes: string[]) => void;
+export type { ViolationSink } from "./checks/checker.js";
 
 export const CHECK_NAMES = {
   terminalOnce: "cluster: job reaches exactly one terminal state",
@@ -29,7 +52,23 @@ export const CHECK_NAMES = {
   leaderPerTerm: "cluster: at most one leader per term per group",
   singleRun: "cluster: no workflow runs twice in one fence epoch",
   cleanup: "cluster: per-job state removed after retention",
+  coresAtRest: CORES_AT_REST,
+  finalizeReports: FINALIZE_REPORTS,
+  workLeavesWorker: WORK_LEAVES_WORKER,
+  failureDetection: FAILURE_DETECTION,
+  electionVotes: ELECTION_VOTES,
+  transitions: TRANSITIONS,
+  quiescence: QUIESCENCE,
 } as const;
+
+/** The cluster the checkers watch: its configs, election groups and node roles (from the scenario). */
+export interface ClusterShapeForChecks {
+  gate: GateConfig;
+  manager: ManagerConfig;
+  worker: WorkerConfig;
+  groupSizes: ReadonlyMap<string, number>;
+  roles: ReadonlyMap<string, string>;
+}
 
 export interface RetentionOptions {
   gateJobRetentionMs: number;
@@ -55,20 +94,55 @@ export class ClusterCheckers {
   private readonly clientRejected = new Set<string>();
   private readonly coresInUse = new Map<string, number>();
   private readonly issued = new Map<string, number>();
-  private readonly accepted = new Map<string, number>();
-  private readonly transferFloor = new Map<string, number>();
+  /** Per worker (this incarnation): the highest accepted dispatch token per sub-workflow. */
+  private readonly accepted = new Map<string, Map<string, number>>();
+  /** Per worker (this incarnation): the highest accepted transfer token per job. */
+  private readonly transferFloor = new Map<string, Map<string, number>>();
   private readonly leaders = new Map<string, string>();
   private readonly running = new Map<string, string>();
   private readonly everStarted = new Set<string>();
   private readonly held = new Map<string, Held>();
   private readonly lastStartUs = new Map<string, number>();
 
+  private readonly views = new MembershipViews();
+  private readonly more: Checker[];
+
   constructor(
     private readonly sink: ViolationSink,
     private readonly retention: RetentionOptions,
-  ) {}
+    shape: ClusterShapeForChecks = {
+      gate: gateConfig(),
+      manager: managerConfig(),
+      worker: workerConfig(),
+      groupSizes: new Map(),
+      roles: new Map(),
+    },
+  ) {
+    const ctx = { sink, ...shape };
+    this.more = [
+      new CoresAtRest(ctx),
+      new FinalizeReports(ctx),
+      new WorkLeavesWorker(ctx, this.views),
+      new FailureDetection(ctx, this.views),
+      new ElectionVotes(ctx),
+      new Transitions(ctx),
+      new Quiescence(ctx),
+    ];
+  }
 
   observe(node: string, kind: string, d: EmitDetail, atUs: number): void {
+    this.observeOwn(node, kind, d, atUs);
+    for (const c of this.more) c.observe(node, kind, d, atUs);
+    // Last: the checkers above judge an event against the views as they stood before it.
+    this.views.apply(node, kind, d);
+  }
+
+  /** A node's host went up, down or paused. */
+  observeHost(node: string, state: HostState, atUs: number): void {
+    for (const c of this.more) c.host?.(node, state, atUs);
+  }
+
+  private observeOwn(node: string, kind: string, d: EmitDetail, atUs: number): void {
     switch (kind) {
       case "node.started":
         return this.onNodeStarted(node, atUs);
@@ -108,8 +182,9 @@ export class ClusterCheckers {
       case "fence.accepted":
         return this.onAccepted(node, str(d, "job"), str(d, "workflow"), num(d, "token"));
       case "transfer.accepted": {
-        const key = `${node}|${str(d, "job")}`;
-        this.transferFloor.set(key, Math.max(this.transferFloor.get(key) ?? -1, num(d, "token")));
+        const floors = perNode(this.transferFloor, node);
+        const job = str(d, "job");
+        floors.set(job, Math.max(floors.get(job) ?? -1, num(d, "token")));
         return;
       }
       case "leader.elected":
@@ -127,6 +202,8 @@ export class ClusterCheckers {
   private onNodeStarted(node: string, atUs: number): void {
     // A (re)started node has lost its volatile state: its cores, runs and held jobs.
     this.coresInUse.delete(node);
+    this.accepted.delete(node);
+    this.transferFloor.delete(node);
     for (const [key, holder] of [...this.running]) if (holder === node) this.running.delete(key);
     for (const [key, h] of [...this.held]) if (h.node === node) this.held.delete(key);
     this.lastStartUs.set(node, atUs);
@@ -196,16 +273,17 @@ export class ClusterCheckers {
   }
 
   private onAccepted(node: string, job: string, workflow: string, token: number): void {
-    const key = `${node}|${job}/${workflow}`;
-    const last = this.accepted.get(key) ?? -1;
-    const floor = this.transferFloor.get(`${node}|${job}`) ?? -1;
+    const key = `${job}/${workflow}`;
+    const accepted = perNode(this.accepted, node);
+    const last = accepted.get(key) ?? -1;
+    const floor = this.transferFloor.get(node)?.get(job) ?? -1;
     if (token <= last || token <= floor)
       this.sink(
         CHECK_NAMES.fencing,
         `worker ${node} accepted stale token ${token} for ${job}/${workflow} (last ${last}, transfer ${floor})`,
         [node],
       );
-    this.accepted.set(key, Math.max(last, token));
+    accepted.set(key, Math.max(last, token));
   }
 
   private onLeader(node: string, group: string, term: number): void {
@@ -233,9 +311,18 @@ export class ClusterCheckers {
    * End-of-run obligations. `settled` says the run healed and had its liveness budget, so
    * every job must have its single answer by now.
    */
-  finish(nowUs: number, settled: boolean): void {
+  finish(
+    nowUs: number,
+    settled: boolean,
+    isUp: (node: string) => boolean = () => true,
+    viewOf: (node: string) => PerJobView | null = () => null,
+    cleanedUp = false,
+  ): void {
+    const end: EndOfRun = { nowUs, settled, cleanedUp, isUp, viewOf };
+    for (const c of this.more) c.finish?.(end);
     for (const h of this.held.values()) {
-      if (nowUs - h.terminalAtUs > h.retentionUs)
+      // A node that is down holds nothing: its volatile state went with it.
+      if (nowUs - h.terminalAtUs > h.retentionUs && isUp(h.node))
         this.sink(
           CHECK_NAMES.cleanup,
           `${h.role} ${h.node} still holds job ${h.job}, terminal since ${Math.floor(h.terminalAtUs / 1000)}ms`,
@@ -260,15 +347,28 @@ export class ClusterCheckers {
     return null;
   }
 
-  /** Why the cluster has not converged yet, or null. */
+  /** Why the cluster has not converged yet, or null: a client still waits, or a gate has not ended a job. */
   pending(): string | null {
     const waiting: string[] = [];
     for (const job of this.clientSubmitted) {
       if (!this.clientAnswered.has(job) && !this.clientRejected.has(job)) waiting.push(job);
     }
-    if (waiting.length === 0) return null;
-    return `${waiting.length} job(s) without a client result: ${waiting.slice(0, 5).join(", ")}${waiting.length > 5 ? ", ..." : ""}`;
+    if (waiting.length > 0)
+      return `${waiting.length} job(s) without a client result: ${waiting.slice(0, 5).join(", ")}${waiting.length > 5 ? ", ..." : ""}`;
+    const open: string[] = [];
+    for (const job of this.gateAccepted.keys()) if ((this.terminalCount.get(job) ?? 0) === 0) open.push(job);
+    if (open.length === 0) return null;
+    return `${open.length} accepted job(s) no gate has ended yet: ${open.slice(0, 5).join(", ")}${open.length > 5 ? ", ..." : ""}`;
   }
+}
+
+function perNode<V>(map: Map<string, Map<string, V>>, node: string): Map<string, V> {
+  let inner = map.get(node);
+  if (inner === undefined) {
+    inner = new Map();
+    map.set(node, inner);
+  }
+  return inner;
 }
 
 /** A run is one (job, DC, workflow, fence token). */

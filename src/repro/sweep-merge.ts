@@ -3,6 +3,7 @@
 // Each shard may appear once; the merged summary says which shards it covers.
 
 import { mergeGroupInto, sortGroups, type SweepGroup, type SweepSummary } from "./sweep-summary.js";
+import { mergeCoverage } from "./coverage-summary.js";
 import { VERDICTS } from "./schema.js";
 
 export class SweepMergeError extends Error {
@@ -75,6 +76,9 @@ export function mergeSummaries(inputs: readonly { source: string; summary: Sweep
     merged.passed += summary.passed;
     merged.failed += summary.failed;
     merged.wallMs = Math.max(merged.wallMs, summary.wallMs);
+    if (summary !== head.summary && summary.coverage !== undefined)
+      merged.coverage =
+        merged.coverage === undefined ? summary.coverage : mergeCoverage(merged.coverage, summary.coverage);
     for (const v of VERDICTS) merged.verdicts[v] += summary.verdicts[v] ?? 0;
     for (const g of summary.groups) {
       const into = groups.get(g.signature);

@@ -5,6 +5,7 @@
 
 import { errorMessage } from "../sim/index.js";
 import type { Options, RunResult, Verdict } from "../scenarios/index.js";
+import type { CoverageSummary } from "./coverage-summary.js";
 import type { SeedRange, Shard } from "./seeds.js";
 import { primarySignature, signatureParts, violationSignature } from "./signature.js";
 
@@ -20,6 +21,8 @@ export interface SeedOutcome {
   check: string;
   message: string;
   nodes: string[];
+  /** The coverage marks the seed reached (only when the sweep asked for coverage). */
+  marks?: string[];
 }
 
 export interface SweepGroup {
@@ -59,6 +62,8 @@ export interface SweepSummary {
   verdicts: Record<Verdict, number>;
   groups: SweepGroup[];
   wallMs: number;
+  /** With `sweep --coverage`: how many seeds reached each coverage mark. */
+  coverage?: CoverageSummary;
 }
 
 export const GROUP_SEEDS = 50;

@@ -14,12 +14,14 @@ import {
   type RunFailure,
 } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
+import type { WorldTap } from "../sim/net/tap.js";
 import { ScheduleError } from "../sim/net/schedule.js";
 import { ScenarioContext } from "./context.js";
 import { resolveOptions } from "./options.js";
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_TIME_US,
+  type OptionValue,
   type Options,
   type RunResult,
   type ScenarioDef,
@@ -43,6 +45,11 @@ export interface RunRequest {
   /** Replaces the scenario's scripted and random faults with exactly these steps. */
   faultSchedule?: readonly FaultStep[];
   /**
+   * Watches the run's World (messages with payloads, node states, faults) for the run
+   * viewer. It only observes: the run, its trace hash included, is the same without it.
+   */
+  tap?: WorldTap;
+  /**
    * TEST-ONLY: folds one extra trace record ("test-perturb") just before record number
    * `testPerturbAtRecord`, imitating a nondeterminism bug so tests can check that replay
    * and `simctl check` name the first divergent event. Never set it outside tests.
@@ -57,6 +64,7 @@ export function isValidSeed(seed: number): boolean {
 export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request: RunRequest): RunResult {
   if (!isValidSeed(request.seed)) throw new RangeError(`seed must be an integer in [0, 2^53), got ${request.seed}`);
   const options = resolveOptions(scenario, request.overrides);
+  const drawn = drawSwarmOptions(scenario, request, options);
   const limits = {
     maxEvents: request.maxEvents ?? scenario.limits?.maxEvents ?? DEFAULT_MAX_EVENTS,
     maxTimeUs: request.maxTimeUs ?? scenario.limits?.maxTimeUs ?? DEFAULT_MAX_TIME_US,
@@ -78,7 +86,9 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     root.fork("scenario"),
     options,
     request.faultSchedule ?? null,
+    request.tap ?? null,
   );
+  if (drawn.length > 0) ctx.artifact("drawnOptions", drawn);
 
   let setupError: unknown = null;
   const previous = bindKernel(kernel);
@@ -146,7 +156,27 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     failure,
     faultSchedule: ctx.appliedFaults,
     artifacts: ctx.artifacts,
+    coverage: kernel.coverage.snapshot(),
   };
+}
+
+/**
+ * Swarm over options: when `swarm` is on, options the caller left unset take the values the
+ * scenario draws for this seed. Returns the names of the options drawn. The draw has its
+ * own stream, so drawing (or not, when every option is given) shifts no other stream.
+ */
+function drawSwarmOptions<O extends Options>(scenario: ScenarioDef<O>, request: RunRequest, options: O): string[] {
+  if (options["swarm"] !== true || scenario.swarmOptions === undefined) return [];
+  const given = request.overrides ?? {};
+  const draws = scenario.swarmOptions(Rng.fromSeed(request.seed).fork("swarm-options"), options);
+  const drawn: string[] = [];
+  for (const [key, value] of Object.entries(draws)) {
+    if (key in given || value === undefined) continue;
+    if (!(key in options)) throw new Error(`scenario ${scenario.id} drew an undeclared option "${key}"`);
+    (options as Options)[key] = value as OptionValue;
+    drawn.push(key);
+  }
+  return drawn;
 }
 
 function verdictOf(setupFailed: boolean, failure: RunFailure | null, violationCount: number): Verdict {

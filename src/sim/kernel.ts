@@ -7,6 +7,7 @@
 // one number to a long-lived handler, so hot callers (node timers, message deliveries)
 // need no fresh closure per event.
 
+import { Coverage } from "./coverage.js";
 import { EventQueue } from "./queue.js";
 import { Trace, sym, type Sym } from "./trace.js";
 import { Task, type Proc, type SpawnOptions } from "./process.js";
@@ -71,6 +72,8 @@ export class Kernel {
   currentSeq = 0;
   events = 0;
   readonly trace: Trace;
+  /** Coverage marks hit during this run (env.mark). */
+  readonly coverage = new Coverage();
   /** The process whose generator is executing, if any. */
   current: Task<unknown> | null = null;
   /** Live processes in spawn order (Set iteration is insertion order: deterministic). */

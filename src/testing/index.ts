@@ -46,6 +46,8 @@ export interface SweepReport {
   scenario: string;
   seeds: number;
   events: number;
+  /** For each coverage mark some seed reached: how many seeds reached it. */
+  coverage: Record<string, number>;
 }
 
 /** Thrown on the first failing seed; carries the result and the repro path. */
@@ -74,12 +76,14 @@ export function sweep(scenarioOrId: string | ScenarioDef, options: SweepOptions 
   if (options.maxTimeUs !== undefined) base.maxTimeUs = options.maxTimeUs;
   const seeds = resolveSeeds(options.seeds ?? 100);
   let events = 0;
+  const coverage: Record<string, number> = {};
   for (const [i, seed] of seeds.entries()) {
     const result = runScenario(scenario, { ...base, seed });
     events += result.events;
+    for (const mark of Object.keys(result.coverage)) coverage[mark] = (coverage[mark] ?? 0) + 1;
     if (result.verdict !== "pass") fail(scenario, { ...base, seed }, result, i, seeds.length, options.reproDir);
   }
-  return { scenario: scenario.id, seeds: seeds.length, events };
+  return { scenario: scenario.id, seeds: seeds.length, events, coverage };
 }
 
 function fail(

@@ -31,6 +31,8 @@ describe("global checkers fire on planted bugs (and only then)", () => {
     const h = harness();
     h.feed("gate-1", "job.accepted", { job: "j1" });
     h.feed("gate-1", "job.accepted", { job: "j2" });
+    h.feed("gate-1", "job.dispatched", { job: "j1", dc: "dc1" });
+    h.feed("gate-1", "job.dcReported", { job: "j1", dc: "dc1", status: "completed" });
     h.feed("gate-1", "job.terminal", { job: "j1", status: "completed" });
     expect(h.checks()).toEqual([]);
     h.feed("gate-2", "job.terminal", { job: "j1", status: "timeout" });

@@ -13,11 +13,16 @@ import { lookupScenario, parsePositiveInt } from "../args.js";
 import { ExitCode, UsageError } from "../exit-codes.js";
 import { differenceJson, renderDivergence } from "../render-divergence.js";
 import { verdictLabel } from "../render.js";
+import { requestOf } from "../../repro/capture.js";
+import { replayCommandLine } from "../repro-output.js";
+import { writeRunHtml } from "../view-output.js";
 
 export interface ReplayFlags {
   json?: boolean;
   /** TEST-ONLY hidden flag: perturb the replay's trace at this record. */
   testPerturbAt?: string;
+  /** Also write the replayed run's diagram here (`simctl view`'s page). */
+  html?: string;
 }
 
 export function loadRepro(path: string): ReproFile {
@@ -48,6 +53,9 @@ export function replayCommand(path: string, flags: ReplayFlags): number {
       ? `${JSON.stringify(replayJson(path, repro, report))}\n`
       : `${renderReplay(path, repro, report).join("\n")}\n`,
   );
+  if (flags.html !== undefined)
+    for (const line of writeRunHtml(scenario, requestOf(repro), report.result, flags.html, replayCommandLine(path)))
+      (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   return report.reproduced ? ExitCode.Pass : ExitCode.Determinism;
 }
 

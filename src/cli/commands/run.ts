@@ -18,6 +18,7 @@ import { renderRun } from "../render.js";
 import { JsonlTraceFile } from "../trace-file.js";
 import { DEFAULT_REPRO_DIR } from "../../repro/io.js";
 import { replayCommandLine, writeFailureRepro, type WrittenRepro } from "../repro-output.js";
+import { runCommandLine, writeRunHtml } from "../view-output.js";
 
 export interface RunFlags {
   seed?: string;
@@ -32,6 +33,8 @@ export interface RunFlags {
   repro?: boolean;
   /** A JSON fault schedule file that replaces the scenario's own faults. */
   faults?: string;
+  /** Also write the run's diagram here (`simctl view`'s page). */
+  html?: string;
 }
 
 export interface TimedRun {
@@ -102,6 +105,12 @@ export function runCommand(id: string, flags: RunFlags): number {
   const written = failed
     ? writeFailureRepro(scenario, request, flags.reproDir ?? DEFAULT_REPRO_DIR, "run", result)
     : null;
+  const html =
+    flags.html === undefined
+      ? []
+      : writeRunHtml(scenario, request, result, flags.html, runCommandLine(id, request.seed, flags));
+  // With --json, stdout holds exactly one object: the diagram's note goes to stderr.
+  for (const line of html) (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...toJson(result, wallMs), repro: written?.path ?? null })}\n`);
   } else {
@@ -144,5 +153,6 @@ export function toJson(result: RunResult, wallMs: number): Record<string, unknow
     summary: result.summary,
     faultSchedule: result.faultSchedule,
     artifacts: result.artifacts,
+    coverage: result.coverage,
   };
 }

@@ -17,6 +17,7 @@ import {
   type SeedRange,
   type Shard,
 } from "../../repro/seeds.js";
+import { CoverageTally } from "../../repro/coverage-summary.js";
 import { buildSummary, SweepAggregator, type SweepSummary } from "../../repro/sweep-summary.js";
 import { SIMCTL_VERSION } from "../../repro/version.js";
 import { allScenarios, type Options, type ScenarioDef } from "../../scenarios/index.js";
@@ -41,6 +42,7 @@ export interface SweepFlags {
   repro?: boolean;
   seedTimeout?: string;
   traceHashes?: boolean;
+  coverage?: boolean;
 }
 
 const DEFAULT_SEED_TIMEOUT_MS = 10 * 60_000;
@@ -63,6 +65,8 @@ interface SweepPlan {
   seedTimeoutMs: number;
   /** Hash every seed's trace; by default seeds run untraced and only repro reruns are traced. */
   traced: boolean;
+  /** Count, per coverage mark, the seeds that reached it. */
+  coverage: boolean;
 }
 
 export async function sweepCommand(id: string, flags: SweepFlags): Promise<number> {
@@ -103,16 +107,30 @@ function planSweep(id: string, flags: SweepFlags): SweepPlan {
   if (flags.maxTime !== undefined) limits.maxTimeUs = parseMaxTime(flags.maxTime);
   const threads = flags.jobs === undefined ? availableParallelism() : parsePositiveInt(flags.jobs, "-j");
   const seedTimeoutMs = flags.seedTimeout === undefined ? DEFAULT_SEED_TIMEOUT_MS : parseWallTimeout(flags.seedTimeout);
-  return { scenario, overrides, limits, range, shard, threads, seedTimeoutMs, traced: flags.traceHashes === true };
+  if (flags.coverage === true && (scenario.marks ?? []).length === 0)
+    throw new UsageError(`--coverage: scenario ${id} declares no coverage marks (cluster scenarios do)`);
+  return {
+    scenario,
+    overrides,
+    limits,
+    range,
+    shard,
+    threads,
+    seedTimeoutMs,
+    traced: flags.traceHashes === true,
+    coverage: flags.coverage === true,
+  };
 }
 
 async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSummary> {
   const total = shardSize(plan.range, plan.shard);
   const agg = new SweepAggregator();
+  const tally = new CoverageTally();
   const progress = new Progress(total);
   const setup: WorkerSetup = {
     scenario: plan.scenario.id,
     base: { overrides: plan.overrides, ...plan.limits, trace: plan.traced },
+    coverage: plan.coverage,
   };
   try {
     await runPool({
@@ -123,13 +141,14 @@ async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSu
       seedTimeoutMs: plan.seedTimeoutMs,
       onOutcome: (o) => {
         agg.add(o);
+        if (o.marks !== undefined) tally.add(o.marks);
         if (showProgress) progress.update(agg.seedsRun, agg.failed);
       },
     });
   } finally {
     progress.finish();
   }
-  return buildSummary(agg, {
+  const summary = buildSummary(agg, {
     simctlVersion: SIMCTL_VERSION,
     scenario: plan.scenario.id,
     overrides: plan.overrides,
@@ -138,6 +157,8 @@ async function runSweep(plan: SweepPlan, showProgress: boolean): Promise<SweepSu
     shard: plan.shard,
     wallMs: progress.elapsedMs(),
   });
+  if (plan.coverage) summary.coverage = tally.summary(plan.scenario.marks ?? []);
+  return summary;
 }
 
 /** One repro per group: its fastest seed, rerun here with a record log. */
