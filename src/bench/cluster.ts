@@ -15,6 +15,8 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { defineScenario, runScenario } from "../scenarios/index.js";
 import { ClusterWorld } from "../scenarios/cluster/cluster-world.js";
+import { clusterSpecs } from "../scenarios/cluster/option-specs.js";
+import { integer, number } from "../scenarios/option-spec.js";
 import { messageFloor } from "./message-floor.js";
 import { median } from "./kernel.js";
 
@@ -28,6 +30,14 @@ export const standardCluster = defineScenario({
   description: "benchmark only",
   covers: [],
   options: { gates: 3, dcs: 3, managersPerDc: 3, workersPerDc: 10, virtualMinutes: 10, jobsPerSecond: 1 },
+  schema: {
+    gates: clusterSpecs.gates,
+    dcs: clusterSpecs.dcs,
+    managersPerDc: clusterSpecs.managersPerDc,
+    workersPerDc: clusterSpecs.workersPerDc,
+    virtualMinutes: integer(1, 1_440, "virtual minutes of steady load"),
+    jobsPerSecond: number(0.001, 1_000, "jobs the client submits per virtual second"),
+  },
   setup(ctx) {
     const o = ctx.options;
     const runMs = o.virtualMinutes * 60_000;

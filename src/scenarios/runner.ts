@@ -12,12 +12,16 @@ import {
   type Trace,
   type TraceListener,
   type RunFailure,
+  type Pulse,
 } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
 import type { WorldTap } from "../sim/net/tap.js";
 import { ScheduleError } from "../sim/net/schedule.js";
 import { ScenarioContext } from "./context.js";
-import { resolveOptions } from "./options.js";
+import type { OptionSchema } from "./option-spec.js";
+import { resolveOptions, specOf } from "./options.js";
+import { checkOptionValue, OptionError } from "./option-check.js";
+import { checkSize } from "./option-size.js";
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_TIME_US,
@@ -42,6 +46,13 @@ export interface RunRequest {
    * event; rerun the seed traced for that. Cluster runs take about a third less time.
    */
   trace?: boolean;
+  /**
+   * Told between events every `everyEvents` events how far the run has got (progress
+   * lines, a guarded run's heartbeat). It observes only: the run is the same without it.
+   */
+  onProgress?: Pulse;
+  /** Run even when the scenario's size estimate is over SIZE_BOUND (`--force`). */
+  force?: boolean;
   /** Replaces the scenario's scripted and random faults with exactly these steps. */
   faultSchedule?: readonly FaultStep[];
   /**
@@ -63,8 +74,10 @@ export function isValidSeed(seed: number): boolean {
 
 export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request: RunRequest): RunResult {
   if (!isValidSeed(request.seed)) throw new RangeError(`seed must be an integer in [0, 2^53), got ${request.seed}`);
+  // Options are checked against the scenario's schema (and its size bound) before anything runs.
   const options = resolveOptions(scenario, request.overrides);
   const drawn = drawSwarmOptions(scenario, request, options);
+  checkSize(scenario as unknown as ScenarioDef, options, request.force ?? false);
   const limits = {
     maxEvents: request.maxEvents ?? scenario.limits?.maxEvents ?? DEFAULT_MAX_EVENTS,
     maxTimeUs: request.maxTimeUs ?? scenario.limits?.maxTimeUs ?? DEFAULT_MAX_TIME_US,
@@ -78,6 +91,7 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     ...(request.checkpointEvery === undefined ? {} : { checkpointEvery: request.checkpointEvery }),
   });
   if (request.traceListener !== undefined) kernel.trace.listener = request.traceListener;
+  if (request.onProgress !== undefined) kernel.pulse = request.onProgress;
   if (request.testPerturbAtRecord !== undefined) perturbTrace(kernel.trace, request.testPerturbAtRecord);
   const root = Rng.fromSeed(request.seed);
   const ctx = new ScenarioContext<O>(
@@ -173,10 +187,24 @@ function drawSwarmOptions<O extends Options>(scenario: ScenarioDef<O>, request: 
   for (const [key, value] of Object.entries(draws)) {
     if (key in given || value === undefined) continue;
     if (!(key in options)) throw new Error(`scenario ${scenario.id} drew an undeclared option "${key}"`);
-    (options as Options)[key] = value as OptionValue;
+    (options as Options)[key] = checkDrawn(scenario as unknown as ScenarioDef, key, value);
     drawn.push(key);
   }
   return drawn;
+}
+
+/**
+ * A drawn value passes the option's declared spec like any other, so a draw outside its
+ * range is caught at once. That is a bug in the scenario's draw, not the caller's input:
+ * it is a plain Error (an internal error, or a grouped failure in a sweep), never exit 2.
+ */
+function checkDrawn(scenario: { id: string; schema: OptionSchema }, key: string, value: unknown): OptionValue {
+  try {
+    return checkOptionValue(key, value, specOf(scenario, key));
+  } catch (error) {
+    if (error instanceof OptionError) throw new Error(`scenario ${scenario.id}'s swarm draw: ${error.message}`);
+    throw error;
+  }
 }
 
 function verdictOf(setupFailed: boolean, failure: RunFailure | null, violationCount: number): Verdict {

@@ -4,6 +4,8 @@
 
 import type { Micros, Rng } from "../sim/index.js";
 import type { ScenarioContext } from "./context.js";
+import type { OptionSchema } from "./option-spec.js";
+import type { SizeSpec } from "./option-size.js";
 import type { Options } from "./result-types.js";
 
 export type * from "./result-types.js";
@@ -18,6 +20,13 @@ export interface ScenarioDef<O extends Options = Options> {
   covers: readonly string[];
   /** Default options: flat, units last (`jobCount`, `dispatchTimeoutMs`). */
   options: O;
+  /**
+   * Every option's type, bounds and one-line description (option-spec.ts). `--set`, repro
+   * files, the vitest API and swarm draws are all checked against it before a run starts.
+   */
+  schema: OptionSchema<NoInfer<O>>;
+  /** How big the world grows with the options; refused above SIZE_BOUND unless forced. */
+  size?: SizeSpec<NoInfer<O>>;
   /** Default run budgets; the CLI's --max-events / --max-time override them. */
   limits?: { maxEvents?: number; maxTimeUs?: Micros };
   /**

@@ -13,7 +13,9 @@ import { captureRun } from "../repro/capture.js";
 import { DEFAULT_REPRO_DIR, writeReproInto } from "../repro/io.js";
 import { violationSignature } from "../repro/signature.js";
 import {
+  checkSize,
   findScenario,
+  resolveOptions,
   runScenario,
   type Options,
   type RunRequest,
@@ -40,6 +42,8 @@ export interface SweepOptions {
    * faster on cluster scenarios) and a failing seed is rerun traced for its repro.
    */
   trace?: boolean;
+  /** Run even when the scenario's size estimate is over SIZE_BOUND. */
+  force?: boolean;
 }
 
 export interface SweepReport {
@@ -71,7 +75,10 @@ export function sweep(scenarioOrId: string | ScenarioDef, options: SweepOptions 
       throw new Error(`simctl/testing: scenario ${scenario.id} has no swarm option`);
     overrides["swarm"] = options.swarm;
   }
+  // Through the scenario's schema and size bound before any seed runs: a bad value is an OptionError naming it.
+  checkSize(scenario, resolveOptions(scenario, overrides), options.force === true);
   const base: Omit<RunRequest, "seed"> = { overrides, trace: options.trace ?? false };
+  if (options.force === true) base.force = true;
   if (options.maxEvents !== undefined) base.maxEvents = options.maxEvents;
   if (options.maxTimeUs !== undefined) base.maxTimeUs = options.maxTimeUs;
   const seeds = resolveSeeds(options.seeds ?? 100);

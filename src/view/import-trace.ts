@@ -67,6 +67,9 @@ function* records(text: string, path: string): Generator<Record_> {
     } catch {
       throw new TraceFormatError(`${path}:${line}: not a JSON trace record`);
     }
+    // The closing line `run --trace` writes (an end record, or an interrupted one) is not an event.
+    const closing = r as unknown as { end?: unknown; interrupted?: unknown };
+    if (closing.end === true || closing.interrupted === true) continue;
     if (typeof r.t !== "number" || typeof r.kind !== "string")
       throw new TraceFormatError(`${path}:${line}: not a simctl trace record (needs "t" and "kind")`);
     yield r;

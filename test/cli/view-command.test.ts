@@ -95,7 +95,7 @@ describe("run, replay and view of a failing seed", () => {
       "--seed",
       "1",
       "--set",
-      "livenessBudgetMs=100",
+      "livenessBudgetMs=100ms",
       "--html",
       "run.html",
     );
@@ -106,7 +106,9 @@ describe("run, replay and view of a failing seed", () => {
       simctl("replay", repro, "--html", "replay.html"),
       simctl("view", repro, "--out", "view.html"),
     ]);
-    expect([replay.code, view.code], replay.stderr + view.stderr).toEqual([0, 0]);
+    // replay exits with the run's own verdict: the same liveness failure (3), identical.
+    expect([replay.code, view.code], replay.stderr + view.stderr).toEqual([3, 0]);
+    expect(replay.stdout).toMatch(/IDENTICAL/);
     expect(view.stderr).toBe(""); // no warning: the rerun is the recorded run
     const data = (file: string): string =>
       /id="simctl-data">([^<]*)</.exec(readFileSync(join(cwd, file), "utf8"))?.[1] ?? "";

@@ -29,7 +29,7 @@ describe("cluster scenarios (library runs, not the binary)", () => {
     expect(byName.get(CHECK_NAMES.leaderPerTerm)).toBe("pass");
     for (const name of [CHECK_NAMES.cores, CHECK_NAMES.fencing, CHECK_NAMES.singleRun, CHECK_NAMES.cleanup])
       expect(byName.get(name)).toBe("not-applicable");
-    const text = renderRun(r, { wallMs: 1 }, scenario.options);
+    const text = renderRun(r, { wallMs: 1 }, scenario);
     expect(text).toContain(`${CHECK_NAMES.cores} — not applicable: gates only`);
     expect(text).not.toMatch(new RegExp(`✓ ${CHECK_NAMES.cores}`));
   });

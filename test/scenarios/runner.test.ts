@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   allScenarios,
   defineScenario,
+  integer,
   runScenario,
   type RunResult,
   type ScenarioDef,
@@ -132,8 +133,12 @@ describe("determinism of every registered scenario", () => {
 // ---------------------------------------------------------------------------------------
 // The runner's own contract, on small scenarios defined here.
 
-function scenario(setup: ScenarioDef["setup"], options: ScenarioDef["options"] = {}): ScenarioDef {
-  return defineScenario({ id: "test/inline", title: "inline", description: "", covers: [], options, setup });
+function scenario(
+  setup: ScenarioDef["setup"],
+  options: ScenarioDef["options"] = {},
+  schema: ScenarioDef["schema"] = {},
+): ScenarioDef {
+  return defineScenario({ id: "test/inline", title: "inline", description: "", covers: [], options, schema, setup });
 }
 
 describe("runScenario", () => {
@@ -294,7 +299,7 @@ describe("runScenario", () => {
   });
 
   it("rejects seeds outside [0, 2^53) and unknown options", () => {
-    const def = scenario((ctx) => ctx.main("driver", sleep(1)), { count: 1 });
+    const def = scenario((ctx) => ctx.main("driver", sleep(1)), { count: 1 }, { count: integer(0, 9, "a count") });
     for (const seed of [-1, 1.5, 2 ** 53, Number.NaN]) expect(() => runScenario(def, { seed })).toThrow(RangeError);
     expect(() => runScenario(def, { seed: 1, overrides: { cuont: 2 } })).toThrow(/unknown option "cuont"/);
   });

@@ -4,7 +4,7 @@
 // with swarm off nothing is drawn.
 
 import { describe, expect, it } from "vitest";
-import { defineScenario, runScenario } from "../../src/scenarios/index.js";
+import { defineScenario, flag, integer, runScenario } from "../../src/scenarios/index.js";
 
 const toy = defineScenario({
   id: "test/swarm-options",
@@ -12,6 +12,7 @@ const toy = defineScenario({
   description: "test only",
   covers: [],
   options: { width: 1, depth: 1, swarm: true },
+  schema: { width: integer(1, 1_000, "width"), depth: integer(1, 1_000, "depth"), swarm: flag("draw width and depth") },
   swarmOptions: (rng) => ({ width: rng.int(2, 1_000), depth: rng.int(2, 1_000) }),
   setup(ctx) {
     ctx.metric("area", ctx.options.width * ctx.options.depth);

@@ -18,9 +18,9 @@ import { ExitCode, UsageError } from "../exit-codes.js";
 import { replayCommandLine } from "../repro-output.js";
 import { describePage, recordSource, runCommandLine, type ViewSource } from "../view-output.js";
 import { loadRepro } from "./replay.js";
-import { buildRequest, type RunFlags } from "./run.js";
+import { buildRequest, type RequestFlags } from "../run-request.js";
 
-export interface ViewFlags extends Pick<RunFlags, "seed" | "set" | "maxEvents" | "maxTime" | "faults"> {
+export interface ViewFlags extends Pick<RequestFlags, "seed" | "set" | "maxEvents" | "maxTime" | "faults"> {
   out?: string;
   job?: string;
   text?: boolean;

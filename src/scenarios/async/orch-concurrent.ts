@@ -13,6 +13,7 @@ import { Semaphore, gather, ms, now, type Proc } from "../../sim/index.js";
 import { Histogram } from "../../async/histogram.js";
 import { runPipeline, type PipelineSpec } from "../../async/pipeline.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
 import { fifoSlotLatencies } from "./fifo-slots.js";
 import { NodeRecorder, capture } from "./orch-nodes.js";
 
@@ -27,6 +28,14 @@ export const orchConcurrent = defineScenario({
     "and must be below p95LimitMs.",
   covers: ["ORCH-1"],
   options: { pipelines: 1000, executorSlots: 500, nodeBaseMs: 2, nodeMeanExtraMs: 8, p95LimitMs: 250 },
+  schema: {
+    pipelines: integer(1, 100_000, "three-node pipelines launched at t=0"),
+    executorSlots: integer(1, 100_000, "shared slots node executions hold"),
+    nodeBaseMs: duration("0ms", "1h", "fixed part of a node's duration"),
+    nodeMeanExtraMs: duration("0ms", "1h", "mean of the exponential extra a node takes"),
+    p95LimitMs: duration("1ms", "24h", "bound the p95 pipeline latency must stay under"),
+  },
+  size: { formula: "pipelines", estimate: (o) => o.pipelines },
   shrinkable: { pipelines: 1, executorSlots: 1 },
   setup(ctx) {
     const { pipelines, executorSlots, nodeBaseMs, nodeMeanExtraMs, p95LimitMs } = ctx.options;

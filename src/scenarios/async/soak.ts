@@ -8,6 +8,7 @@ import { asyncWorkerFactory } from "../../async/async-worker.js";
 import { SOAK_SCENARIOS, soakProc, type SoakCounts, type SoakReport, type SoakScenarioName } from "../../async/soak.js";
 import type { ScenarioContext } from "../context.js";
 import { defineScenario, type ScenarioDef } from "../types.js";
+import { integer } from "../option-spec.js";
 
 const TITLES: Record<SoakScenarioName, { id: string; title: string; covers: string; text: string }> = {
   "concurrent-load": {
@@ -170,6 +171,7 @@ function soakScenario(input: {
     description: input.description,
     covers: input.covers,
     options: { iterations: input.iterations },
+    schema: { iterations: integer(1, 1_000, "soak iterations, each on its own seeded stream") },
     shrinkable: { iterations: 1 },
     setup(ctx) {
       let report: SoakReport | null = null;

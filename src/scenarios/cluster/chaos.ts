@@ -9,9 +9,11 @@ import type { Rng } from "../../sim/index.js";
 import { clientConfig, gateConfig, managerConfig, workerConfig, type MembershipConfig } from "../../nodes/config.js";
 import { chaosMarks } from "../../nodes/marks.js";
 import { defineScenario } from "../types.js";
+import { CHAOS_SCHEMA } from "./chaos-schema.js";
 import { drawChaosOptions, type ChaosOptions } from "./chaos-swarm.js";
 import { ClusterWorld, type ClusterSetup } from "./cluster-world.js";
 import { drawLongOutages, replayStep, type DetectionTimes } from "./long-faults.js";
+import { CLUSTER_SIZE_FORMULA, clusterSize } from "./option-specs.js";
 
 const DEFAULTS: ChaosOptions = {
   gates: 3,
@@ -147,6 +149,8 @@ export const chaos = defineScenario<ChaosOptions>({
     "submission) within the budget and, when drawn, every node has deleted it after retention.",
   covers: [],
   options: DEFAULTS,
+  schema: CHAOS_SCHEMA,
+  size: { formula: CLUSTER_SIZE_FORMULA, estimate: clusterSize },
   shrinkable: {
     jobs: 1,
     gates: 1,

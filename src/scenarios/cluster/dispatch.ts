@@ -5,6 +5,9 @@
 import type { Observation } from "../../sim/index.js";
 import { gateConfig, managerConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
+import { clusterSpecs } from "./option-specs.js";
+import { duration } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectAll, expectOne } from "./expect.js";
 
@@ -35,6 +38,7 @@ export const multiDcDispatch = defineScenario({
     "both DCs, records each DC's accepting manager (jobDcManagers), and finalises once both have reported.",
   covers: ["GM-1.1.2"],
   options: { jobs: 2, faultPhaseMs: 20_000, livenessBudgetMs: 120_000 },
+  schema: { jobs: clusterSpecs.jobs, ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,
@@ -80,6 +84,7 @@ export const managerDiesBeforeAck = defineScenario({
     "DC leader — accepts; the job completes exactly once.",
   covers: ["GM-1.3.1"],
   options: { faultPhaseMs: 120_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, { gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, client: { jobCount: 1 } });
     let victim = "";
@@ -120,6 +125,10 @@ export const dcFailover = defineScenario({
     "failed, the gate fails over to dc3, the next DC in its routing order, never tries dc2, and the job completes in dc3.",
   covers: ["GM-1.3.2", "GM-1.3.3"],
   options: { submitAtMs: 45_000, faultPhaseMs: 200_000, livenessBudgetMs: 120_000 },
+  schema: {
+    submitAtMs: duration("10s", "24h", "when the client submits (dc1 is cut off a second before)"),
+    ...phaseSpecs,
+  },
   setup(ctx) {
     const o = ctx.options;
     const c = new ClusterWorld(ctx, {
@@ -185,6 +194,7 @@ export const heartbeatTimeout = defineScenario({
     "unhealthy (within one sweep), and dc1's health drops to BUSY (1 of 3 managers unhealthy ≥ 0.3).",
   covers: ["GM-2.3.1", "GM-2.3.4"],
   options: { faultPhaseMs: 90_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,
@@ -243,6 +253,7 @@ export const jobLeaderTakeover = defineScenario({
     "fence token, moves the worker and the gate to itself, and the running workflow finishes without a rerun.",
   covers: [],
   options: { faultPhaseMs: 200_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,

@@ -7,6 +7,8 @@ import type { Observation } from "../../sim/index.js";
 import { CHECK_NAMES } from "../../nodes/checkers.js";
 import { gateConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectAll } from "./expect.js";
 
@@ -55,6 +57,7 @@ export const gatePeerReaped = defineScenario({
     "forgetting it in membership too; the two peers are reaped on their own clocks, ~30 s apart like their crashes.",
   covers: ["GP-1.1"],
   options: { faultPhaseMs: 500_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 4);
     c.world.plan([
@@ -117,6 +120,11 @@ export const gatePeersFailTogether = defineScenario({
     "and forgets all three.",
   covers: ["GP-1.3"],
   options: { gates: 7, crashAtMs: 20_000, faultPhaseMs: 500_000, livenessBudgetMs: 10_000 },
+  schema: {
+    gates: integer(5, 50, "gates (gate-3, gate-4 and gate-5 crash; the rest survive)"),
+    crashAtMs: duration("0ms", "24h", "when the three gates crash together"),
+    ...phaseSpecs,
+  },
   setup(ctx) {
     const c = gatesOnly(ctx, ctx.options.gates);
     const peers = ["gate-3", "gate-4", "gate-5"];
@@ -179,6 +187,11 @@ export const gatePeerRecovers = defineScenario({
     "GP-1.2: the survivors suspect it (unhealthy), then mark it healthy when it refutes, and never declare it dead.",
   covers: ["GP-1.2"],
   options: { cutAtMs: 20_000, healAtMs: 60_000, faultPhaseMs: 400_000, livenessBudgetMs: 10_000 },
+  schema: {
+    cutAtMs: duration("0ms", "24h", "when gate-3 is cut off from the other gates"),
+    healAtMs: duration("0ms", "24h", "when gate-3 is reconnected"),
+    ...phaseSpecs,
+  },
   setup(ctx) {
     const o = ctx.options;
     const c = gatesOnly(ctx, 3);
@@ -224,6 +237,7 @@ export const quorumLoss = defineScenario({
     "the Lifeguard suspicion time) climbs: the last death is only confirmed minutes later, hence the long fault phase.",
   covers: ["GP-2.1", "GP-2.3"],
   options: { faultPhaseMs: 900_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 5);
     let leader = "";
@@ -271,6 +285,7 @@ export const quorumRegained = defineScenario({
     "streak never passes 1, returns to 0, and the leader never steps down.",
   covers: ["GP-2.2"],
   options: { faultPhaseMs: 300_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 3);
     let leader = "";
@@ -309,6 +324,7 @@ export const splitBrain = defineScenario({
     "before the heal no gate leads. Long fault phase: LHM stretches each side's suspicion of the other.",
   covers: ["GP-2.4"],
   options: { splitAtMs: 30_000, faultPhaseMs: 900_000, livenessBudgetMs: 30_000 },
+  schema: { splitAtMs: duration("0ms", "24h", "when the gates split 2 | 2"), ...phaseSpecs },
   setup(ctx) {
     const o = ctx.options;
     const c = gatesOnly(ctx, 4);
@@ -366,6 +382,7 @@ export const singleGate = defineScenario({
     "1 gate with dc1 (3 managers, 3 workers) and a client. GP-5.1: every quorum check passes with size 1, the gate stays leader and runs a job to completion.",
   covers: ["GP-5.1"],
   options: { faultPhaseMs: 120_000, livenessBudgetMs: 60_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 1, true);
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
@@ -390,6 +407,7 @@ export const twoGates = defineScenario({
     "heal the peer returns and the client's job completes.",
   covers: ["GP-5.2"],
   options: { faultPhaseMs: 300_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 2,

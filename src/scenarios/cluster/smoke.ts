@@ -7,6 +7,8 @@ import { workerConfig } from "../../nodes/config.js";
 import { gateFactory, type GateNode } from "../../nodes/gate/index.js";
 import type { ScenarioContext } from "../context.js";
 import { defineScenario } from "../types.js";
+import { CLUSTER_SIZE_FORMULA, clusterSize, clusterSpecs } from "./option-specs.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectOne, lifecycleProblems } from "./expect.js";
 import { afterReceive } from "./observe.js";
@@ -62,6 +64,16 @@ export const smoke = defineScenario({
     faultPhaseMs: 20_000,
     livenessBudgetMs: 120_000,
   },
+  schema: {
+    gates: clusterSpecs.gates,
+    managersPerDc: clusterSpecs.managersPerDc,
+    workersPerDc: clusterSpecs.workersPerDc,
+    workflowsPerJob: clusterSpecs.workflowsPerJob,
+    workflowDurationMs: clusterSpecs.workflowDurationMs,
+    retentionMs: clusterSpecs.retentionMs,
+    ...phaseSpecs,
+  },
+  size: { formula: CLUSTER_SIZE_FORMULA, estimate: clusterSize },
   shrinkable: { managersPerDc: 1, workersPerDc: 1, workflowsPerJob: 1 },
   setup(ctx) {
     const o = ctx.options;

@@ -10,6 +10,7 @@ import { CHECK_NAMES } from "../../nodes/checkers.js";
 import type { ClusterMessage, WorkflowDispatchAck } from "../../nodes/messages.js";
 import type { WorkerNode } from "../../nodes/worker.js";
 import { defineScenario } from "../types.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 
 interface Step {
@@ -135,6 +136,7 @@ export const workerDispatchRules = defineScenario({
     "500 ms run frees its core, and after d reuses it.",
   covers: ["MW-2.1.1", "MW-2.1.2", "MW-2.1.3", "MW-2.1.4", "MW-2.2.1", "MW-2.2.2", "MW-2.2.3", "MW-2.2.4"],
   options: { faultPhaseMs: 5_000, livenessBudgetMs: 1_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const answers: Answer[] = [];
     const c = new ClusterWorld(ctx, {

@@ -4,6 +4,8 @@
 import type { Observation } from "../../sim/index.js";
 import { managerConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
+import { clusterSpecs } from "./option-specs.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectOne } from "./expect.js";
 
@@ -34,6 +36,7 @@ export const workerDiesMidWorkflow = defineScenario({
     "rescheduling at once. MW-6.1.4: then it reschedules on another worker under a higher fence token, and the job completes.",
   covers: ["MW-6.1.1", "MW-6.1.2", "MW-6.1.3", "MW-6.1.4"],
   options: { workflowDurationMs: 60_000, faultPhaseMs: 240_000, livenessBudgetMs: 120_000 },
+  schema: { workflowDurationMs: clusterSpecs.workflowDurationMs, ...phaseSpecs },
   setup(ctx) {
     const c = oneDc(ctx, { workflowDurationMs: ctx.options.workflowDurationMs });
     let victim = "";
@@ -88,6 +91,7 @@ export const workerDiesBeforeAck = defineScenario({
     "retry goes to a different worker and the job completes.",
   covers: ["MW-6.2.1", "MW-6.2.2"],
   options: { faultPhaseMs: 90_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = oneDc(ctx, {});
     let victim = "";
@@ -122,6 +126,7 @@ export const allWorkersFail = defineScenario({
     "it, and once all three have, the workflow fails for good and the client hears FAILED.",
   covers: ["MW-7.1.4"],
   options: { faultPhaseMs: 60_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = oneDc(ctx, {}, { workflowFailurePerMillion: 1_000_000 });
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
@@ -156,6 +161,7 @@ export const allWorkersDieBeforeAck = defineScenario({
     "The DC reports FAILED to the gate and the client hears FAILED once.",
   covers: ["MW-6.2.3"],
   options: { faultPhaseMs: 90_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = oneDc(ctx, {});
     c.world.onEmit((e) => {
@@ -225,6 +231,7 @@ export const jobTimeoutCancels = defineScenario({
     "within seconds, every core is freed, the DC reports TIMEOUT and the client hears TIMEOUT.",
   covers: ["MW-7.1.5"],
   options: { jobTimeoutMs: 2_000, faultPhaseMs: 90_000, livenessBudgetMs: 120_000 },
+  schema: { jobTimeoutMs: clusterSpecs.jobTimeoutMs, ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,
