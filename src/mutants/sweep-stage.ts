@@ -5,6 +5,9 @@
 // exactly what the whole sweep would report, at a fraction of the cost for a mutant the
 // sweep catches early (and a mutant that makes every seed hang costs one small chunk).
 // A seed past its wall-clock limit is a failure of the sweep's own: killed by a hang.
+// simctl exits with the most serious verdict among its seeds (README, exit codes): 1 a
+// failed check, 3 liveness (a hang included), 70 a seed whose run threw. Each of those is
+// a kill the summary describes; any other code, or no summary, is the harness's problem.
 
 import path from "node:path";
 import { execute } from "./exec.js";
@@ -47,15 +50,29 @@ export function sweepChunks(n: number): [number, number][] {
 interface SummaryJson {
   seedsRun: number;
   failed: number;
-  groups: { check: string; message?: string; template?: string; seeds: number[]; fastest: { message: string } }[];
+  groups: {
+    check: string;
+    message?: string;
+    template?: string;
+    seeds: number[];
+    fastest: { message: string; verdict?: string };
+  }[];
 }
+
+/** Exit codes of a sweep that ran and summarised its seeds (src/cli/exit-codes.ts). */
+const SWEEP_RAN = new Set([0, 1, 3, 70]);
 
 /** Reads a sweep summary: whether it failed, and the lowest failing seed's group. */
 export function readSweepSummary(summary: SummaryJson): SweepVerdict {
-  let best: { seed: number; check: string; message: string } | null = null;
+  let best: { seed: number; check: string; message: string; hang: boolean } | null = null;
   for (const g of summary.groups) {
     const seed = Math.min(...g.seeds);
-    if (best === null || seed < best.seed) best = { seed, check: g.check, message: g.fastest.message };
+    // A seed past its limit is the "hang" verdict; older sweeps reported it as an exception.
+    const hang =
+      g.check === "hang" ||
+      g.fastest.verdict === "hang" ||
+      (g.check === "exception" && /wall-clock limit/.test(g.fastest.message));
+    if (best === null || seed < best.seed) best = { seed, check: g.check, message: g.fastest.message, hang };
   }
   const killed = summary.failed > 0;
   return {
@@ -63,7 +80,7 @@ export function readSweepSummary(summary: SummaryJson): SweepVerdict {
     firstSeed: killed && best !== null ? best.seed : null,
     check: best?.check ?? "",
     message: best?.message ?? "",
-    hang: best !== null && best.check === "exception" && /wall-clock limit/.test(best.message),
+    hang: best?.hang ?? false,
     seedsRun: summary.seedsRun,
   };
 }
@@ -88,11 +105,24 @@ export async function runSweepStage(dir: string, o: SweepOptions): Promise<Sweep
     ];
     // The per-seed limit bounds every seed; this only catches a CLI that never exits.
     const r = await execute(process.execPath, args, { cwd: dir, timeoutMs: 60 * 60_000 });
-    if (r.code !== 0 && r.code !== 1)
+    const summary = r.code !== null && SWEEP_RAN.has(r.code) ? parseSummary(r.stdout) : null;
+    if (summary === null)
       throw new Error(`sweep ${first}..${last} exited ${r.code ?? "by signal"}: ${r.stderr.trim().slice(-2000)}`);
-    const verdict = readSweepSummary(JSON.parse(r.stdout) as SummaryJson);
+    const verdict = readSweepSummary(summary);
     seedsRun += verdict.seedsRun;
     if (verdict.killed) return { ...verdict, seedsRun };
   }
   return { killed: false, firstSeed: null, check: "", message: "", hang: false, seedsRun };
+}
+
+/** The sweep's JSON summary, or null when stdout holds none (simctl itself broke). */
+function parseSummary(stdout: string): SummaryJson | null {
+  try {
+    const s = JSON.parse(stdout) as Partial<SummaryJson>;
+    return typeof s.seedsRun === "number" && typeof s.failed === "number" && Array.isArray(s.groups)
+      ? (s as SummaryJson)
+      : null;
+  } catch {
+    return null;
+  }
 }

@@ -51,7 +51,14 @@ describe("readSweepSummary", () => {
 
   it("recognises a seed past its wall-clock limit as a hang", () => {
     const msg = "seed ran longer than the 20 s wall-clock limit (hung?)";
+    expect(readSweepSummary({ seedsRun: 3, failed: 1, groups: [group("hang", [2], msg)] }).hang).toBe(true);
+    // The form sweeps used before the hang verdict.
     expect(readSweepSummary({ seedsRun: 3, failed: 1, groups: [group("exception", [2], msg)] }).hang).toBe(true);
+  });
+
+  it("a liveness failure is a kill, not a hang", () => {
+    const v = readSweepSummary({ seedsRun: 10, failed: 1, groups: [group("liveness", [4], "not converged")] });
+    expect(v).toMatchObject({ killed: true, firstSeed: 4, check: "liveness", hang: false });
   });
 });
 
