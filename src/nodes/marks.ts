@@ -106,6 +106,9 @@ export const MARKS = {
   "gate.lease.heldElsewhere": m("a submission refused: another gate holds the job's lease"),
   "gate.lease.inProgress": m("a submission refused: the lease is being acquired already"),
   "gate.lease.timeout": m("a lease acquisition timed out without a majority"),
+  "gate.lease.expiredRequest": m(
+    "a lease request the requester gave up on long ago (this gate was paused) is dropped, not granted",
+  ),
   "gate.lease.lateGrant": {
     what: "a grant arrived after its round's timeout (the gate was paused): the round fails",
     notInChaos: {
