@@ -4,9 +4,26 @@
 // directory of symlinks to the user's packages, so tools that write caches there (vite,
 // vitest) write them in the scratch copy. Builds are incremental: a mutant changes one
 // file, and tsc rechecks only what depends on it.
+//
+// An incremental tsc rewrites only the outputs whose content changed, so after a mutant is
+// applied (or reverted) most of dist is older than the source it was built from. Tests that
+// rebuild a dist they find older than src (test/cli/repro-harness.ts) would then run a full
+// tsc in the middle of the test stage, while other test files spawn simctl from the dist it
+// is rewriting: slow on a busy machine, and a failure that is no kill. So a successful
+// build marks every file of dist as fresh.
 
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execute } from "./exec.js";
@@ -72,12 +89,21 @@ export class ScratchTree {
     const args = [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", ".mutants.tsbuildinfo"];
     const r = await execute(process.execPath, args, { cwd: this.dir, timeoutMs: BUILD_TIMEOUT_MS });
     const output = `${r.stdout}${r.stderr}`.trim();
+    if (r.code === 0) markFresh(path.join(this.dir, "dist"));
     return { ok: r.code === 0, output: r.timedOut ? `tsc timed out after ${BUILD_TIMEOUT_MS / 1000} s` : output };
   }
 
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Sets every file under `dir` to the current time: a build output no older than its sources. */
+export function markFresh(dir: string): void {
+  if (!existsSync(dir)) return;
+  const now = new Date();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) utimesSync(path.join(entry.parentPath, entry.name), now, now);
 }
 
 /** A node_modules directory whose entries link to the user's (caches such as .vite stay out). */

@@ -3,11 +3,21 @@
 // packages in a directory of the copy's own.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ScratchTree, treeFiles } from "../../src/mutants/scratch.js";
+import { markFresh, ScratchTree, treeFiles } from "../../src/mutants/scratch.js";
 
 describe("ScratchTree", () => {
   const root = mkdtempSync(join(tmpdir(), "simctl-mutant-tree-"));
@@ -56,5 +66,23 @@ describe("ScratchTree", () => {
     const other = ScratchTree.create(root);
     other.remove();
     expect(existsSync(other.dir)).toBe(false);
+  });
+});
+
+describe("markFresh", () => {
+  it("makes every file of a build output, nested ones included, no older than a source written before it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "simctl-mutant-dist-"));
+    mkdirSync(join(dir, "cli"));
+    const old = new Date(Date.now() - 3_600_000);
+    for (const f of ["main.js", "cli/main.js"]) {
+      writeFileSync(join(dir, f), "");
+      utimesSync(join(dir, f), old, old);
+    }
+    const source = join(dir, "source.ts");
+    writeFileSync(source, "mutated\n");
+    markFresh(dir);
+    for (const f of ["main.js", "cli/main.js"])
+      expect(statSync(join(dir, f)).mtimeMs).toBeGreaterThanOrEqual(statSync(source).mtimeMs);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
