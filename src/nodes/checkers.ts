@@ -16,8 +16,13 @@
 //   single-run       no (job, DC, workflow, fence token) ever runs twice, nor twice at once
 //   cleanup          a terminal job's state is deleted once its retention has passed,
 //                    unless the node holding it restarted (volatile state gone) first
+//
+// They keep incremental state only (issue 22): what each check needs of the work in
+// flight, and a job's record for a bounded window after the job has ended everywhere
+// (checked-jobs.ts), so a day-long run holds no more than a ten-minute one.
 
 import type { EmitDetail } from "../sim/index.js";
+import { CheckedJobs, type JobRecord } from "./checked-jobs.js";
 
 export type ViolationSink = (check: string, message: string, nodes: string[]) => void;
 
@@ -37,7 +42,11 @@ export interface RetentionOptions {
   managerCompletedJobMaxAgeMs: number;
   managerFailedJobMaxAgeMs: number;
   managerJobCleanupIntervalMs: number;
+  /** How long a job's record outlives the job (checked-jobs.ts); 10 virtual minutes unless set. */
+  endedJobWindowMs?: number;
 }
+
+const ENDED_JOB_WINDOW_MS = 600_000;
 
 interface Held {
   node: string;
@@ -47,41 +56,82 @@ interface Held {
   retentionUs: number;
 }
 
+/** A run in progress: where it runs, and whose it is. */
+interface Running {
+  node: string;
+  job: string;
+}
+
+/**
+ * The checkers keep incremental state only: per-node counters, runs in progress, jobs held
+ * until retention, and a record per job while it is in flight (see checked-jobs.ts). Memory
+ * follows the work in flight, not the length of the run.
+ */
 export class ClusterCheckers {
-  private readonly terminalCount = new Map<string, number>();
-  private readonly gateAccepted = new Map<string, string>();
-  private readonly clientSubmitted = new Set<string>();
-  private readonly clientAnswered = new Map<string, number>();
-  private readonly clientRejected = new Set<string>();
+  private readonly jobs: CheckedJobs;
+  /** Submitted jobs the client has not heard about yet, in submission order. */
+  private readonly waiting = new Set<string>();
   private readonly coresInUse = new Map<string, number>();
-  private readonly issued = new Map<string, number>();
-  private readonly accepted = new Map<string, number>();
-  private readonly transferFloor = new Map<string, number>();
   private readonly leaders = new Map<string, string>();
-  private readonly running = new Map<string, string>();
-  private readonly everStarted = new Set<string>();
+  private readonly running = new Map<string, Running>();
   private readonly held = new Map<string, Held>();
-  private readonly lastStartUs = new Map<string, number>();
 
   constructor(
     private readonly sink: ViolationSink,
     private readonly retention: RetentionOptions,
-  ) {}
+  ) {
+    this.jobs = new CheckedJobs((retention.endedJobWindowMs ?? ENDED_JOB_WINDOW_MS) * 1000);
+  }
 
   observe(node: string, kind: string, d: EmitDetail, atUs: number): void {
     switch (kind) {
       case "node.started":
         return this.onNodeStarted(node, atUs);
+      case "cores.allocated":
+      case "cores.freed":
+        return this.onCores(node, kind, d);
+      case "leader.elected":
+        return this.onLeader(node, str(d, "group"), num(d, "term"));
       case "job.accepted":
-        this.gateAccepted.set(str(d, "job"), node);
+      case "job.terminal":
+      case "job.dcTerminal":
+      case "job.deleted":
+      case "client.submitted":
+      case "client.rejected":
+      case "client.result":
+      case "fence.issued":
+      case "fence.accepted":
+      case "transfer.accepted":
+      case "workflow.started":
+      case "workflow.finished":
+        return this.onJobEvent(node, kind, d, atUs);
+      default:
+        return;
+    }
+  }
+
+  /** An event about one job: update its record, then retire the record if the job has ended. */
+  private onJobEvent(node: string, kind: string, d: EmitDetail, atUs: number): void {
+    const job = str(d, "job");
+    const rec = this.jobs.get(job);
+    this.applyJobEvent(node, kind, d, atUs, job, rec);
+    this.jobs.settle(job, rec, atUs);
+    this.jobs.expire(atUs);
+  }
+
+  private applyJobEvent(node: string, kind: string, d: EmitDetail, atUs: number, job: string, rec: JobRecord): void {
+    switch (kind) {
+      case "job.accepted":
+        rec.acceptedBy = node;
         return;
       case "job.terminal":
-        return this.onTerminal(node, str(d, "job"), str(d, "status"), atUs);
+        return this.onTerminal(node, job, rec, str(d, "status"), atUs);
       case "job.dcTerminal":
         return this.hold(
           node,
           "manager",
-          str(d, "job"),
+          job,
+          rec,
           atUs,
           str(d, "status") === "completed"
             ? this.retention.managerCompletedJobMaxAgeMs
@@ -89,35 +139,32 @@ export class ClusterCheckers {
           this.retention.managerJobCleanupIntervalMs,
         );
       case "job.deleted":
-        this.held.delete(`${node}|${str(d, "job")}`);
+        if (this.held.delete(`${node}|${job}`)) rec.holders--;
         return;
       case "client.submitted":
-        this.clientSubmitted.add(str(d, "job"));
+        rec.clientSubmitted = true;
+        if (rec.clientAnswers === 0 && !rec.clientRejected) this.waiting.add(job);
         return;
       case "client.rejected":
-        this.clientRejected.add(str(d, "job"));
+        rec.clientRejected = true;
+        this.waiting.delete(job);
         return;
       case "client.result":
-        return this.onClientResult(node, str(d, "job"));
-      case "cores.allocated":
-      case "cores.freed":
-        return this.onCores(node, kind, d);
+        return this.onClientResult(node, job, rec);
       case "fence.issued":
         // Each DC's job leader fences the job independently: the key is (job, dc).
-        return this.onIssued(node, `${str(d, "job")}@${str(d, "dc")}`, num(d, "token"), str(d, "purpose"));
+        return this.onIssued(node, job, rec, str(d, "dc"), num(d, "token"), str(d, "purpose"));
       case "fence.accepted":
-        return this.onAccepted(node, str(d, "job"), str(d, "workflow"), num(d, "token"));
+        return this.onAccepted(node, job, rec, str(d, "workflow"), num(d, "token"));
       case "transfer.accepted": {
-        const key = `${node}|${str(d, "job")}`;
-        this.transferFloor.set(key, Math.max(this.transferFloor.get(key) ?? -1, num(d, "token")));
+        rec.transferFloor ??= new Map();
+        rec.transferFloor.set(node, Math.max(rec.transferFloor.get(node) ?? -1, num(d, "token")));
         return;
       }
-      case "leader.elected":
-        return this.onLeader(node, str(d, "group"), num(d, "term"));
       case "workflow.started":
-        return this.onStarted(node, runKey(d));
+        return this.onStarted(node, job, rec, runKey(d));
       case "workflow.finished":
-        this.running.delete(runKey(d));
+        if (this.running.delete(runKey(d))) rec.running--;
         return;
       default:
         return;
@@ -127,32 +174,50 @@ export class ClusterCheckers {
   private onNodeStarted(node: string, atUs: number): void {
     // A (re)started node has lost its volatile state: its cores, runs and held jobs.
     this.coresInUse.delete(node);
-    for (const [key, holder] of [...this.running]) if (holder === node) this.running.delete(key);
-    for (const [key, h] of [...this.held]) if (h.node === node) this.held.delete(key);
-    this.lastStartUs.set(node, atUs);
+    const touched: string[] = [];
+    for (const [key, run] of [...this.running]) {
+      if (run.node !== node) continue;
+      this.running.delete(key);
+      const rec = this.jobs.peek(run.job);
+      if (rec !== undefined) rec.running--;
+      touched.push(run.job);
+    }
+    for (const [key, h] of [...this.held]) {
+      if (h.node !== node) continue;
+      this.held.delete(key);
+      const rec = this.jobs.peek(h.job);
+      if (rec !== undefined) rec.holders--;
+      touched.push(h.job);
+    }
+    for (const job of touched) {
+      const rec = this.jobs.peek(job);
+      if (rec !== undefined) this.jobs.settle(job, rec, atUs);
+    }
   }
 
-  private onTerminal(node: string, job: string, status: string, atUs: number): void {
-    const n = (this.terminalCount.get(job) ?? 0) + 1;
-    this.terminalCount.set(job, n);
+  private onTerminal(node: string, job: string, rec: JobRecord, status: string, atUs: number): void {
+    const n = ++rec.terminals;
     if (n > 1)
       this.sink(
         CHECK_NAMES.terminalOnce,
         `job ${job} reached a terminal state ${n} times (latest ${status} at ${node})`,
         [node],
       );
-    this.hold(node, "gate", job, atUs, this.retention.gateJobRetentionMs, this.retention.gateJobCleanupIntervalMs);
+    this.hold(node, "gate", job, rec, atUs, this.retention.gateJobRetentionMs, this.retention.gateJobCleanupIntervalMs);
   }
 
   private hold(
     node: string,
     role: "gate" | "manager",
     job: string,
+    rec: JobRecord,
     atUs: number,
     retentionMs: number,
     intervalMs: number,
   ): void {
-    this.held.set(`${node}|${job}`, {
+    const key = `${node}|${job}`;
+    if (!this.held.has(key)) rec.holders++;
+    this.held.set(key, {
       node,
       role,
       job,
@@ -161,9 +226,9 @@ export class ClusterCheckers {
     });
   }
 
-  private onClientResult(node: string, job: string): void {
-    const n = (this.clientAnswered.get(job) ?? 0) + 1;
-    this.clientAnswered.set(job, n);
+  private onClientResult(node: string, job: string, rec: JobRecord): void {
+    const n = ++rec.clientAnswers;
+    this.waiting.delete(job);
     if (n > 1) this.sink(CHECK_NAMES.clientOnce, `client ${node} heard job ${job}'s result ${n} times`, [node]);
   }
 
@@ -182,30 +247,35 @@ export class ClusterCheckers {
       );
   }
 
-  private onIssued(node: string, job: string, token: number, purpose: string): void {
+  private onIssued(node: string, job: string, rec: JobRecord, dc: string, token: number, purpose: string): void {
+    rec.issued ??= new Map<string, number>();
+    const issued = rec.issued;
+    const own = `${node}|${dc}`;
     const newLeader = purpose !== "dispatch";
-    const last = newLeader ? (this.issued.get(job) ?? -1) : (this.issued.get(`${node}|${job}`) ?? -1);
+    const last = newLeader ? (issued.get(dc) ?? -1) : (issued.get(own) ?? -1);
     if (token <= last)
       this.sink(
         CHECK_NAMES.fencing,
-        `job ${job}: ${node} issued ${purpose} token ${token}, not above ${last} issued ${newLeader ? "earlier" : "by itself earlier"}`,
+        `job ${job}@${dc}: ${node} issued ${purpose} token ${token}, not above ${last} issued ${newLeader ? "earlier" : "by itself earlier"}`,
         [node],
       );
-    this.issued.set(`${node}|${job}`, token);
-    this.issued.set(job, Math.max(this.issued.get(job) ?? -1, token));
+    issued.set(own, token);
+    issued.set(dc, Math.max(issued.get(dc) ?? -1, token));
   }
 
-  private onAccepted(node: string, job: string, workflow: string, token: number): void {
-    const key = `${node}|${job}/${workflow}`;
-    const last = this.accepted.get(key) ?? -1;
-    const floor = this.transferFloor.get(`${node}|${job}`) ?? -1;
+  private onAccepted(node: string, job: string, rec: JobRecord, workflow: string, token: number): void {
+    rec.accepted ??= new Map<string, number>();
+    const accepted = rec.accepted;
+    const key = `${node}|${workflow}`;
+    const last = accepted.get(key) ?? -1;
+    const floor = rec.transferFloor?.get(node) ?? -1;
     if (token <= last || token <= floor)
       this.sink(
         CHECK_NAMES.fencing,
         `worker ${node} accepted stale token ${token} for ${job}/${workflow} (last ${last}, transfer ${floor})`,
         [node],
       );
-    this.accepted.set(key, Math.max(last, token));
+    accepted.set(key, Math.max(last, token));
   }
 
   private onLeader(node: string, group: string, term: number): void {
@@ -219,14 +289,16 @@ export class ClusterCheckers {
     this.leaders.set(key, node);
   }
 
-  private onStarted(node: string, key: string): void {
+  private onStarted(node: string, job: string, rec: JobRecord, key: string): void {
     const other = this.running.get(key);
+    rec.started ??= new Set<string>();
+    const started = rec.started;
     if (other !== undefined)
-      this.sink(CHECK_NAMES.singleRun, `${key} started on ${node} while running on ${other}`, [node, other]);
-    else if (this.everStarted.has(key))
-      this.sink(CHECK_NAMES.singleRun, `${key} started a second time (on ${node})`, [node]);
-    this.running.set(key, node);
-    this.everStarted.add(key);
+      this.sink(CHECK_NAMES.singleRun, `${key} started on ${node} while running on ${other.node}`, [node, other.node]);
+    else if (started.has(key)) this.sink(CHECK_NAMES.singleRun, `${key} started a second time (on ${node})`, [node]);
+    if (other === undefined) rec.running++;
+    this.running.set(key, { node, job });
+    started.add(key);
   }
 
   /**
@@ -243,14 +315,17 @@ export class ClusterCheckers {
         );
     }
     if (!settled) return;
-    for (const [job, gate] of this.gateAccepted) {
-      if ((this.terminalCount.get(job) ?? 0) === 0)
-        this.sink(CHECK_NAMES.terminalOnce, `job ${job} (accepted by ${gate}) never reached a terminal state`, [gate]);
+    // A retired record's job reached its terminal state, so only jobs in flight can fail this.
+    for (const [job, rec] of this.jobs.entries()) {
+      if (rec.acceptedBy !== null && rec.terminals === 0)
+        this.sink(
+          CHECK_NAMES.terminalOnce,
+          `job ${job} (accepted by ${rec.acceptedBy}) never reached a terminal state`,
+          [rec.acceptedBy],
+        );
     }
-    for (const job of this.clientSubmitted) {
-      if (!this.clientAnswered.has(job) && !this.clientRejected.has(job))
-        this.sink(CHECK_NAMES.clientOnce, `job ${job}: the client never heard a result`, []);
-    }
+    for (const job of this.waiting)
+      this.sink(CHECK_NAMES.clientOnce, `job ${job}: the client never heard a result`, []);
   }
 
   /** Terminal jobs some node still holds (awaiting retention), or null when none. */
@@ -262,12 +337,18 @@ export class ClusterCheckers {
 
   /** Why the cluster has not converged yet, or null. */
   pending(): string | null {
-    const waiting: string[] = [];
-    for (const job of this.clientSubmitted) {
-      if (!this.clientAnswered.has(job) && !this.clientRejected.has(job)) waiting.push(job);
+    if (this.waiting.size === 0) return null;
+    const first: string[] = [];
+    for (const job of this.waiting) {
+      if (first.length === 5) break;
+      first.push(job);
     }
-    if (waiting.length === 0) return null;
-    return `${waiting.length} job(s) without a client result: ${waiting.slice(0, 5).join(", ")}${waiting.length > 5 ? ", ..." : ""}`;
+    return `${this.waiting.size} job(s) without a client result: ${first.join(", ")}${this.waiting.size > 5 ? ", ..." : ""}`;
+  }
+
+  /** Job records held now (jobs in flight and those recently ended): what the checkers' memory follows. */
+  get jobRecords(): number {
+    return this.jobs.size;
   }
 }
 

@@ -49,14 +49,13 @@ export const chaos = defineScenario({
     ctx.artifact("faultOptions", c.world.swarm(o.swarm, o.faultPhaseMs, "gate,manager,worker"));
     c.run(o.faultPhaseMs, o.livenessBudgetMs);
     ctx.check("every submitted job was answered once or refused at submission", () => {
-      const submitted = c.events("client.submitted").length;
-      const done = c.events("client.result").length + c.events("client.rejected").length;
+      const submitted = c.count("client.submitted");
+      const done = c.count("client.result") + c.count("client.rejected");
       return submitted === o.jobs && done === o.jobs ? null : `${submitted} submitted, ${done} answered or refused`;
     });
     ctx.onFinish(() => {
-      for (const s of ["completed", "failed", "timeout", "cancelled"])
-        ctx.metric(`jobs.${s}`, c.clientStatuses().filter((x) => x === s).length);
-      ctx.metric("jobs.refused", c.events("client.rejected").length);
+      for (const s of ["completed", "failed", "timeout", "cancelled"]) ctx.metric(`jobs.${s}`, c.resultCount(s));
+      ctx.metric("jobs.refused", c.count("client.rejected"));
     });
   },
 });

@@ -24,6 +24,7 @@ export const multiDcDispatch = defineScenario({
   options: { jobs: 2, faultPhaseMs: 20_000, livenessBudgetMs: 120_000 },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 2,
       managersPerDc: 3,
@@ -68,7 +69,14 @@ export const managerDiesBeforeAck = defineScenario({
   covers: ["GM-1.3.1"],
   options: { faultPhaseMs: 120_000, livenessBudgetMs: 120_000 },
   setup(ctx) {
-    const c = new ClusterWorld(ctx, { gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, client: { jobCount: 1 } });
+    const c = new ClusterWorld(ctx, {
+      gates: 1,
+      dcs: 1,
+      managersPerDc: 3,
+      workersPerDc: 3,
+      client: { jobCount: 1 },
+      keepEvents: true,
+    });
     let victim = "";
     c.once("job.accepted", () => {
       victim = c.dcLeader("dc1") ?? "";
@@ -104,7 +112,14 @@ export const dcFailover = defineScenario({
   covers: ["GM-1.3.2", "GM-1.3.3"],
   options: { faultPhaseMs: 150_000, livenessBudgetMs: 120_000 },
   setup(ctx) {
-    const c = new ClusterWorld(ctx, { gates: 1, dcs: 2, managersPerDc: 3, workersPerDc: 3, client: { jobCount: 1 } });
+    const c = new ClusterWorld(ctx, {
+      gates: 1,
+      dcs: 2,
+      managersPerDc: 3,
+      workersPerDc: 3,
+      client: { jobCount: 1 },
+      keepEvents: true,
+    });
     c.world.plan([
       {
         atMs: 14_000,
@@ -145,6 +160,7 @@ export const heartbeatTimeout = defineScenario({
   options: { faultPhaseMs: 90_000, livenessBudgetMs: 10_000 },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 1,
       managersPerDc: 3,
@@ -203,6 +219,7 @@ export const jobLeaderTakeover = defineScenario({
   options: { faultPhaseMs: 200_000, livenessBudgetMs: 120_000 },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 1,
       managersPerDc: 3,

@@ -20,6 +20,7 @@ function gatesOnly(ctx: ConstructorParameters<typeof ClusterWorld>[0], gates: nu
     workersPerDc: withDc ? 3 : 0,
     clients: withDc ? 1 : 0,
     client: { jobCount: withDc ? 1 : 0 },
+    keepEvents: true,
   });
 }
 
@@ -287,6 +288,7 @@ export const twoGates = defineScenario({
   options: { faultPhaseMs: 300_000, livenessBudgetMs: 120_000 },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 2,
       dcs: 1,
       managersPerDc: 3,

@@ -43,6 +43,7 @@ export const smoke = defineScenario({
   setup(ctx) {
     const o = ctx.options;
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: o.gates,
       dcs: 1,
       managersPerDc: o.managersPerDc,

@@ -21,6 +21,7 @@ function oneDc(ctx: ConstructorParameters<typeof ClusterWorld>[0], client: objec
     workersPerDc: 3,
     client: { jobCount: 1, workflowsPerJob: 1, ...client },
     worker,
+    keepEvents: true,
   });
 }
 
