@@ -1,7 +1,10 @@
 // The client (PROTOCOL.md §1 client). It submits jobs to the gates — its own seeded
 // workload from ClientConfig, or jobs a scenario hands to `submit()` — trying the next
 // gate after a rejection or a silent requestTimeoutMs, and acks every global result,
-// emitting `client.result` only the first time it hears a job's result.
+// emitting `client.result` only the first time it hears a job's result. A job it has its
+// answer for is forgotten answeredJobRetentionMs later, at its next submission or result (no
+// timer of its own, so forgetting adds no event), so a day-long run's client holds only
+// recent jobs.
 //
 // Simplified: no idempotency keys (the job id is the key), no callback re-registration,
 // progress pushes or rate-limit cooperation yet.
@@ -24,6 +27,9 @@ interface Submission {
 
 export class ClientNode implements SimNode<ClusterMessage> {
   readonly submissions = new Map<string, Submission>();
+  /** Jobs with an answer, in the order answered: forgotten once answeredJobRetentionMs old. */
+  private answered: { s: Submission; atUs: number }[] = [];
+  private answeredHead = 0;
   private readonly gates: readonly NodeId[];
   private nextJob = 1;
   private readonly rng;
@@ -65,6 +71,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
 
   /** Submits a job (the scripted workload uses this too). */
   submit(spec: JobSpec): void {
+    this.forgetOldAnswers();
     const s: Submission = { spec, attempts: 0, gate: null, hint: null, accepted: false, result: null, timer: -1 };
     this.submissions.set(spec.jobId, s);
     this.env.emit("client.submitted", { job: spec.jobId });
@@ -186,6 +193,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
     if (s.accepted || s.result !== null) return;
     if (s.attempts >= this.cfg.submitMaxAttempts) {
       this.env.emit("client.rejected", { job: s.spec.jobId, reason });
+      this.answered.push({ s, atUs: this.env.localNow() });
       return;
     }
     const capMs = this.cfg.submitRetryBaseMs * 2 ** Math.min(s.attempts, 4);
@@ -193,6 +201,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
   }
 
   private onResult(jobId: string, status: JobOutcome): void {
+    this.forgetOldAnswers();
     const s = this.submissions.get(jobId);
     if (s === undefined) return;
     if (s.result !== null) {
@@ -203,6 +212,21 @@ export class ClientNode implements SimNode<ClusterMessage> {
     if (s.timer !== -1) this.env.cancel(s.timer);
     s.timer = -1;
     this.env.emit("client.result", { job: jobId, status });
+    this.answered.push({ s, atUs: this.env.localNow() });
+  }
+
+  private forgetOldAnswers(): void {
+    const cutoff = this.env.localNow() - this.cfg.answeredJobRetentionMs * 1000;
+    const list = this.answered;
+    for (let a = list[this.answeredHead]; a !== undefined && a.atUs <= cutoff; a = list[++this.answeredHead]) {
+      // A resubmission under the same id after the answer is a new submission: keep it.
+      const id = a.s.spec.jobId;
+      if (this.submissions.get(id) === a.s) this.submissions.delete(id);
+    }
+    if (this.answeredHead > 1024 && this.answeredHead * 2 > list.length) {
+      this.answered = list.slice(this.answeredHead);
+      this.answeredHead = 0;
+    }
   }
 }
 
