@@ -22,6 +22,7 @@ import { assertNever } from "./messages.js";
 import { CoreAllocator } from "./parts/core-allocator.js";
 import { FenceTracker } from "./parts/fencing.js";
 import { Membership } from "./parts/membership.js";
+import { PeerScope } from "./parts/peer-scope.js";
 import { Registrar } from "./parts/registrar.js";
 import { WorkerLeadership } from "./worker-leadership.js";
 
@@ -69,7 +70,8 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     this.managers = env.peers("manager", dc);
     this.rng = env.rng.fork("runs");
     this.cores = new CoreAllocator(cfg.totalCores);
-    this.membership = new Membership(env, cfg, [...this.managers, ...env.peers("worker", dc)], {
+    // A worker tracks its DC's managers only (PROTOCOL.md §1; peer-scope.ts).
+    this.membership = new Membership(env, cfg, PeerScope.forNode(env), {
       embed: () => this.heartbeatBody(),
       onDead: (id) => this.leadership.onManagerLost(id),
       onJoin: (id) => this.leadership.onManagerBack(id, true),
