@@ -62,12 +62,18 @@ export class ClientNode implements SimNode<ClusterMessage> {
 
   start(): void {
     this.env.emit("node.started", { role: "client", incarnation: this.env.incarnation });
-    for (let i = 0; i < this.cfg.jobCount; i++) {
-      this.env.after((this.cfg.firstSubmitDelayMs + i * this.cfg.submitIntervalMs) * 1000, () =>
-        this.submit(this.makeJob()),
-      );
-    }
+    if (this.cfg.jobCount > 0) this.env.after(this.cfg.firstSubmitDelayMs * 1000, this.onSubmitDue);
   }
+
+  /**
+   * The model workload: one job, then the timer for the next. One pending timer however
+   * many jobs the run submits (a day at 1 job/s is 86,400), rather than one per job from
+   * the start.
+   */
+  private readonly onSubmitDue = (): void => {
+    this.submit(this.makeJob());
+    if (this.nextJob <= this.cfg.jobCount) this.env.after(this.cfg.submitIntervalMs * 1000, this.onSubmitDue);
+  };
 
   /** Submits a job (the scripted workload uses this too). */
   submit(spec: JobSpec): void {
