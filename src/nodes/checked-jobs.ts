@@ -5,8 +5,9 @@
 //
 // A job has ended once its client heard its result or its rejection, the gate that accepted
 // it (if any) finalised it, no gate or manager still holds it, and no run of it is in
-// progress. For `windowUs` after that the record stays, so a late duplicate (a second
-// terminal state, a second start of the same run, a stale token) is still caught. Any event
+// progress. For `windowUs` after that the record stays (at most `maxEnded` ended records: at
+// 100 jobs/s ten minutes would be 60,000), so a late duplicate (a second terminal state, a
+// second start of the same run, a stale token) is still caught. Any event
 // about the job revives the record; it retires again once the job has ended again. After the
 // window a job that reappears starts a fresh record, and the checks see only what comes next.
 
@@ -46,7 +47,10 @@ export class CheckedJobs {
   private retired: { job: string; atUs: number }[] = [];
   private head = 0;
 
-  constructor(private readonly windowUs: number) {}
+  constructor(
+    private readonly windowUs: number,
+    private readonly maxEnded = 4096,
+  ) {}
 
   /** The job's record, made if missing; touching a retired record revives it. */
   get(job: string): JobRecord {
@@ -70,11 +74,16 @@ export class CheckedJobs {
     this.retired.push({ job, atUs });
   }
 
-  /** Drops records retired at least `windowUs` before `nowUs` and not revived since. */
+  /** Drops records retired at least `windowUs` before `nowUs` (or beyond the last `maxEnded`) and not revived since. */
   expire(nowUs: number): void {
     const cutoff = nowUs - this.windowUs;
     const list = this.retired;
-    for (let entry = list[this.head]; entry !== undefined && entry.atUs <= cutoff; entry = list[++this.head]) {
+    // Entries past the count bound go first whatever their age (a stale entry counts too: cheap and safe).
+    for (
+      let entry = list[this.head];
+      entry !== undefined && (entry.atUs <= cutoff || list.length - this.head > this.maxEnded);
+      entry = list[++this.head]
+    ) {
       if (this.records.get(entry.job)?.retiredAtUs === entry.atUs) this.records.delete(entry.job);
     }
     // Compact now and then, so the queue holds about one window's retirements.

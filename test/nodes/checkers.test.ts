@@ -140,6 +140,13 @@ describe("the checkers' memory follows the jobs in flight, not the length of the
     expect(h.checkers.pending()).toBeNull();
   });
 
+  it("at a high job rate the window holds at most 4,096 ended jobs", () => {
+    const h = harness();
+    for (let i = 0; i < 10_000; i++) lifecycle(h, `j${i}`, i * 10); // 100 jobs a second
+    expect(h.checkers.jobRecords).toBeLessThanOrEqual(4_096 + 200);
+    expect(h.checks()).toEqual([]);
+  });
+
   it("inside the window a late duplicate is still caught: a second terminal state, a run started again", () => {
     const h = harness();
     lifecycle(h, "j", 0);
