@@ -54,7 +54,7 @@ export function* runWithTimeout<T>(body: Proc<T>, limit: TimeLimit): Proc<T> {
     throw error;
   } finally {
     kernel.cancel(timer);
-    yield* stopChild(child, expiry === null, `${label}: caller left`);
+    if (!child.done) yield* stopChild(child, expiry === null, `${label}: caller left`);
   }
 }
 

@@ -41,6 +41,17 @@ export function sym(name: string): Sym {
   return s;
 }
 
+/**
+ * The symbol `sym(name)` gives, without remembering the name: for names made once and
+ * never seen again (a task's path). sym() would keep every one of them for the life of
+ * the process; only a trace listener, which prints names, needs them kept.
+ */
+export function transientSym(name: string): Sym {
+  const s = symbols.get(name);
+  if (s !== undefined) return s;
+  return name === "" ? 0 : hashString32(name) || 1;
+}
+
 export function symName(s: Sym): string {
   // The kernel keeps symbols in Int32Arrays, so they may come back sign-flipped.
   return s === 0 ? "" : (names.get(s) ?? names.get(s >>> 0) ?? `#${(s >>> 0).toString(16)}`);
