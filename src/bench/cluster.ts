@@ -15,6 +15,8 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { defineScenario, runScenario, type Options, type ScenarioContext } from "../scenarios/index.js";
 import { ClusterWorld } from "../scenarios/cluster/cluster-world.js";
+import { clusterSpecs } from "../scenarios/cluster/option-specs.js";
+import { integer, number } from "../scenarios/option-spec.js";
 import { messageFloor } from "./message-floor.js";
 import { median } from "./kernel.js";
 
@@ -30,6 +32,16 @@ export const STANDARD_OPTIONS = {
   workersPerDc: 10,
   virtualMinutes: 10,
   jobsPerSecond: 1,
+};
+
+/** What the standard cluster's options may be set to (the scale and soak benches go up to these). */
+export const STANDARD_SCHEMA = {
+  gates: clusterSpecs.gates,
+  dcs: clusterSpecs.dcs,
+  managersPerDc: clusterSpecs.managersPerDc,
+  workersPerDc: clusterSpecs.workersPerDc,
+  virtualMinutes: integer(1, 1_440, "virtual minutes of steady load"),
+  jobsPerSecond: number(0.001, 1_000, "jobs the client submits per virtual second"),
 };
 
 /**
@@ -59,6 +71,7 @@ export const standardCluster = defineScenario({
   description: "benchmark only",
   covers: [],
   options: STANDARD_OPTIONS,
+  schema: STANDARD_SCHEMA,
   setup(ctx) {
     setupStandardCluster(ctx, ctx.options);
   },

@@ -4,7 +4,7 @@
 
 import { performance } from "node:perf_hooks";
 import { World, buildTopology, ms, type NodeEnv, type SimNode } from "../sim/index.js";
-import { defineScenario, runScenario } from "../scenarios/index.js";
+import { defineScenario, duration, flag, integer, runScenario } from "../scenarios/index.js";
 
 type Echo = { type: "echo"; hop: number };
 
@@ -29,6 +29,12 @@ const networkBench = defineScenario({
   description: "benchmark only",
   covers: [],
   options: { workersPerDc: 10, fanout: 20, runMs: 20_000, faults: true },
+  schema: {
+    workersPerDc: integer(1, 1_000, "echo nodes in each of the three DCs"),
+    fanout: integer(1, 10_000, "echo chains each node starts"),
+    runMs: duration("1ms", "24h", "how long the run lasts"),
+    faults: flag("draw swarm faults from the seed"),
+  },
   setup(ctx) {
     const o = ctx.options;
     const topology = buildTopology({

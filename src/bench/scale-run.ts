@@ -16,7 +16,7 @@
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { defineScenario, runScenario } from "../scenarios/index.js";
-import { STANDARD_OPTIONS, setupStandardCluster, standardCluster } from "./cluster.js";
+import { STANDARD_OPTIONS, STANDARD_SCHEMA, setupStandardCluster, standardCluster } from "./cluster.js";
 
 export type ScaleOptions = typeof STANDARD_OPTIONS;
 
@@ -51,6 +51,7 @@ function scaleScenario(sampleEveryMs: number, sample: (live: number, nowUs: numb
     description: "benchmark only",
     covers: [],
     options: STANDARD_OPTIONS,
+    schema: STANDARD_SCHEMA,
     setup(ctx) {
       const c = setupStandardCluster(ctx, ctx.options);
       // Sampled from the emit stream rather than by a timer of its own, so the run is the

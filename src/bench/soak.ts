@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { defineScenario, runScenario } from "../scenarios/index.js";
-import { STANDARD_OPTIONS, setupStandardCluster } from "./cluster.js";
+import { STANDARD_OPTIONS, STANDARD_SCHEMA, setupStandardCluster } from "./cluster.js";
 
 export interface SoakHour {
   hour: number;
@@ -49,6 +49,7 @@ export function soak(hours: number, traced: boolean, log: (s: SoakHour) => void 
     description: "benchmark only",
     covers: [],
     options: { ...STANDARD_OPTIONS, virtualMinutes: hours * 60 },
+    schema: STANDARD_SCHEMA,
     setup(ctx) {
       const c = setupStandardCluster(ctx, ctx.options);
       // Sampled at the first emitted event after each virtual hour: no event of its own.

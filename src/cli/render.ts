@@ -1,14 +1,21 @@
 // Terminal rendering of run results (chalk). Pure string building; callers print.
 
 import chalk from "chalk";
+import type { Outcome } from "../repro/schema.js";
 import { formatTime } from "../sim/index.js";
-import type { Options, RunResult, SummaryRow } from "../scenarios/index.js";
+import {
+  formatOptionValue,
+  type Options,
+  type OptionSchema,
+  type RunResult,
+  type SummaryRow,
+} from "../scenarios/index.js";
 
 export interface Timing {
   wallMs: number;
 }
 
-export function verdictLabel(verdict: RunResult["verdict"]): string {
+export function verdictLabel(verdict: Outcome): string {
   switch (verdict) {
     case "pass":
       return chalk.green.bold("PASS");
@@ -20,6 +27,10 @@ export function verdictLabel(verdict: RunResult["verdict"]): string {
       return chalk.yellow.bold("DEADLOCK");
     case "error":
       return chalk.red.bold("ERROR");
+    case "hang":
+      return chalk.yellow.bold("HANG");
+    case "oom":
+      return chalk.yellow.bold("OUT OF MEMORY");
   }
 }
 
@@ -29,10 +40,15 @@ export type Limits = RunResult["limits"];
  * The exact command that reruns this result. Budgets that differ from the scenario's
  * defaults are part of it: a liveness failure under --max-events 10 only recurs with it.
  */
-export function reproduceCommand(result: RunResult, defaults: Options, defaultLimits?: Limits): string {
+export function reproduceCommand(
+  result: RunResult,
+  scenario: { options: Options; schema: OptionSchema },
+  defaultLimits?: Limits,
+): string {
   const parts = ["npx simctl run", result.scenario, "--seed", String(result.seed)];
   for (const [key, value] of Object.entries(result.options)) {
-    if (defaults[key] !== value) parts.push("--set", `${key}=${String(value)}`);
+    if (scenario.options[key] !== value)
+      parts.push("--set", `${key}=${formatOptionValue(scenario.schema[key], value)}`);
   }
   if (result.limits.maxEvents !== defaultLimits?.maxEvents) parts.push("--max-events", String(result.limits.maxEvents));
   if (result.limits.maxTimeUs !== defaultLimits?.maxTimeUs)
@@ -44,14 +60,22 @@ function durationFlag(us: number): string {
   return us % 1000 === 0 ? `${us / 1000}ms` : `${us}us`;
 }
 
-export function renderRun(result: RunResult, timing: Timing, defaults: Options, defaultLimits?: Limits): string {
+export function renderRun(
+  result: RunResult,
+  timing: Timing,
+  scenario: { options: Options; schema: OptionSchema },
+  defaultLimits?: Limits,
+): string {
   const lines: string[] = [];
   const secs = timing.wallMs / 1000;
   const eventsPerSec = secs > 0 ? Math.round(result.events / secs) : 0;
   const ratio = timing.wallMs > 0 ? result.virtualTimeUs / 1000 / timing.wallMs : 0;
   lines.push(`${chalk.bold("scenario")}  ${result.scenario}`);
   lines.push(`${chalk.bold("seed")}      ${result.seed}`);
-  lines.push(`${chalk.bold("options")}   ${renderOptions(result.options)}`);
+  lines.push(`${chalk.bold("options")}   ${renderOptions(result.options, scenario.schema)}`);
+  const drawn = result.artifacts["drawnOptions"];
+  if (Array.isArray(drawn) && drawn.length > 0)
+    lines.push(`${chalk.bold("drawn")}     ${chalk.dim(`${drawn.join(" ")} (swarm, from the seed)`)}`);
   const faults = result.artifacts["faultOptions"];
   if (faults !== undefined && faults !== null && typeof faults === "object")
     lines.push(`${chalk.bold("faults")}    ${renderFaultOptions(faults as Record<string, unknown>)}`);
@@ -71,17 +95,21 @@ export function renderRun(result: RunResult, timing: Timing, defaults: Options, 
   if (result.summary.length > 0) lines.push(chalk.bold("summary"), ...renderTable(result.summary).map((l) => `  ${l}`));
   lines.push(chalk.bold("checks"));
   for (const c of result.checks) {
-    lines.push(`  ${c.ok ? chalk.green("✓") : chalk.red("✗")} ${c.name}${c.ok ? "" : chalk.red(` — ${c.detail}`)}`);
+    if (c.status === "not-applicable") lines.push(chalk.dim(`  – ${c.name} — not applicable: ${c.detail}`));
+    else
+      lines.push(`  ${c.ok ? chalk.green("✓") : chalk.red("✗")} ${c.name}${c.ok ? "" : chalk.red(` — ${c.detail}`)}`);
   }
   const extra = result.violations.filter((v) => !result.checks.some((c) => c.name === v.check));
   for (const v of extra)
     lines.push(
       `  ${chalk.red("✗")} ${v.check} — ${chalk.red(v.message)} ${chalk.dim(`@${formatTime(v.atUs)} seq ${v.seq}`)}`,
     );
+  const marks = Object.keys(result.coverage);
+  if (marks.length > 0) lines.push(`${chalk.bold("marks")}     ${marks.length} reached: ${chalk.dim(marks.join(" "))}`);
   lines.push(`${chalk.bold("trace")}     ${result.traceHash}`);
   lines.push(`${chalk.bold("verdict")}   ${verdictLabel(result.verdict)}`);
   if (result.verdict !== "pass")
-    lines.push(`${chalk.bold("reproduce")} ${reproduceCommand(result, defaults, defaultLimits)}`);
+    lines.push(`${chalk.bold("reproduce")} ${reproduceCommand(result, scenario, defaultLimits)}`);
   return lines.join("\n");
 }
 
@@ -112,9 +140,11 @@ function renderFaultOptions(faults: Record<string, unknown>): string {
     .join("\n          ");
 }
 
-function renderOptions(options: Options): string {
+function renderOptions(options: Options, schema: OptionSchema): string {
   const entries = Object.entries(options);
-  return entries.length === 0 ? chalk.dim("(none)") : entries.map(([k, v]) => `${k}=${String(v)}`).join(" ");
+  return entries.length === 0
+    ? chalk.dim("(none)")
+    : entries.map(([k, v]) => `${k}=${formatOptionValue(schema[k], v)}`).join(" ");
 }
 
 export function renderTable(rows: readonly SummaryRow[]): string[] {

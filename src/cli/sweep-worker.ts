@@ -11,6 +11,8 @@ import type { SeedOutcome } from "../repro/sweep-summary.js";
 export interface WorkerSetup {
   scenario: string;
   base: Omit<RunRequest, "seed" | "traceListener">;
+  /** Report each seed's coverage marks (sweep --coverage). */
+  coverage?: boolean;
 }
 
 export type ToWorker = { seeds: number[] };
@@ -27,7 +29,9 @@ if (port !== null) {
   } else {
     port.on("message", (msg: ToWorker) => {
       for (const seed of msg.seeds)
-        port.postMessage({ outcome: runSeed(scenario, setup.base, seed) } satisfies FromWorker);
+        port.postMessage({
+          outcome: runSeed(scenario, setup.base, seed, setup.coverage === true),
+        } satisfies FromWorker);
     });
   }
 }

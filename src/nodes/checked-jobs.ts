@@ -49,6 +49,8 @@ export class CheckedJobs {
 
   constructor(
     private readonly windowUs: number,
+    /** Told when a job's record is dropped: whoever keeps per-job state drops the job's too. */
+    private readonly onForget: (job: string) => void = () => {},
     private readonly maxEnded = 4096,
   ) {}
 
@@ -84,7 +86,10 @@ export class CheckedJobs {
       entry !== undefined && (entry.atUs <= cutoff || list.length - this.head > this.maxEnded);
       entry = list[++this.head]
     ) {
-      if (this.records.get(entry.job)?.retiredAtUs === entry.atUs) this.records.delete(entry.job);
+      if (this.records.get(entry.job)?.retiredAtUs === entry.atUs) {
+        this.records.delete(entry.job);
+        this.onForget(entry.job);
+      }
     }
     // Compact now and then, so the queue holds about one window's retirements.
     if (this.head > 1024 && this.head * 2 > list.length) {

@@ -10,12 +10,18 @@
 //   fencing          per (job, DC), a new job leader's first token (create, takeover) is above
 //                    every token issued before it, and each leader's own tokens strictly
 //                    increase (a cut-off stale leader may go on issuing: the workers must
-//                    refuse it); per worker and sub-workflow, accepted tokens strictly
-//                    increase and never fall at or below an accepted transfer token
+//                    refuse it); per worker incarnation and sub-workflow, accepted tokens
+//                    strictly increase and never fall at or below an accepted transfer
+//                    token (a worker's fences are volatile, PROTOCOL §1: a restart resets them)
 //   leader-per-term  at most one leader per term in each election group (DC or global)
 //   single-run       no (job, DC, workflow, fence token) ever runs twice, nor twice at once
 //   cleanup          a terminal job's state is deleted once its retention has passed,
 //                    unless the node holding it restarted (volatile state gone) first
+//
+// and the checkers in src/nodes/checks/ (each file says what it checks): cores at rest,
+// finalisation only after every DC reported, work leaving a worker only for a reason that
+// holds, failure-detection bounds and transitions, votes and majorities, allowed job and
+// workflow transitions, and no per-job state left at rest.
 //
 // They keep incremental state only (issue 22): what each check needs of the work in
 // flight, and a job's record for a bounded window after the job has ended everywhere
@@ -23,8 +29,25 @@
 
 import type { EmitDetail } from "../sim/index.js";
 import { CheckedJobs, type JobRecord } from "./checked-jobs.js";
+import type { Checker, EndOfRun, HostState, PerJobView, ViolationSink } from "./checks/checker.js";
+import { CORES_AT_REST, CoresAtRest } from "./checks/cores-at-rest.js";
+import { ELECTION_VOTES, ElectionVotes } from "./checks/election-votes.js";
+import { FAILURE_DETECTION, FailureDetection } from "./checks/failure-detection.js";
+import { FINALIZE_REPORTS, FinalizeReports } from "./checks/finalize-reports.js";
+import { MembershipViews } from "./checks/membership-views.js";
+import { QUIESCENCE, Quiescence } from "./checks/quiescence.js";
+import { TRANSITIONS, Transitions } from "./checks/transitions.js";
+import { WORK_LEAVES_WORKER, WorkLeavesWorker } from "./checks/work-leaves-worker.js";
+import {
+  gateConfig,
+  managerConfig,
+  workerConfig,
+  type GateConfig,
+  type ManagerConfig,
+  type WorkerConfig,
+} from "./config.js";
 
-export type ViolationSink = (check: string, message: string, nodes: string[]) => void;
+export type { ViolationSink } from "./checks/checker.js";
 
 export const CHECK_NAMES = {
   terminalOnce: "cluster: job reaches exactly one terminal state",
@@ -34,7 +57,23 @@ export const CHECK_NAMES = {
   leaderPerTerm: "cluster: at most one leader per term per group",
   singleRun: "cluster: no workflow runs twice in one fence epoch",
   cleanup: "cluster: per-job state removed after retention",
+  coresAtRest: CORES_AT_REST,
+  finalizeReports: FINALIZE_REPORTS,
+  workLeavesWorker: WORK_LEAVES_WORKER,
+  failureDetection: FAILURE_DETECTION,
+  electionVotes: ELECTION_VOTES,
+  transitions: TRANSITIONS,
+  quiescence: QUIESCENCE,
 } as const;
+
+/** The cluster the checkers watch: its configs, election groups and node roles (from the scenario). */
+export interface ClusterShapeForChecks {
+  gate: GateConfig;
+  manager: ManagerConfig;
+  worker: WorkerConfig;
+  groupSizes: ReadonlyMap<string, number>;
+  roles: ReadonlyMap<string, string>;
+}
 
 export interface RetentionOptions {
   gateJobRetentionMs: number;
@@ -71,19 +110,62 @@ export class ClusterCheckers {
   private readonly jobs: CheckedJobs;
   /** Submitted jobs the client has not heard about yet, in submission order. */
   private readonly waiting = new Set<string>();
+  /** Jobs a gate accepted that no gate has ended yet, in order of first acceptance. */
+  private readonly open = new Set<string>();
   private readonly coresInUse = new Map<string, number>();
+  /**
+   * Each node's current incarnation as a key prefix: a worker's fences are volatile, so
+   * its accepted tokens are kept per incarnation, and a restart starts it afresh without
+   * visiting the job records of the old one (they go when their jobs do).
+   */
+  private readonly incarnationKeys = new Map<string, string>();
+  private readonly starts = new Map<string, number>();
   private readonly leaders = new Map<string, string>();
   private readonly running = new Map<string, Running>();
   private readonly held = new Map<string, Held>();
 
+  private readonly views = new MembershipViews();
+  private readonly more: Checker[];
+
   constructor(
     private readonly sink: ViolationSink,
     private readonly retention: RetentionOptions,
+    shape: ClusterShapeForChecks = {
+      gate: gateConfig(),
+      manager: managerConfig(),
+      worker: workerConfig(),
+      groupSizes: new Map(),
+      roles: new Map(),
+    },
   ) {
-    this.jobs = new CheckedJobs((retention.endedJobWindowMs ?? ENDED_JOB_WINDOW_MS) * 1000);
+    this.jobs = new CheckedJobs((retention.endedJobWindowMs ?? ENDED_JOB_WINDOW_MS) * 1000, (job) => {
+      for (const c of this.more) c.forgetJob?.(job);
+    });
+    const ctx = { sink, ...shape };
+    this.more = [
+      new CoresAtRest(ctx),
+      new FinalizeReports(ctx),
+      new WorkLeavesWorker(ctx, this.views),
+      new FailureDetection(ctx, this.views),
+      new ElectionVotes(ctx),
+      new Transitions(ctx),
+      new Quiescence(ctx),
+    ];
   }
 
   observe(node: string, kind: string, d: EmitDetail, atUs: number): void {
+    this.observeOwn(node, kind, d, atUs);
+    for (const c of this.more) c.observe(node, kind, d, atUs);
+    // Last: the checkers above judge an event against the views as they stood before it.
+    this.views.apply(node, kind, d);
+  }
+
+  /** A node's host went up, down or paused. */
+  observeHost(node: string, state: HostState, atUs: number): void {
+    for (const c of this.more) c.host?.(node, state, atUs);
+  }
+
+  private observeOwn(node: string, kind: string, d: EmitDetail, atUs: number): void {
     switch (kind) {
       case "node.started":
         return this.onNodeStarted(node, atUs);
@@ -92,20 +174,10 @@ export class ClusterCheckers {
         return this.onCores(node, kind, d);
       case "leader.elected":
         return this.onLeader(node, str(d, "group"), num(d, "term"));
-      case "job.accepted":
-      case "job.terminal":
-      case "job.dcTerminal":
-      case "job.deleted":
-      case "client.submitted":
-      case "client.rejected":
-      case "client.result":
-      case "fence.issued":
-      case "fence.accepted":
-      case "transfer.accepted":
-      case "workflow.started":
-      case "workflow.finished":
-        return this.onJobEvent(node, kind, d, atUs);
       default:
+        // Every event about a job keeps its record alive, so the checkers in checks/ may keep
+        // per-job state until the record goes (forgetJob), however late the event.
+        if (d["job"] !== undefined) this.onJobEvent(node, kind, d, atUs);
         return;
     }
   }
@@ -123,6 +195,7 @@ export class ClusterCheckers {
     switch (kind) {
       case "job.accepted":
         rec.acceptedBy = node;
+        if (rec.terminals === 0) this.open.add(job);
         return;
       case "job.terminal":
         return this.onTerminal(node, job, rec, str(d, "status"), atUs);
@@ -157,8 +230,9 @@ export class ClusterCheckers {
       case "fence.accepted":
         return this.onAccepted(node, job, rec, str(d, "workflow"), num(d, "token"));
       case "transfer.accepted": {
+        const worker = this.incarnationKey(node);
         rec.transferFloor ??= new Map();
-        rec.transferFloor.set(node, Math.max(rec.transferFloor.get(node) ?? -1, num(d, "token")));
+        rec.transferFloor.set(worker, Math.max(rec.transferFloor.get(worker) ?? -1, num(d, "token")));
         return;
       }
       case "workflow.started":
@@ -174,6 +248,9 @@ export class ClusterCheckers {
   private onNodeStarted(node: string, atUs: number): void {
     // A (re)started node has lost its volatile state: its cores, runs and held jobs.
     this.coresInUse.delete(node);
+    const starts = (this.starts.get(node) ?? 0) + 1;
+    this.starts.set(node, starts);
+    this.incarnationKeys.set(node, `${node}#${starts}`);
     const touched: string[] = [];
     for (const [key, run] of [...this.running]) {
       if (run.node !== node) continue;
@@ -195,8 +272,14 @@ export class ClusterCheckers {
     }
   }
 
+  /** The node's key for state it loses on restart: the node and its incarnation. */
+  private incarnationKey(node: string): string {
+    return this.incarnationKeys.get(node) ?? node;
+  }
+
   private onTerminal(node: string, job: string, rec: JobRecord, status: string, atUs: number): void {
     const n = ++rec.terminals;
+    this.open.delete(job);
     if (n > 1)
       this.sink(
         CHECK_NAMES.terminalOnce,
@@ -266,9 +349,10 @@ export class ClusterCheckers {
   private onAccepted(node: string, job: string, rec: JobRecord, workflow: string, token: number): void {
     rec.accepted ??= new Map<string, number>();
     const accepted = rec.accepted;
-    const key = `${node}|${workflow}`;
+    const worker = this.incarnationKey(node);
+    const key = `${worker}|${workflow}`;
     const last = accepted.get(key) ?? -1;
-    const floor = rec.transferFloor?.get(node) ?? -1;
+    const floor = rec.transferFloor?.get(worker) ?? -1;
     if (token <= last || token <= floor)
       this.sink(
         CHECK_NAMES.fencing,
@@ -305,9 +389,18 @@ export class ClusterCheckers {
    * End-of-run obligations. `settled` says the run healed and had its liveness budget, so
    * every job must have its single answer by now.
    */
-  finish(nowUs: number, settled: boolean): void {
+  finish(
+    nowUs: number,
+    settled: boolean,
+    isUp: (node: string) => boolean = () => true,
+    viewOf: (node: string) => PerJobView | null = () => null,
+    cleanedUp = false,
+  ): void {
+    const end: EndOfRun = { nowUs, settled, cleanedUp, isUp, viewOf };
+    for (const c of this.more) c.finish?.(end);
     for (const h of this.held.values()) {
-      if (nowUs - h.terminalAtUs > h.retentionUs)
+      // A node that is down holds nothing: its volatile state went with it.
+      if (nowUs - h.terminalAtUs > h.retentionUs && isUp(h.node))
         this.sink(
           CHECK_NAMES.cleanup,
           `${h.role} ${h.node} still holds job ${h.job}, terminal since ${Math.floor(h.terminalAtUs / 1000)}ms`,
@@ -315,14 +408,9 @@ export class ClusterCheckers {
         );
     }
     if (!settled) return;
-    // A retired record's job reached its terminal state, so only jobs in flight can fail this.
-    for (const [job, rec] of this.jobs.entries()) {
-      if (rec.acceptedBy !== null && rec.terminals === 0)
-        this.sink(
-          CHECK_NAMES.terminalOnce,
-          `job ${job} (accepted by ${rec.acceptedBy}) never reached a terminal state`,
-          [rec.acceptedBy],
-        );
+    for (const job of this.open) {
+      const gate = this.jobs.peek(job)?.acceptedBy ?? "";
+      this.sink(CHECK_NAMES.terminalOnce, `job ${job} (accepted by ${gate}) never reached a terminal state`, [gate]);
     }
     for (const job of this.waiting)
       this.sink(CHECK_NAMES.clientOnce, `job ${job}: the client never heard a result`, []);
@@ -335,21 +423,27 @@ export class ClusterCheckers {
     return null;
   }
 
-  /** Why the cluster has not converged yet, or null. */
+  /** Why the cluster has not converged yet, or null: a client still waits, or a gate has not ended a job. */
   pending(): string | null {
-    if (this.waiting.size === 0) return null;
-    const first: string[] = [];
-    for (const job of this.waiting) {
-      if (first.length === 5) break;
-      first.push(job);
-    }
-    return `${this.waiting.size} job(s) without a client result: ${first.join(", ")}${this.waiting.size > 5 ? ", ..." : ""}`;
+    if (this.waiting.size > 0) return `${this.waiting.size} job(s) without a client result: ${firstFive(this.waiting)}`;
+    if (this.open.size > 0) return `${this.open.size} accepted job(s) no gate has ended yet: ${firstFive(this.open)}`;
+    return null;
   }
 
   /** Job records held now (jobs in flight and those recently ended): what the checkers' memory follows. */
   get jobRecords(): number {
     return this.jobs.size;
   }
+}
+
+/** The first five of `jobs`, comma-separated, and "..." when there are more. */
+function firstFive(jobs: ReadonlySet<string>): string {
+  const first: string[] = [];
+  for (const job of jobs) {
+    if (first.length === 5) break;
+    first.push(job);
+  }
+  return `${first.join(", ")}${jobs.size > 5 ? ", ..." : ""}`;
 }
 
 /** A run is one (job, DC, workflow, fence token). */

@@ -16,6 +16,8 @@ import { assertNever } from "./messages.js";
 
 interface Submission {
   readonly spec: JobSpec;
+  /** Where in the gate list this job starts: jobs are spread over the gates. */
+  readonly firstGate: number;
   attempts: number;
   gate: NodeId | null;
   /** A gate a rejection named as the job's lease holder: try it next. */
@@ -23,6 +25,8 @@ interface Submission {
   accepted: boolean;
   result: JobOutcome | null;
   timer: TimerHandle;
+  /** A re-attachment was sent and not answered yet. */
+  awaitingCallback: boolean;
 }
 
 export class ClientNode implements SimNode<ClusterMessage> {
@@ -30,6 +34,11 @@ export class ClientNode implements SimNode<ClusterMessage> {
   /** Jobs with an answer, in the order answered: forgotten once answeredJobRetentionMs old. */
   private answered: { s: Submission; atUs: number }[] = [];
   private answeredHead = 0;
+  /**
+   * Job ids submitted so far (what submissions.size was before jobs were forgotten): where
+   * the next job starts in the gate list.
+   */
+  private distinctJobs = 0;
   private readonly gates: readonly NodeId[];
   private nextJob = 1;
   private readonly rng;
@@ -78,7 +87,18 @@ export class ClientNode implements SimNode<ClusterMessage> {
   /** Submits a job (the scripted workload uses this too). */
   submit(spec: JobSpec): void {
     this.forgetOldAnswers();
-    const s: Submission = { spec, attempts: 0, gate: null, hint: null, accepted: false, result: null, timer: -1 };
+    const s: Submission = {
+      spec,
+      firstGate: this.distinctJobs,
+      attempts: 0,
+      gate: null,
+      hint: null,
+      accepted: false,
+      result: null,
+      timer: -1,
+      awaitingCallback: false,
+    };
+    if (!this.submissions.has(spec.jobId)) this.distinctJobs++;
     this.submissions.set(spec.jobId, s);
     this.env.emit("client.submitted", { job: spec.jobId });
     this.trySend(s);
@@ -111,9 +131,13 @@ export class ClientNode implements SimNode<ClusterMessage> {
       case "global-job-result":
         this.env.send(from, { type: "global-job-result-ack", jobId: msg.jobId });
         return this.onResult(msg.jobId, msg.status);
+      case "register-callback-response":
+        return this.onCallbackResponse(from, msg.jobId, msg.known, msg.status, msg.leaderGate);
       case "gate-job-leader-transfer": {
         const s = this.submissions.get(msg.jobId);
-        if (s !== undefined) s.gate = msg.newGate;
+        if (s === undefined) return;
+        this.env.mark("client.gateTransfer");
+        s.gate = msg.newGate;
         return;
       }
       case "error-reply":
@@ -130,6 +154,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
       case "leader-claim":
       case "leader-vote":
       case "leader-heartbeat":
+      case "leader-heartbeat-ack":
       case "leader-stepdown":
       case "worker-registration":
       case "registration-response":
@@ -153,6 +178,10 @@ export class ClientNode implements SimNode<ClusterMessage> {
       case "workflow-cancel-response":
       case "job-global-timeout":
       case "job-state-sync":
+      case "job-superseded":
+      case "job-state-sync-ack":
+      case "job-state-pull":
+      case "job-state-pull-response":
       case "job-leader-worker-transfer":
       case "job-leader-worker-transfer-ack":
       case "job-leader-manager-transfer":
@@ -162,6 +191,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
       case "job-leader-gate-transfer-ack":
       case "job-lease-request":
       case "job-lease-grant":
+      case "register-callback":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by client" });
       default:
         return assertNever(msg, "message");
@@ -170,13 +200,16 @@ export class ClientNode implements SimNode<ClusterMessage> {
 
   private trySend(s: Submission): void {
     if (this.gates.length === 0) return;
-    const gate = s.hint ?? this.gates[s.attempts % this.gates.length];
+    const gate = s.hint ?? this.gates[(s.firstGate + s.attempts) % this.gates.length];
     if (gate === undefined) return;
     s.hint = null;
     s.attempts++;
     s.gate = gate;
     this.env.send(gate, { type: "job-submission", job: s.spec, originGate: null, gateFenceToken: 0 });
-    s.timer = this.env.after(this.cfg.requestTimeoutMs * 1000, () => this.retry(s, "timeout"));
+    s.timer = this.env.after(this.cfg.requestTimeoutMs * 1000, () => {
+      this.env.mark("client.submit.timeout");
+      this.retry(s, "timeout");
+    });
   }
 
   private onAck(from: NodeId, jobId: string, accepted: boolean, error: string | null, leader: NodeId | null): void {
@@ -186,11 +219,16 @@ export class ClientNode implements SimNode<ClusterMessage> {
     this.env.cancel(s.timer);
     s.timer = -1;
     if (!accepted) {
-      if (leader !== null && this.gates.includes(leader)) s.hint = leader;
+      if (leader !== null && this.gates.includes(leader)) {
+        this.env.mark("client.rejected.hinted");
+        s.hint = leader;
+      } else this.env.mark("client.rejected.retry");
       return this.retry(s, error ?? "rejected");
     }
+    if (from !== s.gate) this.env.mark("client.accepted.late");
     s.accepted = true;
     s.gate = from;
+    this.awaitResult(s);
     this.env.emit("client.accepted", { job: jobId, gate: from });
   }
 
@@ -198,6 +236,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
     s.timer = -1;
     if (s.accepted || s.result !== null) return;
     if (s.attempts >= this.cfg.submitMaxAttempts) {
+      this.env.mark("client.gaveUp");
       this.env.emit("client.rejected", { job: s.spec.jobId, reason });
       this.answered.push({ s, atUs: this.env.localNow() });
       return;
@@ -206,11 +245,59 @@ export class ClientNode implements SimNode<ClusterMessage> {
     s.timer = this.env.after(this.rng.int(this.cfg.submitRetryBaseMs * 500, capMs * 1000), () => this.trySend(s));
   }
 
+  /**
+   * While an accepted job has no result, re-attach to its gate every orphanGracePeriodMs
+   * (§1 client, §2.5 RegisterCallback): a result lost while the client was cut off is
+   * asked for again, from the gate that leads the job or, failing that, from another.
+   */
+  private awaitResult(s: Submission): void {
+    this.env.after(this.cfg.orphanGracePeriodMs * 1000, () => {
+      if (s.result !== null || s.gate === null) return;
+      if (s.awaitingCallback) {
+        // The gate did not answer the last one (down or cut off): ask the next gate.
+        this.env.mark("client.callback.silentGate");
+        s.gate = this.nextGate(s.gate);
+      }
+      this.env.mark("client.callback.reregister");
+      s.awaitingCallback = true;
+      this.env.send(s.gate, { type: "register-callback", jobId: s.spec.jobId });
+      this.awaitResult(s);
+    });
+  }
+
+  private onCallbackResponse(
+    from: NodeId,
+    jobId: string,
+    known: boolean,
+    status: JobOutcome | null,
+    leaderGate: NodeId | null,
+  ): void {
+    const s = this.submissions.get(jobId);
+    if (s === undefined || s.result !== null) return;
+    s.awaitingCallback = false;
+    if (status !== null) {
+      this.env.mark("client.callback.result");
+      return this.onResult(jobId, status);
+    }
+    if (known && leaderGate !== null && this.gates.includes(leaderGate)) {
+      s.gate = leaderGate;
+      return;
+    }
+    // This gate does not know the job: ask the next one next time.
+    this.env.mark("client.callback.unknown");
+    s.gate = this.nextGate(from);
+  }
+
+  private nextGate(after: NodeId): NodeId {
+    return this.gates[(this.gates.indexOf(after) + 1) % this.gates.length] ?? after;
+  }
+
   private onResult(jobId: string, status: JobOutcome): void {
     this.forgetOldAnswers();
     const s = this.submissions.get(jobId);
     if (s === undefined) return;
     if (s.result !== null) {
+      this.env.mark("client.result.duplicate");
       this.env.emit("client.duplicateResult", { job: jobId });
       return;
     }

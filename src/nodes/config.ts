@@ -89,6 +89,13 @@ export interface GateConfig extends MembershipConfig, ElectionConfig {
   deadPeerReapIntervalMs: number;
   orphanGracePeriodMs: number;
   orphanCheckIntervalMs: number;
+  /**
+   * The leader gate's job lease (§3.18): it acts for a job only while the lease is valid,
+   * renewing it every max(1 s, half the lease) while it has a gate quorum. Keep it below
+   * globalSuspicionMinMs + orphanGracePeriodMs: a peer adopts a silent leader's job no
+   * sooner than that, so a paused or cut-off leader's lease runs out first.
+   */
+  jobLeaseMs: number;
   requestTimeoutShortMs: number;
   managerDispatchTimeoutMs: number;
   maxRetriesPerDc: number;
@@ -96,6 +103,8 @@ export interface GateConfig extends MembershipConfig, ElectionConfig {
   dispatchRetryMaxMs: number;
   jobCleanupIntervalMs: number;
   jobRetentionMs: number;
+  /** How long a deleted job's id still answers a late submission of it (§3.17 committed TTL). */
+  idempotencyCommittedTtlMs: number;
   timeoutCheckIntervalMs: number;
   heartbeatTimeoutMs: number;
   /** How often the gate re-evaluates manager heartbeat freshness (model: the reference does it on read). */
@@ -110,6 +119,7 @@ const GATE_DEFAULTS: Readonly<GateConfig> = Object.freeze({
   deadPeerReapIntervalMs: 120000,
   orphanGracePeriodMs: 10000,
   orphanCheckIntervalMs: 2000,
+  jobLeaseMs: 30000,
   requestTimeoutShortMs: 2000,
   managerDispatchTimeoutMs: 5000,
   maxRetriesPerDc: 2,
@@ -117,6 +127,7 @@ const GATE_DEFAULTS: Readonly<GateConfig> = Object.freeze({
   dispatchRetryMaxMs: 5000,
   jobCleanupIntervalMs: 60000,
   jobRetentionMs: 300000,
+  idempotencyCommittedTtlMs: 300000,
   timeoutCheckIntervalMs: 15000,
   heartbeatTimeoutMs: 30000,
   managerHealthCheckIntervalMs: 5000,
@@ -130,6 +141,8 @@ export function gateConfig(overrides: Partial<GateConfig> = {}): GateConfig {
 export interface ManagerConfig extends MembershipConfig, ElectionConfig {
   heartbeatIntervalMs: number;
   gateStatusIntervalMs: number;
+  /** The job leader re-sends each running job's state to its DC peers this often (§2.10). */
+  peerSyncIntervalMs: number;
   startupSyncDelayMs: number;
   coreWaitSliceMs: number;
   maxDispatchAttempts: number;
@@ -141,6 +154,8 @@ export interface ManagerConfig extends MembershipConfig, ElectionConfig {
   completedJobMaxAgeMs: number;
   failedJobMaxAgeMs: number;
   jobCleanupIntervalMs: number;
+  /** How long a deleted job's id still answers a late submission of it (§3.17 committed TTL). */
+  idempotencyCommittedTtlMs: number;
   gateUnresponsiveFallbackMs: number;
   registrationRetryBaseMs: number;
 }
@@ -150,6 +165,7 @@ const MANAGER_DEFAULTS: Readonly<ManagerConfig> = Object.freeze({
   ...ELECTION_DEFAULTS,
   heartbeatIntervalMs: 5000,
   gateStatusIntervalMs: 10000,
+  peerSyncIntervalMs: 10000,
   startupSyncDelayMs: 2000,
   coreWaitSliceMs: 5000,
   maxDispatchAttempts: 5,
@@ -161,6 +177,7 @@ const MANAGER_DEFAULTS: Readonly<ManagerConfig> = Object.freeze({
   completedJobMaxAgeMs: 300000,
   failedJobMaxAgeMs: 3600000,
   jobCleanupIntervalMs: 60000,
+  idempotencyCommittedTtlMs: 300000,
   gateUnresponsiveFallbackMs: 300000,
   registrationRetryBaseMs: 500,
 });
@@ -177,6 +194,11 @@ export interface WorkerConfig extends MembershipConfig {
   requestTimeoutShortMs: number;
   maxPendingWorkflows: number;
   registrationRetryBaseMs: number;
+  /**
+   * How long a worker remembers the fence token of finished work, so that a late copy of
+   * an old dispatch or transfer is still refused (PROTOCOL §5.24 keeps tokens; this bounds them).
+   */
+  fenceRetentionMs: number;
   /** Model: a run lasts declaredDurationMs × U(1 − ratio, 1 + ratio). */
   workflowDurationJitterRatio: number;
   /** Model: a run fails with probability workflowFailurePerMillion / 1_000_000. */
@@ -192,6 +214,7 @@ const WORKER_DEFAULTS: Readonly<WorkerConfig> = Object.freeze({
   requestTimeoutShortMs: 2000,
   maxPendingWorkflows: 100,
   registrationRetryBaseMs: 500,
+  fenceRetentionMs: 600_000,
   workflowDurationJitterRatio: 0.2,
   workflowFailurePerMillion: 0,
 });
@@ -202,6 +225,8 @@ export function workerConfig(overrides: Partial<WorkerConfig> = {}): WorkerConfi
 
 export interface ClientConfig {
   requestTimeoutMs: number;
+  /** With no result yet for an accepted job, re-attach to its gate this often (§4.6). */
+  orphanGracePeriodMs: number;
   submitRetryBaseMs: number;
   submitMaxAttempts: number;
   /** Model workload: jobs the client submits on its own, one every submitIntervalMs. */
@@ -224,6 +249,7 @@ export interface ClientConfig {
 export function clientConfig(overrides: Partial<ClientConfig> = {}): ClientConfig {
   return {
     requestTimeoutMs: 5000,
+    orphanGracePeriodMs: 15000,
     submitRetryBaseMs: 1000,
     submitMaxAttempts: 20,
     jobCount: 1,

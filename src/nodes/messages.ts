@@ -20,6 +20,11 @@ export type WorkerNodeState = "healthy" | "draining" | "offline";
 /** The worker heartbeat embedded in membership acks and sent directly on change (§2.3). */
 export interface WorkerHeartbeatBody {
   nodeId: NodeId;
+  /**
+   * The worker's process incarnation (+1 per restart). Not its membership incarnation, which
+   * also rises when it refutes a suspicion: a manager that took that for a restart would
+   * give up runs the worker still has.
+   */
   incarnation: number;
   /** Rises with every reported change; receivers drop a (incarnation, version) not newer. */
   version: number;
@@ -94,13 +99,28 @@ export interface LeaderVote {
 export interface LeaderHeartbeat {
   type: "leader-heartbeat";
   term: number;
+  /** The leader's local send time, echoed in the ack: what the follower's lease covers. */
+  sentAtUs: number;
+}
+/** A follower took the heartbeat: its lease holds until `sentAtUs` + leaderLeaseMs at the least. */
+export interface LeaderHeartbeatAck {
+  type: "leader-heartbeat-ack";
+  term: number;
+  sentAtUs: number;
 }
 export interface LeaderStepdown {
   type: "leader-stepdown";
   term: number;
 }
 
-export type ElectionMessage = PreVoteReq | PreVoteResp | LeaderClaim | LeaderVote | LeaderHeartbeat | LeaderStepdown;
+export type ElectionMessage =
+  | PreVoteReq
+  | PreVoteResp
+  | LeaderClaim
+  | LeaderVote
+  | LeaderHeartbeat
+  | LeaderHeartbeatAck
+  | LeaderStepdown;
 
 // ---- 2.2 / 2.3 Registration and heartbeats -------------------------------------------
 
@@ -195,6 +215,16 @@ export interface WorkflowDispatch {
   declaredDurationMs: number;
   fenceToken: number;
   jobLeader: NodeId;
+  /**
+   * The worker process incarnation the job leader addressed (from its registry): a worker
+   * that restarted since refuses it, so a dispatch never lands on a life it was not meant for.
+   */
+  workerIncarnation: number;
+  /**
+   * The job's timeout (the worker's `timeoutMs` of §2.4): past it nobody needs this run's
+   * result, so a worker that cannot deliver it by then drops it rather than keep it forever.
+   */
+  jobTimeoutMs: number;
 }
 export interface WorkflowDispatchAck {
   type: "workflow-dispatch-ack";
@@ -340,6 +370,37 @@ export interface ReplicaWorkflow {
 export interface JobStateSync {
   type: "job-state-sync";
   replica: JobReplica;
+  /** The leader's count of syncs of this job under this token; acked so it knows what a majority holds. */
+  version: number;
+}
+/** Manager → job leader: this peer holds the job's state as of `version` under `fenceToken`. */
+export interface JobStateSyncAck {
+  type: "job-state-sync-ack";
+  jobId: string;
+  fenceToken: number;
+  version: number;
+}
+/** A manager taking a job over asks its peers for their copy first (takeover.ts). */
+export interface JobStatePull {
+  type: "job-state-pull";
+  jobId: string;
+}
+export interface JobStatePullResponse {
+  type: "job-state-pull-response";
+  jobId: string;
+  /** The responder's copy, or null when it holds none. */
+  replica: JobReplica | null;
+  /** The responder deleted the job knowing it was over: nothing left to take over. */
+  finished: boolean;
+}
+/**
+ * Manager → manager, in answer to a sync: the job the sender claims to lead was finished
+ * and deleted here, so the sender is a stale job leader (it was cut off while another
+ * manager took the job over and finished it).
+ */
+export interface JobSuperseded {
+  type: "job-superseded";
+  jobId: string;
 }
 
 export interface WorkerWorkflowState {
@@ -384,6 +445,8 @@ export interface GateJobReplica {
   /** `dc=manager` pairs for the DCs that accepted, in target order. */
   dcManagers: string[];
   terminal: boolean;
+  /** The job's outcome once terminal at its leader gate. */
+  outcome: JobOutcome | null;
 }
 export interface JobLeadershipAnnouncement {
   type: "job-leadership-announcement";
@@ -393,12 +456,24 @@ export interface JobLeadershipAnnouncement {
 export interface JobLeaseRequest {
   type: "job-lease-request";
   jobId: string;
+  /**
+   * An adoption (§3.18 `force`): take the lease over from this dead former leader. Peers
+   * grant it unless they know of another holder or know the job is over.
+   */
+  forceFrom: NodeId | null;
+  /** A finalisation (§5.16 "happens once"): the holder finishes the job with this outcome. */
+  finish: JobOutcome | null;
 }
 export interface JobLeaseGrant {
   type: "job-lease-grant";
   jobId: string;
   granted: boolean;
-  holder: NodeId;
+  /** The holder the answering gate knows (null: none recorded any more). */
+  holder: NodeId | null;
+  /** Refused because the answering gate knows the job is over (finished, or deleted after it). */
+  over: boolean;
+  /** With `over`: the outcome the holder finished the job with, when the answering gate knows it. */
+  finished: JobOutcome | null;
 }
 export interface JobLeaderGateTransfer {
   type: "job-leader-gate-transfer";
@@ -427,6 +502,25 @@ export interface GateJobLeaderTransfer {
   jobId: string;
   newGate: NodeId;
   fenceToken: number;
+}
+
+/**
+ * Client → gate (PROTOCOL §2.5 RegisterCallback): re-attach to a job whose result has not
+ * come. The gate answers with the job's current status (and re-sends a final result).
+ */
+export interface RegisterCallback {
+  type: "register-callback";
+  jobId: string;
+}
+export interface RegisterCallbackResponse {
+  type: "register-callback-response";
+  jobId: string;
+  /** False: this gate knows nothing of the job (never had it, or forgot it long ago). */
+  known: boolean;
+  /** The final outcome when the job is over, else null (still running). */
+  status: JobOutcome | null;
+  /** The gate that leads the job, when known. */
+  leaderGate: NodeId | null;
 }
 
 /** The reply to a message its receiver does not handle or cannot parse. */
@@ -463,6 +557,10 @@ export type ClusterMessage =
   | WorkflowCancelResponse
   | JobGlobalTimeout
   | JobStateSync
+  | JobStateSyncAck
+  | JobStatePull
+  | JobStatePullResponse
+  | JobSuperseded
   | JobLeaderWorkerTransfer
   | JobLeaderWorkerTransferAck
   | JobLeaderManagerTransfer
@@ -473,6 +571,8 @@ export type ClusterMessage =
   | JobLeaseGrant
   | JobLeaderGateTransferAck
   | GateJobLeaderTransfer
+  | RegisterCallback
+  | RegisterCallbackResponse
   | ErrorReply;
 
 export type MessageType = ClusterMessage["type"];
@@ -492,6 +592,7 @@ const ELECTION_TYPES: ReadonlySet<string> = new Set([
   "leader-claim",
   "leader-vote",
   "leader-heartbeat",
+  "leader-heartbeat-ack",
   "leader-stepdown",
 ]);
 

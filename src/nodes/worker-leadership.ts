@@ -26,6 +26,8 @@ export interface LeadershipHost<R extends OrphanableRun> {
   readonly cfg: WorkerConfig;
   readonly runs: ReadonlyMap<string, R>;
   readonly pendingResults: ReadonlyMap<string, WorkflowFinalResult>;
+  /** Results the old leader acked (kept until the job's timeout): a new leader hears them again. */
+  readonly reportedResults: ReadonlyMap<string, WorkflowFinalResult>;
   readonly jobLeaders: Map<string, NodeId>;
   readonly managers: readonly NodeId[];
   readonly registrar: Registrar;
@@ -46,15 +48,25 @@ export class WorkerLeadership<R extends OrphanableRun> {
     if (!known) reason = "unknown manager";
     else if (token <= current && !duplicate) reason = "stale token";
     if (reason !== null) {
+      if (known) this.w.env.mark("worker.transfer.staleToken");
       this.w.env.emit("transfer.rejected", { job: jobId, leader: newLeader, token, reason });
       this.w.env.emit("fence.rejected", { job: jobId, workflow: "*", token, last: current });
-    } else if (!duplicate) {
-      this.fences.accept(jobId, token);
-      this.w.jobLeaders.set(jobId, newLeader);
+    } else if (duplicate) {
+      this.w.env.mark("worker.transfer.duplicate");
+    } else {
+      this.w.env.mark("worker.transfer.accepted");
+      this.fences.accept(jobId, token, this.w.env.localNow());
+      // Route the job only while this worker still has something of it (a run or a result).
+      if (this.holdsWork(jobId)) this.w.jobLeaders.set(jobId, newLeader);
       for (const run of this.w.runs.values()) if (run.jobId === jobId) run.orphanedSinceUs = -1;
       this.w.env.emit("transfer.accepted", { job: jobId, leader: newLeader, token });
       for (const result of this.w.pendingResults.values())
         if (result.jobId === jobId) this.w.env.send(newLeader, result);
+      for (const result of this.w.reportedResults.values()) {
+        if (result.jobId !== jobId) continue;
+        this.w.env.mark("worker.transfer.reReported");
+        this.w.env.send(newLeader, result);
+      }
     }
     this.w.env.send(from, {
       type: "job-leader-worker-transfer-ack",
@@ -66,12 +78,20 @@ export class WorkerLeadership<R extends OrphanableRun> {
     });
   }
 
+  private holdsWork(jobId: string): boolean {
+    for (const run of this.w.runs.values()) if (run.jobId === jobId) return true;
+    for (const r of this.w.pendingResults.values()) if (r.jobId === jobId) return true;
+    return false;
+  }
+
   private statesOf(jobId: string): WorkerWorkflowState[] {
     const states: WorkerWorkflowState[] = [];
     for (const run of this.w.runs.values())
       if (run.jobId === jobId)
         states.push({ workflowId: run.workflowId, fenceToken: run.fenceToken, status: "running" });
     for (const r of this.w.pendingResults.values())
+      if (r.jobId === jobId) states.push({ workflowId: r.workflowId, fenceToken: r.fenceToken, status: r.status });
+    for (const r of this.w.reportedResults.values())
       if (r.jobId === jobId) states.push({ workflowId: r.workflowId, fenceToken: r.fenceToken, status: r.status });
     return states;
   }
@@ -81,6 +101,7 @@ export class WorkerLeadership<R extends OrphanableRun> {
     const now = this.w.env.localNow();
     for (const run of this.w.runs.values()) {
       if (this.w.jobLeaders.get(run.jobId) !== manager || run.orphanedSinceUs >= 0) continue;
+      this.w.env.mark("worker.run.orphaned");
       run.orphanedSinceUs = now;
       this.w.env.emit("workflow.orphaned", { job: run.jobId, workflow: run.workflowId, node: manager });
     }
@@ -89,9 +110,14 @@ export class WorkerLeadership<R extends OrphanableRun> {
   onManagerBack(manager: NodeId, restarted: boolean): void {
     if (!this.w.managers.includes(manager)) return;
     // A restarted manager lost its registry (volatile state): register again.
-    if (restarted) this.w.registrar.register(manager);
-    if (restarted) return;
-    for (const run of this.w.runs.values()) if (this.w.jobLeaders.get(run.jobId) === manager) run.orphanedSinceUs = -1;
+    if (restarted) {
+      this.w.env.mark("worker.manager.reregister");
+      this.w.registrar.register(manager);
+      return;
+    }
+    for (const run of this.w.runs.values()) {
+      if (this.w.jobLeaders.get(run.jobId) === manager) run.orphanedSinceUs = -1;
+    }
   }
 
   checkOrphans(): void {

@@ -24,6 +24,7 @@ import { FenceTracker } from "./parts/fencing.js";
 import { Membership } from "./parts/membership.js";
 import { PeerScope } from "./parts/peer-scope.js";
 import { Registrar } from "./parts/registrar.js";
+import type { PerJobView } from "./checks/checker.js";
 import { WorkerLeadership } from "./worker-leadership.js";
 
 interface Run {
@@ -31,6 +32,8 @@ interface Run {
   jobId: string;
   workflowId: string;
   fenceToken: number;
+  /** The cores the dispatch asked for (and the allocator gave). */
+  cores: number;
   startedAtUs: number;
   durationUs: number;
   endTimer: TimerHandle;
@@ -43,6 +46,14 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   readonly runs = new Map<string, Run>();
   /** Final results not yet acked, by sub-workflow key. */
   readonly pendingResults = new Map<string, WorkflowFinalResult>();
+  /**
+   * Results the job leader acked, kept until their job's timeout (§5.11: "the worker still
+   * reports the terminal state"): a leader that takes the job over from a replica that
+   * missed the completion learns it here instead of running the workflow again.
+   */
+  readonly reportedResults = new Map<string, WorkflowFinalResult>();
+  /** When each pending or reported result stops being worth keeping: its job's timeout after the dispatch. */
+  private readonly resultExpiresUs = new Map<string, number>();
   /** The current job leader per job this worker holds work for. */
   readonly jobLeaders = new Map<string, NodeId>();
   private readonly dispatchFences = new FenceTracker();
@@ -59,6 +70,8 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   private readonly onOrphanCheck = (): void => {
     this.env.after(this.cfg.orphanCheckIntervalMs * 1000, this.onOrphanCheck);
     this.leadership.checkOrphans();
+    this.forgetOldFences();
+    this.rediscoverManagers();
   };
   private readonly onResendResults = (): void => this.resendResults();
 
@@ -84,7 +97,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     });
     this.registrar = new Registrar(env, cfg.registrationRetryBaseMs, () => ({
       type: "worker-registration",
-      incarnation: this.membership.incarnation,
+      incarnation: this.env.incarnation,
       totalCores: cfg.totalCores,
       availableCores: this.cores.availableCores,
     }));
@@ -93,6 +106,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       cfg,
       runs: this.runs,
       pendingResults: this.pendingResults,
+      reportedResults: this.reportedResults,
       jobLeaders: this.jobLeaders,
       managers: this.managers,
       registrar: this.registrar,
@@ -111,6 +125,21 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     return this.registrar.leaderHint;
   }
 
+  /** Per-job state and core use, for end-of-run checks (src/nodes/checks/checker.ts). */
+  perJobView(): PerJobView {
+    let runCores = 0;
+    for (const run of this.runs.values()) runCores += run.cores;
+    return {
+      perJob: {
+        runs: [...this.runs.keys()],
+        pendingResults: [...this.pendingResults.keys()],
+        jobLeaders: [...this.jobLeaders.keys()],
+      },
+      coresInUse: this.cores.coresInUse,
+      runCores,
+    };
+  }
+
   start(): void {
     this.env.emit("node.started", {
       role: "worker",
@@ -123,6 +152,18 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     this.env.after(this.cfg.requestTimeoutShortMs * 1000, this.onResendResults);
   }
 
+  /**
+   * A worker that holds every manager of its DC dead talks to none of them, and a restarted
+   * manager does not know the worker exists: register again, so one of them hears of it,
+   * probes it, and the two memberships meet again.
+   */
+  private rediscoverManagers(): void {
+    if (this.managers.every((m) => this.membership.status(m) !== "ok" && this.membership.status(m) !== "suspect")) {
+      this.env.mark("worker.managers.rediscover");
+      for (const m of this.managers) this.registrar.register(m);
+    }
+  }
+
   receive(from: NodeId, msg: ClusterMessage): void {
     this.membership.heard(from);
     switch (msg.type) {
@@ -130,6 +171,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "workflow-progress-ack":
         // Hot path: compare first, build the run key only when the route changed (§5.14).
         if (msg.jobLeader !== this.jobLeaders.get(msg.jobId) && this.runs.has(`${msg.jobId}/${msg.workflowId}`)) {
+          this.env.mark("worker.progressAck.rerouted");
           this.jobLeaders.set(msg.jobId, msg.jobLeader);
         }
         return;
@@ -158,6 +200,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "leader-claim":
       case "leader-vote":
       case "leader-heartbeat":
+      case "leader-heartbeat-ack":
       case "leader-stepdown":
       case "worker-registration":
       case "worker-heartbeat":
@@ -178,6 +221,10 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "workflow-cancel-response":
       case "job-global-timeout":
       case "job-state-sync":
+      case "job-superseded":
+      case "job-state-sync-ack":
+      case "job-state-pull":
+      case "job-state-pull-response":
       case "job-leader-worker-transfer-ack":
       case "job-leader-manager-transfer":
       case "job-leader-manager-transfer-ack":
@@ -187,6 +234,8 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "job-leader-gate-transfer-ack":
       case "job-lease-request":
       case "job-lease-grant":
+      case "register-callback":
+      case "register-callback-response":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by worker" });
       default:
         return assertNever(msg, "message");
@@ -199,6 +248,13 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     const key = `${d.jobId}/${d.workflowId}`;
     const error = this.dispatchError(key, d);
     if (error !== null) {
+      this.env.emit("workflow.rejected", {
+        job: d.jobId,
+        dc: this.env.dc,
+        workflow: d.workflowId,
+        token: d.fenceToken,
+        reason: error,
+      });
       this.env.send(from, {
         type: "workflow-dispatch-ack",
         jobId: d.jobId,
@@ -212,6 +268,16 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     }
     const alloc = this.cores.allocate(key, d.cores);
     if (!alloc.ok) {
+      // invalid-cores and exceeds-total cannot come from a manager that checks totalCores: no mark.
+      if (alloc.error === "insufficient-cores") this.env.mark("worker.dispatch.insufficientCores");
+      else if (alloc.error === "already-allocated") this.env.mark("worker.dispatch.alreadyAllocated");
+      this.env.emit("workflow.rejected", {
+        job: d.jobId,
+        dc: this.env.dc,
+        workflow: d.workflowId,
+        token: d.fenceToken,
+        reason: alloc.error,
+      });
       this.env.send(from, {
         type: "workflow-dispatch-ack",
         jobId: d.jobId,
@@ -223,7 +289,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       });
       return;
     }
-    this.dispatchFences.accept(key, d.fenceToken);
+    this.dispatchFences.accept(key, d.fenceToken, this.env.localNow());
     this.jobLeaders.set(d.jobId, d.jobLeader);
     this.env.emit("fence.accepted", { job: d.jobId, workflow: d.workflowId, token: d.fenceToken });
     this.env.emit("cores.allocated", {
@@ -247,9 +313,17 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   }
 
   private dispatchError(key: string, d: WorkflowDispatch): string | null {
-    if (this.runs.size >= this.cfg.maxPendingWorkflows) return "too many pending workflows";
+    if (d.workerIncarnation !== this.env.incarnation) {
+      this.env.mark("worker.dispatch.staleIncarnation");
+      return "stale incarnation";
+    }
+    if (this.runs.size >= this.cfg.maxPendingWorkflows) {
+      this.env.mark("worker.dispatch.queueFull");
+      return "too many pending workflows";
+    }
     const last = Math.max(this.dispatchFences.current(key), this.leadership.fences.current(d.jobId));
     if (d.fenceToken <= last) {
+      this.env.mark("worker.dispatch.staleToken");
       this.env.emit("fence.rejected", { job: d.jobId, workflow: d.workflowId, token: d.fenceToken, last });
       return "stale fence token";
     }
@@ -260,11 +334,14 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     const r = this.cfg.workflowDurationJitterRatio;
     const factor = 1 - r + 2 * r * this.rng.next();
     const durationUs = Math.max(1000, Math.round(d.declaredDurationMs * 1000 * factor));
+    this.resultExpiresUs.set(key, this.env.localNow() + d.jobTimeoutMs * 1000);
+    this.reportedResults.delete(key); // a new attempt supersedes the old one's result
     const run: Run = {
       key,
       jobId: d.jobId,
       workflowId: d.workflowId,
       fenceToken: d.fenceToken,
+      cores: d.cores,
       startedAtUs: this.env.localNow(),
       durationUs,
       endTimer: -1,
@@ -284,6 +361,15 @@ export class WorkerNode implements SimNode<ClusterMessage> {
 
   private finishRun(run: Run, status: WorkflowOutcome, error: string | null): void {
     if (this.runs.get(run.key) !== run) return;
+    this.env.mark(
+      status === "completed"
+        ? "worker.run.completed"
+        : status === "failed"
+          ? "worker.run.failed"
+          : error === "orphaned"
+            ? "worker.run.orphanExpired"
+            : "worker.run.cancelled",
+    );
     this.env.cancel(run.endTimer);
     this.runs.delete(run.key);
     const freed = this.cores.free(run.key);
@@ -316,6 +402,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     // An orphaned run's result waits for a new job leader instead of going to a dead one.
     const leader = this.jobLeaders.get(run.jobId);
     if (leader !== undefined && run.orphanedSinceUs < 0) this.env.send(leader, result);
+    else this.env.mark("worker.result.heldForNewLeader");
   }
 
   private flushProgress(): void {
@@ -342,25 +429,63 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   private onResultAck(jobId: string, workflowId: string, token: number, ok: boolean): void {
     const key = `${jobId}/${workflowId}`;
     const pending = this.pendingResults.get(key);
-    if (pending === undefined || pending.fenceToken !== token || !ok) return;
+    if (pending === undefined && this.reportedResults.get(key)?.fenceToken === token) return; // re-reported after a takeover
+    if (pending === undefined || pending.fenceToken !== token || !ok) {
+      this.env.mark(ok ? "worker.resultAck.stale" : "worker.resultAck.refused");
+      return;
+    }
+    this.env.mark("worker.resultAck.accepted");
     this.pendingResults.delete(key);
-    this.dispatchFences.forget(key);
+    this.reportedResults.set(key, pending);
+    // The token stays (fenceRetentionMs): a late copy of this dispatch must still be refused.
+    this.dispatchFences.touch(key, this.env.localNow());
     this.forgetJobIfIdle(jobId);
   }
 
-  /** A worker keeps retrying a pending final result until the job leader acks it. */
+  /**
+   * A worker keeps retrying a pending final result until the job leader acks it, or until
+   * its job's timeout has passed: by then the job is over everywhere (timed out if nothing
+   * else), and a result that no manager took (every manager of the DC lost the job) would
+   * otherwise be kept forever.
+   */
   private resendResults(): void {
     this.env.after(this.cfg.requestTimeoutShortMs * 1000, this.onResendResults);
+    const now = this.env.localNow();
+    for (const [key, result] of [...this.pendingResults]) {
+      if (now < (this.resultExpiresUs.get(key) ?? Number.POSITIVE_INFINITY)) continue;
+      this.env.mark("worker.result.expired");
+      this.pendingResults.delete(key);
+      this.resultExpiresUs.delete(key);
+      this.forgetJobIfIdle(result.jobId);
+    }
+    for (const key of [...this.reportedResults.keys()]) {
+      if (now < (this.resultExpiresUs.get(key) ?? Number.POSITIVE_INFINITY)) continue;
+      this.env.mark("worker.reported.expired");
+      this.reportedResults.delete(key);
+      this.resultExpiresUs.delete(key);
+    }
     for (const result of this.pendingResults.values()) {
       const leader = this.jobLeaders.get(result.jobId);
-      if (leader !== undefined && this.membership.status(leader) !== "dead") this.env.send(leader, result);
+      if (leader === undefined || this.membership.status(leader) === "dead") continue;
+      this.env.mark("worker.result.resent");
+      this.env.send(leader, result);
     }
   }
 
   private onCancelRequest(from: NodeId, jobId: string, workflowId: string): void {
     const run = this.runs.get(`${jobId}/${workflowId}`);
+    this.env.mark(run === undefined ? "worker.cancel.notRunning" : "worker.cancel.running");
     if (run !== undefined) this.finishRun(run, "cancelled", "cancel requested");
     this.env.send(from, { type: "workflow-cancel-response", jobId, workflowId, wasRunning: run !== undefined });
+  }
+
+  /** Fences of work long over are dropped (fenceRetentionMs), so a worker's memory stays bounded. */
+  private forgetOldFences(): void {
+    const cutoff = this.env.localNow() - this.cfg.fenceRetentionMs * 1000;
+    const live = (key: string): boolean => this.runs.has(key) || this.pendingResults.has(key);
+    if (this.dispatchFences.forgetOlderThan(cutoff, live) > 0) this.env.mark("worker.fence.forgotten");
+    const jobLive = (jobId: string): boolean => this.jobLeaders.has(jobId);
+    this.leadership.fences.forgetOlderThan(cutoff, jobLive);
   }
 
   private forgetJobIfIdle(jobId: string): void {
@@ -375,7 +500,7 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     if (this.heartbeat === null) {
       this.heartbeat = {
         nodeId: this.env.id,
-        incarnation: this.membership.incarnation,
+        incarnation: this.env.incarnation,
         version: this.version,
         state: "healthy",
         totalCores: this.cfg.totalCores,

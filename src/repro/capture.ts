@@ -8,6 +8,7 @@ import { RecordLogBuilder } from "./record-log.js";
 import { REPRO_SCHEMA, REPRO_VERSION, type ReproFile } from "./schema.js";
 import { primarySignature } from "./signature.js";
 import { SIMCTL_VERSION } from "./version.js";
+import { sourceIdentity } from "./source.js";
 
 export const DEFAULT_CHECKPOINT_EVERY = 1024;
 
@@ -65,6 +66,7 @@ export function reproOf(
     violations: result.violations.map((v) => ({ ...v, nodes: [...v.nodes] })),
     signature: primarySignature(result),
     recordLog: null,
+    source: sourceIdentity(),
   };
 }
 

@@ -1,7 +1,7 @@
 // Repro files on disk. Writes are atomic (a temp file in the same folder, then rename),
 // so a crash or a parallel writer never leaves a half-written repro behind.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { digestValue } from "../sim/index.js";
 import { ReproFormatError, type ReproFile } from "./schema.js";
@@ -9,8 +9,16 @@ import { parseRepro } from "./validate.js";
 
 export const DEFAULT_REPRO_DIR = "simctl-repros";
 
-/** Writes text to `path` atomically, creating its folder. */
+/**
+ * Writes text to `path` atomically, creating its folder. An existing path that is not a
+ * regular file (a pipe, /dev/stdout) is written in place: renaming over it would replace
+ * the device or link instead of writing to it.
+ */
 export function writeFileAtomic(path: string, text: string): void {
+  if (isSpecialFile(path)) {
+    writeFileSync(path, text);
+    return;
+  }
   mkdirSync(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${tempCounter++}.tmp`);
   try {
@@ -22,6 +30,15 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 let tempCounter = 0;
+
+function isSpecialFile(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 export function serializeRepro(repro: ReproFile): string {
   return `${JSON.stringify(repro, null, 2)}\n`;

@@ -1,7 +1,9 @@
 // Replaying a repro file: rerun its request, compare hashes, and when they differ find
 // the first divergent checkpoint and name the first differing event on both sides
 // (the recorded side comes from the file's record log, the replay side from a rerun of
-// that window). Pure apart from the runs: printing is the CLI's job.
+// that window). A divergence is nondeterminism only when the file was written by the very
+// code now running (same source identity); otherwise the code changed, and what matters
+// is whether the recorded failure still occurs. Printing is the CLI's job.
 
 import { runScenario, type RunRequest, type RunResult, type ScenarioDef } from "../scenarios/index.js";
 import type { TraceRecord } from "../sim/index.js";
@@ -10,7 +12,7 @@ import { captureWindow, divergentWindow, firstDifference, type Difference, type 
 import { decodeRecordLog } from "./record-log.js";
 import type { ReproFile } from "./schema.js";
 import { hasSignature } from "./signature.js";
-import { SIMCTL_VERSION } from "./version.js";
+import { sourceIdentity } from "./source.js";
 
 export interface ReplayReport {
   result: RunResult;
@@ -19,24 +21,28 @@ export interface ReplayReport {
   difference: Difference | null;
   /** Why no event could be named, when one could not. */
   note: string | null;
-  versionDiffers: boolean;
+  /** The file's code is not the running code (or the file does not say which code wrote it). */
+  codeChanged: boolean;
+  /** Diverged although the same code wrote the file: the run is not deterministic. */
+  nondeterministic: boolean;
   /** The replay shows the recorded outcome: the same violation signature, or a pass for a pass. */
   sameOutcome: boolean;
-  /** Identical, or (across versions) the same outcome. */
-  reproduced: boolean;
 }
 
 export interface ReplayOptions {
   /** TEST-ONLY: see RunRequest.testPerturbAtRecord. */
   testPerturbAtRecord?: number;
+  /** Replay even when the options' size estimate is over the bound. */
+  force?: boolean;
 }
 
 export function replayRepro(scenario: ScenarioDef, repro: ReproFile, options: ReplayOptions = {}): ReplayReport {
   const request: RunRequest = requestOf(repro);
   if (options.testPerturbAtRecord !== undefined) request.testPerturbAtRecord = options.testPerturbAtRecord;
+  if (options.force === true) request.force = true;
   const result = runScenario(scenario, request);
   const window = divergentWindow(repro, result, repro.checkpointEvery);
-  const versionDiffers = repro.simctlVersion !== SIMCTL_VERSION;
+  const codeChanged = repro.source?.codeHash !== sourceIdentity().codeHash;
   const sameOutcome = repro.signature === null ? result.verdict === "pass" : hasSignature(result, repro.signature);
   let difference: Difference | null = null;
   let note: string | null = null;
@@ -57,9 +63,9 @@ export function replayRepro(scenario: ScenarioDef, repro: ReproFile, options: Re
     window,
     difference,
     note,
-    versionDiffers,
+    codeChanged,
+    nondeterministic: !identical && !codeChanged,
     sameOutcome,
-    reproduced: identical || (versionDiffers && sameOutcome),
   };
 }
 

@@ -4,9 +4,17 @@
 import { runScenario, type RunRequest, type ScenarioDef } from "../scenarios/index.js";
 import { exceptionOutcome, outcomeOf, type SeedOutcome } from "./sweep-summary.js";
 
-export function runSeed(scenario: ScenarioDef, base: Omit<RunRequest, "seed">, seed: number): SeedOutcome {
+export function runSeed(
+  scenario: ScenarioDef,
+  base: Omit<RunRequest, "seed">,
+  seed: number,
+  withMarks = false,
+): SeedOutcome {
   try {
-    return outcomeOf(runScenario(scenario, { ...base, seed }));
+    const result = runScenario(scenario, { ...base, seed });
+    const outcome = outcomeOf(result);
+    if (withMarks) outcome.marks = Object.keys(result.coverage);
+    return outcome;
   } catch (error) {
     return exceptionOutcome(seed, error);
   }

@@ -7,10 +7,14 @@
 //   outcome:  faultSchedule (what was applied), traceHash, checkpoints, events,
 //             virtualTimeUs, verdict, violations, signature (of the first violation)
 //   detail:   recordLog (a compact copy of the trace, for naming a divergent event)
+//   identity: source (package version, hash of the running code, git commit and dirty
+//             flag), so a replay can tell a code change from nondeterminism
+//   guards:   wallTimeoutMs / memoryMb, the limits a hang or oom outcome was judged by
 
 import type { FaultStep } from "../sim/index.js";
 import type { Options, Verdict, Violation } from "../scenarios/index.js";
 import type { RecordLog } from "./record-log.js";
+import type { SourceIdentity } from "./source.js";
 
 export const REPRO_SCHEMA = "simctl-repro";
 export const REPRO_VERSION = 1;
@@ -33,10 +37,16 @@ export interface ReproFile {
   checkpoints: string[];
   events: number;
   virtualTimeUs: number;
-  verdict: Verdict;
+  verdict: Outcome;
   violations: Violation[];
   signature: string | null;
   recordLog: RecordLog | null;
+  /** Absent in files written before source identities existed. */
+  source?: SourceIdentity;
+  /** Set on a `hang` repro: the wall-clock limit the run exceeded (replay uses it again). */
+  wallTimeoutMs?: number;
+  /** Set on an `oom` repro: the heap limit the run exceeded. */
+  memoryMb?: number;
 }
 
 /** A file that is not a repro simctl can read: corrupt, truncated, foreign or too new. */
@@ -44,4 +54,16 @@ export class ReproFormatError extends Error {
   override readonly name = "ReproFormatError";
 }
 
-export const VERDICTS: readonly Verdict[] = ["pass", "fail", "liveness", "deadlock", "error"];
+/**
+ * How a seed ended: a run's verdict, or one of two endings that leave no run behind —
+ * `hang`, past its wall-clock limit, and `oom`, past its memory limit (sweeps and guarded
+ * runs only; such a repro has no trace hash and records how far the run got).
+ */
+export type Outcome = Verdict | "hang" | "oom";
+
+export const VERDICTS: readonly Outcome[] = ["pass", "fail", "liveness", "deadlock", "error", "hang", "oom"];
+
+/** A verdict count per outcome, all zero. */
+export function emptyVerdicts(): Record<Outcome, number> {
+  return { pass: 0, fail: 0, liveness: 0, deadlock: 0, error: 0, hang: 0, oom: 0 };
+}

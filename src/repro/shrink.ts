@@ -39,10 +39,17 @@ export interface ShrinkReport {
 
 export const DEFAULT_MAX_RUNS = 500;
 
-export function shrinkRepro(scenario: ScenarioDef, repro: ReproFile, maxRuns = DEFAULT_MAX_RUNS): ShrinkReport {
+export function shrinkRepro(
+  scenario: ScenarioDef,
+  repro: ReproFile,
+  maxRuns = DEFAULT_MAX_RUNS,
+  force = false,
+): ShrinkReport {
   const signature = repro.signature;
   if (signature === null) throw new ShrinkError("the recorded run passed: there is no failure to shrink");
-  const s = new Shrinker(scenario, repro, signature, maxRuns);
+  if (repro.verdict === "hang" || repro.verdict === "oom")
+    throw new ShrinkError(`the recorded run did not finish (${repro.verdict}): replay it, there is no trace to shrink`);
+  const s = new Shrinker(scenario, repro, signature, maxRuns, force);
   return s.shrink();
 }
 
@@ -59,6 +66,7 @@ class Shrinker {
     private readonly repro: ReproFile,
     private readonly signature: string,
     private readonly maxRuns: number,
+    private readonly force: boolean,
   ) {}
 
   shrink(): ShrinkReport {
@@ -190,6 +198,7 @@ class Shrinker {
 
   private requestFor(c: Candidate): RunRequest {
     const request: RunRequest = { ...requestOf(this.repro), overrides: c.options, maxTimeUs: c.maxTimeUs };
+    if (this.force) request.force = true;
     if (this.overrideFaults) request.faultSchedule = c.faults;
     else delete request.faultSchedule;
     return request;

@@ -3,7 +3,9 @@
 // Each shard may appear once; the merged summary says which shards it covers.
 
 import { mergeGroupInto, sortGroups, type SweepGroup, type SweepSummary } from "./sweep-summary.js";
-import { VERDICTS } from "./schema.js";
+import { mergeCoverage } from "./coverage-summary.js";
+import { emptyVerdicts, VERDICTS } from "./schema.js";
+import { SWEEP_SECTIONS } from "./sweep-sections.js";
 
 export class SweepMergeError extends Error {
   override readonly name = "SweepMergeError";
@@ -34,6 +36,8 @@ export function parseSweepSummary(text: string, source: string): SweepSummary {
     typeof s.verdicts === "object" &&
     s.verdicts !== null;
   if (!ok) throw new SweepMergeError(`${source} is corrupt: a required field is missing or malformed`);
+  if (s.traceHashes !== undefined && !isTraceHashes(s.traceHashes))
+    throw new SweepMergeError(`${source} is corrupt: field "traceHashes" is malformed`);
   return s as SweepSummary;
 }
 
@@ -41,6 +45,8 @@ export interface MergeResult {
   summary: SweepSummary;
   /** Shards of 1..shardCount no input covered. */
   missingShards: number[];
+  /** Inputs whose sweep was interrupted (they cover only part of their shards). */
+  interrupted: string[];
 }
 
 export function mergeSummaries(inputs: readonly { source: string; summary: SweepSummary }[]): MergeResult {
@@ -55,7 +61,7 @@ export function mergeSummaries(inputs: readonly { source: string; summary: Sweep
     seedsRun: 0,
     passed: 0,
     failed: 0,
-    verdicts: { pass: 0, fail: 0, liveness: 0, deadlock: 0, error: 0 },
+    verdicts: emptyVerdicts(),
     groups: [],
     wallMs: 0,
   };
@@ -75,6 +81,9 @@ export function mergeSummaries(inputs: readonly { source: string; summary: Sweep
     merged.passed += summary.passed;
     merged.failed += summary.failed;
     merged.wallMs = Math.max(merged.wallMs, summary.wallMs);
+    if (summary !== head.summary && summary.coverage !== undefined)
+      merged.coverage =
+        merged.coverage === undefined ? summary.coverage : mergeCoverage(merged.coverage, summary.coverage);
     for (const v of VERDICTS) merged.verdicts[v] += summary.verdicts[v] ?? 0;
     for (const g of summary.groups) {
       const into = groups.get(g.signature);
@@ -84,9 +93,28 @@ export function mergeSummaries(inputs: readonly { source: string; summary: Sweep
   }
   merged.shards.sort((a, b) => a - b);
   merged.groups = sortGroups([...groups.values()]);
+  mergeExtras(
+    merged,
+    inputs.map((i) => i.summary),
+  );
   const missingShards: number[] = [];
   for (let k = 1; k <= merged.shardCount; k++) if (!seen.has(k)) missingShards.push(k);
-  return { summary: merged, missingShards };
+  const interrupted = inputs.filter((i) => i.summary.interrupted === true).map((i) => i.source);
+  if (interrupted.length > 0) merged.interrupted = true;
+  else delete merged.interrupted;
+  return { summary: merged, missingShards, interrupted };
+}
+
+/** Planned seed counts add up; each optional section merges its own way (sweep-sections.ts). */
+function mergeExtras(merged: SweepSummary, parts: readonly SweepSummary[]): void {
+  const planned = parts.map((p) => p.planned);
+  if (planned.every((p) => p !== undefined)) merged.planned = planned.reduce((a, b) => a + b, 0);
+  else delete merged.planned;
+  for (const section of SWEEP_SECTIONS) {
+    const values = parts.map((p) => p[section.key]).filter((v) => v !== undefined);
+    if (values.length > 0) merged[section.key] = section.merge(values);
+    else delete merged[section.key];
+  }
 }
 
 function sweepKey(s: SweepSummary): string {
@@ -95,4 +123,25 @@ function sweepKey(s: SweepSummary): string {
 
 function sorted(o: object): [string, unknown][] {
   return Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function isTraceHashes(v: unknown): boolean {
+  const t = v as { digest?: unknown; seeds?: unknown } | null;
+  return (
+    typeof t === "object" &&
+    t !== null &&
+    typeof t.digest === "string" &&
+    Array.isArray(t.seeds) &&
+    t.seeds.every(
+      (p: unknown) => Array.isArray(p) && p.length === 2 && Number.isSafeInteger(p[0]) && typeof p[1] === "string",
+    )
+  );
+}
+
+/** The key two summaries must share to describe the same sweep (seeds and shard count aside). */
+export function sameSweepSettings(a: SweepSummary, b: SweepSummary): boolean {
+  return (
+    JSON.stringify([a.scenario, sorted(a.overrides), sorted(a.limits)]) ===
+    JSON.stringify([b.scenario, sorted(b.overrides), sorted(b.limits)])
+  );
 }

@@ -3,24 +3,16 @@
 // events, then lowest seed), so the summary is the same whatever order the workers
 // finish in, and summaries of shards merge into the summary of the whole.
 
-import { errorMessage } from "../sim/index.js";
-import type { Options, RunResult, Verdict } from "../scenarios/index.js";
-import type { SeedRange, Shard } from "./seeds.js";
-import { primarySignature, signatureParts, violationSignature } from "./signature.js";
+import type { Options } from "../scenarios/index.js";
+import { emptyVerdicts, type Outcome } from "./schema.js";
+import type { SourceIdentity } from "./source.js";
+import type { CoverageSummary } from "./coverage-summary.js";
+import { SWEEP_SECTIONS, type SectionValues } from "./sweep-sections.js";
+import type { SeedOutcome } from "./seed-outcome.js";
 
-export interface SeedOutcome {
-  seed: number;
-  verdict: Verdict;
-  events: number;
-  virtualTimeUs: number;
-  /** Empty when the seed threw before producing a run. */
-  traceHash: string;
-  /** Null for a pass. */
-  signature: string | null;
-  check: string;
-  message: string;
-  nodes: string[];
-}
+export { exceptionOutcome, outcomeOf, type SeedOutcome } from "./seed-outcome.js";
+import type { SeedRange, Shard } from "./seeds.js";
+import { signatureParts } from "./signature.js";
 
 export interface SweepGroup {
   signature: string;
@@ -35,14 +27,15 @@ export interface SweepGroup {
     events: number;
     virtualTimeUs: number;
     traceHash: string;
-    verdict: Verdict;
+    verdict: Outcome;
     message: string;
   };
   /** The repro file written for the fastest seed, when one was. */
   repro: string | null;
 }
 
-export interface SweepSummary {
+/** The summary of a sweep (or of some of its shards). Optional sections come from sweep-sections.ts. */
+export interface SweepSummary extends Partial<SectionValues> {
   schema: "simctl-sweep";
   version: 1;
   simctlVersion: string;
@@ -56,51 +49,37 @@ export interface SweepSummary {
   seedsRun: number;
   passed: number;
   failed: number;
-  verdicts: Record<Verdict, number>;
+  verdicts: Record<Outcome, number>;
   groups: SweepGroup[];
   wallMs: number;
+  /** The code that ran the sweep (absent in summaries from before source identities). */
+  source?: SourceIdentity;
+  /** `process.version` of the sweeping Node, so sweep-diff can name what differed. */
+  node?: string;
+  /** Seeds this summary's shards hold; more than seedsRun when the sweep was interrupted. */
+  planned?: number;
+  /** With `sweep --coverage`: how many seeds reached each coverage mark. */
+  coverage?: CoverageSummary;
+  /** Set when SIGINT or SIGTERM stopped the sweep: the summary covers the seeds done so far. */
+  interrupted?: boolean;
 }
 
 export const GROUP_SEEDS = 50;
 
-export function outcomeOf(result: RunResult): SeedOutcome {
-  const v = result.violations[0];
-  return {
-    seed: result.seed,
-    verdict: result.verdict,
-    events: result.events,
-    virtualTimeUs: result.virtualTimeUs,
-    traceHash: result.traceHash,
-    signature: primarySignature(result),
-    check: v?.check ?? (result.verdict === "pass" ? "" : result.verdict),
-    message: v?.message ?? "",
-    nodes: v?.nodes ?? [],
-  };
-}
-
-/** An exception thrown out of one seed's run: a failure like any other, grouped by its message. */
-export function exceptionOutcome(seed: number, error: unknown): SeedOutcome {
-  const message = errorMessage(error);
-  const violation = { check: "exception", message, nodes: [] };
-  return {
-    seed,
-    verdict: "error",
-    events: 0,
-    virtualTimeUs: 0,
-    traceHash: "",
-    signature: violationSignature(violation),
-    ...violation,
-  };
-}
-
 export class SweepAggregator {
   private readonly groups = new Map<string, SweepGroup>();
-  readonly verdicts: Record<Verdict, number> = { pass: 0, fail: 0, liveness: 0, deadlock: 0, error: 0 };
+  readonly verdicts: Record<Outcome, number> = emptyVerdicts();
+  /** The optional sections' states, by summary key (sweep-sections.ts). */
+  readonly sections: Partial<SectionValues> = {};
   seedsRun = 0;
 
   add(o: SeedOutcome): void {
     this.seedsRun++;
     this.verdicts[o.verdict]++;
+    for (const section of SWEEP_SECTIONS) {
+      const next = section.fold(this.sections[section.key], o);
+      if (next !== undefined) this.sections[section.key] = next;
+    }
     if (o.verdict === "pass" || o.signature === null) return;
     const parts = signatureParts({ check: o.check, message: o.message, nodes: o.nodes });
     const fastest = {
@@ -166,9 +145,13 @@ export function buildSummary(
     seeds: SeedRange;
     shard: Shard;
     wallMs: number;
+    planned?: number;
+    interrupted?: boolean;
+    source?: SourceIdentity;
+    node?: string;
   },
 ): SweepSummary {
-  return {
+  const summary: SweepSummary = {
     schema: "simctl-sweep",
     version: 1,
     simctlVersion: meta.simctlVersion,
@@ -185,4 +168,13 @@ export function buildSummary(
     groups: agg.sortedGroups(),
     wallMs: Math.round(meta.wallMs),
   };
+  if (meta.source !== undefined) summary.source = meta.source;
+  if (meta.node !== undefined) summary.node = meta.node;
+  if (meta.planned !== undefined) summary.planned = meta.planned;
+  if (meta.interrupted === true) summary.interrupted = true;
+  for (const section of SWEEP_SECTIONS) {
+    const state = agg.sections[section.key];
+    if (state !== undefined) summary[section.key] = section.finish(state);
+  }
+  return summary;
 }

@@ -2,6 +2,7 @@
 // truncated or hand-edited file is refused with one line naming what is wrong instead
 // of failing somewhere deep in a replay.
 
+import { UNTRACED } from "../sim/index.js";
 import { REPRO_SCHEMA, REPRO_VERSION, ReproFormatError, VERDICTS, type ReproFile } from "./schema.js";
 
 type Json = Record<string, unknown>;
@@ -39,7 +40,8 @@ function firstProblem(v: Json): string | null {
     ["checkpointEvery", isPositive(v["checkpointEvery"])],
     ["faultOverride", v["faultOverride"] === null || isSchedule(v["faultOverride"])],
     ["faultSchedule", isSchedule(v["faultSchedule"])],
-    ["traceHash", isHash(v["traceHash"])],
+    // A hang or oom left no finished trace: its hash is "untraced" and it has no checkpoints.
+    ["traceHash", isHash(v["traceHash"]) || (unfinished(v) && v["traceHash"] === UNTRACED)],
     ["checkpoints", Array.isArray(v["checkpoints"]) && v["checkpoints"].every(isHash)],
     ["events", isCount(v["events"])],
     ["virtualTimeUs", isCount(v["virtualTimeUs"])],
@@ -47,11 +49,26 @@ function firstProblem(v: Json): string | null {
     ["violations", Array.isArray(v["violations"]) && v["violations"].every(isViolation)],
     ["signature", v["signature"] === null || typeof v["signature"] === "string"],
     ["recordLog", v["recordLog"] === null || v["recordLog"] === undefined || isRecordLog(v["recordLog"])],
+    ["source", v["source"] === undefined || isSource(v["source"])],
+    ["wallTimeoutMs", v["wallTimeoutMs"] === undefined || isPositive(v["wallTimeoutMs"])],
+    ["memoryMb", v["memoryMb"] === undefined || isPositive(v["memoryMb"])],
   ];
   for (const [field, ok] of checks) if (!ok) return `field "${field}" is missing or malformed`;
   return null;
 }
 
+function unfinished(v: Json): boolean {
+  return v["verdict"] === "hang" || v["verdict"] === "oom";
+}
+function isSource(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    typeof v["version"] === "string" &&
+    typeof v["codeHash"] === "string" &&
+    (v["commit"] === null || typeof v["commit"] === "string") &&
+    (v["dirty"] === null || typeof v["dirty"] === "boolean")
+  );
+}
 function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

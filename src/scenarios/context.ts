@@ -2,6 +2,7 @@
 
 import type { Kernel, Rng, Proc, SpawnOptions, Task, Micros } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
+import type { WorldTap } from "../sim/net/tap.js";
 import type { CheckOutcome, Options, SummaryRow, Violation } from "./result-types.js";
 
 /** A check returns null/true when it holds, or a string (or false) saying what went wrong. */
@@ -14,6 +15,8 @@ export class ScenarioContext<O extends Options = Options> {
   /** Fault steps applied so far, in order (the network records each one it applies). */
   readonly appliedFaults: FaultStep[] = [];
   private readonly checks: { name: string; fn: CheckFn }[] = [];
+  /** Registered checks that nothing in this scenario can trigger, with the reason. */
+  private readonly inapplicable = new Map<string, string>();
   private readonly finishers: (() => void)[] = [];
   private summaryFn: (() => SummaryRow[]) | null = null;
 
@@ -24,6 +27,8 @@ export class ScenarioContext<O extends Options = Options> {
     readonly rng: Rng,
     readonly options: Readonly<O>,
     private readonly explicitFaults: readonly FaultStep[] | null = null,
+    /** The run viewer's observer (RunRequest.tap); a World built on this context attaches it. */
+    readonly tap: WorldTap | null = null,
   ) {}
 
   /** True once something (the World) has read the explicit schedule: it applies to this scenario. */
@@ -76,6 +81,16 @@ export class ScenarioContext<O extends Options = Options> {
     this.checks.push({ name, fn: () => null });
   }
 
+  /**
+   * Declares that a registered check (a global checker, usually) cannot be triggered by
+   * anything this scenario builds, so it shows as not applicable instead of passed. A
+   * violation of it still fails the run: the declaration is a claim, not a mute switch.
+   */
+  notApplicable(name: string, reason: string): void {
+    if (!this.checks.some((c) => c.name === name)) throw new Error(`notApplicable: no check named "${name}"`);
+    this.inapplicable.set(name, reason);
+  }
+
   metric(name: string, value: number | string): void {
     this.metrics[name] = value;
   }
@@ -96,23 +111,28 @@ export class ScenarioContext<O extends Options = Options> {
   /** @internal Called by the runner. */
   finish(): { checks: CheckOutcome[]; summary: SummaryRow[] } {
     for (const f of this.finishers) f();
-    const checks = this.checks.map(({ name, fn }) => evaluate(name, fn, this.violations));
+    const checks = this.checks.map(({ name, fn }) => {
+      const outcome = evaluate(name, fn, this.violations);
+      const reason = this.inapplicable.get(name);
+      return outcome.ok && reason !== undefined
+        ? { ...outcome, status: "not-applicable" as const, detail: reason }
+        : outcome;
+    });
     return { checks, summary: this.summaryFn?.() ?? [] };
   }
 }
 
 function evaluate(name: string, fn: CheckFn, violations: Violation[]): CheckOutcome {
+  const fail = (detail: string): CheckOutcome => ({ name, ok: false, status: "fail", detail });
   const runtime = violations.filter((v) => v.check === name);
-  if (runtime.length > 0) {
-    const first = runtime[0]!;
-    return { name, ok: false, detail: `${runtime.length} violation(s); first: ${first.message}` };
-  }
+  if (runtime.length > 0) return fail(`${runtime.length} violation(s); first: ${runtime[0]!.message}`);
   let verdict: ReturnType<CheckFn>;
   try {
     verdict = fn();
   } catch (error) {
-    return { name, ok: false, detail: `check threw: ${error instanceof Error ? error.message : String(error)}` };
+    return fail(`check threw: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (verdict === null || verdict === undefined || verdict === true) return { name, ok: true, detail: "" };
-  return { name, ok: false, detail: verdict === false ? "check failed" : verdict };
+  if (verdict === null || verdict === undefined || verdict === true)
+    return { name, ok: true, status: "pass", detail: "" };
+  return fail(verdict === false ? "check failed" : verdict);
 }

@@ -1,6 +1,7 @@
 // Every scenario, by family. A family's index.ts exports an array; add it here once.
 
 import type { ScenarioDef } from "./types.js";
+import { schemaProblems } from "./options.js";
 import { kernelScenarios } from "./kernel/index.js";
 import { netScenarios } from "./net/index.js";
 import { asyncScenarios } from "./async/index.js";
@@ -18,6 +19,9 @@ export function allScenarios(): ScenarioDef[] {
       if (seen.has(s.id)) throw new Error(`duplicate scenario id ${s.id}`);
       seen.add(s.id);
     }
+    // A schema that does not match its defaults is our bug: refuse to start rather than misjudge input.
+    const problems = cache.flatMap(schemaProblems);
+    if (problems.length > 0) throw new Error(`scenario option schemas: ${problems.join("; ")}`);
   }
   return cache;
 }

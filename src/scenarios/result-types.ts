@@ -20,7 +20,14 @@ export interface Violation {
 
 export interface CheckOutcome {
   name: string;
+  /** False only when the check failed; a check that does not apply is not a failure. */
   ok: boolean;
+  /**
+   * `not-applicable`: a registered checker that nothing in this scenario can trigger (a
+   * gates-only cluster has no cores to over-allocate), so its silence proves nothing and
+   * it is not reported as passed. `detail` then says why it does not apply.
+   */
+  status: "pass" | "fail" | "not-applicable";
   detail: string;
 }
 
@@ -51,4 +58,6 @@ export interface RunResult {
   faultSchedule: FaultStep[];
   /** Scenario-specific data worth keeping with the result. */
   artifacts: Record<string, unknown>;
+  /** Coverage marks the run reached, with their hit counts (src/sim/coverage.ts). */
+  coverage: Record<string, number>;
 }

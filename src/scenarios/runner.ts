@@ -12,14 +12,20 @@ import {
   type Trace,
   type TraceListener,
   type RunFailure,
+  type Pulse,
 } from "../sim/index.js";
 import type { FaultStep } from "../sim/net/fault-step.js";
+import type { WorldTap } from "../sim/net/tap.js";
 import { ScheduleError } from "../sim/net/schedule.js";
 import { ScenarioContext } from "./context.js";
-import { resolveOptions } from "./options.js";
+import type { OptionSchema } from "./option-spec.js";
+import { resolveOptions, specOf } from "./options.js";
+import { checkOptionValue, OptionError } from "./option-check.js";
+import { checkSize } from "./option-size.js";
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_TIME_US,
+  type OptionValue,
   type Options,
   type RunResult,
   type ScenarioDef,
@@ -40,8 +46,20 @@ export interface RunRequest {
    * event; rerun the seed traced for that. Cluster runs take about a third less time.
    */
   trace?: boolean;
+  /**
+   * Told between events every `everyEvents` events how far the run has got (progress
+   * lines, a guarded run's heartbeat). It observes only: the run is the same without it.
+   */
+  onProgress?: Pulse;
+  /** Run even when the scenario's size estimate is over SIZE_BOUND (`--force`). */
+  force?: boolean;
   /** Replaces the scenario's scripted and random faults with exactly these steps. */
   faultSchedule?: readonly FaultStep[];
+  /**
+   * Watches the run's World (messages with payloads, node states, faults) for the run
+   * viewer. It only observes: the run, its trace hash included, is the same without it.
+   */
+  tap?: WorldTap;
   /**
    * TEST-ONLY: folds one extra trace record ("test-perturb") just before record number
    * `testPerturbAtRecord`, imitating a nondeterminism bug so tests can check that replay
@@ -56,7 +74,10 @@ export function isValidSeed(seed: number): boolean {
 
 export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request: RunRequest): RunResult {
   if (!isValidSeed(request.seed)) throw new RangeError(`seed must be an integer in [0, 2^53), got ${request.seed}`);
+  // Options are checked against the scenario's schema (and its size bound) before anything runs.
   const options = resolveOptions(scenario, request.overrides);
+  const drawn = drawSwarmOptions(scenario, request, options);
+  checkSize(scenario as unknown as ScenarioDef, options, request.force ?? false);
   const limits = {
     maxEvents: request.maxEvents ?? scenario.limits?.maxEvents ?? DEFAULT_MAX_EVENTS,
     maxTimeUs: request.maxTimeUs ?? scenario.limits?.maxTimeUs ?? DEFAULT_MAX_TIME_US,
@@ -70,6 +91,7 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     ...(request.checkpointEvery === undefined ? {} : { checkpointEvery: request.checkpointEvery }),
   });
   if (request.traceListener !== undefined) kernel.trace.listener = request.traceListener;
+  if (request.onProgress !== undefined) kernel.pulse = request.onProgress;
   if (request.testPerturbAtRecord !== undefined) perturbTrace(kernel.trace, request.testPerturbAtRecord);
   const root = Rng.fromSeed(request.seed);
   const ctx = new ScenarioContext<O>(
@@ -78,7 +100,9 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     root.fork("scenario"),
     options,
     request.faultSchedule ?? null,
+    request.tap ?? null,
   );
+  if (drawn.length > 0) ctx.artifact("drawnOptions", drawn);
 
   let setupError: unknown = null;
   const previous = bindKernel(kernel);
@@ -146,7 +170,41 @@ export function runScenario<O extends Options>(scenario: ScenarioDef<O>, request
     failure,
     faultSchedule: ctx.appliedFaults,
     artifacts: ctx.artifacts,
+    coverage: kernel.coverage.snapshot(),
   };
+}
+
+/**
+ * Swarm over options: when `swarm` is on, options the caller left unset take the values the
+ * scenario draws for this seed. Returns the names of the options drawn. The draw has its
+ * own stream, so drawing (or not, when every option is given) shifts no other stream.
+ */
+function drawSwarmOptions<O extends Options>(scenario: ScenarioDef<O>, request: RunRequest, options: O): string[] {
+  if (options["swarm"] !== true || scenario.swarmOptions === undefined) return [];
+  const given = request.overrides ?? {};
+  const draws = scenario.swarmOptions(Rng.fromSeed(request.seed).fork("swarm-options"), options);
+  const drawn: string[] = [];
+  for (const [key, value] of Object.entries(draws)) {
+    if (key in given || value === undefined) continue;
+    if (!(key in options)) throw new Error(`scenario ${scenario.id} drew an undeclared option "${key}"`);
+    (options as Options)[key] = checkDrawn(scenario as unknown as ScenarioDef, key, value);
+    drawn.push(key);
+  }
+  return drawn;
+}
+
+/**
+ * A drawn value passes the option's declared spec like any other, so a draw outside its
+ * range is caught at once. That is a bug in the scenario's draw, not the caller's input:
+ * it is a plain Error (an internal error, or a grouped failure in a sweep), never exit 2.
+ */
+function checkDrawn(scenario: { id: string; schema: OptionSchema }, key: string, value: unknown): OptionValue {
+  try {
+    return checkOptionValue(key, value, specOf(scenario, key));
+  } catch (error) {
+    if (error instanceof OptionError) throw new Error(`scenario ${scenario.id}'s swarm draw: ${error.message}`);
+    throw error;
+  }
 }
 
 function verdictOf(setupFailed: boolean, failure: RunFailure | null, violationCount: number): Verdict {

@@ -2,8 +2,10 @@
 // (scenario, seed, options) into a pure RunResult (result-types.ts). Printing and exit
 // codes belong to the CLI; assertions to the vitest helpers.
 
-import type { Micros } from "../sim/index.js";
+import type { Micros, Rng } from "../sim/index.js";
 import type { ScenarioContext } from "./context.js";
+import type { OptionSchema } from "./option-spec.js";
+import type { SizeSpec } from "./option-size.js";
 import type { Options } from "./result-types.js";
 
 export type * from "./result-types.js";
@@ -18,6 +20,13 @@ export interface ScenarioDef<O extends Options = Options> {
   covers: readonly string[];
   /** Default options: flat, units last (`jobCount`, `dispatchTimeoutMs`). */
   options: O;
+  /**
+   * Every option's type, bounds and one-line description (option-spec.ts). `--set`, repro
+   * files, the vitest API and swarm draws are all checked against it before a run starts.
+   */
+  schema: OptionSchema<NoInfer<O>>;
+  /** How big the world grows with the options; refused above SIZE_BOUND unless forced. */
+  size?: SizeSpec<NoInfer<O>>;
   /** Default run budgets; the CLI's --max-events / --max-time override them. */
   limits?: { maxEvents?: number; maxTimeUs?: Micros };
   /**
@@ -25,6 +34,19 @@ export interface ScenarioDef<O extends Options = Options> {
    * (workload size, run length, node counts): `{ jobCount: 1, workersPerDc: 1 }`.
    */
   shrinkable?: Partial<Record<keyof O & string, number>>;
+  /**
+   * Swarm over options (VOPR's options_swarm): when the run's `swarm` option is true,
+   * draws a value for each option the caller did not set, from a stream of its own. The
+   * drawn values become part of the resolved options (printed, recorded in repro files,
+   * shrinkable like any option), so a run given all its resolved options draws nothing
+   * and replays the same.
+   */
+  swarmOptions?(rng: Rng, resolved: Readonly<O>): Partial<O>;
+  /**
+   * The coverage marks this scenario's runs may reach (`sweep --coverage` reports the ones
+   * no seed reached). A mark with `reachedBy` is out of this scenario's reach by design.
+   */
+  marks?: readonly { name: string; reachedBy?: string }[];
   /** Builds the world: spawns processes and registers checks. */
   setup(ctx: ScenarioContext<O>): void;
 }

@@ -4,6 +4,7 @@ export * from "./hash.js";
 export * from "./rng.js";
 export * from "./queue.js";
 export * from "./trace.js";
+export * from "./coverage.js";
 export * from "./errors.js";
 export * from "./guard.js";
 export * from "./kernel.js";

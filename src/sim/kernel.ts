@@ -7,6 +7,7 @@
 // one number to a long-lived handler, so hot callers (node timers, message deliveries)
 // need no fresh closure per event.
 
+import { Coverage } from "./coverage.js";
 import { EventQueue } from "./queue.js";
 import { Trace, sym, transientSym, type Sym } from "./trace.js";
 import { Task, type Proc, type SpawnOptions } from "./process.js";
@@ -58,6 +59,15 @@ export interface RunLimits {
   maxTimeUs?: Micros;
 }
 
+/**
+ * Called between events every `everyEvents` events, to report progress (the CLI's progress
+ * line, a guarded run's heartbeat). It observes the kernel and must not change it.
+ */
+export interface Pulse {
+  everyEvents: number;
+  fn: (events: number, nowUs: Micros) => void;
+}
+
 export interface RunOutcome {
   stop: StopKind;
   failure: RunFailure | null;
@@ -71,6 +81,8 @@ export class Kernel {
   currentSeq = 0;
   events = 0;
   readonly trace: Trace;
+  /** Coverage marks hit during this run (env.mark). */
+  readonly coverage = new Coverage();
   /** The process whose generator is executing, if any. */
   current: Task<unknown> | null = null;
   // Live processes in spawn order, linked through the tasks themselves (no Set entry per task).
@@ -96,6 +108,8 @@ export class Kernel {
   private taskIds = 0;
   private stopKind: StopKind | null = null;
   private failureInfo: RunFailure | null = null;
+  /** Progress callback between events (see Pulse); null for none. */
+  pulse: Pulse | null = null;
 
   /** `trace: false` runs untraced (no trace hash; see Trace): the same run, faster. */
   constructor(options: { checkpointEvery?: number; trace?: boolean } = {}) {
@@ -262,6 +276,8 @@ export class Kernel {
   private loop(maxEvents: number, maxTime: number): void {
     const q = this.queue;
     const trace = this.trace;
+    // One comparison per event covers both the event budget and the next pulse.
+    let checkAt = this.nextCheck(maxEvents);
     while (this.stopKind === null) {
       if (q.size === 0) {
         this.checkDeadlock();
@@ -283,9 +299,13 @@ export class Kernel {
         );
         return;
       }
-      if (this.events >= maxEvents) {
-        this.fail("liveness", `event budget exhausted: ${this.events} events fired (--max-events ${maxEvents})`);
-        return;
+      if (this.events >= checkAt) {
+        if (this.events >= maxEvents) {
+          this.fail("liveness", `event budget exhausted: ${this.events} events fired (--max-events ${maxEvents})`);
+          return;
+        }
+        this.pulse?.fn(this.events, this.now);
+        checkAt = this.nextCheck(maxEvents);
       }
       const m = slot * META;
       const kind = this.meta[m + 1]!;
@@ -312,6 +332,12 @@ export class Kernel {
         q.pop();
       }
     }
+  }
+
+  private nextCheck(maxEvents: number): number {
+    if (this.pulse === null) return maxEvents;
+    const every = Math.max(1, this.pulse.everyEvents);
+    return Math.min(maxEvents, (Math.floor(this.events / every) + 1) * every);
   }
 
   private checkDeadlock(): void {

@@ -13,7 +13,9 @@ import { captureRun } from "../repro/capture.js";
 import { DEFAULT_REPRO_DIR, writeReproInto } from "../repro/io.js";
 import { violationSignature } from "../repro/signature.js";
 import {
+  checkSize,
   findScenario,
+  resolveOptions,
   runScenario,
   type Options,
   type RunRequest,
@@ -40,12 +42,16 @@ export interface SweepOptions {
    * faster on cluster scenarios) and a failing seed is rerun traced for its repro.
    */
   trace?: boolean;
+  /** Run even when the scenario's size estimate is over SIZE_BOUND. */
+  force?: boolean;
 }
 
 export interface SweepReport {
   scenario: string;
   seeds: number;
   events: number;
+  /** For each coverage mark some seed reached: how many seeds reached it. */
+  coverage: Record<string, number>;
 }
 
 /** Thrown on the first failing seed; carries the result and the repro path. */
@@ -69,17 +75,22 @@ export function sweep(scenarioOrId: string | ScenarioDef, options: SweepOptions 
       throw new Error(`simctl/testing: scenario ${scenario.id} has no swarm option`);
     overrides["swarm"] = options.swarm;
   }
+  // Through the scenario's schema and size bound before any seed runs: a bad value is an OptionError naming it.
+  checkSize(scenario, resolveOptions(scenario, overrides), options.force === true);
   const base: Omit<RunRequest, "seed"> = { overrides, trace: options.trace ?? false };
+  if (options.force === true) base.force = true;
   if (options.maxEvents !== undefined) base.maxEvents = options.maxEvents;
   if (options.maxTimeUs !== undefined) base.maxTimeUs = options.maxTimeUs;
   const seeds = resolveSeeds(options.seeds ?? 100);
   let events = 0;
+  const coverage: Record<string, number> = {};
   for (const [i, seed] of seeds.entries()) {
     const result = runScenario(scenario, { ...base, seed });
     events += result.events;
+    for (const mark of Object.keys(result.coverage)) coverage[mark] = (coverage[mark] ?? 0) + 1;
     if (result.verdict !== "pass") fail(scenario, { ...base, seed }, result, i, seeds.length, options.reproDir);
   }
-  return { scenario: scenario.id, seeds: seeds.length, events };
+  return { scenario: scenario.id, seeds: seeds.length, events, coverage };
 }
 
 function fail(

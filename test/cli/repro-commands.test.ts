@@ -22,10 +22,10 @@ afterAll(() => {
 });
 
 describe("run, replay, check", () => {
-  it("run writes a repro on failure into --repro-dir; replay says IDENTICAL and exits 0", async () => {
+  it("run writes a repro on failure into --repro-dir; replay says IDENTICAL and exits 1, as the failure recurs", async () => {
     expect(repro).toMatch(/out\/kernel_ping-pong-seed6-[0-9a-f]{8}\.json$/);
     const r = await simctl(cwd, "replay", repro);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^IDENTICAL$/m);
   });
 
@@ -48,7 +48,7 @@ describe("run, replay, check", () => {
   it("replay of a diverging run says DIVERGED, names the first differing event and exits 4", async () => {
     const r = await simctl(cwd, "replay", repro, "--test-perturb-at", "700");
     expect(r.code, r.stderr).toBe(4);
-    expect(r.stdout).toMatch(/^DIVERGED$/m);
+    expect(r.stdout).toMatch(/^DIVERGED: NONDETERMINISTIC$/m);
     expect(r.stdout).toContain("first divergent window: checkpoint 0 (records 0..1023)");
     expect(r.stdout).toMatch(/first differing event: record #700 — replay has an event recorded does not/);
     expect(r.stdout).toMatch(/replay: +#700 at \d\d:\d\d:\d\d\.\d{6} seq \d+ node \S+ kind test-perturb/);
@@ -114,7 +114,7 @@ describe("shrink", () => {
     const min = repro.replace(/\.json$/, ".min.json");
     expect(r.stdout).toContain(`wrote     ${min}`);
     const again = await simctl(cwd, "replay", min);
-    expect(again.code).toBe(0);
+    expect(again.code).toBe(1); // the shrunk repro still fails, identically
     expect(again.stdout).toMatch(/^IDENTICAL$/m);
   });
 });

@@ -1,5 +1,5 @@
 // Spawning the built CLI for the reproduction-loop CLI tests.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
@@ -16,15 +16,28 @@ export interface Ran {
 }
 
 export function simctl(cwd: string, ...args: string[]): Promise<Ran> {
+  return simctlWith(cwd, {}, ...args);
+}
+
+export interface SpawnWith {
+  /** Environment changes; `undefined` removes a variable (NO_COLOR=1 and FORCE_COLOR=0 are the defaults). */
+  env?: Record<string, string | undefined>;
+  /** Called with all of stderr so far after each chunk (to signal the child once it has got far enough). */
+  onStderr?: (stderr: string, child: ChildProcess) => void;
+}
+
+export function simctlWith(cwd: string, options: SpawnWith, ...args: string[]): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
-    });
+    const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...options.env };
+    for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      options.onStderr?.(stderr, child);
+    });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });

@@ -161,7 +161,7 @@ describe.concurrent("simctl run", () => {
     ]);
     expectOneLineError(rs[0]!, /max-events/);
     expectOneLineError(rs[1]!, /unknown option "rounds_"/);
-    expectOneLineError(rs[2]!, /rounds expects a number/);
+    expectOneLineError(rs[2]!, /option rounds=many is not a decimal integer: expected an integer in \[1, 100000\]/);
   });
 
   it("--faults: an invalid schedule, an unreadable file, non-JSON and a network-less scenario each exit 2 with one line", async () => {
@@ -179,7 +179,7 @@ describe.concurrent("simctl run", () => {
       expect(invalid.stderr).toContain(problem);
     expectOneLineError(
       await simctl("run", "net/partition-heal", "--seed", "1", "--faults", join(cwd, "missing.json")),
-      /cannot read fault schedule .*ENOENT/,
+      /no such fault schedule: /,
     );
     const notJson = join(cwd, "not-json.json");
     writeFileSync(notJson, "[{ atMs: 1");
@@ -230,13 +230,14 @@ describe.concurrent("simctl run", () => {
   });
 
   it("a failing check exits 1, and the printed reproduce command reruns exactly that failure", async () => {
-    // rounds=-1: no exchange happens, so the counter check (0 of -8 rounds) fails.
-    const r = await simctl("run", "kernel/ping-pong", "--seed", "11", "--set", "rounds=-1");
+    // The planted bug (a wrong pong at round 50) fails the ordering check for seed 170.
+    const planted = ["--set", "plantBugAtRound=50", "--set", "rounds=60", "--set", "maxJitterMs=5ms"];
+    const r = await simctl("run", "kernel/ping-pong", "--seed", "170", ...planted);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/verdict\s+FAIL/);
-    expect(r.stdout).toMatch(/✗ lock-guarded counter saw every round exactly once/);
+    expect(r.stdout).toMatch(/✗ every pong matches its ping, in order/);
     const cmd = /^reproduce\s+(npx simctl .*)$/m.exec(r.stdout)?.[1];
-    expect(cmd).toBe("npx simctl run kernel/ping-pong --seed 11 --set rounds=-1");
+    expect(cmd).toBe("npx simctl run kernel/ping-pong --seed 170 --set rounds=60 --set plantBugAtRound=50");
     const hash = /^trace\s+([0-9a-f]{16})/m.exec(r.stdout)?.[1];
     const rerun = await simctl(...cmd!.replace(/^npx simctl /, "").split(" "), "--json");
     expect(rerun.code).toBe(1);
@@ -253,7 +254,15 @@ describe.concurrent("simctl run", () => {
     const result = JSON.parse(traced.stdout) as { events: number; traceHash: string };
     expect(result.traceHash).toBe((JSON.parse(plain.stdout) as { traceHash: string }).traceHash);
     const lines = readFileSync(file, "utf8").trimEnd().split("\n");
-    expect(lines).toHaveLength(result.events); // kernel scenarios write one record per event
+    expect(lines).toHaveLength(result.events + 1); // kernel scenarios write one record per event, then the end record
+    expect(JSON.parse(lines.pop()!)).toEqual({
+      end: true,
+      records: result.events,
+      traceHash: result.traceHash,
+      verdict: "pass",
+      events: result.events,
+      virtualTimeUs: expect.any(Number),
+    });
     const records = lines.map(
       (l) => JSON.parse(l) as { i: number; t: number; seq: number; kind: string; node: string },
     );

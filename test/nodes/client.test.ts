@@ -12,6 +12,7 @@ function jobsRemembered(retentionMs: number): { remembered: number; answered: nu
     description: "test only",
     covers: [],
     options: {},
+    schema: {},
     setup(ctx) {
       const c = new ClusterWorld(ctx, {
         gates: 1,

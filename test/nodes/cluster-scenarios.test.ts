@@ -1,9 +1,11 @@
-// The registered cluster scenarios run through the library (not the binary) and pass, including a chaos sweep.
+// The registered cluster scenarios run through the library (not the binary) and pass (the chaos sweep
+// has its own file, chaos-sweep.test.ts).
 
 import { describe, expect, it } from "vitest";
+import { renderRun } from "../../src/cli/render.js";
+import { CHECK_NAMES } from "../../src/nodes/checkers.js";
 import { clusterScenarios } from "../../src/scenarios/cluster/index.js";
 import { runScenario } from "../../src/scenarios/runner.js";
-import { sweep } from "../../src/testing/index.js";
 
 describe("cluster scenarios (library runs, not the binary)", () => {
   for (const scenario of clusterScenarios.filter((s) => s.id !== "cluster/chaos")) {
@@ -20,8 +22,15 @@ describe("cluster scenarios (library runs, not the binary)", () => {
     expect(uncovered.sort()).toEqual(["cluster/chaos", "cluster/job-leader-takeover"]);
   });
 
-  it("cluster/chaos holds every invariant and converges over 200 swarm seeds", () => {
-    const report = sweep("cluster/chaos", { seeds: 200, swarm: true });
-    expect(report.seeds).toBe(200);
+  it("a gates-only scenario shows the job checkers as not applicable, in the result and in `run` output", () => {
+    const scenario = clusterScenarios.find((s) => s.id === "cluster/gate-peer-recovers")!;
+    const r = runScenario(scenario, { seed: 1 });
+    const byName = new Map(r.checks.map((c) => [c.name, c.status]));
+    expect(byName.get(CHECK_NAMES.leaderPerTerm)).toBe("pass");
+    for (const name of [CHECK_NAMES.cores, CHECK_NAMES.fencing, CHECK_NAMES.singleRun, CHECK_NAMES.cleanup])
+      expect(byName.get(name)).toBe("not-applicable");
+    const text = renderRun(r, { wallMs: 1 }, scenario);
+    expect(text).toContain(`${CHECK_NAMES.cores} — not applicable: gates only`);
+    expect(text).not.toMatch(new RegExp(`✓ ${CHECK_NAMES.cores}`));
   });
 });

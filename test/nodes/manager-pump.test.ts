@@ -14,6 +14,7 @@ const saturated = defineScenario({
   description: "test only",
   covers: [],
   options: {},
+  schema: {},
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,

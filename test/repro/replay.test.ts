@@ -26,7 +26,7 @@ describe("replay", () => {
     const { repro } = captureRun(pingPong, request, "test");
     expect(repro.checkpoints.length).toBeGreaterThan(2);
     const report = replayRepro(pingPong, repro);
-    expect(report).toMatchObject({ identical: true, window: null, reproduced: true, sameOutcome: true });
+    expect(report).toMatchObject({ identical: true, window: null, nondeterministic: false, sameOutcome: true });
     expect(report.result.traceHash).toBe(repro.traceHash);
   });
 
@@ -35,7 +35,7 @@ describe("replay", () => {
     const at = 2500;
     const report = replayRepro(pingPong, repro, { testPerturbAtRecord: at });
     expect(report.identical).toBe(false);
-    expect(report.reproduced).toBe(false); // same version: a divergence is a determinism failure
+    expect(report).toMatchObject({ codeChanged: false, nondeterministic: true }); // same code: a divergence is nondeterminism
     expect(report.window).toEqual({ checkpoint: 2, from: 2048, to: 3072 });
     const d = report.difference!;
     expect(d.index).toBe(at);
@@ -58,20 +58,18 @@ describe("replay", () => {
     expect(garbled.note).toMatch(/record log is unreadable/);
   });
 
-  it("across versions, reports whether the run still fails with the recorded signature", () => {
+  it("written by other code, a divergence is a code change, and it reports whether the recorded failure recurs", () => {
     const failing = captureRun(pingPong, { seed: 170, overrides: { plantBugAtRound: 50 } }, "test").repro;
     expect(failing.verdict).toBe("fail");
-    const older = { ...failing, simctlVersion: "0.0.1" };
+    expect(failing.source?.codeHash).toMatch(/^[0-9a-f]{16}$/);
+    const older = { ...failing, source: { ...failing.source!, codeHash: "0123456789abcdef" } };
     const report = replayRepro(pingPong, older, { testPerturbAtRecord: 10 });
-    expect(report).toMatchObject({ identical: false, versionDiffers: true, sameOutcome: true, reproduced: true });
-    const lost = replayRepro(pingPong, { ...older, signature: "some other | check | -" });
-    expect(lost).toMatchObject({ identical: true, reproduced: true }); // identical still wins
-    const lostDiverged = replayRepro(
-      pingPong,
-      { ...older, signature: "some other | check | -" },
-      { testPerturbAtRecord: 10 },
-    );
-    expect(lostDiverged).toMatchObject({ sameOutcome: false, reproduced: false });
+    expect(report).toMatchObject({ identical: false, codeChanged: true, nondeterministic: false, sameOutcome: true });
+    const lost = replayRepro(pingPong, { ...older, signature: "some other | check | -" }, { testPerturbAtRecord: 10 });
+    expect(lost).toMatchObject({ codeChanged: true, nondeterministic: false, sameOutcome: false });
+    // A file from before source identities cannot vouch for its code: never called nondeterministic.
+    const { source: _dropped, ...anonymous } = failing;
+    expect(replayRepro(pingPong, anonymous, { testPerturbAtRecord: 10 })).toMatchObject({ nondeterministic: false });
   });
 });
 

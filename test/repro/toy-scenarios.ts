@@ -4,7 +4,7 @@
 // is busy, so exactly one step of the ten matters. Nothing here is registered.
 
 import { ms, sleep, type FaultStep } from "../../src/sim/index.js";
-import { defineScenario, type ScenarioDef } from "../../src/scenarios/index.js";
+import { defineScenario, flag, integer, type ScenarioDef } from "../../src/scenarios/index.js";
 
 export const TEN_FAULTS: FaultStep[] = Array.from({ length: 10 }, (_, i) => ({
   atMs: 100 + i * 50,
@@ -19,6 +19,11 @@ export const faultToy: ScenarioDef = defineScenario({
   description: "test-only",
   covers: [],
   options: { workers: 6, rounds: 40, violateAtOnce: false },
+  schema: {
+    workers: integer(0, 100, "busy workers (0: nothing is ever busy, so the run passes)"),
+    rounds: integer(1, 10_000, "busy rounds per worker"),
+    violateAtOnce: flag("report the poison as it happens rather than in a check at the end"),
+  },
   shrinkable: { workers: 1, rounds: 1 },
   setup(ctx) {
     const { workers, rounds, violateAtOnce } = ctx.options;
@@ -59,6 +64,7 @@ export const groupToy: ScenarioDef = defineScenario({
   description: "test-only",
   covers: [],
   options: { length: 10 },
+  schema: { length: integer(0, 1_000, "ticks before the verdict") },
   setup(ctx) {
     const seed = ctx.seed;
     if (seed % 7 === 0) throw new Error(`setup exploded for seed ${seed}`);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   allScenarios,
   defineScenario,
+  integer,
   runScenario,
   type RunResult,
   type ScenarioDef,
@@ -132,8 +133,12 @@ describe("determinism of every registered scenario", () => {
 // ---------------------------------------------------------------------------------------
 // The runner's own contract, on small scenarios defined here.
 
-function scenario(setup: ScenarioDef["setup"], options: ScenarioDef["options"] = {}): ScenarioDef {
-  return defineScenario({ id: "test/inline", title: "inline", description: "", covers: [], options, setup });
+function scenario(
+  setup: ScenarioDef["setup"],
+  options: ScenarioDef["options"] = {},
+  schema: ScenarioDef["schema"] = {},
+): ScenarioDef {
+  return defineScenario({ id: "test/inline", title: "inline", description: "", covers: [], options, schema, setup });
 }
 
 describe("runScenario", () => {
@@ -186,10 +191,37 @@ describe("runScenario", () => {
     const r = runScenario(def, { seed: 1 });
     expect(r.verdict).toBe("fail");
     expect(r.checks).toEqual([
-      { name: "always holds", ok: true, detail: "" },
-      { name: "never holds", ok: false, detail: "it did not hold" },
+      { name: "always holds", ok: true, status: "pass", detail: "" },
+      { name: "never holds", ok: false, status: "fail", detail: "it did not hold" },
     ]);
     expect(r.violations.map((v) => v.check)).toEqual(["never holds"]);
+  });
+
+  it("a check declared not applicable shows as such with its reason, unless it was violated", () => {
+    const def = scenario((ctx) => {
+      ctx.main("driver", sleep(1));
+      ctx.declareChecker("quiet checker");
+      ctx.declareChecker("violated checker");
+      ctx.notApplicable("quiet checker", "nothing here can trigger it");
+      ctx.notApplicable("violated checker", "claimed, wrongly");
+      ctx.violation("violated checker", "it fired anyway");
+    });
+    const r = runScenario(def, { seed: 1 });
+    expect(r.checks).toEqual([
+      { name: "quiet checker", ok: true, status: "not-applicable", detail: "nothing here can trigger it" },
+      { name: "violated checker", ok: false, status: "fail", detail: "1 violation(s); first: it fired anyway" },
+    ]);
+    expect(r.verdict).toBe("fail");
+  });
+
+  it("declaring an unknown check not applicable is a setup error, not a silent no-op", () => {
+    const def = scenario((ctx) => {
+      ctx.main("driver", sleep(1));
+      ctx.notApplicable("no such check", "typo");
+    });
+    const r = runScenario(def, { seed: 1 });
+    expect(r.verdict).toBe("error");
+    expect(r.failure?.message).toContain('no check named "no such check"');
   });
 
   it("Math.random in a scenario's setup is caught too: the run is an error naming the call", () => {
@@ -267,7 +299,7 @@ describe("runScenario", () => {
   });
 
   it("rejects seeds outside [0, 2^53) and unknown options", () => {
-    const def = scenario((ctx) => ctx.main("driver", sleep(1)), { count: 1 });
+    const def = scenario((ctx) => ctx.main("driver", sleep(1)), { count: 1 }, { count: integer(0, 9, "a count") });
     for (const seed of [-1, 1.5, 2 ** 53, Number.NaN]) expect(() => runScenario(def, { seed })).toThrow(RangeError);
     expect(() => runScenario(def, { seed: 1, overrides: { cuont: 2 } })).toThrow(/unknown option "cuont"/);
   });

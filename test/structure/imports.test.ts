@@ -45,7 +45,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   repro: ["sim", "async", "nodes", "scenarios"],
   testing: ["sim", "scenarios", "repro"],
   view: ["sim", "async", "nodes", "scenarios", "repro"],
-  bench: ["sim", "async", "nodes", "scenarios", "repro"],
+  bench: ["sim", "async", "nodes", "scenarios", "repro", "view"],
   cli: ["sim", "async", "nodes", "scenarios", "repro", "view"],
 };
 

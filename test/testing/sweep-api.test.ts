@@ -64,6 +64,18 @@ describe("simctl/testing sweep", () => {
   it("refuses swarm for a scenario without a swarm option", () => {
     expect(() => sweep("kernel/ping-pong", { seeds: 1, swarm: true })).toThrow(/no swarm option/);
   });
+
+  it("checks options against the scenario's schema and size bound before any seed runs", () => {
+    expect(() => sweep("kernel/ping-pong", { seeds: 1, options: { rounds: 0 }, reproDir })).toThrow(
+      "option rounds=0 is out of range: expected an integer in [1, 100000]",
+    );
+    expect(() => sweep("kernel/ping-pong", { seeds: 1, options: { rounds: "5" }, reproDir })).toThrow(
+      /is not a number/,
+    );
+    expect(() => sweep("kernel/ping-pong", { seeds: 1, options: { pairs: 1_000, rounds: 100_000 }, reproDir })).toThrow(
+      /estimated size 10,000,000 \(pairs × rounds \/ 10\) exceeds the bound/,
+    );
+  });
 });
 
 describe("simctl/testing with the network model", () => {

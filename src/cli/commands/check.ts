@@ -4,13 +4,15 @@
 
 import chalk from "chalk";
 import { checkDeterminism } from "../../repro/determinism.js";
+import { sourceIdentity } from "../../repro/source.js";
 import { lookupScenario, parsePositiveInt } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
 import { differenceJson, renderDivergence } from "../render-divergence.js";
 import { verdictLabel } from "../render.js";
-import { buildRequest, type RunFlags } from "./run.js";
+import { buildRequest, type RequestFlags } from "../run-request.js";
 
-export interface CheckFlags extends Omit<RunFlags, "trace"> {
+export interface CheckFlags extends RequestFlags {
+  json?: boolean;
   /** TEST-ONLY hidden flag: perturb the second run's trace at this record. */
   testPerturbAt?: string;
 }
@@ -38,6 +40,7 @@ export function checkCommand(id: string, flags: CheckFlags): number {
         checkpoints: r.checkpoints.length,
       })),
       divergence: differenceJson(window, report.difference, report.note),
+      source: sourceIdentity(),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {

@@ -2,13 +2,21 @@
 
 import chalk from "chalk";
 import { allScenarios } from "../../scenarios/index.js";
+import { optionsJson, sizeJson } from "../schema-json.js";
 
 export function listCommand(options: { json?: boolean }): number {
   const scenarios = allScenarios();
   if (options.json) {
     const covered = [...new Set(scenarios.flatMap((s) => s.covers))].sort();
     const out = {
-      scenarios: scenarios.map((s) => ({ id: s.id, title: s.title, covers: [...s.covers], options: s.options })),
+      scenarios: scenarios.map((s) => ({
+        id: s.id,
+        title: s.title,
+        covers: [...s.covers],
+        options: s.options,
+        schema: optionsJson(s),
+        size: sizeJson(s),
+      })),
       covered,
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

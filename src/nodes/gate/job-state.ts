@@ -37,6 +37,27 @@ export interface GateJob {
   resultAcked: boolean;
   /** Peer replicas only: set while the leader gate is dead and nobody adopted yet. */
   orphanedSinceUs: number;
+  /**
+   * A restarted gate's led job while it re-acquires the job's lease: another gate may have
+   * adopted (or finished) it meanwhile, so it does not act as its leader until then.
+   */
+  revalidating: boolean;
+  /** While leading: the job lease runs out at this local time unless renewed (§3.18). */
+  leaseExpiresUs: number;
+  /** While leading: a finish round is waiting for a majority of gates (leases.ts "finish"). */
+  finishing: boolean;
+  /**
+   * The ending this gate decided on, written before its finish round asks the peers (the
+   * job log's write-ahead record): after a crash the gate completes that round rather than
+   * deciding afresh, so the ending a majority may already have recorded is the one it keeps.
+   */
+  finishIntent: FinishIntent | null;
+}
+
+export interface FinishIntent {
+  readonly status: JobOutcome;
+  readonly error: string | null;
+  readonly inherited: boolean;
 }
 
 export function newDcState(dc: string): DcState {
@@ -77,6 +98,7 @@ export function toGateReplica(job: GateJob): GateJobReplica {
     targetDcs,
     dcManagers,
     terminal: isTerminalStatus(job.status),
+    outcome: isTerminalStatus(job.status) ? job.status : null,
   };
 }
 
@@ -95,12 +117,16 @@ export function fromGateReplica(r: GateJobReplica, nowUs: number): GateJob {
     leaderGate: r.leaderGate,
     fenceToken: r.fenceToken,
     acceptedAtUs: r.acceptedAtUs,
-    status: r.terminal ? "completed" : "running",
+    status: r.terminal ? (r.outcome ?? "completed") : "running",
     dcs,
     fallback: [],
     terminalAtUs: r.terminal ? nowUs : -1,
     resultAcked: r.terminal,
     orphanedSinceUs: -1,
+    revalidating: false,
+    leaseExpiresUs: 0,
+    finishing: false,
+    finishIntent: null,
   };
 }
 

@@ -8,7 +8,9 @@
 import type { NodeEnv } from "../../sim/index.js";
 import type { GateConfig } from "../config.js";
 import type { ClusterMessage, JobAck, JobFinalResult, JobOutcome, JobSpec, NodeId } from "../messages.js";
+import { DeletedJobs } from "../parts/deleted-jobs.js";
 import type { DcView } from "./dc-view.js";
+import { JOB_OVER, type LeaseOutcome } from "./leases.js";
 import {
   aggregateStatus,
   isTerminalStatus,
@@ -24,6 +26,10 @@ export interface GateHost {
   readonly dcView: DcView;
   /** Peer gates (replica targets). */
   readonly peers: readonly NodeId[];
+  /** Asks a majority of gates to record this gate finishing the job (leases.ts). */
+  commitFinish(jobId: string, outcome: JobOutcome, done: (o: LeaseOutcome) => void): void;
+  /** Another gate holds the job now: hold a replica that follows it (orphans.ts). */
+  yieldTo(job: GateJob, holder: NodeId): void;
 }
 
 export class GateJobs {
@@ -38,9 +44,12 @@ export class GateJobs {
   private readonly onResend = (): void => this.resendResults();
   /** Terminal jobs this gate leads whose global result the client has not acked yet. */
   private readonly resultsOwed = new Set<GateJob>();
+  /** Jobs deleted here, so a late copy of a submission does not create one again. */
+  readonly deleted: DeletedJobs;
 
   constructor(private readonly host: GateHost) {
     this.rng = host.env.rng.fork("gate-dispatch");
+    this.deleted = new DeletedJobs(host.env, host.cfg.idempotencyCommittedTtlMs, "gate.deletedJobs");
     const durable = host.env.durable;
     if (!(durable["gate.jobs"] instanceof Map)) durable["gate.jobs"] = new Map<string, GateJob>();
     this.jobs = durable["gate.jobs"] as Map<string, GateJob>;
@@ -54,19 +63,94 @@ export class GateJobs {
     this.resumeAfterRestart();
   }
 
-  /** After a restart: the old life's timers are gone; redo pending dispatches and re-announce. */
+  /**
+   * After a restart the old life's timers are gone. A terminal job still owes its result; a
+   * job whose ending was decided completes its finish round; any other running one is led
+   * again only once its lease is re-acquired (the gate calls `resumeLed`, `learnOver` or
+   * steps back): another gate may have adopted it meanwhile.
+   */
   private resumeAfterRestart(): void {
-    for (const job of this.jobs.values()) {
+    for (const job of [...this.jobs.values()]) {
       for (const d of job.dcs.values()) d.timer = -1;
-      if (this.leads(job) && isTerminalStatus(job.status) && !job.resultAcked) this.resultsOwed.add(job);
-      if (!this.leads(job) || isTerminalStatus(job.status)) continue;
-      for (const d of [...job.dcs.values()]) if (d.state === "dispatching") this.startDc(job, d.dc);
-      this.announce(job);
+      job.finishing = false;
+      if (job.leaderGate !== this.host.env.id) continue;
+      if (isTerminalStatus(job.status)) {
+        if (!job.resultAcked) this.resultsOwed.add(job);
+      } else if (job.finishIntent !== null) {
+        this.host.env.mark("gate.finalize.resumedAfterRestart");
+        const i = job.finishIntent;
+        this.finalize(job, i.status, i.error, i.inherited);
+      } else job.revalidating = true;
     }
   }
 
+  /** The lease is ours again: redo pending dispatches and re-announce. */
+  resumeLed(job: GateJob): void {
+    this.host.env.mark("gate.restart.resumeJob");
+    job.revalidating = false;
+    job.leaseExpiresUs = this.host.env.localNow() + this.host.cfg.jobLeaseMs * 1000;
+    for (const d of job.dcs.values()) if (d.timer !== -1) this.host.env.cancel(d.timer);
+    for (const d of [...job.dcs.values()]) if (d.state === "dispatching") this.startDc(job, d.dc);
+    this.announce(job);
+  }
+
+  /**
+   * A lease request was refused because the job is over. If this gate's own finish round
+   * had reached a majority before it crashed, the ending is its own: complete it. If another
+   * gate finished it, keep the outcome as a replica (a re-attaching client may ask). If
+   * nobody here knows how it ended, forget it: no second ending either way.
+   */
+  learnOver(job: GateJob, holder: NodeId | null, finished: JobOutcome | null): void {
+    const me = this.host.env.id;
+    if (isTerminalStatus(job.status)) return; // ended here already (a finish round raced this one)
+    if (finished !== null && holder === me && job.leaderGate === me) {
+      this.host.env.mark("gate.finalize.completedAfterRestart");
+      job.revalidating = false;
+      return this.finalizeNow(job, finished, job.finishIntent?.error ?? null, job.finishIntent?.inherited ?? false);
+    }
+    if (finished !== null && holder !== null) return this.finishedElsewhere(job.spec.jobId, finished, holder);
+    this.dropSuperseded(job, finished);
+  }
+
+  /** Another gate finished (and deleted) the job while this one was away: forget it, no second end. */
+  dropSuperseded(job: GateJob, outcome: JobOutcome | null = null): void {
+    this.host.env.mark("gate.job.superseded");
+    this.jobs.delete(job.spec.jobId);
+    this.deleted.addReplica(job.spec.jobId, true, outcome);
+    this.host.env.emit("job.deleted", { job: job.spec.jobId, role: "gate" });
+  }
+
+  /** Global results still owed to a client that has not acked them. */
+  openResults(): string[] {
+    return [...this.resultsOwed]
+      .filter((job) => this.jobs.get(job.spec.jobId) === job && this.leads(job) && !job.resultAcked)
+      .map((job) => job.spec.jobId);
+  }
+
+  /** This gate leads the job: its own, not being revalidated, and (while running) under a valid lease. */
   leads(job: GateJob): boolean {
-    return job.leaderGate === this.host.env.id;
+    if (job.leaderGate !== this.host.env.id || job.revalidating) return false;
+    return isTerminalStatus(job.status) || this.host.env.localNow() < job.leaseExpiresUs;
+  }
+
+  /**
+   * The lease loop (§3.18): with a gate quorum, valid leases of running led jobs are
+   * renewed; a lease that ran out (the gate was paused or cut off) makes the job wait
+   * for `revalidate`, since a peer may have adopted it meanwhile.
+   */
+  renewLeases(hasQuorum: boolean, revalidate: (job: GateJob) => void): void {
+    const env = this.host.env;
+    const now = env.localNow();
+    for (const job of [...this.jobs.values()]) {
+      if (job.leaderGate !== env.id || job.revalidating || isTerminalStatus(job.status)) continue;
+      if (now >= job.leaseExpiresUs) {
+        env.mark("gate.lease.expired");
+        env.emit("lease.expired", { job: job.spec.jobId, fenceToken: job.fenceToken });
+        job.revalidating = true;
+        revalidate(job);
+      } else if (hasQuorum) job.leaseExpiresUs = now + this.host.cfg.jobLeaseMs * 1000;
+      else env.mark("gate.lease.notRenewed");
+    }
   }
 
   /** Creates the job (the client was already acked) and starts dispatching. */
@@ -84,11 +168,19 @@ export class GateJobs {
       terminalAtUs: -1,
       resultAcked: false,
       orphanedSinceUs: -1,
+      revalidating: false,
+      leaseExpiresUs: now + this.host.cfg.jobLeaseMs * 1000,
+      finishing: false,
+      finishIntent: null,
     };
     this.jobs.set(spec.jobId, job);
     env.emit("job.accepted", { job: spec.jobId, fenceToken });
     const selection = dcView.select(Math.min(spec.datacenterCount, this.host.cfg.maxPrimaryDcs), now);
-    if (!selection.ok) return this.finalize(job, "failed", selection.error);
+    if (!selection.ok) {
+      env.mark("gate.accept.noUsableDc");
+      return this.finalize(job, "failed", selection.error);
+    }
+    if (selection.primary.length > 1) env.mark("gate.accept.multiDc");
     job.fallback = selection.fallback;
     for (const dc of selection.primary) this.startDc(job, dc);
     this.announce(job);
@@ -121,7 +213,10 @@ export class GateJobs {
     });
     const jobId = job.spec.jobId;
     d.timer = this.host.env.after(this.host.cfg.managerDispatchTimeoutMs * 1000, () => {
-      if (this.jobs.get(jobId) === job && d.pending === manager && d.state === "dispatching") this.retry(job, d);
+      if (this.jobs.get(jobId) !== job || d.pending !== manager || d.state !== "dispatching") return;
+      if (isTerminalStatus(job.status)) return;
+      this.host.env.mark("gate.dispatch.timeout");
+      this.retry(job, d);
     });
   }
 
@@ -131,13 +226,20 @@ export class GateJobs {
     const d = [...job.dcs.values()].find((x) => x.pending === from && x.state === "dispatching");
     if (d === undefined) return;
     this.host.env.cancel(d.timer);
+    if (isTerminalStatus(job.status)) {
+      // The job ended early (another DC failed) while this DC's dispatch was in flight.
+      this.host.env.mark("gate.dispatch.afterTerminal");
+      return;
+    }
     if (ack.accepted) return this.dcAccepted(job, d, ack.leader ?? from);
     if (ack.error === "not-dc-leader" && ack.leader !== null && ack.leader !== from && d.redirects < d.order.length) {
       // A redirect, not an error: go to the named leader at once.
+      this.host.env.mark("gate.dispatch.redirect");
       d.redirects++;
       d.pending = ack.leader;
       return this.attempt(job, d);
     }
+    this.host.env.mark("gate.dispatch.refused");
     this.retry(job, d);
   }
 
@@ -145,13 +247,15 @@ export class GateJobs {
     const cfg = this.host.cfg;
     d.attempt++;
     if (d.attempt > cfg.maxRetriesPerDc) {
+      this.host.env.mark("gate.dispatch.nextManager");
       d.attempt = 0;
       d.index++;
     }
     d.pending = null;
     const capMs = Math.min(cfg.dispatchRetryMaxMs, cfg.dispatchRetryBaseMs * 2 ** d.attempt);
     d.timer = this.host.env.after(this.rng.int(0, capMs * 1000), () => {
-      if (this.jobs.get(job.spec.jobId) === job && d.state === "dispatching") this.attempt(job, d);
+      if (this.jobs.get(job.spec.jobId) === job && d.state === "dispatching" && !isTerminalStatus(job.status))
+        this.attempt(job, d);
     });
   }
 
@@ -175,7 +279,11 @@ export class GateJobs {
     d.pending = null;
     this.host.env.emit("job.dcFailed", { job: job.spec.jobId, dc: d.dc });
     const next = job.fallback.shift();
-    if (next !== undefined) return this.startDc(job, next);
+    if (next !== undefined) {
+      this.host.env.mark("gate.dc.failover");
+      return this.startDc(job, next);
+    }
+    this.host.env.mark("gate.dc.failedNoFallback");
     this.maybeFinalize(job);
   }
 
@@ -184,18 +292,35 @@ export class GateJobs {
   onFinalResult(from: NodeId, r: JobFinalResult): void {
     const job = this.jobs.get(r.jobId);
     // Unknown here: leave it unacked so the manager retries (a transfer may re-route it).
-    if (job === undefined || !this.leads(job)) return;
+    if (job === undefined || !this.leads(job)) {
+      this.host.env.mark("gate.result.notLeader");
+      return;
+    }
     this.host.env.send(from, { type: "job-final-result-ack", jobId: r.jobId, datacenter: r.datacenter });
     const d = job.dcs.get(r.datacenter);
     // A DC the gate gave up on (it failed over) may still report later: too late to count.
-    if (
-      d === undefined ||
-      d.state === "failed" ||
-      d.result !== null ||
-      r.fenceToken < d.managerFenceToken ||
-      isTerminalStatus(job.status)
-    )
+    const ignored =
+      d === undefined
+        ? null
+        : d.state === "failed"
+          ? "gate.result.fromFailedDc"
+          : d.result !== null
+            ? "gate.result.duplicate"
+            : r.fenceToken < d.managerFenceToken
+              ? "gate.result.staleToken"
+              : isTerminalStatus(job.status)
+                ? "gate.result.afterTerminal"
+                : null;
+    if (ignored !== null || d === undefined) {
+      if (ignored !== null) this.host.env.mark(ignored);
       return;
+    }
+    this.host.env.emit("job.dcReported", {
+      job: r.jobId,
+      dc: r.datacenter,
+      status: r.status,
+      fenceToken: r.fenceToken,
+    });
     d.result = r;
     d.state = "reported";
     d.managerFenceToken = r.fenceToken;
@@ -214,9 +339,13 @@ export class GateJobs {
       if (d.result === null) waiting = true;
       else statuses.push(d.result.status);
     }
-    if (accepted === 0 && job.fallback.length === 0) return this.finalize(job, "failed", "no DC accepted the job");
+    if (accepted === 0 && job.fallback.length === 0) {
+      this.host.env.mark("gate.finalize.noDcAccepted");
+      return this.finalize(job, "failed", "no DC accepted the job");
+    }
     const early = statuses.some((s) => s !== "completed");
     if (accepted === 0 || (waiting && !early)) return;
+    this.host.env.mark(waiting ? "gate.finalize.early" : "gate.finalize.allReported");
     // Every result we finalise on was inherited: the old leader gate already finalised
     // the job in the same step it acked them, so this gate takes over that terminal state.
     let inherited = true;
@@ -224,8 +353,52 @@ export class GateJobs {
     this.finalize(job, aggregateStatus(statuses), null, inherited);
   }
 
+  /**
+   * Ends the job, once: a majority of gates must first record that this gate, still its
+   * holder, finishes it (leases.ts). A refusal means another gate adopted it (this one was
+   * paused or cut off) or finished it: no second ending here.
+   */
   finalize(job: GateJob, status: JobOutcome, error: string | null, inherited = false): void {
+    if (isTerminalStatus(job.status) || job.finishing) return;
+    const jobId = job.spec.jobId;
+    // Once decided, the ending stays: peers may have recorded it already.
+    job.finishIntent ??= { status, error, inherited };
+    const intent = job.finishIntent;
+    job.finishing = true;
+    this.host.commitFinish(jobId, intent.status, (outcome) => {
+      job.finishing = false;
+      if (this.jobs.get(jobId) !== job || isTerminalStatus(job.status) || job.leaderGate !== this.host.env.id) return;
+      if (outcome.ok) return this.finalizeNow(job, intent.status, intent.error, intent.inherited);
+      if (outcome.error === JOB_OVER) return this.learnOver(job, outcome.holder, outcome.finished ?? null);
+      if (outcome.holder !== null && outcome.holder !== this.host.env.id) {
+        job.finishIntent = null;
+        return this.host.yieldTo(job, outcome.holder);
+      }
+      // No majority answered: try again; the job stays open meanwhile.
+      this.host.env.mark("gate.finalize.noMajority");
+      this.host.env.after(this.host.cfg.requestTimeoutShortMs * 1000, () =>
+        this.finalize(job, intent.status, intent.error, intent.inherited),
+      );
+    });
+  }
+
+  /** A peer gate finished a job with this gate's grant (leases.ts): a replica held here is over too. */
+  finishedElsewhere(jobId: string, outcome: JobOutcome, holder: NodeId): void {
+    const job = this.jobs.get(jobId);
+    if (job === undefined || isTerminalStatus(job.status)) return;
+    this.host.env.mark("gate.replica.finishedElsewhere");
+    for (const d of job.dcs.values()) if (d.timer !== -1) this.host.env.cancel(d.timer);
+    job.leaderGate = holder;
+    job.revalidating = false;
+    job.finishIntent = null;
+    job.status = outcome;
+    job.terminalAtUs = this.host.env.localNow();
+    job.orphanedSinceUs = -1;
+  }
+
+  private finalizeNow(job: GateJob, status: JobOutcome, error: string | null, inherited: boolean): void {
     if (isTerminalStatus(job.status)) return;
+    job.revalidating = false;
     job.status = status;
     job.terminalAtUs = this.host.env.localNow();
     for (const d of job.dcs.values()) if (d.timer !== -1) this.host.env.cancel(d.timer);
@@ -260,33 +433,43 @@ export class GateJobs {
 
   onResultAck(jobId: string): void {
     const job = this.jobs.get(jobId);
-    if (job !== undefined) job.resultAcked = true;
+    if (job === undefined) return;
+    this.host.env.mark("gate.result.clientAcked");
+    job.resultAcked = true;
   }
 
   private resendResults(): void {
     this.host.env.after(this.host.cfg.requestTimeoutShortMs * 1000, this.onResend);
     for (const job of this.resultsOwed) {
-      if (this.jobs.get(job.spec.jobId) === job && this.leads(job) && !job.resultAcked) this.sendResult(job, null);
-      else this.resultsOwed.delete(job);
+      if (this.jobs.get(job.spec.jobId) === job && this.leads(job) && !job.resultAcked) {
+        this.host.env.mark("gate.result.resent");
+        this.sendResult(job, null);
+      } else this.resultsOwed.delete(job);
     }
   }
 
   onProgress(from: NodeId, jobId: string, dc: string, sequence: number): void {
     this.host.env.send(from, { type: "job-progress-ack", jobId, gateId: this.host.env.id });
     const d = this.jobs.get(jobId)?.dcs.get(dc);
+    if (d === undefined) return;
     // Ordered and deduplicated by sequence, never by fence token.
-    if (d !== undefined && sequence > d.lastProgressSequence) d.lastProgressSequence = sequence;
+    if (sequence > d.lastProgressSequence) d.lastProgressSequence = sequence;
+    else this.host.env.mark("gate.progress.outOfOrder");
   }
 
   /** The DC's job leader changed (§5.12 gate side): accept only a higher token. False: not a job this gate leads. */
   onManagerTransfer(jobId: string, dc: string, manager: NodeId, token: number): boolean {
     const job = this.jobs.get(jobId);
     const d = job?.dcs.get(dc);
-    if (job === undefined || d === undefined || !this.leads(job)) return false;
+    if (job === undefined || d === undefined || !this.leads(job)) {
+      this.host.env.mark("gate.managerTransfer.notOurs");
+      return false;
+    }
     if (token > d.managerFenceToken) {
+      this.host.env.mark("gate.managerTransfer.applied");
       d.manager = manager;
       d.managerFenceToken = token;
-    }
+    } else this.host.env.mark("gate.managerTransfer.stale");
     return true;
   }
 
@@ -304,6 +487,8 @@ export class GateJobs {
       fenceToken: d.managerFenceToken,
       error: null,
     };
+    this.host.env.mark("gate.result.inherited");
+    this.host.env.emit("job.dcReported", { job: job.spec.jobId, dc, status, fenceToken: d.managerFenceToken });
     d.state = "reported";
     d.inherited = true;
     this.maybeFinalize(job);
@@ -318,6 +503,7 @@ export class GateJobs {
     for (const job of [...this.jobs.values()]) {
       if (!this.leads(job) || isTerminalStatus(job.status) || now - job.acceptedAtUs <= job.spec.timeoutMs * 1000)
         continue;
+      env.mark("gate.timeout.global");
       for (const d of job.dcs.values()) {
         if (d.manager !== null && d.result === null)
           env.send(d.manager, { type: "job-global-timeout", jobId: job.spec.jobId, fenceToken: job.fenceToken });
@@ -329,16 +515,21 @@ export class GateJobs {
   private cleanup(): void {
     const { env, cfg } = this.host;
     env.after(cfg.jobCleanupIntervalMs * 1000, this.onCleanup);
+    this.deleted.sweep();
     const now = env.localNow();
     for (const job of [...this.jobs.values()]) {
       const expired = isTerminalStatus(job.status) && now - job.terminalAtUs >= cfg.jobRetentionMs * 1000;
       // A replica whose terminal announcement never arrived: its job has long timed out.
       const staleReplica =
-        !this.leads(job) &&
+        job.leaderGate !== env.id &&
         job.orphanedSinceUs < 0 &&
         now - job.acceptedAtUs >= (job.spec.timeoutMs + cfg.jobRetentionMs) * 1000;
       if (!expired && !staleReplica) continue;
+      env.mark(expired ? "gate.cleanup.expired" : "gate.cleanup.staleReplica");
       this.jobs.delete(job.spec.jobId);
+      if (isTerminalStatus(job.status) && this.leads(job)) this.deleted.addOutcome(job.spec.jobId, job.status);
+      else if (isTerminalStatus(job.status)) this.deleted.addReplica(job.spec.jobId, true, job.status, job.leaderGate);
+      else this.deleted.addReplica(job.spec.jobId, false);
       env.emit("job.deleted", { job: job.spec.jobId, role: "gate" });
     }
   }

@@ -18,10 +18,13 @@
 import type { GateJobReplica, JobLeaderGateTransferAck, NodeId } from "../messages.js";
 import { fromGateReplica, isTerminalStatus, toGateReplica, type GateJob } from "./job-state.js";
 import type { GateHost, GateJobs } from "./jobs.js";
+import { JOB_OVER, type JobLeases } from "./leases.js";
 
 export class GateOrphans {
   /** Adopted jobs' DCs whose managers have not yet acknowledged the new gate. */
   private readonly unconfirmed = new Map<string, Set<string>>();
+  /** Orphaned jobs whose lease this gate is asking its peers to hand over. */
+  private readonly adopting = new Set<string>();
   private readonly onTick = (): void => this.check();
 
   constructor(
@@ -29,8 +32,7 @@ export class GateOrphans {
     private readonly jobs: GateJobs,
     /** Gates not known DEAD, self included. */
     private readonly liveGates: () => NodeId[],
-    /** Records the job's lease holder (see leases.ts). */
-    private readonly recordHolder: (jobId: string, gate: NodeId) => void,
+    private readonly leases: JobLeases,
   ) {}
 
   start(): void {
@@ -39,21 +41,27 @@ export class GateOrphans {
 
   onReplica(r: GateJobReplica): void {
     const existing = this.jobs.jobs.get(r.job.jobId);
-    if (existing !== undefined && r.fenceToken < existing.fenceToken) return;
-    if (existing !== undefined && this.jobs.leads(existing)) {
-      if (r.leaderGate === this.host.env.id) return;
-      if (
-        r.fenceToken < existing.fenceToken ||
-        (r.fenceToken === existing.fenceToken && r.leaderGate > this.host.env.id)
-      ) {
-        // A stale claim (e.g. a restarted former leader): tell it who leads now.
+    if (existing === undefined && this.jobs.deleted.isFinished(r.job.jobId)) {
+      // A job that ended and was deleted here is not brought back by a late or stale claim.
+      this.host.env.mark("gate.replica.ofDeletedJob");
+      return;
+    }
+    if (existing !== undefined && r.fenceToken < existing.fenceToken) {
+      // An older claim (a restarted former leader): tell it what we know, so it steps back.
+      this.host.env.mark("gate.replica.stale");
+      if (r.leaderGate !== existing.leaderGate && r.leaderGate !== this.host.env.id)
         this.host.env.send(r.leaderGate, { type: "job-leadership-announcement", replica: toGateReplica(existing) });
-        return;
-      }
-      // Another gate adopted our job with a higher token (or wins the tie): we no longer lead it.
+      return;
+    }
+    if (existing !== undefined && this.jobs.leads(existing)) {
+      // Our own claim echoed back, or one at our token: a token is acquired through a lease
+      // majority (leases.ts), so no other gate can hold the same one.
+      if (r.leaderGate === this.host.env.id || r.fenceToken === existing.fenceToken) return;
+      // Another gate adopted our job with a higher token: we no longer lead it.
       this.stepBack(existing, r.leaderGate, r.fenceToken);
     }
     if (existing !== undefined && isTerminalStatus(existing.status)) return;
+    this.host.env.mark(existing === undefined ? "gate.replica.new" : "gate.replica.updated");
     this.jobs.jobs.set(r.job.jobId, fromGateReplica(r, this.host.env.localNow()));
   }
 
@@ -69,13 +77,25 @@ export class GateOrphans {
     ) {
       return this.stepBack(job, ack.currentGate, ack.currentFenceToken);
     }
-    if (!ack.accepted) return;
+    if (!ack.accepted) {
+      this.host.env.mark("gate.adopt.transferRefused");
+      return;
+    }
+    this.host.env.mark("gate.adopt.transferAcked");
     this.unconfirmed.get(ack.jobId)?.delete(ack.datacenter);
     if (ack.finalDelivered && ack.status !== null) this.jobs.inheritResult(job, ack.datacenter, ack.status);
   }
 
+  /** A restarted gate learned from the lease that `holder` leads its job now. */
+  yieldTo(job: GateJob, holder: NodeId): void {
+    this.stepBack(job, holder, job.fenceToken);
+  }
+
   private stepBack(job: GateJob, to: NodeId, fenceToken: number): void {
     const env = this.host.env;
+    env.mark("gate.adopt.steppedBack");
+    job.revalidating = false;
+    job.finishIntent = null;
     for (const d of job.dcs.values()) if (d.timer !== -1) env.cancel(d.timer);
     job.leaderGate = to;
     job.fenceToken = Math.max(job.fenceToken, fenceToken);
@@ -88,8 +108,18 @@ export class GateOrphans {
     for (const job of this.jobs.jobs.values()) {
       if (job.leaderGate !== peer || isTerminalStatus(job.status) || job.orphanedSinceUs >= 0) continue;
       job.orphanedSinceUs = now;
+      this.host.env.mark("gate.job.orphaned");
       this.host.env.emit("job.orphaned", { job: job.spec.jobId, formerLeader: peer });
     }
+  }
+
+  /** Adoptions waiting for a lease majority, and adopted jobs whose DCs have not all acked the transfer. */
+  openPerJob(): Record<string, string[]> {
+    const open = [...this.unconfirmed].filter(([jobId, dcs]) => {
+      const job = this.jobs.jobs.get(jobId);
+      return job !== undefined && this.jobs.leads(job) && !isTerminalStatus(job.status) && dcs.size > 0;
+    });
+    return { adoptions: [...this.adopting], gateTransfers: open.map(([jobId]) => jobId) };
   }
 
   private check(): void {
@@ -105,8 +135,34 @@ export class GateOrphans {
         job.spec.jobId,
         live.filter((g) => g !== job.leaderGate),
       ).indexOf(env.id);
-      if (rank >= 0 && now - job.orphanedSinceUs >= cfg.orphanGracePeriodMs * 1000 * (rank + 1)) this.adopt(job);
+      if (rank < 0 || now - job.orphanedSinceUs < cfg.orphanGracePeriodMs * 1000 * (rank + 1)) continue;
+      if (this.adopting.has(job.spec.jobId)) continue;
+      env.mark(rank === 0 ? "gate.adopt.firstRanked" : "gate.adopt.coveringRank");
+      this.takeLease(job);
     }
+  }
+
+  /** Adoption forces the job's lease (§5.13): only with a majority of gates behind it. */
+  private takeLease(job: GateJob): void {
+    const jobId = job.spec.jobId;
+    const former = job.leaderGate;
+    this.adopting.add(jobId);
+    this.leases.acquire(
+      jobId,
+      (outcome) => {
+        this.adopting.delete(jobId);
+        const still = this.jobs.jobs.get(jobId) === job && job.orphanedSinceUs >= 0 && !isTerminalStatus(job.status);
+        if (!still) return;
+        if (outcome.ok) return this.adopt(job);
+        if (outcome.error === JOB_OVER) return this.jobs.learnOver(job, outcome.holder, outcome.finished ?? null);
+        if (outcome.holder !== null && outcome.holder !== former && outcome.holder !== this.host.env.id) {
+          // Another gate holds it now (it adopted first): follow it.
+          return this.stepBack(job, outcome.holder, job.fenceToken);
+        }
+        this.host.env.mark("gate.adopt.noMajority"); // tried again at the next check
+      },
+      former,
+    );
   }
 
   private adopt(job: GateJob): void {
@@ -115,12 +171,15 @@ export class GateOrphans {
     job.leaderGate = env.id;
     job.fenceToken++;
     job.orphanedSinceUs = -1;
-    this.recordHolder(job.spec.jobId, env.id);
+    job.leaseExpiresUs = env.localNow() + this.host.cfg.jobLeaseMs * 1000;
+    this.leases.record(job.spec.jobId, env.id);
     env.emit("job.adopted", { job: job.spec.jobId, fenceToken: job.fenceToken, from });
     const waiting = new Set<string>();
     for (const d of [...job.dcs.values()]) {
-      if (d.manager === null) this.jobs.startDc(job, d.dc);
-      else waiting.add(d.dc);
+      if (d.manager === null) {
+        env.mark("gate.adopt.resumeDispatch");
+        this.jobs.startDc(job, d.dc);
+      } else waiting.add(d.dc);
     }
     this.unconfirmed.set(job.spec.jobId, waiting);
     this.sendTransfers(job, waiting);
@@ -160,6 +219,7 @@ export class GateOrphans {
         this.unconfirmed.delete(jobId);
         continue;
       }
+      this.host.env.mark("gate.adopt.transferResent");
       this.sendTransfers(job, dcs);
     }
   }

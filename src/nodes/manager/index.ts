@@ -16,8 +16,9 @@ import { Membership } from "../parts/membership.js";
 import { PeerScope } from "../parts/peer-scope.js";
 import { QuorumMonitor, quorumView } from "../parts/quorum.js";
 import { Registrar } from "../parts/registrar.js";
-import { applyReplica } from "./job-state.js";
+import { applyReplica, toReplica } from "./job-state.js";
 import { JobTable } from "./jobs.js";
+import type { PerJobView } from "../checks/checker.js";
 import { Takeovers } from "./takeover.js";
 import { WorkerRegistry } from "./workers.js";
 
@@ -63,6 +64,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       eligible: () => this.state === "active",
       lhm: () => this.membership.lhm,
       onBecameLeader: () => this.onBecameLeader(),
+      onLeaseRestored: () => this.catchUp(),
       onLeaderChanged: () => this.sendGateStatus(false),
     });
     this.quorum = new QuorumMonitor(env, cfg, this.election, () => quorumView(this.membership, this.peers));
@@ -75,6 +77,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       peers: this.peers,
       incarnation: () => this.membership.incarnation,
       term: () => this.election.term,
+      actsAsLeader: () => this.election.isLeader,
     };
     this.table = new JobTable(host);
     this.takeovers = new Takeovers(host, this.table);
@@ -99,6 +102,12 @@ export class ManagerNode implements SimNode<ClusterMessage> {
   }
   get workerCount(): number {
     return this.workers.workers.size;
+  }
+
+  /** Per-job state still open, for end-of-run checks (src/nodes/checks/checker.ts). */
+  perJobView(): PerJobView {
+    const notices = [...this.takeovers.pendingGateNotices.keys()].filter((j) => this.table.jobs.has(j));
+    return { perJob: { ...this.table.openPerJob(), gateNotices: notices } };
   }
 
   start(): void {
@@ -134,6 +143,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       case "leader-claim":
       case "leader-vote":
       case "leader-heartbeat":
+      case "leader-heartbeat-ack":
       case "leader-stepdown":
         return this.election.handle(from, msg);
       case "worker-registration":
@@ -172,7 +182,22 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       case "job-global-timeout":
         return this.table.onGlobalTimeout(msg.jobId);
       case "job-state-sync":
-        return this.onReplica(msg.replica);
+        return this.onReplica(from, msg.replica, msg.version);
+      case "job-state-sync-ack":
+        return this.table.onSyncAck(from, msg.jobId, msg.fenceToken, msg.version);
+      case "job-state-pull": {
+        const held = this.table.jobs.get(msg.jobId);
+        return this.env.send(from, {
+          type: "job-state-pull-response",
+          jobId: msg.jobId,
+          replica: held === undefined ? null : toReplica(held),
+          finished: held === undefined && this.table.deleted.isFinished(msg.jobId),
+        });
+      }
+      case "job-state-pull-response":
+        return this.takeovers.onPullResponse(from, msg.jobId, msg.replica, msg.finished);
+      case "job-superseded":
+        return this.table.onSuperseded(msg.jobId);
       case "job-leader-worker-transfer-ack":
         return this.takeovers.onWorkerAck(from, msg);
       case "job-leader-manager-transfer-ack":
@@ -199,6 +224,8 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       case "job-leader-gate-transfer-ack":
       case "job-lease-request":
       case "job-lease-grant":
+      case "register-callback":
+      case "register-callback-response":
         return this.env.send(from, { type: "error-reply", inReplyTo: msg.type, reason: "not handled by manager" });
       default:
         return assertNever(msg, "message");
@@ -210,11 +237,19 @@ export class ManagerNode implements SimNode<ClusterMessage> {
   private onSubmission(from: NodeId, msg: JobSubmission): void {
     const jobId = msg.job.jobId;
     const existing = this.table.jobs.get(jobId);
-    if (existing !== undefined && !this.isOrphaned(existing)) {
-      // A retried dispatch (the first ack was lost): the job already has a leader here.
+    if (existing !== undefined) {
+      // A retried dispatch (the first ack was lost): the job already has a leader here (the
+      // DC leader takes over any job it does not own, so the answer stays true).
+      this.env.mark("manager.submit.known");
       return this.env.send(from, { type: "job-ack", jobId, accepted: true, error: null, leader: existing.leader });
     }
+    if (existing === undefined && this.table.deleted.has(jobId)) {
+      // A late copy of a submission whose job has come and gone: the cached answer, no second job.
+      this.env.mark("manager.submit.alreadyDeleted");
+      return this.env.send(from, { type: "job-ack", jobId, accepted: true, error: null, leader: null });
+    }
     if (!this.election.isLeader) {
+      this.env.mark("manager.submit.notLeader");
       return this.env.send(from, {
         type: "job-ack",
         jobId,
@@ -232,22 +267,38 @@ export class ManagerNode implements SimNode<ClusterMessage> {
         leader: null,
       });
     }
-    if (existing !== undefined) this.takeovers.takeOver(existing);
-    else this.table.accept(msg.job, msg.originGate, msg.gateFenceToken);
+    this.table.accept(msg.job, msg.originGate, msg.gateFenceToken);
     this.env.send(from, { type: "job-ack", jobId, accepted: true, error: null, leader: this.env.id });
   }
 
-  private onReplica(replica: Parameters<typeof applyReplica>[1]): void {
+  private onReplica(from: NodeId, replica: Parameters<typeof applyReplica>[1], version: number): void {
     const existing = this.table.jobs.get(replica.jobId);
-    if (
-      existing !== undefined &&
-      existing.leader === this.env.id &&
-      replica.leader !== this.env.id &&
-      replica.fenceToken <= existing.fence.current
-    )
+    if (existing === undefined && this.table.deleted.isFinished(replica.jobId)) {
+      // A stale leader still syncs a job that was finished and deleted here: tell it.
+      this.env.mark("manager.replica.ofDeletedJob");
+      return this.env.send(from, { type: "job-superseded", jobId: replica.jobId });
+    }
+    if (existing !== undefined && replica.fenceToken < existing.fence.current && replica.leader !== existing.leader) {
+      // A stale leader's sync (it was cut off while the job moved on): answer with what we know.
+      this.env.mark("manager.replica.staleClaimAnswered");
+      return this.env.send(from, { type: "job-state-sync", replica: toReplica(existing), version: 0 });
+    }
+    const sameToken = existing !== undefined && replica.fenceToken === existing.fence.current;
+    if (sameToken && version <= existing.appliedVersion) {
+      // An older sync arriving late (reordered or replayed): applying it would undo newer state.
+      this.env.mark("manager.replica.olderVersion");
       return;
+    }
     const job = applyReplica(existing, replica, this.env.localNow());
-    if (job !== null) this.table.jobs.set(job.jobId, job);
+    if (job === null) {
+      this.env.mark("manager.replica.stale");
+      return;
+    }
+    job.appliedVersion = version;
+    this.table.jobs.set(job.jobId, job);
+    this.env.send(from, { type: "job-state-sync-ack", jobId: job.jobId, fenceToken: replica.fenceToken, version });
+    // A former leader handing over a job the DC leader had not heard of (its syncs were lost).
+    if (this.election.isLeader && !this.table.owns(job)) this.takeOverOrphans();
   }
 
   /**
@@ -259,6 +310,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
     const job = this.table.jobs.get(jobId);
     const base = { type: "job-leader-gate-transfer-ack", jobId, datacenter: this.dc } as const;
     if (job === undefined) {
+      this.env.mark("manager.gateTransfer.unknownJob");
       return this.env.send(from, {
         ...base,
         accepted: false,
@@ -269,12 +321,20 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       });
     }
     const accepted = token > job.gateFenceToken || (token === job.gateFenceToken && job.originGate === newGate);
+    this.env.mark(
+      token > job.gateFenceToken
+        ? "manager.gateTransfer.applied"
+        : accepted
+          ? "manager.gateTransfer.repeat"
+          : "manager.gateTransfer.stale",
+    );
     if (token > job.gateFenceToken) {
       job.originGate = newGate;
       job.gateFenceToken = token;
-      if (this.table.leads(job)) this.table.sync(job);
+      if (this.table.owns(job)) this.table.sync(job);
     }
     const delivered = job.finalAcked && job.status !== "running";
+    if (delivered) this.env.mark("manager.gateTransfer.finalAlreadyDelivered");
     this.env.send(from, {
       ...base,
       accepted,
@@ -289,12 +349,18 @@ export class ManagerNode implements SimNode<ClusterMessage> {
 
   private onWorkerHeartbeat(from: NodeId, body: WorkerHeartbeatBody): void {
     const verdict = this.workers.apply(body, this.env.localNow());
-    if (verdict === "stale") return;
+    if (verdict === "stale") {
+      this.env.mark("manager.heartbeat.stale");
+      return;
+    }
     if (verdict === "new" || verdict === "restarted") {
       this.env.emit("worker.registered", { worker: from, totalCores: body.totalCores, incarnation: body.incarnation });
     }
     // A restarted worker lost every run of its previous incarnation.
-    if (verdict === "restarted") this.failWorkflowsOn(from, "worker restarted");
+    if (verdict === "restarted") {
+      this.env.mark("manager.worker.restartedHeartbeat");
+      this.failWorkflowsOn(from, "worker restarted", body.incarnation);
+    }
     this.table.pump();
   }
 
@@ -303,6 +369,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       if (!this.table.leads(job)) continue;
       for (const wf of job.workflows.values()) {
         if (wf.worker === id && (wf.status === "running" || wf.status === "dispatched")) {
+          this.env.mark("manager.worker.suspectedWithWork");
           this.env.emit("workflow.orphaned", { job: job.jobId, workflow: wf.workflowId, node: id });
         }
       }
@@ -310,38 +377,75 @@ export class ManagerNode implements SimNode<ClusterMessage> {
   }
 
   private onDead(id: NodeId): void {
-    if (this.peers.includes(id)) return this.takeOverOrphans();
+    if (this.peers.includes(id)) {
+      this.env.mark("manager.peer.dead");
+      return this.takeOverOrphans();
+    }
     // The suspicion period was the grace; the worker is gone, so its work moves (§5.11).
+    this.env.mark("manager.worker.dead");
     this.failWorkflowsOn(id, "worker dead");
   }
 
   private onJoin(id: NodeId): void {
-    if (this.workers.workers.has(id)) this.table.pump();
+    if (!this.workers.workers.has(id)) return;
+    this.env.mark("manager.worker.rejoined");
+    this.table.pump();
   }
 
-  /** A peer or worker restarted before anyone declared it dead: its volatile work is gone. */
+  /**
+   * A peer jumped its incarnation by a restart's size before anyone declared it dead. For a
+   * peer manager that means its jobs may be orphaned. For a worker it proves nothing (a
+   * worker refuting its own death jumps just as far): its runs are given up only on its
+   * heartbeat's process incarnation (onWorkerHeartbeat), which only a real restart raises.
+   */
   private onRestart(id: NodeId): void {
-    if (this.peers.includes(id)) return this.takeOverOrphans();
-    this.failWorkflowsOn(id, "worker restarted");
-  }
-
-  /** A job's leader is dead, or has restarted since it took the job (its memory is gone). */
-  private isOrphaned(job: { leader: NodeId; leaderIncarnation: number }): boolean {
-    if (job.leader === this.env.id) return false;
-    if (this.membership.status(job.leader) === "dead") return true;
-    return this.membership.incarnationOf(job.leader) >= job.leaderIncarnation + this.cfg.zombieIncarnationBump;
+    if (this.peers.includes(id)) {
+      this.env.mark("manager.peer.restarted");
+      return this.takeOverOrphans();
+    }
+    this.env.mark("manager.worker.incarnationJump");
   }
 
   /** Only the DC leader coordinates takeovers (§5.12 step 1), taking the jobs itself. */
   private takeOverOrphans(): void {
-    if (this.election.isLeader) this.takeovers.takeOverOrphans((job) => this.isOrphaned(job));
+    if (this.election.isLeader) this.takeovers.takeOverAll();
   }
 
-  private failWorkflowsOn(worker: NodeId, reason: string): void {
+  /**
+   * Work put on hold while this manager could not act as leader: workers that died or
+   * restarted meanwhile lose their attempts now (the events that would have done it came
+   * and went), then the table resumes what it deferred.
+   */
+  private catchUp(): void {
+    if (!this.election.isLeader) return;
+    this.takeOverOrphans();
+    for (const job of this.table.jobs.values()) {
+      if (!this.table.leads(job) || job.status !== "running") continue;
+      for (const wf of job.workflows.values()) {
+        if ((wf.status !== "running" && wf.status !== "dispatched") || wf.worker === null) continue;
+        const record = this.workers.workers.get(wf.worker);
+        if (this.membership.status(wf.worker) === "dead") {
+          this.env.mark("manager.catchUp.workerDead");
+          this.table.failAttempt(job, wf, "worker dead", true);
+        } else if (record !== undefined && wf.workerIncarnation > 0 && record.incarnation > wf.workerIncarnation) {
+          this.env.mark("manager.catchUp.workerRestarted");
+          this.table.failAttempt(job, wf, "worker restarted", true);
+        }
+      }
+    }
+    this.table.catchUp();
+  }
+
+  /**
+   * Moves the workflows in flight on `worker` elsewhere. After a restart only the attempts
+   * addressed to an earlier life go: one already addressed to the new incarnation lives on.
+   */
+  private failWorkflowsOn(worker: NodeId, reason: string, incarnation = Number.POSITIVE_INFINITY): void {
     for (const job of this.table.jobs.values()) {
       if (!this.table.leads(job)) continue;
       for (const wf of job.workflows.values()) {
-        if (wf.worker === worker && (wf.status === "running" || wf.status === "dispatched"))
+        const live = wf.status === "running" || wf.status === "dispatched";
+        if (wf.worker === worker && live && wf.workerIncarnation < incarnation)
           this.table.failAttempt(job, wf, reason, true);
       }
     }
@@ -350,7 +454,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
 
   private onBecameLeader(): void {
     this.sendGateStatus(false);
-    this.takeOverOrphans();
+    this.catchUp();
   }
 
   // ---- gate-facing heartbeat -----------------------------------------------------------

@@ -18,6 +18,8 @@ export interface ManagedWorkflow {
   fenceToken: number;
   attempts: number;
   failedWorkers: NodeId[];
+  /** The worker process incarnation the current attempt was addressed to (0: unknown, e.g. from a replica). */
+  workerIncarnation: number;
   notBeforeUs: number;
   completedCount: number;
 }
@@ -40,6 +42,8 @@ export interface ManagedJob {
   lastUpdateUs: number;
   /** During a takeover: workflows some worker confirmed; null otherwise. */
   reconciling: Set<string> | null;
+  /** On a replica: the latest sync version applied under the current token (older copies are ignored). */
+  appliedVersion: number;
 }
 
 export function isTerminal(s: WorkflowState): boolean {
@@ -66,6 +70,7 @@ export function newJob(
       fenceToken: 0,
       attempts: 0,
       failedWorkers: [],
+      workerIncarnation: 0,
       notBeforeUs: 0,
       completedCount: 0,
     });
@@ -87,6 +92,7 @@ export function newJob(
     progressSequence: 0,
     lastUpdateUs: nowUs,
     reconciling: null,
+    appliedVersion: 0,
   };
 }
 
@@ -156,9 +162,57 @@ export function applyReplica(existing: ManagedJob | undefined, r: JobReplica, no
       fenceToken: w.fenceToken,
       attempts: w.attempts,
       failedWorkers: w.failedWorkers.slice(),
+      workerIncarnation: 0,
       notBeforeUs: 0,
       completedCount: 0,
     });
   }
   return job;
+}
+
+/** How far a workflow got under its token: a requeued attempt (PENDING after a token) is past its run. */
+function progressRank(w: { status: string; fenceToken: number }): number {
+  if (w.status === "completed" || w.status === "failed" || w.status === "cancelled") return 4;
+  if (w.status === "pending") return w.fenceToken > 0 ? 3 : 0;
+  return w.status === "running" ? 2 : 1;
+}
+
+/**
+ * Folds a peer's copy into `job` before a takeover (takeover.ts): a copy under a higher
+ * token replaces ours; under the same token each workflow keeps whichever copy got
+ * further, so a change any of them holds survives.
+ */
+export function mergeReplica(job: ManagedJob, r: JobReplica, nowUs: number): void {
+  if (r.fenceToken > job.fence.current) {
+    applyReplica(job, r, nowUs);
+    return;
+  }
+  if (r.fenceToken < job.fence.current) return;
+  for (const w of r.workflows) {
+    const mine = job.workflows.get(w.workflowId);
+    const further =
+      mine === undefined ||
+      w.fenceToken > mine.fenceToken ||
+      (w.fenceToken === mine.fenceToken && progressRank(w) > progressRank(mine));
+    if (!further) continue;
+    job.workflows.set(w.workflowId, {
+      workflowId: w.workflowId,
+      name: w.name,
+      cores: w.cores,
+      declaredDurationMs: w.declaredDurationMs,
+      status: w.status as WorkflowState,
+      worker: w.worker,
+      fenceToken: w.fenceToken,
+      attempts: Math.max(w.attempts, mine?.attempts ?? 0),
+      failedWorkers: [...new Set([...(mine?.failedWorkers ?? []), ...w.failedWorkers])],
+      workerIncarnation: 0,
+      notBeforeUs: 0,
+      completedCount: 0,
+    });
+  }
+  if (r.terminal && job.status === "running") {
+    job.status = r.outcome ?? "completed";
+    job.terminalAtUs = nowUs;
+  }
+  job.finalAcked = job.finalAcked || r.finalDelivered;
 }

@@ -17,7 +17,9 @@ import type {
   WorkflowFinalResult,
   WorkflowProgress,
 } from "../messages.js";
-import { isTerminal, newJob, toReplica, type ManagedJob, type ManagedWorkflow } from "./job-state.js";
+import { DeletedJobs } from "../parts/deleted-jobs.js";
+import { SyncCommits } from "./commits.js";
+import { applyReplica, isTerminal, newJob, toReplica, type ManagedJob, type ManagedWorkflow } from "./job-state.js";
 import type { WorkerRegistry } from "./workers.js";
 
 export interface JobHost {
@@ -31,15 +33,37 @@ export interface JobHost {
   incarnation(): number;
   /** The DC election term this manager leads in (its fencing epoch). */
   term(): number;
+  /**
+   * DC leader with a valid lease (election.ts): no other leader can exist. A job leader
+   * changes its jobs only then; a stale leader (cut off, paused) keeps its jobs on hold.
+   */
+  actsAsLeader(): boolean;
 }
 
+/** Where the job ledger lives in `env.durable` (PROTOCOL.md §1: the manager's job ledger is durable). */
+const LEDGER_KEY = "manager.jobs";
+
 export class JobTable {
-  readonly jobs = new Map<string, ManagedJob>();
+  /**
+   * Every job this manager leads or holds a replica of. The map is the durable ledger
+   * itself (`env.durable`), so every change is on disk before any ack that depends on it;
+   * a restarted manager starts from a clean copy of it (see the constructor).
+   */
+  readonly jobs: Map<string, ManagedJob>;
+  /**
+   * Jobs this manager led in an earlier life: their leader field names it, but what it
+   * knew in flight is gone, so it does not own them until it takes them over like any
+   * orphan (takeover.ts), with a new token and a reconcile.
+   */
+  private readonly inherited = new Set<string>();
+  /** Jobs deleted here, so a late copy of a submission does not create one again. */
+  readonly deleted: DeletedJobs;
   /** Jobs this manager leads that may have PENDING workflows: all `pump` has to look at. */
   private readonly waiting = new Set<ManagedJob>();
   /** Jobs with progress not yet pushed to their gate. */
   private readonly progressDirty = new Set<ManagedJob>();
   private readonly syncQueue = new Set<ManagedJob>();
+  private readonly commits: SyncCommits;
   /** Terminal jobs this manager leads whose final result the gate has not acked yet. */
   private readonly finalsOwed = new Set<ManagedJob>();
   private readonly onSyncFlush = (): void => this.flushSyncs();
@@ -56,24 +80,81 @@ export class JobTable {
   private readonly onProgressPush = (): void => this.pushProgress();
   private readonly onCleanup = (): void => this.cleanup();
   private readonly onFinalResend = (): void => this.resendFinals();
+  private readonly onPeerSync = (): void => {
+    this.host.env.after(this.host.cfg.peerSyncIntervalMs * 1000, this.onPeerSync);
+    // Also when not acting as leader: a new DC leader that missed a job learns it this way.
+    // And jobs with changes not yet committed (their syncs may all have been lost).
+    for (const job of this.jobs.values())
+      if (this.owns(job) && (job.status === "running" || this.commits.hasWaiters(job.jobId))) this.sync(job);
+  };
 
-  constructor(private readonly host: JobHost) {}
+  constructor(private readonly host: JobHost) {
+    this.deleted = new DeletedJobs(host.env, host.cfg.idempotencyCommittedTtlMs, "manager.deletedJobs");
+    this.commits = new SyncCommits(host.peers.length + 1);
+    this.jobs = new Map();
+    const stored = host.env.durable[LEDGER_KEY];
+    if (stored instanceof Map) {
+      const now = host.env.localNow();
+      for (const [jobId, old] of stored as Map<string, ManagedJob>) {
+        const job = applyReplica(undefined, toReplica(old), now);
+        if (job === null) continue;
+        this.jobs.set(jobId, job);
+        if (job.leader === host.env.id) this.inherited.add(jobId);
+      }
+      if (this.jobs.size > 0) host.env.mark("manager.ledger.reloaded");
+    }
+    host.env.durable[LEDGER_KEY] = this.jobs;
+  }
+
+  /** A job this manager led before it restarted was taken over (by itself or a peer). */
+  takenOver(jobId: string): void {
+    this.inherited.delete(jobId);
+  }
 
   start(): void {
     const cfg = this.host.cfg;
     this.host.env.after(cfg.progressPushIntervalMs * 1000, this.onProgressPush);
     this.host.env.after(cfg.jobCleanupIntervalMs * 1000, this.onCleanup);
     this.host.env.after(cfg.requestTimeoutShortMs * 1000, this.onFinalResend);
+    this.host.env.after(cfg.peerSyncIntervalMs * 1000, this.onPeerSync);
+  }
+
+  /** A peer finished and deleted a job this manager still leads: it was cut off meanwhile; drop it. */
+  onSuperseded(jobId: string): void {
+    const job = this.jobs.get(jobId);
+    if (job === undefined || !this.owns(job) || job.status !== "running") return;
+    this.host.env.mark("manager.job.superseded");
+    this.jobs.delete(jobId);
+    this.commits.forget(jobId);
+    this.deleted.addReplica(jobId, true);
+    for (const wf of job.workflows.values()) this.clearAckTimer(jobId, wf.workflowId);
+    this.host.env.emit("job.deleted", { job: jobId, role: "manager" });
+  }
+
+  /** Per-job obligations still open: dispatch ACK timers, owed final results, jobs waiting to place work. */
+  openPerJob(): Record<string, string[]> {
+    const live = (job: ManagedJob): boolean => this.jobs.get(job.jobId) === job && this.owns(job);
+    return {
+      dispatchAckTimers: [...this.ackTimers.keys()],
+      finalsOwed: [...this.finalsOwed].filter((j) => live(j) && !j.finalAcked).map((j) => j.jobId),
+      waiting: [...this.waiting].filter((j) => live(j) && j.status === "running").map((j) => j.jobId),
+    };
   }
 
   get ledJobCount(): number {
     let n = 0;
-    for (const j of this.jobs.values()) if (j.leader === this.host.env.id && j.status === "running") n++;
+    for (const j of this.jobs.values()) if (this.owns(j) && j.status === "running") n++;
     return n;
   }
 
+  /** This manager is the job's leader (whether or not it may act right now). */
+  owns(job: ManagedJob): boolean {
+    return job.leader === this.host.env.id && !this.inherited.has(job.jobId);
+  }
+
+  /** This manager is the job's leader and may act on it now (`actsAsLeader`). */
   leads(job: ManagedJob): boolean {
-    return job.leader === this.host.env.id;
+    return this.owns(job) && this.host.actsAsLeader();
   }
 
   accept(spec: JobSpec, originGate: NodeId | null, gateFenceToken: number): ManagedJob {
@@ -103,36 +184,72 @@ export class JobTable {
 
   private flushSyncs(): void {
     for (const job of this.syncQueue) {
-      if (this.jobs.get(job.jobId) !== job) continue;
+      if (this.jobs.get(job.jobId) !== job || !this.owns(job)) continue;
       const replica = toReplica(job);
-      for (const p of this.host.peers) this.host.env.send(p, { type: "job-state-sync", replica });
+      const version = this.commits.next(job.jobId);
+      for (const p of this.host.peers) this.host.env.send(p, { type: "job-state-sync", replica, version });
     }
     this.syncQueue.clear();
+  }
+
+  /** A peer holds the job as of `version`: changes up to it may be acted on once a majority does. */
+  onSyncAck(from: NodeId, jobId: string, fenceToken: number, version: number): void {
+    const job = this.jobs.get(jobId);
+    if (job === undefined || !this.owns(job) || fenceToken !== job.fence.current) return;
+    this.commits.ack(jobId, from, version);
+  }
+
+  /** Runs `fn` once the job's state as of now is held by a majority of the DC's managers. */
+  afterCommit(job: ManagedJob, fn: () => void): void {
+    this.sync(job); // the state as of now goes out in the next sync (coalesced with any queued one)
+    const version = this.commits.current(job.jobId) + 1;
+    this.commits.when(job.jobId, version, () => {
+      if (this.jobs.get(job.jobId) === job && this.owns(job)) fn();
+    });
+  }
+
+  /** A job a peer knows is over and deleted came back here from a stale copy: forget it as over. */
+  dropFinished(jobId: string): void {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) return;
+    this.jobs.delete(jobId);
+    this.inherited.delete(jobId);
+    this.commits.forget(jobId);
+    this.deleted.addReplica(jobId, true);
+    for (const wf of job.workflows.values()) this.clearAckTimer(jobId, wf.workflowId);
+    this.host.env.emit("job.deleted", { job: jobId, role: "manager" });
+  }
+
+  /** A takeover raised the token: versions and acks start over. */
+  restartCommits(jobId: string): void {
+    this.commits.restart(jobId);
   }
 
   // ---- scheduling ---------------------------------------------------------------------
 
   /**
    * Dispatches every ready workflow of the jobs this manager leads that a worker can take,
-   * in the order the jobs started waiting. Once no worker has a free core the rest of the
-   * queue waits for the next pump (a heartbeat, a result, the core-wait timer): a saturated
-   * DC with a backlog of thousands of jobs then costs O(1) a pump, not O(backlog × workers).
+   * in the order the jobs started waiting. Within a pump free cores only shrink, so once no
+   * worker can take c cores, place() does not scan the workers again for c or more: a
+   * saturated DC with a backlog of thousands of jobs costs O(backlog) a pump, not
+   * O(backlog × workers), and does exactly what a full scan would.
    */
   pump(): void {
     const now = this.host.env.localNow();
     this.blockedAtCores = Infinity;
     for (const job of this.waiting) {
-      if (this.blockedAtCores <= 1) break;
-      if (this.jobs.get(job.jobId) !== job || !this.leads(job) || job.status !== "running") {
+      if (this.jobs.get(job.jobId) !== job || !this.owns(job) || job.status !== "running") {
         this.waiting.delete(job);
         continue;
       }
+      if (!this.host.actsAsLeader()) return; // on hold: catchUp() pumps again
       if (job.reconciling !== null) continue;
       let pending = 0;
       for (const wf of job.workflows.values()) {
         if (wf.status !== "pending") continue;
         pending++;
         if (wf.notBeforeUs > now) {
+          this.host.env.mark("manager.place.backoffWait");
           this.wakeAt(wf.notBeforeUs);
           continue;
         }
@@ -154,8 +271,13 @@ export class JobTable {
     if (wf.failedWorkers.length === 0) this.blockedAtCores = Math.min(this.blockedAtCores, wf.cores);
     if (!this.host.workers.anyCandidate(wf.cores, wf.failedWorkers) && this.host.workers.workers.size > 0) {
       // Every worker that could run it has failed it (MW-6.2.3): a permanent failure.
-      return this.finishWorkflow(job, wf, "failed", "no worker left");
+      this.host.env.mark("manager.place.noWorkerLeft");
+      this.finishWorkflow(job, wf, "failed", "no worker left");
+      // Ending a workflow may end its job; whatever that frees, the next request scans again.
+      this.blockedAtCores = Infinity;
+      return;
     }
+    this.host.env.mark("manager.place.waitForCores");
     this.wakeAt(this.host.env.localNow() + this.host.cfg.coreWaitSliceMs * 1000);
   }
 
@@ -168,8 +290,16 @@ export class JobTable {
     wf.attempts++;
     const record = this.host.workers.workers.get(worker);
     if (record !== undefined) record.reserved += wf.cores;
+    wf.workerIncarnation = record?.incarnation ?? 0;
     env.emit("fence.issued", { job: job.jobId, dc: this.host.dc, token, purpose: "dispatch" });
-    env.emit("workflow.dispatched", { job: job.jobId, workflow: wf.workflowId, worker, token });
+    env.emit("workflow.dispatched", {
+      job: job.jobId,
+      dc: this.host.dc,
+      workflow: wf.workflowId,
+      worker,
+      token,
+      workerIncarnation: wf.workerIncarnation,
+    });
     env.send(worker, {
       type: "workflow-dispatch",
       jobId: job.jobId,
@@ -179,13 +309,36 @@ export class JobTable {
       declaredDurationMs: wf.declaredDurationMs,
       fenceToken: token,
       jobLeader: env.id,
+      workerIncarnation: wf.workerIncarnation,
+      jobTimeoutMs: job.timeoutMs,
     });
-    const key = `${job.jobId}/${wf.workflowId}`;
-    const timer = env.after(this.host.cfg.requestTimeoutStandardMs * 1000, () =>
+    this.armAckTimer(job, wf);
+    this.sync(job);
+  }
+
+  private armAckTimer(job: ManagedJob, wf: ManagedWorkflow): void {
+    const token = wf.fenceToken;
+    const timer = this.host.env.after(this.host.cfg.requestTimeoutStandardMs * 1000, () =>
       this.dispatchTimedOut(job.jobId, wf.workflowId, token),
     );
-    this.ackTimers.set(key, timer);
-    this.sync(job);
+    this.ackTimers.set(`${job.jobId}/${wf.workflowId}`, timer);
+  }
+
+  /**
+   * This manager may act again (lease restored, or it just became DC leader): do what was
+   * put on hold — the global timeouts the gate declared, the dispatch-ack timeouts that
+   * fired, and placing pending work.
+   */
+  catchUp(): void {
+    for (const job of this.jobs.values()) {
+      if (!this.leads(job) || job.status !== "running") continue;
+      if (job.timedOut) this.applyTimeout(job);
+      for (const wf of job.workflows.values())
+        if (wf.status === "dispatched" && !this.ackTimers.has(`${job.jobId}/${wf.workflowId}`))
+          this.armAckTimer(job, wf);
+      this.waiting.add(job);
+    }
+    this.pump();
   }
 
   private wakeAt(atUs: number): void {
@@ -212,13 +365,16 @@ export class JobTable {
       !this.leads(job) ||
       wf.fenceToken !== ack.fenceToken ||
       wf.status !== "dispatched"
-    )
+    ) {
+      this.host.env.mark("manager.ack.ignored");
       return;
+    }
     this.clearAckTimer(ack.jobId, ack.workflowId);
     if (ack.accepted) {
       wf.status = "running";
       this.host.env.emit("workflow.running", {
         job: job.jobId,
+        dc: this.host.dc,
         workflow: wf.workflowId,
         worker: wf.worker ?? "",
         token: wf.fenceToken,
@@ -230,7 +386,9 @@ export class JobTable {
     const transient =
       ack.error === "insufficient-cores" ||
       ack.error === "too many pending workflows" ||
-      ack.error === "stale fence token";
+      ack.error === "stale fence token" ||
+      ack.error === "stale incarnation";
+    this.host.env.mark(transient ? "manager.ack.rejectedTransient" : "manager.ack.rejectedBlamed");
     this.failAttempt(job, wf, `dispatch rejected: ${ack.error ?? "?"}`, !transient);
   }
 
@@ -239,6 +397,8 @@ export class JobTable {
     const job = this.jobs.get(jobId);
     const wf = job?.workflows.get(workflowId);
     if (job === undefined || wf === undefined || wf.fenceToken !== token || wf.status !== "dispatched") return;
+    if (!this.leads(job)) return; // on hold: catchUp() re-arms it
+    this.host.env.mark("manager.dispatch.timeout");
     this.failAttempt(job, wf, "dispatch timeout", true);
   }
 
@@ -252,12 +412,23 @@ export class JobTable {
     const retry = wf.attempts < this.host.cfg.maxDispatchAttempts && job.status === "running" && !job.timedOut;
     this.host.env.emit("workflow.failed", {
       job: job.jobId,
+      dc: this.host.dc,
       workflow: wf.workflowId,
       worker: worker ?? "",
+      token: wf.fenceToken,
       reason,
       retry,
+      blame: blameWorker,
     });
-    if (!retry) return this.finishWorkflow(job, wf, "failed", reason);
+    if (!retry) {
+      this.host.env.mark(job.timedOut ? "manager.retry.jobTimedOut" : "manager.retry.exhausted");
+      // After the job's timeout the attempt was being cancelled (§3.1 CANCELLING): an attempt
+      // that then fails or times out ends CANCELLED, the failure recorded as the reason.
+      return job.timedOut
+        ? this.finishWorkflow(job, wf, "cancelled", `cancel unconfirmed: ${reason}`)
+        : this.finishWorkflow(job, wf, "failed", reason);
+    }
+    this.host.env.mark(blameWorker ? "manager.retry.blamed" : "manager.retry.unblamed");
     const cfg = this.host.cfg;
     const backoffMs = blameWorker
       ? Math.min(cfg.dispatchBackoffMaxMs, cfg.dispatchBackoffBaseMs * 2 ** (wf.attempts - 1))
@@ -266,7 +437,12 @@ export class JobTable {
     wf.worker = null;
     wf.notBeforeUs = this.host.env.localNow() + backoffMs * 1000;
     this.waiting.add(job);
-    this.host.env.emit("workflow.requeued", { job: job.jobId, workflow: wf.workflowId, attempts: wf.attempts });
+    this.host.env.emit("workflow.requeued", {
+      job: job.jobId,
+      dc: this.host.dc,
+      workflow: wf.workflowId,
+      attempts: wf.attempts,
+    });
     this.sync(job);
     this.wakeAt(wf.notBeforeUs);
   }
@@ -283,15 +459,31 @@ export class JobTable {
       jobLeader: job.leader,
     });
     const wf = job.workflows.get(p.workflowId);
-    if (wf === undefined || !this.leads(job) || wf.fenceToken !== p.fenceToken || job.status !== "running") return;
+    if (wf === undefined || !this.leads(job) || wf.fenceToken !== p.fenceToken || job.status !== "running") {
+      this.host.env.mark("manager.progress.ignored");
+      return;
+    }
     wf.completedCount = p.completedCount;
     this.progressDirty.add(job);
   }
 
   onFinalResult(from: NodeId, r: WorkflowFinalResult): void {
     const job = this.jobs.get(r.jobId);
+    if (job === undefined && this.deleted.isFinished(r.jobId)) {
+      // The job is over and gone: nobody needs this result any more, so the worker may drop it.
+      this.host.env.mark("manager.result.forDeletedJob");
+      this.host.env.send(from, {
+        type: "workflow-final-result-ack",
+        jobId: r.jobId,
+        workflowId: r.workflowId,
+        fenceToken: r.fenceToken,
+        ok: true,
+      });
+      return;
+    }
     if (job === undefined || !this.leads(job)) {
       // Not (yet) this job's leader: no ack, so the worker keeps the result until a transfer.
+      this.host.env.mark("manager.result.notLeader");
       this.host.env.send(from, {
         type: "workflow-final-result-ack",
         jobId: r.jobId,
@@ -304,22 +496,43 @@ export class JobTable {
     const wf = job.workflows.get(r.workflowId);
     // While a takeover reconciles, a result may carry a token we have not learned yet:
     // leave it unacked so the worker retries after the transfer ack has taught us.
-    const unknownYet = job.reconciling !== null && wf !== undefined && wf.fenceToken < r.fenceToken;
-    this.host.env.send(from, {
-      type: "workflow-final-result-ack",
-      jobId: r.jobId,
-      workflowId: r.workflowId,
-      fenceToken: r.fenceToken,
-      ok: !unknownYet,
-    });
-    // A result under another token than the workflow's current one is stale (§7).
-    if (wf === undefined || wf.fenceToken !== r.fenceToken || isTerminal(wf.status) || wf.status === "pending") return;
+    const ack = (ok: boolean): void =>
+      this.host.env.send(from, {
+        type: "workflow-final-result-ack",
+        jobId: r.jobId,
+        workflowId: r.workflowId,
+        fenceToken: r.fenceToken,
+        ok,
+      });
+    if (job.reconciling !== null && wf !== undefined && wf.fenceToken < r.fenceToken) {
+      this.host.env.mark("manager.result.awaitingReconcile");
+      return ack(false);
+    }
+    // A result under another token than the workflow's current one is stale (§7): nothing to keep.
+    if (wf === undefined || wf.fenceToken !== r.fenceToken || wf.status === "pending") {
+      this.host.env.mark("manager.result.stale");
+      return ack(true);
+    }
+    // The worker may forget the result only once the DC holds what it changed (commits.ts).
+    const ackWhenHeld = (): void => this.afterCommit(job, () => ack(true));
+    if (isTerminal(wf.status)) {
+      this.host.env.mark("manager.result.duplicate");
+      return ackWhenHeld();
+    }
     this.clearAckTimer(job.jobId, wf.workflowId);
-    if (r.status === "completed") return this.finishWorkflow(job, wf, "completed", null);
-    if (r.status === "cancelled" && r.error === "orphaned" && !job.timedOut)
-      return this.failAttempt(job, wf, "orphaned on worker", false);
-    if (r.status === "cancelled") return this.finishWorkflow(job, wf, "cancelled", r.error);
-    this.failAttempt(job, wf, r.error ?? "execution error", true);
+    if (wf.status === "dispatched") this.host.env.mark("manager.result.beforeAck");
+    if (r.status === "completed") this.finishWorkflow(job, wf, "completed", null);
+    else if (r.status === "cancelled" && r.error === "orphaned" && !job.timedOut) {
+      this.host.env.mark("manager.result.orphanedOnWorker");
+      this.failAttempt(job, wf, "orphaned on worker", false);
+    } else if (r.status === "cancelled") {
+      this.host.env.mark("manager.result.cancelled");
+      this.finishWorkflow(job, wf, "cancelled", r.error);
+    } else {
+      this.host.env.mark("manager.result.failed");
+      this.failAttempt(job, wf, r.error ?? "execution error", true);
+    }
+    ackWhenHeld();
   }
 
   finishWorkflow(
@@ -329,7 +542,10 @@ export class JobTable {
     reason: string | null,
   ): void {
     wf.status = status;
-    this.host.env.emit("workflow.terminal", { job: job.jobId, workflow: wf.workflowId, status, reason });
+    const detail = { job: job.jobId, dc: this.host.dc, workflow: wf.workflowId, token: wf.fenceToken, status, reason };
+    // The ending is the DC's once a majority holds it; a leader that loses the job before
+    // that never ended it (the next one may run the workflow again).
+    this.afterCommit(job, () => this.host.env.emit("workflow.terminal", detail));
     this.progressDirty.add(job);
     this.sync(job);
     this.checkJobDone(job);
@@ -345,16 +561,31 @@ export class JobTable {
       else failed++;
     }
     job.status = job.timedOut ? "timeout" : completed === 0 && failed > 0 ? "failed" : "completed";
+    this.host.env.mark(
+      job.status === "timeout"
+        ? "manager.job.timedOut"
+        : job.status === "failed"
+          ? "manager.job.failed"
+          : failed > 0
+            ? "manager.job.partlyFailed"
+            : "manager.job.completed",
+    );
     job.terminalAtUs = this.host.env.localNow();
-    this.host.env.emit("job.dcTerminal", { job: job.jobId, dc: this.host.dc, status: job.status });
+    const detail = { job: job.jobId, dc: this.host.dc, status: job.status };
     this.sync(job);
+    this.afterCommit(job, () => this.host.env.emit("job.dcTerminal", detail));
     this.oweFinal(job);
   }
 
-  /** Sends the job's final result now and keeps retrying until acked. */
+  /**
+   * Sends the job's final result once the DC holds the ending (a new leader would otherwise
+   * not know it), and keeps retrying until acked.
+   */
   oweFinal(job: ManagedJob): void {
-    this.finalsOwed.add(job);
-    this.sendFinal(job);
+    this.afterCommit(job, () => {
+      this.finalsOwed.add(job);
+      if (this.leads(job)) this.sendFinal(job);
+    });
   }
 
   private sendFinal(job: ManagedJob): void {
@@ -378,9 +609,10 @@ export class JobTable {
   onFinalAck(jobId: string): void {
     const job = this.jobs.get(jobId);
     if (job === undefined || job.finalAcked) return;
+    this.host.env.mark("manager.final.acked");
     job.finalAcked = true;
     // Replicas learn it too: after a takeover or restart, any of them can tell an adopting gate.
-    if (this.leads(job)) this.sync(job);
+    if (this.owns(job)) this.sync(job);
   }
 
   /** The final result is retried until acked or the gate has been silent too long. */
@@ -390,9 +622,15 @@ export class JobTable {
     const giveUpUs = this.host.cfg.gateUnresponsiveFallbackMs * 1000;
     for (const job of this.finalsOwed) {
       const owed =
-        this.jobs.get(job.jobId) === job && this.leads(job) && !job.finalAcked && now - job.terminalAtUs < giveUpUs;
-      if (owed) this.sendFinal(job);
-      else this.finalsOwed.delete(job);
+        this.jobs.get(job.jobId) === job && this.owns(job) && !job.finalAcked && now - job.terminalAtUs < giveUpUs;
+      if (owed && !this.leads(job)) continue; // on hold, still owed
+      if (owed) {
+        this.host.env.mark("manager.final.resent");
+        this.sendFinal(job);
+      } else {
+        if (!job.finalAcked && now - job.terminalAtUs >= giveUpUs) this.host.env.mark("manager.final.gaveUp");
+        this.finalsOwed.delete(job);
+      }
     }
   }
 
@@ -418,11 +656,20 @@ export class JobTable {
   /** The gate declared a global timeout: cancel what runs, drop what waits (MW-7.1.5). */
   onGlobalTimeout(jobId: string): void {
     const job = this.jobs.get(jobId);
-    if (job === undefined || !this.leads(job) || job.status !== "running" || job.timedOut) return;
+    if (job === undefined || !this.owns(job) || job.status !== "running" || job.timedOut) return;
+    this.host.env.mark("manager.timeout.global");
     job.timedOut = true;
+    if (this.leads(job)) this.applyTimeout(job); // else on hold: catchUp() applies it
+  }
+
+  private applyTimeout(job: ManagedJob): void {
+    const jobId = job.jobId;
     for (const wf of job.workflows.values()) {
-      if (wf.status === "pending") this.finishWorkflow(job, wf, "cancelled", "job timeout");
-      else if ((wf.status === "running" || wf.status === "dispatched") && wf.worker !== null) {
+      if (wf.status === "pending") {
+        this.host.env.mark("manager.timeout.pendingCancelled");
+        this.finishWorkflow(job, wf, "cancelled", "job timeout");
+      } else if ((wf.status === "running" || wf.status === "dispatched") && wf.worker !== null) {
+        this.host.env.mark("manager.timeout.cancelSent");
         this.host.env.send(wf.worker, {
           type: "workflow-cancel-request",
           jobId,
@@ -437,14 +684,23 @@ export class JobTable {
   private cleanup(): void {
     const cfg = this.host.cfg;
     this.host.env.after(cfg.jobCleanupIntervalMs * 1000, this.onCleanup);
+    this.deleted.sweep();
     const now = this.host.env.localNow();
     for (const job of [...this.jobs.values()]) {
       const maxAgeUs = (job.status === "completed" ? cfg.completedJobMaxAgeMs : cfg.failedJobMaxAgeMs) * 1000;
       const terminalLongEnough = job.status !== "running" && now - job.terminalAtUs >= maxAgeUs;
       // A replica whose leader went silent is dropped after the longest retention too.
-      const abandonedReplica = !this.leads(job) && now - job.lastUpdateUs >= cfg.failedJobMaxAgeMs * 1000;
+      const abandonedReplica = !this.owns(job) && now - job.lastUpdateUs >= cfg.failedJobMaxAgeMs * 1000;
       if (!terminalLongEnough && !abandonedReplica) continue;
+      this.host.env.mark(terminalLongEnough ? "manager.cleanup.expired" : "manager.cleanup.abandonedReplica");
       this.jobs.delete(job.jobId);
+      this.inherited.delete(job.jobId);
+      this.commits.forget(job.jobId);
+      // Only a job known to be over is remembered as over; an abandoned replica of a running
+      // job may still run elsewhere.
+      if (this.owns(job) && job.status !== "running") this.deleted.addOutcome(job.jobId, job.status);
+      else if (job.status !== "running") this.deleted.addReplica(job.jobId, true, job.status);
+      else this.deleted.addReplica(job.jobId, false);
       for (const wf of job.workflows.values()) this.clearAckTimer(job.jobId, wf.workflowId);
       this.host.env.emit("job.deleted", { job: job.jobId, role: "manager" });
     }

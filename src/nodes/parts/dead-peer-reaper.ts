@@ -12,6 +12,13 @@ export interface ReaperConfig {
   reapIntervalMs: number;
 }
 
+export interface ReaperHooks {
+  /** The peer was unhealthy for a whole reap interval: dead for this node's purposes. */
+  onDead?: (peer: NodeId) => void;
+  /** The peer was dead for two more intervals: drop every trace of it. */
+  onPurge: (peer: NodeId) => void;
+}
+
 export class DeadPeerReaper {
   readonly unhealthySinceUs = new Map<NodeId, number>();
   readonly deadPeers = new Map<NodeId, { deadSinceUs: number }>();
@@ -21,8 +28,12 @@ export class DeadPeerReaper {
   constructor(
     private readonly env: NodeEnv<ClusterMessage>,
     private readonly cfg: ReaperConfig,
-    private readonly onPurge: (peer: NodeId) => void,
+    private readonly hooks: ReaperHooks,
   ) {}
+
+  isDead(peer: NodeId): boolean {
+    return this.deadPeers.has(peer);
+  }
 
   start(): void {
     this.env.after(this.cfg.checkIntervalMs * 1000, this.onTick);
@@ -32,8 +43,10 @@ export class DeadPeerReaper {
   markUnhealthy(peer: NodeId): number {
     const epoch = (this.epochs.get(peer) ?? 0) + 1;
     this.epochs.set(peer, epoch);
-    if (!this.unhealthySinceUs.has(peer) && !this.deadPeers.has(peer))
+    if (!this.unhealthySinceUs.has(peer) && !this.deadPeers.has(peer)) {
+      this.env.mark("reaper.unhealthy");
       this.unhealthySinceUs.set(peer, this.env.localNow());
+    }
     return epoch;
   }
 
@@ -43,8 +56,11 @@ export class DeadPeerReaper {
       this.env.emit("peer.recoveryIgnored", { peer, epoch });
       return;
     }
-    const wasTracked = this.unhealthySinceUs.delete(peer) || this.deadPeers.delete(peer);
-    if (wasTracked) this.env.emit("peer.healthy", { peer });
+    const wasUnhealthy = this.unhealthySinceUs.delete(peer);
+    const wasDead = !wasUnhealthy && this.deadPeers.delete(peer);
+    if (!wasUnhealthy && !wasDead) return;
+    this.env.mark(wasDead ? "reaper.healthy.wasDead" : "reaper.healthy.wasUnhealthy");
+    this.env.emit("peer.healthy", { peer });
   }
 
   private check(): void {
@@ -53,16 +69,19 @@ export class DeadPeerReaper {
     const reapUs = this.cfg.reapIntervalMs * 1000;
     for (const [peer, since] of [...this.unhealthySinceUs]) {
       if (now - since < reapUs) continue;
+      this.env.mark("reaper.dead");
       this.unhealthySinceUs.delete(peer);
       this.deadPeers.set(peer, { deadSinceUs: now });
       this.env.emit("peer.dead", { peer, unhealthyForMs: Math.floor((now - since) / 1000) });
+      this.hooks.onDead?.(peer);
     }
     for (const [peer, dead] of [...this.deadPeers]) {
       if (now - dead.deadSinceUs < 2 * reapUs) continue;
+      this.env.mark("reaper.purged");
       this.deadPeers.delete(peer);
       this.epochs.delete(peer);
       this.env.emit("peer.purged", { peer });
-      this.onPurge(peer);
+      this.hooks.onPurge(peer);
     }
   }
 }

@@ -3,32 +3,57 @@
 // greater token is accepted and keys are independent (workers use one key per
 // sub-workflow for dispatch and one per job for transfers). A FenceCounter hands out the
 // strictly increasing tokens of one job on the job leader's side.
+//
+// A token is remembered after its work is over, so a late copy of an old dispatch is
+// still refused; `forgetOlderThan` bounds the memory (a key untouched for the retention
+// is dropped, and a message older than that is out of the model's reach).
 
 export class FenceTracker {
-  private readonly last = new Map<string, number>();
+  private readonly last = new Map<string, { token: number; touchedUs: number }>();
 
   current(key: string): number {
-    return this.last.get(key) ?? -1;
+    return this.last.get(key)?.token ?? -1;
   }
 
   /** Accepts and records `token` when it is strictly greater than the last one. */
-  accept(key: string, token: number): boolean {
+  accept(key: string, token: number, nowUs = 0): boolean {
     if (token <= this.current(key)) return false;
-    this.last.set(key, token);
+    this.last.set(key, { token, touchedUs: nowUs });
     return true;
   }
 
   /** Raises the floor without accepting anything (e.g. a transfer seen for the job). */
-  raise(key: string, token: number): void {
-    if (token > this.current(key)) this.last.set(key, token);
+  raise(key: string, token: number, nowUs = 0): void {
+    if (token > this.current(key)) this.last.set(key, { token, touchedUs: nowUs });
+  }
+
+  /** Keeps a key's token from expiring while its work is still live. */
+  touch(key: string, nowUs: number): void {
+    const entry = this.last.get(key);
+    if (entry !== undefined) entry.touchedUs = nowUs;
   }
 
   forget(key: string): void {
     this.last.delete(key);
   }
 
+  /** Drops keys untouched since `cutoffUs` for which `keep` is false; returns how many. */
+  forgetOlderThan(cutoffUs: number, keep: (key: string) => boolean): number {
+    let dropped = 0;
+    for (const [key, entry] of [...this.last]) {
+      if (entry.touchedUs >= cutoffUs || keep(key)) continue;
+      this.last.delete(key);
+      dropped++;
+    }
+    return dropped;
+  }
+
   get size(): number {
     return this.last.size;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.last.keys();
   }
 }
 

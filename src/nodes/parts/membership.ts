@@ -47,6 +47,8 @@ export class Membership implements ProbeTable {
   private unconfirmed = 0;
   private dead = 0;
   private readonly scope: PeerScope;
+  /** Configured peers not in the table (swept while unreachable, or purged); kept by add and remove. */
+  private missingSeeds: number;
   private readonly rng;
   readonly probes: ProbeRounds;
 
@@ -59,6 +61,9 @@ export class Membership implements ProbeTable {
   ) {
     this.scope = seeds instanceof PeerScope ? seeds : PeerScope.open(seeds);
     this.rng = env.rng.fork("membership");
+    const distinct = new Set(this.scope.seeds);
+    distinct.delete(env.id);
+    this.missingSeeds = distinct.size;
     this.probes = new ProbeRounds(env, cfg, this.rng, this);
   }
 
@@ -97,18 +102,26 @@ export class Membership implements ProbeTable {
   heard(from: NodeId): void {
     // Hearing from the target of the current round answers the round, whatever the message.
     if (from === this.probes.target) this.probes.probeSucceeded(false);
-    // Once every member is confirmed (nearly always) there is nothing to look up.
-    if (this.unconfirmed === 0) return;
+    // Once every member is confirmed and every seed known (nearly always) there is nothing to look up.
+    if (this.unconfirmed === 0 && this.missingSeeds === 0) return;
     const m = this.members.get(from);
-    if (m !== undefined && m.status === "unconfirmed") this.confirm(m);
+    if (m === undefined && this.isSeed(from)) {
+      // A configured peer dropped while it could not answer (swept, purged) talks again: it is back.
+      this.env.mark("membership.learned.direct");
+      const fresh = newMember(from, this.env.localNow(), this.scope.roleOf(from) ?? "");
+      this.add(fresh);
+      this.confirm(fresh);
+    } else if (m !== undefined && m.status === "unconfirmed") this.confirm(m);
   }
 
   /** Forgets a member entirely (a gate purging a dead peer); if it returns it is new. */
   purge(id: NodeId): void {
     const m = this.members.get(id);
     if (m === undefined) return;
+    this.env.mark("membership.purged");
     this.env.cancel(m.deadline);
     this.remove(m);
+    this.env.emit("member.forgotten", { node: id, reason: "purged" });
   }
 
   handle(from: NodeId, msg: MembershipMessage): void {
@@ -151,19 +164,25 @@ export class Membership implements ProbeTable {
       const unconfirmedTooLong =
         m.status === "unconfirmed" && now - m.learnedAtUs >= this.cfg.unconfirmedCleanupMs * 1000;
       const deadTooLong = m.status === "dead" && now - m.deadAtUs >= this.cfg.deadMemberRetentionMs * 1000;
-      if (unconfirmedTooLong || deadTooLong) this.remove(m);
+      if (!unconfirmedTooLong && !deadTooLong) continue;
+      this.env.mark(unconfirmedTooLong ? "membership.sweep.unconfirmed" : "membership.sweep.dead");
+      this.remove(m);
+      this.env.emit("member.forgotten", { node: m.id, reason: unconfirmedTooLong ? "unconfirmed" : "dead" });
     }
   }
 
   bumpLhm(delta: 1 | -1): void {
     const next = this.lhm + delta;
     if (next >= 0 && next <= this.cfg.lhmMaxScore) this.lhm = next;
+    else if (next > this.cfg.lhmMaxScore) this.env.mark("membership.lhm.atMax");
   }
 
   /** ProbeTable: a round got no answer; only a confirmed peer can be suspected (AD-29). */
   probeFailed(target: NodeId): void {
     const m = this.members.get(target);
-    if (m !== undefined && m.status === "ok") this.startSuspicion(m, this.env.id, true);
+    if (m === undefined || m.status !== "ok") return;
+    this.env.mark("membership.suspect.probe");
+    this.startSuspicion(m, this.env.id, true);
   }
 
   timeoutUs(): number {
@@ -180,7 +199,13 @@ export class Membership implements ProbeTable {
     m.suspectMaxMs = this.cfg.globalSuspicionMaxMs * scale;
     m.confirmers = new Set([confirmer]);
     this.rescheduleDeadline(m);
-    this.env.emit("member.suspect", { node: m.id, incarnation: m.incarnation });
+    this.env.emit("member.suspect", {
+      node: m.id,
+      incarnation: m.incarnation,
+      lhm: this.lhm,
+      minMs: m.suspectMinMs,
+      maxMs: m.suspectMaxMs,
+    });
     this.hooks.onSuspect?.(m.id);
     if (gossip) this.broadcast({ type: "suspect", node: m.id, incarnation: m.incarnation });
   }
@@ -201,6 +226,7 @@ export class Membership implements ProbeTable {
   private suspicionExpired(id: NodeId): void {
     const m = this.members.get(id);
     if (m === undefined || m.status !== "suspect") return;
+    this.env.mark("membership.dead.probe");
     this.markDead(m, "probe");
     this.broadcast({ type: "dead", node: id, incarnation: m.incarnation });
   }
@@ -223,11 +249,13 @@ export class Membership implements ProbeTable {
     if (m.status === "suspect" && inc === m.incarnation) {
       // An independent confirmation may only shorten the deadline, never restart it.
       if (m.confirmers !== null && !m.confirmers.has(from)) {
+        this.env.mark("membership.suspect.confirmed");
         m.confirmers.add(from);
         this.rescheduleDeadline(m);
       }
       return;
     }
+    this.env.mark("membership.suspect.gossip");
     m.incarnation = inc;
     this.startSuspicion(m, from, false);
   }
@@ -238,6 +266,7 @@ export class Membership implements ProbeTable {
     if (m === undefined) {
       const role = this.scope.roleOf(node);
       if (role === null) return; // not a peer this node tracks
+      this.env.mark("membership.learned.gossip");
       m = newMember(node, this.env.localNow(), role);
       m.incarnation = inc;
       this.add(m);
@@ -252,6 +281,7 @@ export class Membership implements ProbeTable {
     if (node === this.env.id) return this.refute(inc, this.cfg.zombieIncarnationBump);
     const m = this.members.get(node);
     if (m === undefined || m.status === "dead" || inc < m.incarnation) return;
+    this.env.mark("membership.dead.gossip");
     m.incarnation = inc;
     this.markDead(m, "gossip");
   }
@@ -262,6 +292,7 @@ export class Membership implements ProbeTable {
     if (m === undefined) {
       const role = this.scope.roleOf(from);
       if (role === null) return; // not a peer this node tracks
+      this.env.mark("membership.learned.direct");
       const fresh = newMember(from, this.env.localNow(), role);
       fresh.incarnation = inc;
       this.add(fresh);
@@ -270,6 +301,7 @@ export class Membership implements ProbeTable {
     }
     if (m.status === "dead" && inc <= m.deathIncarnation) {
       // It missed its own death (a healed partition): tell it so it can refute.
+      this.env.mark("membership.dead.toldToRefute");
       this.env.send(from, { type: "dead", node: from, incarnation: m.deathIncarnation });
       return;
     }
@@ -277,13 +309,20 @@ export class Membership implements ProbeTable {
     else if (m.status === "unconfirmed") this.confirm(m);
     // Tell a suspect that talks to us what we think, so it can refute (it may have missed
     // the gossip, e.g. behind a partition that has since healed).
-    else if (m.status === "suspect") this.env.send(from, { type: "suspect", node: from, incarnation: m.incarnation });
+    else if (m.status === "suspect") {
+      this.env.mark("membership.suspect.toldToRefute");
+      this.env.send(from, { type: "suspect", node: from, incarnation: m.incarnation });
+    }
   }
 
   private revive(m: Member, inc: number): void {
     if (m.status === "dead") {
       const recent = this.env.localNow() - m.deadAtUs < this.cfg.zombieWindowMs * 1000;
-      if (recent && inc < m.deathIncarnation + this.cfg.zombieIncarnationBump) return;
+      if (recent && inc < m.deathIncarnation + this.cfg.zombieIncarnationBump) {
+        this.env.mark("membership.zombie.refused");
+        return;
+      }
+      this.env.mark(recent ? "membership.join.restarted" : "membership.join.afterWindow");
       m.incarnation = inc;
       this.setStatus(m, "ok");
       this.env.emit("member.join", { node: m.id, incarnation: inc });
@@ -295,10 +334,12 @@ export class Membership implements ProbeTable {
     m.incarnation = inc;
     if (m.status === "unconfirmed") return this.confirm(m);
     if (restarted) {
+      this.env.mark("membership.restart.detected");
       this.env.emit("member.restarted", { node: m.id, incarnation: inc });
       this.hooks.onRestart?.(m.id);
     }
     if (wasSuspect) {
+      this.env.mark("membership.suspect.refuted");
       this.env.cancel(m.deadline);
       m.deadline = -1;
       m.confirmers = null;
@@ -311,11 +352,13 @@ export class Membership implements ProbeTable {
   private add(m: Member): void {
     this.members.set(m.id, m);
     this.count(m.status, 1);
+    if (this.isSeed(m.id)) this.missingSeeds--;
   }
 
   private remove(m: Member): void {
     this.members.delete(m.id);
     this.count(m.status, -1);
+    if (this.isSeed(m.id)) this.missingSeeds++;
   }
 
   /** Every status change goes through here, so the counts stay exact. */
@@ -325,6 +368,11 @@ export class Membership implements ProbeTable {
     m.status = status;
   }
 
+  /** A configured peer: one the scope seeds the table with (never this node itself). */
+  private isSeed(id: NodeId): boolean {
+    return id !== this.env.id && this.scope.isSeed(id);
+  }
+
   private count(status: MemberStatus, delta: 1 | -1): void {
     if (status === "unconfirmed") this.unconfirmed += delta;
     else if (status === "dead") this.dead += delta;
@@ -332,7 +380,7 @@ export class Membership implements ProbeTable {
 
   private confirm(m: Member): void {
     this.setStatus(m, "ok");
-    this.env.emit("member.confirmed", { node: m.id });
+    this.env.emit("member.confirmed", { node: m.id, incarnation: m.incarnation });
     this.hooks.onAlive?.(m.id);
   }
 
@@ -341,7 +389,11 @@ export class Membership implements ProbeTable {
     const now = this.env.localNow();
     const windowUs = this.cfg.refutationRateLimitWindowMs * 1000;
     this.refutations = this.refutations.filter((at) => now - at < windowUs);
-    if (this.refutations.length >= this.cfg.refutationRateLimitCount) return;
+    if (this.refutations.length >= this.cfg.refutationRateLimitCount) {
+      this.env.mark("membership.refute.rateLimited");
+      return;
+    }
+    this.env.mark(bump === 1 ? "membership.refute.suspicion" : "membership.refute.death");
     this.refutations.push(now);
     this.bumpLhm(1);
     this.incarnation = inc + bump;

@@ -42,6 +42,8 @@ export class PeerScope {
     readonly seeds: readonly NodeId[],
     /** null: an open scope, which tracks whoever it hears of. */
     private readonly groups: readonly Group[] | null,
+    /** An open scope's seeds as a set (a closed scope's seeds are its groups). */
+    private readonly seedIds: ReadonlySet<NodeId> | null = null,
   ) {}
 
   /** The scope PROTOCOL.md §1 gives a gate, manager or worker; other roles track exactly `fallback`. */
@@ -73,7 +75,7 @@ export class PeerScope {
 
   /** Starts from `seeds` and tracks any peer it hears from or of (the membership's original behaviour). */
   static open(seeds: readonly NodeId[]): PeerScope {
-    return new PeerScope(seeds, null);
+    return new PeerScope(seeds, null, new Set(seeds));
   }
 
   /** The role an id is tracked in, "" in an open scope, or null when this node does not track it. */
@@ -81,6 +83,11 @@ export class PeerScope {
     if (this.groups === null) return "";
     for (const g of this.groups) if (g.ids.has(id)) return g.role;
     return null;
+  }
+
+  /** Whether `id` is one of the seeds (a closed scope's seeds are every peer it tracks). */
+  isSeed(id: NodeId): boolean {
+    return this.seedIds !== null ? this.seedIds.has(id) : this.roleOf(id) !== null;
   }
 
   /** Whether a peer in role `observer` tracks peers in role `subject` (gossip about one is news to the other). */

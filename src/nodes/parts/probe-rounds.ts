@@ -59,7 +59,9 @@ export class ProbeRounds {
 
   /** A ping-req answer from a proxy. */
   onPingReqAck(seq: number, target: NodeId, reached: boolean): void {
-    if (reached && seq === this.probeSeq && target === this.probeTarget) this.probeSucceeded(false);
+    if (!reached || seq !== this.probeSeq || target !== this.probeTarget) return;
+    this.env.mark("probe.indirect.reached");
+    this.probeSucceeded(false);
   }
 
   private tick(): void {
@@ -112,6 +114,7 @@ export class ProbeRounds {
     const target = this.probeTarget;
     if (target === null) return;
     if (!this.probeIndirect && this.probeAttempt < this.cfg.probeRetryCount) {
+      this.env.mark("probe.direct.retry");
       this.probeAttempt++;
       this.sendProbe(target);
       return;
@@ -120,10 +123,13 @@ export class ProbeRounds {
       this.table.bumpLhm(1);
       this.probeIndirect = true;
       if (this.sendPingReqs(target) > 0) {
+        this.env.mark("probe.indirect.sent");
         this.probeTimer = this.env.after(this.timeoutUs(), this.onProbeTimer);
         return;
       }
+      this.env.mark("probe.indirect.noProxy");
     }
+    this.env.mark("probe.round.failed");
     this.probeTarget = null;
     this.table.probeFailed(target);
   }
@@ -153,6 +159,7 @@ export class ProbeRounds {
   onAck(from: NodeId, seq: number): void {
     const proxied = this.proxied.get(seq);
     if (proxied !== undefined && proxied.target === from) {
+      this.env.mark("probe.proxy.reached");
       this.proxied.delete(seq);
       this.env.send(proxied.requester, { type: "ping-req-ack", seq: proxied.seq, target: from, reached: true });
       return;
@@ -173,6 +180,7 @@ export class ProbeRounds {
     this.env.send(target, { type: "probe", seq: mySeq, incarnation: this.table.incarnation });
     this.env.after(this.timeoutUs(), () => {
       if (!this.proxied.delete(mySeq)) return;
+      this.env.mark("probe.proxy.unreached");
       this.env.send(requester, { type: "ping-req-ack", seq, target, reached: false });
     });
   }

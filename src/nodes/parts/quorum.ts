@@ -49,13 +49,15 @@ export class QuorumMonitor {
 
   private check(): void {
     this.env.after(this.cfg.quorumCheckIntervalMs * 1000, this.onTick);
-    if (!this.election.isLeader) {
+    // A leader whose lease lapsed still checks: losing quorum is exactly what lapses it.
+    if (this.election.role !== "leader") {
       this.failureStreak = 0;
       return;
     }
     const v = this.view();
     this.failureStreak = v.hasQuorum ? 0 : this.failureStreak + 1;
     this.env.emit("quorum.check", { ok: v.hasQuorum, streak: this.failureStreak, active: v.active, size: v.size });
+    if (!v.hasQuorum) this.env.mark("quorum.check.failed");
     if (this.failureStreak >= this.cfg.quorumStepdownConsecutiveFailures) {
       this.failureStreak = 0;
       this.election.stepDown("quorum");

@@ -33,6 +33,7 @@ export class Registrar {
 
   answered(from: NodeId, accepted: boolean, leaderHint: NodeId | null): void {
     if (!this.attempts.delete(from)) return;
+    this.env.mark(accepted ? "registrar.accepted" : "registrar.refused");
     if (accepted) this.accepted.add(from);
     if (leaderHint !== null) this.leaderHint = leaderHint;
   }
@@ -43,6 +44,7 @@ export class Registrar {
     this.env.after(this.rng.int(this.retryBaseMs * 500, capMs * 1000), () => {
       const attempt = this.attempts.get(target);
       if (attempt === undefined) return;
+      this.env.mark("registrar.retry");
       this.attempts.set(target, attempt + 1);
       this.env.send(target, this.build());
       this.scheduleRetry(target);

@@ -5,13 +5,16 @@
 // whole µs, while holding one of `executorSlots` slots; node and pipeline timeouts are
 // set (they must not fire). Durations are drawn up front from one stream, so the
 // workload is the same whatever order the pipelines run in. Checks: every pipeline
-// completes with the right output, and the virtual p95 pipeline latency is reported and
-// below `p95LimitMs`.
+// completes with the right output, each pipeline's latency is exactly what its drawn
+// durations give under the FIFO slot schedule (fifo-slots.ts), and the virtual p95
+// pipeline latency is reported and below `p95LimitMs`.
 
 import { Semaphore, gather, ms, now, type Proc } from "../../sim/index.js";
 import { Histogram } from "../../async/histogram.js";
 import { runPipeline, type PipelineSpec } from "../../async/pipeline.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
+import { fifoSlotLatencies } from "./fifo-slots.js";
 import { NodeRecorder, capture } from "./orch-nodes.js";
 
 export const orchConcurrent = defineScenario({
@@ -20,9 +23,19 @@ export const orchConcurrent = defineScenario({
   description:
     "Launches `pipelines` pipelines of three nodes at t=0. Node i of pipeline p transforms its input (x+1, x*2, x+p) so each output is checked. " +
     "Latency model: a node holds one of `executorSlots` shared slots for nodeBaseMs + Exp(nodeMeanExtraMs). Node timeout 250 ms and pipeline timeout 1 s are armed but must not fire. " +
-    "The p95 of submit-to-result latency (virtual) is reported as metrics and must be below p95LimitMs.",
+    "Each pipeline's latency must equal what its drawn durations give when the slots are handed out first come, first " +
+    "served (computed without the kernel), and the p95 of submit-to-result latency (virtual) is reported as metrics " +
+    "and must be below p95LimitMs.",
   covers: ["ORCH-1"],
   options: { pipelines: 1000, executorSlots: 500, nodeBaseMs: 2, nodeMeanExtraMs: 8, p95LimitMs: 250 },
+  schema: {
+    pipelines: integer(1, 100_000, "three-node pipelines launched at t=0"),
+    executorSlots: integer(1, 100_000, "shared slots node executions hold"),
+    nodeBaseMs: duration("0ms", "1h", "fixed part of a node's duration"),
+    nodeMeanExtraMs: duration("0ms", "1h", "mean of the exponential extra a node takes"),
+    p95LimitMs: duration("1ms", "24h", "bound the p95 pipeline latency must stay under"),
+  },
+  size: { formula: "pipelines", estimate: (o) => o.pipelines },
   shrinkable: { pipelines: 1, executorSlots: 1 },
   setup(ctx) {
     const { pipelines, executorSlots, nodeBaseMs, nodeMeanExtraMs, p95LimitMs } = ctx.options;
@@ -34,6 +47,7 @@ export const orchConcurrent = defineScenario({
     const slots = new Semaphore(executorSlots, "orchestrator slots");
     const recorder = new NodeRecorder();
     const latency = new Histogram();
+    const latencies: number[] = [];
     const outputs: unknown[] = [];
     const errors: string[] = [];
 
@@ -56,6 +70,7 @@ export const orchConcurrent = defineScenario({
       if (r.ok) {
         outputs[p] = r.value;
         latency.record(r.atUs - started);
+        latencies[p] = r.atUs - started;
       } else errors.push(`pipeline ${p}: ${String(r.error)}`);
     }
 
@@ -74,6 +89,15 @@ export const orchConcurrent = defineScenario({
     ctx.check("every output is (p+1)*2+p", () => {
       const bad = outputs.findIndex((v, p) => v !== (p + 1) * 2 + p);
       return bad < 0 ? null : `pipeline ${bad} returned ${String(outputs[bad])}`;
+    });
+    ctx.check("each pipeline's latency is what its drawn durations give under the FIFO slot schedule", () => {
+      const want = fifoSlotLatencies({ pipelines, nodes: 3, slots: executorSlots, durationsUs: durations });
+      const off = want.findIndex((us, p) => latencies[p] !== us);
+      if (off < 0) return null;
+      const took = latencies[off];
+      return took === undefined
+        ? `pipeline ${off} did not complete, so no latency matches the FIFO schedule`
+        : `pipeline ${off} took ${took} µs, the FIFO schedule gives ${want[off]} µs`;
     });
     ctx.check(`p95 pipeline latency below the limit`, () => {
       const p95 = latency.percentile(95);

@@ -8,6 +8,7 @@ import { CancellationToken } from "../../async/cancellation-token.js";
 import { CancellationError, NodeTimeoutError, PipelineTimeoutError, runPipeline } from "../../async/pipeline.js";
 import type { ScenarioContext } from "../context.js";
 import { defineScenario } from "../types.js";
+import { integer } from "../option-spec.js";
 import { NodeRecorder, capture } from "./orch-nodes.js";
 
 type Trial = (rng: Rng, index: number) => Proc<string | null>;
@@ -44,6 +45,9 @@ export const orchNodeTimeout = defineScenario({
     "Each trial runs a 3–5 node pipeline where one drawn node overruns the node timeout (all others are under it, and the pipeline timeout is generous). The caller must get a NodeTimeoutError naming that node exactly at its start + node timeout; the slow node is unwound then and no later node starts. A control pipeline with every node under the limit must complete.",
   covers: ["ORCH-2"],
   options: { trials: 40 },
+  schema: {
+    trials: integer(1, 100_000, "pipelines run one after the other"),
+  },
   shrinkable: { trials: 1 },
   setup(ctx) {
     runTrials(
@@ -91,6 +95,9 @@ export const orchPipelineTimeout = defineScenario({
     "Each trial runs 3–6 nodes, each under the node timeout, whose sum exceeds the pipeline timeout. The caller must get a PipelineTimeoutError exactly at start + pipeline timeout, listing the nodes completed by then; the node running at that instant is unwound and none starts after. A control whose sum fits must complete.",
   covers: ["ORCH-3"],
   options: { trials: 40 },
+  schema: {
+    trials: integer(1, 100_000, "pipelines run one after the other"),
+  },
   shrinkable: { trials: 1 },
   setup(ctx) {
     runTrials(
@@ -148,6 +155,9 @@ export const orchCancellation = defineScenario({
     "Each trial starts a long pipeline and sets its CancellationToken from another process at a drawn instant inside the run (and, every fourth trial, before the run starts). The caller must get a CancellationError at that instant carrying the reason; the pipeline never completes, the running node is unwound then, and no node starts afterwards.",
   covers: ["ORCH-4"],
   options: { trials: 40 },
+  schema: {
+    trials: integer(1, 100_000, "pipelines run one after the other"),
+  },
   shrinkable: { trials: 1 },
   setup(ctx) {
     runTrials(ctx, "the token stops the pipeline at once with CancellationError", function* (rng, i) {
@@ -198,6 +208,9 @@ export const orchErrorRecovery = defineScenario({
     "Each trial runs a pipeline whose drawn node throws a NodeBoom, concurrently with a healthy pipeline. The caller must catch the very same NodeBoom object (not a wrapper), raised when the node threw; no later node runs; the concurrent healthy pipeline and the next trial's pipelines complete, so one node's error never poisons the orchestrator.",
   covers: ["ORCH-5"],
   options: { trials: 40 },
+  schema: {
+    trials: integer(1, 100_000, "pipelines run one after the other"),
+  },
   shrinkable: { trials: 1 },
   setup(ctx) {
     runTrials(ctx, "the node's own exception reaches the caller unchanged and others keep running", function* (rng, i) {

@@ -17,6 +17,7 @@ import {
   type Task,
 } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { integer } from "../option-spec.js";
 
 interface CleanupEntry {
   op: number;
@@ -51,6 +52,11 @@ export const cancelCleanup = defineScenario({
     "A cancelled operation must exit every context it entered exactly once, innermost first, at the cancel instant, logging `<name>_cancelled` (ASYNC-9); it must release its connection (ASYNC-3), and one cancelled while queued must enter nothing and take no permit. At the end every permit is back.",
   covers: ["ASYNC-3", "ASYNC-9"],
   options: { operations: 80, connections: 8 },
+  schema: {
+    operations: integer(1, 100_000, "operations, about half cancelled from outside"),
+    connections: integer(1, 10_000, "permits in the shared connection pool"),
+  },
+  size: { formula: "operations", estimate: (o) => o.operations },
   shrinkable: { operations: 1, connections: 1 },
   setup(ctx) {
     const { operations, connections } = ctx.options;
@@ -186,6 +192,15 @@ export const structuredCancel = defineScenario({
     "The parent is cancelled from outside at a drawn instant. Every descendant must be cancelled at that instant (its finally runs then), none may still be alive afterwards, and the parent must not end before all its descendants have.",
   covers: ["ASYNC-8"],
   options: { trials: 20, children: 4, grandchildren: 3 },
+  schema: {
+    trials: integer(1, 100_000, "parent tasks cancelled, one trial each"),
+    children: integer(1, 1_000, "children of each parent"),
+    grandchildren: integer(1, 1_000, "children of each child"),
+  },
+  size: {
+    formula: "trials × children × (1 + grandchildren)",
+    estimate: (o) => o.trials * o.children * (1 + o.grandchildren),
+  },
   shrinkable: { trials: 1, children: 1, grandchildren: 0 },
   setup(ctx) {
     const { trials, children, grandchildren } = ctx.options;
@@ -257,6 +272,9 @@ export const shieldCritical = defineScenario({
     "An unshielded twin cancelled at the same moment must have its commit cut short at the cancel instant (the contrast that shows the shield is what protects it).",
   covers: ["ASYNC-10"],
   options: { trials: 40 },
+  schema: {
+    trials: integer(1, 100_000, "callers cancelled inside a shielded commit"),
+  },
   shrinkable: { trials: 1 },
   setup(ctx) {
     const problems: string[] = [];

@@ -4,6 +4,7 @@ import { ms, now, sleep, type Micros, type Proc } from "../../sim/index.js";
 import { Deadline, DeadlineExceeded } from "../../async/deadline.js";
 import { runParallel } from "../../async/parallel-runner.js";
 import { defineScenario } from "../types.js";
+import { integer } from "../option-spec.js";
 import { checkRounds } from "./rounds.js";
 
 export const nestedDeadline = defineScenario({
@@ -14,6 +15,11 @@ export const nestedDeadline = defineScenario({
     "The chain must stop with DeadlineExceeded exactly at the earliest deadline along the path, naming the level that set it (the outermost one when inner budgets are looser), and every level must be unwound at that instant — no nested call outlives the outer deadline.",
   covers: ["ASYNC-6"],
   options: { trials: 50, depth: 5 },
+  schema: {
+    trials: integer(1, 100_000, "chains of nested calls"),
+    depth: integer(1, 1_000, "nested calls in each chain"),
+  },
+  size: { formula: "trials × depth", estimate: (o) => o.trials * o.depth },
   shrinkable: { trials: 1, depth: 1 },
   setup(ctx) {
     const { trials, depth } = ctx.options;
@@ -91,6 +97,12 @@ export const partialResults = defineScenario({
     "The batch must return (not throw) exactly at the timeout, with every operation that finished by then carrying its own result in its own position, every other one marked unfinished, and the unfinished ones cancelled at that instant.",
   covers: ["ASYNC-7"],
   options: { rounds: 30, operations: 20, maxConcurrent: 5 },
+  schema: {
+    rounds: integer(1, 100_000, "batches run one after the other"),
+    operations: integer(1, 100_000, "operations in each batch"),
+    maxConcurrent: integer(1, 100_000, "operations of a batch running at once"),
+  },
+  size: { formula: "rounds × operations", estimate: (o) => o.rounds * o.operations },
   shrinkable: { rounds: 1, operations: 1, maxConcurrent: 1 },
   setup(ctx) {
     const { rounds, operations, maxConcurrent } = ctx.options;

@@ -3,6 +3,7 @@
 import { gather, isCancelled, ms, now, sleep, type Micros, type Proc, type Rng } from "../../sim/index.js";
 import { runWithTimeout } from "../../async/time-limit.js";
 import { defineScenario } from "../types.js";
+import { integer } from "../option-spec.js";
 
 class OpFailed extends Error {
   override readonly name = "OpFailed";
@@ -25,6 +26,11 @@ export const operationIsolation = defineScenario({
     "A contrast run of the same batch in fail-fast mode must cancel the siblings at the first failure, which is exactly what isolation prevents.",
   covers: ["ASYNC-1"],
   options: { operations: 50, rounds: 10 },
+  schema: {
+    operations: integer(1, 100_000, "concurrent operations in each batch"),
+    rounds: integer(1, 100_000, "batches run one after the other"),
+  },
+  size: { formula: "operations × rounds", estimate: (o) => o.operations * o.rounds },
   shrinkable: { operations: 2, rounds: 1 },
   setup(ctx) {
     const { operations, rounds } = ctx.options;
@@ -150,6 +156,11 @@ export const timeoutFallback = defineScenario({
     "A timed-out primary must be cancelled and the step must return its fallback exactly at the timeout (ASYNC-5). The chain must then carry on: the next step runs on the fallback value within its own budget, so a slow upstream never makes downstream steps time out and the chain always completes within the sum of step timeouts (ASYNC-2).",
   covers: ["ASYNC-2", "ASYNC-5"],
   options: { chains: 60, steps: 4 },
+  schema: {
+    chains: integer(1, 100_000, "chains of dependent steps"),
+    steps: integer(1, 1_000, "dependent steps in each chain"),
+  },
+  size: { formula: "chains × steps", estimate: (o) => o.chains * o.steps },
   shrinkable: { chains: 1, steps: 1 },
   setup(ctx) {
     const { chains, steps } = ctx.options;

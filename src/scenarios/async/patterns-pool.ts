@@ -5,6 +5,7 @@ import { kernelOf, ms, now, sleep, join, type Micros, type Proc, type Task } fro
 import { MemoryLedger } from "../../async/memory-ledger.js";
 import { PoolClosed, ResourcePool } from "../../async/resource-pool.js";
 import { defineScenario } from "../types.js";
+import { integer } from "../option-spec.js";
 
 function* waitEnd(task: Task<unknown>): Proc<void> {
   try {
@@ -57,6 +58,11 @@ export const resourcePool = defineScenario({
     "The pool must never create more than maxSize, must reuse (created < leases), must never lend a closed connection or one already lent, and on shutdown must close every connection it created exactly once — idle ones at once, borrowed ones when they come back — after which borrowing fails with PoolClosed.",
   covers: ["ASYNC-11"],
   options: { borrowers: 120, maxSize: 6 },
+  schema: {
+    borrowers: integer(1, 100_000, "borrowers arriving at jittered instants"),
+    maxSize: integer(1, 10_000, "most connections the pool may hold"),
+  },
+  size: { formula: "borrowers", estimate: (o) => o.borrowers },
   shrinkable: { borrowers: 1, maxSize: 1 },
   setup(ctx) {
     const { borrowers, maxSize } = ctx.options;
@@ -140,6 +146,11 @@ export const memoryCleanup = defineScenario({
     "Every allocation must be freed exactly once whatever the ending (no leak, no double free), memory in use returns to zero, the peak stays within the ledger's limit, and a failed or cancelled task frees at the instant it ends.",
   covers: ["ASYNC-13"],
   options: { tasks: 100, limitKb: 16384 },
+  schema: {
+    tasks: integer(1, 100_000, "tasks allocating buffers while they work"),
+    limitKb: integer(64, 16_777_216, "the memory ledger's limit, in KiB"),
+  },
+  size: { formula: "tasks", estimate: (o) => o.tasks },
   shrinkable: { tasks: 1 },
   setup(ctx) {
     const { tasks, limitKb } = ctx.options;

@@ -4,6 +4,7 @@
 import { Lock, Semaphore, ms, now, sleep, join, type Micros, type Proc } from "../../sim/index.js";
 import { predictFifo } from "../../async/soak/predict.js";
 import { defineScenario } from "../types.js";
+import { integer } from "../option-spec.js";
 
 export const backpressure = defineScenario({
   id: "async/backpressure",
@@ -13,6 +14,11 @@ export const backpressure = defineScenario({
     "waiting operations are admitted in arrival order the moment a permit frees, so every start and end matches the FIFO schedule computed without the runtime; all permits come back.",
   covers: ["ASYNC-4"],
   options: { operations: 300, maxConcurrent: 10 },
+  schema: {
+    operations: integer(1, 100_000, "operations arriving at jittered instants"),
+    maxConcurrent: integer(1, 100_000, "permits of the semaphore that bounds them"),
+  },
+  size: { formula: "operations", estimate: (o) => o.operations },
   shrinkable: { operations: 1, maxConcurrent: 1 },
   setup(ctx) {
     const { operations, maxConcurrent } = ctx.options;
@@ -73,6 +79,11 @@ export const lockFairness = defineScenario({
     "Holders never overlap, every request is granted, and each grant goes to the longest-waiting requester: requests are granted in exactly the order they were made (ties impossible: arrivals are distinct).",
   covers: ["ASYNC-12"],
   options: { contenders: 40, rounds: 5 },
+  schema: {
+    contenders: integer(1, 10_000, "tasks contending for the lock"),
+    rounds: integer(1, 10_000, "times each contender takes the lock"),
+  },
+  size: { formula: "contenders × rounds", estimate: (o) => o.contenders * o.rounds },
   shrinkable: { contenders: 2, rounds: 1 },
   setup(ctx) {
     const { contenders, rounds } = ctx.options;

@@ -5,9 +5,10 @@
 // counts and the virtual-time latency histogram are reported as metrics and summary rows.
 
 import { asyncWorkerFactory } from "../../async/async-worker.js";
-import { SOAK_SCENARIOS, soakProc, type SoakReport, type SoakScenarioName } from "../../async/soak.js";
+import { SOAK_SCENARIOS, soakProc, type SoakCounts, type SoakReport, type SoakScenarioName } from "../../async/soak.js";
 import type { ScenarioContext } from "../context.js";
 import { defineScenario, type ScenarioDef } from "../types.js";
+import { integer } from "../option-spec.js";
 
 const TITLES: Record<SoakScenarioName, { id: string; title: string; covers: string; text: string }> = {
   "concurrent-load": {
@@ -98,6 +99,62 @@ function reportChecks(ctx: ScenarioContext, get: () => SoakReport | null): void 
   });
 }
 
+const KINDS = ["completed", "cancelled", "timedOut", "failed"] as const;
+
+function sameCounts(a: SoakCounts, b: SoakCounts): boolean {
+  return a.submitted === b.submitted && KINDS.every((k) => a[k] === b[k]);
+}
+
+function sum(counts: readonly SoakCounts[]): SoakCounts {
+  const total = { submitted: 0, completed: 0, cancelled: 0, timedOut: 0, failed: 0 };
+  for (const c of counts) {
+    total.submitted += c.submitted;
+    for (const k of KINDS) total[k] += c[k];
+  }
+  return total;
+}
+
+/** Everything a soak report says, histograms as their summaries, in a comparable string. */
+function canonical(report: SoakReport): string {
+  return JSON.stringify({
+    ...report,
+    iterations: report.iterations.map((it) => ({
+      ...it,
+      scenarios: it.scenarios.map((s) => ({ ...s, latency: s.latency.summary() })),
+    })),
+  });
+}
+
+/**
+ * SOAK-7, the entry point's own promises: each iteration's counts are the sum of its
+ * scenarios', the totals the sum of the iterations', every outcome kind occurs, and the
+ * same seed run again gives the very same report.
+ */
+function entryPointChecks(ctx: ScenarioContext, get: () => SoakReport | null, rerun: () => SoakReport | null): void {
+  ctx.check("SOAK-7: iteration counts sum their scenarios' and the totals sum the iterations'", () => {
+    const report = get();
+    if (report === null) return "no report";
+    for (const it of report.iterations)
+      if (!sameCounts(it.counts, sum(it.scenarios.map((s) => s.counts))))
+        return `iteration ${it.iteration}: counts ${JSON.stringify(it.counts)} are not the sum of its scenarios'`;
+    const total = sum(report.iterations.map((it) => it.counts));
+    return sameCounts(report.totals, total) && total.submitted > 0
+      ? null
+      : `totals ${JSON.stringify(report.totals)}, iterations sum to ${JSON.stringify(total)}`;
+  });
+  ctx.check("SOAK-7: every outcome kind occurs (completed, cancelled, timed out, failed)", () => {
+    const t = get()?.totals;
+    const missing = KINDS.filter((k) => (t?.[k] ?? 0) === 0);
+    return missing.length === 0 ? null : `none ${missing.join(", ")}`;
+  });
+  ctx.check("SOAK-7: the same seed run again gives the identical report", () => {
+    const a = get();
+    const b = rerun();
+    if (a === null || b === null) return "a run did not finish";
+    return canonical(a) === canonical(b) ? null : "the two reports differ";
+  });
+}
+
 function soakScenario(input: {
   id: string;
   title: string;
@@ -105,6 +162,8 @@ function soakScenario(input: {
   covers: string[];
   scenarios: readonly SoakScenarioName[];
   iterations: number;
+  /** The run_soak entry point (SOAK-7): run it twice on the same seed and check the report itself. */
+  entryPoint?: boolean;
 }): ScenarioDef {
   return defineScenario({
     id: input.id,
@@ -112,17 +171,28 @@ function soakScenario(input: {
     description: input.description,
     covers: input.covers,
     options: { iterations: input.iterations },
+    schema: { iterations: integer(1, 1_000, "soak iterations, each on its own seeded stream") },
     shrinkable: { iterations: 1 },
     setup(ctx) {
       let report: SoakReport | null = null;
+      let rerun: SoakReport | null = null;
       const options = { iterations: ctx.options.iterations, scenarios: input.scenarios };
+      // Forks are pure functions of the seed and the label, so the rerun gets the very same streams.
+      const run = () => soakProc(asyncWorkerFactory(), { rng: ctx.rng.fork("soak"), seed: ctx.seed, options });
       ctx.main(
         "soak",
         (function* () {
-          report = yield* soakProc(asyncWorkerFactory(), { rng: ctx.rng.fork("soak"), seed: ctx.seed, options });
+          report = yield* run();
+          if (input.entryPoint === true) rerun = yield* run();
         })(),
       );
       reportChecks(ctx, () => report);
+      if (input.entryPoint === true)
+        entryPointChecks(
+          ctx,
+          () => report,
+          () => rerun,
+        );
     },
   });
 }
@@ -143,9 +213,10 @@ export const soakScenarios: ScenarioDef[] = [
     id: "soak/all",
     title: "Soak: run_soak(worker_factory, iterations, seed) — all six scenarios per iteration",
     description:
-      "The soak entry point: every iteration runs concurrent load, timeout enforcement, mid-flight cancellation, failure propagation, rapid reconfiguration and the jitter storm against workers from the factory, with randomness forked from the seed per iteration and scenario. Reports per-iteration submitted/completed/cancelled/timed-out/failed counts (summary rows) and virtual-time latency percentiles (metrics). Raise `iterations` for longer soaks.",
+      "The soak entry point: every iteration runs concurrent load, timeout enforcement, mid-flight cancellation, failure propagation, rapid reconfiguration and the jitter storm against workers from the factory, with randomness forked from the seed per iteration and scenario. Reports per-iteration submitted/completed/cancelled/timed-out/failed counts (summary rows) and virtual-time latency percentiles (metrics). SOAK-7: each iteration's counts are the sum of its scenarios' and the totals the sum of the iterations', every outcome kind occurs, and the whole soak run again on the same seed gives the identical report. Raise `iterations` for longer soaks.",
     covers: ["SOAK-1", "SOAK-2", "SOAK-3", "SOAK-4", "SOAK-5", "SOAK-6", "SOAK-7"],
     scenarios: SOAK_SCENARIOS,
     iterations: 3,
+    entryPoint: true,
   }),
 ];

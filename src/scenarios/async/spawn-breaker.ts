@@ -13,6 +13,7 @@ import {
 import { SPAWN_FAILURE_WINDOW_US, SPAWN_LENIENT, SPAWN_REGULAR, spawnBreaker } from "../../async/breaker-policies.js";
 import { callThrough } from "../../async/breaker-call.js";
 import { defineScenario } from "../types.js";
+import { integer } from "../option-spec.js";
 import { checkRounds } from "./rounds.js";
 
 const EDGES = new Set(["closed>open", "open>half-open", "half-open>closed", "half-open>open", "open>closed"]);
@@ -27,6 +28,12 @@ export const spawnBreakerConcurrency = defineScenario({
     "Checked against the harness's own log of every call: transitions form a legal sequence per key; no call is admitted while its circuit is open; a half-open circuit never has more than one trial in flight; no failure is lost (per-type counts match); refusals match the breaker's blocked count; and every open transition is justified by the failures the harness saw.",
   covers: ["SPAWN-3"],
   options: { callers: 40, agents: 4, callsPerCaller: 30 },
+  schema: {
+    callers: integer(1, 10_000, "concurrent callers"),
+    agents: integer(1, 1_000, "agents (breaker keys) they call"),
+    callsPerCaller: integer(1, 100_000, "calls each caller makes"),
+  },
+  size: { formula: "callers × callsPerCaller", estimate: (o) => o.callers * o.callsPerCaller },
   shrinkable: { callers: 1, agents: 1, callsPerCaller: 1 },
   setup(ctx) {
     const { callers, agents, callsPerCaller } = ctx.options;
@@ -170,6 +177,9 @@ export const spawnAdhocLenient = defineScenario({
     "Regular: two failures within 10 s open it by fast-fail, two failures more than 10 s apart open it by the 2-failure threshold (SPAWN-5). Each transition's recorded reason must name the rule that fired.",
   covers: ["SPAWN-4", "SPAWN-5"],
   options: { rounds: 10 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds of scripted failure timelines"),
+  },
   limits: { maxTimeUs: sec(86_400) }, // each round spans several virtual minutes
   shrinkable: { rounds: 1 },
   setup(ctx) {
@@ -290,6 +300,11 @@ export const spawnParallelRecovery = defineScenario({
     "(2) Calls already in flight when the circuit opens: the first of them to succeed closes the circuit at that instant (spawn semantics: any success recovers), and calls after it are admitted.",
   covers: ["SPAWN-9"],
   options: { rounds: 10, parallelCalls: 8 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds, each on a fresh circuit"),
+    parallelCalls: integer(1, 10_000, "calls arriving at once after the reset timeout"),
+  },
+  size: { formula: "rounds × parallelCalls", estimate: (o) => o.rounds * o.parallelCalls },
   shrinkable: { rounds: 1, parallelCalls: 2 },
   setup(ctx) {
     const { rounds, parallelCalls } = ctx.options;
@@ -383,6 +398,9 @@ export const spawnHealth = defineScenario({
     "The open circuit must still be open 1 µs before the 120 s reset timeout and half-open at it.",
   covers: ["SPAWN-24"],
   options: { checkpoints: 40 },
+  schema: {
+    checkpoints: integer(1, 100_000, "instants at which health is compared with the harness's own figures"),
+  },
   shrinkable: { checkpoints: 1 },
   setup(ctx) {
     const problems: string[] = [];

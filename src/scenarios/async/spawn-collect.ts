@@ -17,6 +17,7 @@ import {
   type Subgoal,
 } from "../../async/spawn-executor.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
 import { checkRounds } from "./rounds.js";
 
 /** A script that sleeps, then answers with who it is, which subgoal and which prompt it got. */
@@ -48,6 +49,11 @@ export const spawnAdhocParallel = defineScenario({
     "the spawned-agents list must name exactly the ad-hoc subgoals' agents and the spawn count must equal their number (SPAWN-1), registered agents must not be counted as spawns and must run with their own prompt, and ad-hoc agents must land in the lenient breaker class (SPAWN-2).",
   covers: ["SPAWN-1", "SPAWN-2"],
   options: { rounds: 20, subgoals: 12 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds run one after the other"),
+    subgoals: integer(1, 10_000, "subgoals in each round"),
+  },
+  size: { formula: "rounds × subgoals", estimate: (o) => o.rounds * o.subgoals },
   shrinkable: { rounds: 1, subgoals: 1 },
   setup(ctx) {
     const { rounds, subgoals } = ctx.options;
@@ -102,6 +108,9 @@ export const spawnFallback = defineScenario({
     "(SPAWN-8) An agent whose circuit is open: each of its subgoals must be refused before spawning, recorded in circuit_blocked, and run by the fallback agent instead — listed in fallback_agents, counted in fallback_count, and succeeding with the fallback's answer — while other agents run normally.",
   covers: ["SPAWN-6", "SPAWN-8"],
   options: { subgoals: 10 },
+  schema: {
+    subgoals: integer(1, 10_000, "subgoals per part of the scenario"),
+  },
   shrinkable: { subgoals: 1 },
   setup(ctx) {
     const { subgoals } = ctx.options;
@@ -188,6 +197,12 @@ export const spawnPreSpawnBlock = defineScenario({
     "Spawns + blocks must equal the subgoals, every spawn must start before the circuit opened and every block after, and failed_subgoals must count them all.",
   covers: ["SPAWN-7"],
   options: { rounds: 20, subgoals: 10, maxConcurrent: 3 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds run one after the other"),
+    subgoals: integer(1, 10_000, "subgoals given to the broken agent"),
+    maxConcurrent: integer(1, 10_000, "subgoals run at once"),
+  },
+  size: { formula: "rounds × subgoals", estimate: (o) => o.rounds * o.subgoals },
   shrinkable: { rounds: 1, subgoals: 3, maxConcurrent: 1 },
   setup(ctx) {
     const { rounds, subgoals, maxConcurrent } = ctx.options;
@@ -272,6 +287,10 @@ export const spawnFailurePatterns = defineScenario({
     "(SPAWN-13) Agents failing by timeout, error pattern, inference error and crash: each failure must be recorded under its own type, in the metadata and in the breaker's per-type counts, and no type may leak into another's count.",
   covers: ["SPAWN-12", "SPAWN-13"],
   options: { rounds: 10, agentTimeoutMs: 30000 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds run one after the other"),
+    agentTimeoutMs: duration("1s", "24h", "each agent's timeout (pattern failures must end long before it)"),
+  },
   shrinkable: { rounds: 1 },
   setup(ctx) {
     const { rounds, agentTimeoutMs } = ctx.options;
@@ -335,6 +354,11 @@ export const spawnPartialSuccess = defineScenario({
     "Each round runs `subgoals` subgoals of which a drawn subset fails in drawn ways (crash, inference error, error pattern, timeout), each on its own agent so no circuit interferes. failed_subgoals must equal the number that failed, every success must keep its answer, every failure its error, and total_subgoals the input size.",
   covers: ["SPAWN-15"],
   options: { rounds: 20, subgoals: 10 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds run one after the other"),
+    subgoals: integer(1, 10_000, "subgoals in each round"),
+  },
+  size: { formula: "rounds × subgoals", estimate: (o) => o.rounds * o.subgoals },
   shrinkable: { rounds: 1, subgoals: 1 },
   setup(ctx) {
     const { rounds, subgoals } = ctx.options;

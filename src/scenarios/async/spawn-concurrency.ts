@@ -7,6 +7,7 @@ import { kernelOf, ms, now, sec, type Micros } from "../../sim/index.js";
 import { predictFifo } from "../../async/soak/predict.js";
 import { runParallel, type ParallelReport } from "../../async/parallel-runner.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
 import { newProbe, sleepers } from "./spawn-sleepers.js";
 import { checkRounds } from "./rounds.js";
 
@@ -18,6 +19,11 @@ export const spawnMaxConcurrent = defineScenario({
     "Every round also runs the same tasks with max_concurrent=1, which must start them strictly in input order, each exactly when the previous one ended (SPAWN-21).",
   covers: ["SPAWN-10", "SPAWN-21"],
   options: { rounds: 30, tasks: 24 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds, each with a drawn max_concurrent"),
+    tasks: integer(1, 10_000, "tasks in each round"),
+  },
+  size: { formula: "rounds × tasks", estimate: (o) => o.rounds * o.tasks },
   shrinkable: { rounds: 1, tasks: 1 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
@@ -66,6 +72,12 @@ export const spawnGlobalTimeout = defineScenario({
     "A control round whose tasks all fit within 1.5·T must return every result with no timeout flagged.",
   covers: ["SPAWN-11"],
   options: { rounds: 20, tasks: 10, maxConcurrent: 2 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds run one after the other"),
+    tasks: integer(1, 10_000, "slow tasks in each round"),
+    maxConcurrent: integer(1, 10_000, "tasks running at once"),
+  },
+  size: { formula: "rounds × tasks", estimate: (o) => o.rounds * o.tasks },
   limits: { maxTimeUs: sec(86_400) }, // task timeouts up to the plan's 300 s
   shrinkable: { rounds: 1 },
   setup(ctx) {
@@ -117,6 +129,11 @@ export const spawnHighConcurrency = defineScenario({
     "and the kernel must spend a bounded number of events per task (at most `maxEventsPerTask`): the runner's cost grows linearly, not quadratically.",
   covers: ["SPAWN-18"],
   options: { bigTasks: 5000, maxEventsPerTask: 8 },
+  schema: {
+    bigTasks: integer(1, 100_000, "tasks in the largest run (limit 1,000)"),
+    maxEventsPerTask: integer(1, 1_000, "kernel events a task may cost"),
+  },
+  size: { formula: "bigTasks", estimate: (o) => o.bigTasks },
   shrinkable: { bigTasks: 100 },
   setup(ctx) {
     const { bigTasks, maxEventsPerTask } = ctx.options;
@@ -163,6 +180,13 @@ export const spawnSpeedup = defineScenario({
     "Then `jitteredRounds` rounds of `tasks` agents whose durations are drawn around `taskMs` (± `jitterMs`): each run must take exactly its FIFO makespan, and the max_concurrent=5 run under half the serial time.",
   covers: ["SPAWN-25"],
   options: { tasks: 10, taskMs: 100, jitterMs: 50, jitteredRounds: 10 },
+  schema: {
+    tasks: integer(1, 10_000, "agents in each jittered round"),
+    taskMs: duration("1ms", "1h", "mean agent duration in the jittered rounds"),
+    jitterMs: duration("0ms", "1h", "largest deviation from taskMs"),
+    jitteredRounds: integer(0, 10_000, "jittered rounds after the plan's fixed figures"),
+  },
+  size: { formula: "jitteredRounds × tasks", estimate: (o) => o.jitteredRounds * o.tasks },
   shrinkable: { tasks: 2, jitteredRounds: 0 },
   setup(ctx) {
     const { tasks, taskMs, jitterMs, jitteredRounds } = ctx.options;

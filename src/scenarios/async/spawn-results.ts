@@ -5,6 +5,7 @@
 import { Cancelled, isCancelled, ms, now, sleep, spawn, join, type Micros, type Proc } from "../../sim/index.js";
 import { runParallel, type ParallelTask, type ProgressEvent } from "../../async/parallel-runner.js";
 import { defineScenario } from "../types.js";
+import { integer } from "../option-spec.js";
 import { newProbe, sleepers } from "./spawn-sleepers.js";
 import { checkRounds } from "./rounds.js";
 
@@ -16,6 +17,7 @@ export const spawnEdgeCases = defineScenario({
     "max_concurrent of 0, a negative number or a fraction is rejected with a RangeError naming maxConcurrent, before any task starts (SPAWN-20).",
   covers: ["SPAWN-16", "SPAWN-17", "SPAWN-20"],
   options: {},
+  schema: {},
   setup(ctx) {
     const problems: string[] = [];
     let started = 0;
@@ -89,6 +91,11 @@ export const spawnExceptions = defineScenario({
     "Cancellation is different: when one agent ends cancelled by itself the run must re-raise the cancellation and cancel its siblings at that instant; when the caller of the run is cancelled, the cancellation reaches the caller and every agent is cancelled then too.",
   covers: ["SPAWN-19"],
   options: { rounds: 20, tasks: 12 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds run one after the other"),
+    tasks: integer(1, 10_000, "agents in each round"),
+  },
+  size: { formula: "rounds × tasks", estimate: (o) => o.rounds * o.tasks },
   shrinkable: { rounds: 1, tasks: 2 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
@@ -185,6 +192,11 @@ export const spawnResultOrder = defineScenario({
     "Each round runs agents with drawn durations (so completion order is shuffled) of which some fail. results[i] must be agent i's own result — its id, its index, its output or its error — in input order, with failures keeping their position; the round must actually have completed out of order.",
   covers: ["SPAWN-22"],
   options: { rounds: 30, tasks: 16 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds run one after the other"),
+    tasks: integer(1, 10_000, "agents in each round"),
+  },
+  size: { formula: "rounds × tasks", estimate: (o) => o.rounds * o.tasks },
   shrinkable: { rounds: 1, tasks: 2 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;
@@ -228,6 +240,11 @@ export const spawnProgress = defineScenario({
     "Runs `tasks` agents (some failing) with a progress callback that throws on every third call. The run must not abort; every task must report exactly one 'started' then exactly one ending ('completed' or 'failed') with its own index and id, every event must carry total = tasks and the current virtual time, and the runner must count the swallowed callback errors exactly.",
   covers: ["SPAWN-23"],
   options: { rounds: 20, tasks: 15 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds run one after the other"),
+    tasks: integer(2, 10_000, "agents in each round"),
+  },
+  size: { formula: "rounds × tasks", estimate: (o) => o.rounds * o.tasks },
   shrinkable: { rounds: 1, tasks: 1 },
   setup(ctx) {
     const { rounds, tasks } = ctx.options;

@@ -5,6 +5,7 @@ import { backoffCeiling, type BackoffPolicy, type Jitter } from "../../async/bac
 import { retry, type RetryStop } from "../../async/retry.js";
 import { RetryBudget } from "../../async/retry-budget.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
 import { checkRounds } from "./rounds.js";
 
 class Flaky extends Error {}
@@ -28,6 +29,11 @@ export const spawnRetryBackoff = defineScenario({
     "Retrying must stop at the per-item cap, never retry a non-retryable error, and a shared budget must bound the retries of many items together (items beyond it fail with 'budget-exhausted').",
   covers: ["SPAWN-14"],
   options: { rounds: 30, baseMs: 10, capMs: 2000 },
+  schema: {
+    rounds: integer(1, 100_000, "rounds, each with a drawn number of failures"),
+    baseMs: duration("1ms", "1h", "the first backoff delay"),
+    capMs: duration("1ms", "24h", "the longest backoff delay"),
+  },
   shrinkable: { rounds: 1 },
   setup(ctx) {
     const { rounds, baseMs, capMs } = ctx.options;

@@ -15,13 +15,17 @@ import {
   type NodeFactory,
   type NodeId,
   type Observation,
+  type SimNode,
+  type Topology,
 } from "../../sim/index.js";
+import type { PerJobView } from "../../nodes/checks/checker.js";
 import type { ClusterMessage } from "../../nodes/messages.js";
 import { CHECK_NAMES, ClusterCheckers, retentionFrom } from "../../nodes/checkers.js";
 import { clientFactory, type ClientNode } from "../../nodes/client.js";
 import {
   gateConfig,
   managerConfig,
+  workerConfig,
   type ClientConfig,
   type GateConfig,
   type ManagerConfig,
@@ -65,6 +69,8 @@ export class ClusterWorld {
   private readonly statusCounts = new Map<string, number>();
   private readonly keep: (kind: string) => boolean;
   private readonly reactions: ((o: Observation) => void)[] = [];
+  /** The run waits until every node deleted every job after its retention. */
+  private awaitCleanup = false;
 
   constructor(
     readonly ctx: ScenarioContext<Options>,
@@ -93,12 +99,22 @@ export class ClusterWorld {
       },
       ...(setup.link === undefined ? {} : { link: setup.link }),
     });
+    const gate = gateConfig(setup.gate);
+    const manager = managerConfig(setup.manager);
     this.checkers = new ClusterCheckers(
       (check, message, nodes) => ctx.violation(check, message, nodes),
-      retentionFrom(gateConfig(setup.gate), managerConfig(setup.manager)),
+      retentionFrom(gate, manager),
+      {
+        gate,
+        manager,
+        worker: workerConfig(setup.worker),
+        groupSizes: groupSizes(topology, setup),
+        roles: new Map(topology.nodes.map((n) => [n.id, n.role])),
+      },
     );
     for (const name of Object.values(CHECK_NAMES)) ctx.declareChecker(name);
     this.world.onEmit((o) => this.observe(o));
+    this.world.onHostState((atUs, node, state) => this.checkers.observeHost(node, state, atUs));
     ctx.summary(() => this.summary());
     ctx.onFinish(() => this.finish());
   }
@@ -200,13 +216,26 @@ export class ClusterWorld {
     options: { awaitCleanup?: boolean; pending?: () => string | null } = {},
   ): void {
     this.world.start();
+    this.awaitCleanup = options.awaitCleanup === true;
     const extra = options.pending ?? (() => null);
-    const cleanup = options.awaitCleanup === true ? () => this.checkers.pendingCleanup() : () => null;
+    const cleanup =
+      options.awaitCleanup === true ? () => this.checkers.pendingCleanup() ?? this.pendingPerJob() : () => null;
     this.world.runPhases({
       faultPhaseMs,
       livenessBudgetMs,
       pending: () => this.checkers.pending() ?? extra() ?? cleanup(),
     });
+  }
+
+  /** A node that still holds per-job state (a run, an owed result, an open round), or null. */
+  private pendingPerJob(): string | null {
+    for (const h of this.world.hosts) {
+      const view = h.isUp ? perJobViewOf(h.instance) : null;
+      if (view === null) continue;
+      for (const [what, keys] of Object.entries(view.perJob))
+        if (keys.length > 0) return `${h.id} still holds ${what} [${keys.slice(0, 3).join(", ")}]`;
+    }
+    return null;
   }
 
   /** Statuses the client heard, in the order it heard them. */
@@ -216,7 +245,14 @@ export class ClusterWorld {
 
   private finish(): void {
     const settled = this.ctx.kernel.failure === null;
-    this.checkers.finish(this.ctx.kernel.now, settled);
+    const cleanedUp = settled && this.awaitCleanup && this.checkers.pendingCleanup() === null;
+    this.checkers.finish(
+      this.ctx.kernel.now,
+      settled,
+      (node) => this.world.isUp(node),
+      (node) => perJobViewOf(this.world.node(node)),
+      cleanedUp,
+    );
     const s = this.world.network.stats;
     this.ctx.metric("messages.sent", s.sent);
     this.ctx.metric("messages.delivered", s.delivered);
@@ -236,4 +272,17 @@ export class ClusterWorld {
     if (role === "worker") return { jobs: "-", workflows: this.perNode.get(`workflow.started|${id}`) ?? 0 };
     return { jobs: this.perNode.get(`client.submitted|${id}`) ?? 0, workflows: "-" };
   }
+}
+
+/** Voters per election group: the gates ("global"), and each DC's managers. */
+function groupSizes(topology: Topology, setup: ClusterSetup): Map<string, number> {
+  const sizes = new Map<string, number>([["global", setup.gates]]);
+  for (const dc of topology.dcs) sizes.set(dc.id, setup.managersPerDc);
+  return sizes;
+}
+
+/** A node's per-job view when it has one (gates, managers, workers), else null. */
+function perJobViewOf(node: SimNode | null): PerJobView | null {
+  const withView = node as (SimNode & { perJobView?: () => PerJobView }) | null;
+  return withView?.perJobView?.() ?? null;
 }

@@ -5,6 +5,9 @@
 import type { Observation } from "../../sim/index.js";
 import { gateConfig, managerConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
+import { clusterSpecs } from "./option-specs.js";
+import { duration } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectAll, expectOne } from "./expect.js";
 
@@ -12,6 +15,19 @@ const GATE = gateConfig();
 
 function detail(o: Observation, key: string): string {
   return String(o.detail?.[key]);
+}
+
+/**
+ * GM-1.3.1/1.3.3: an attempt that got no answer is retried after the dispatch timeout T
+ * plus a full-jitter backoff of at most dispatchRetryMaxMs: never sooner, never later.
+ */
+function gapProblem(a: Observation, b: Observation): string | null {
+  const gapMs = (b.atUs - a.atUs) / 1000;
+  const minMs = GATE.managerDispatchTimeoutMs;
+  const maxMs = minMs + GATE.dispatchRetryMaxMs;
+  return gapMs >= minMs && gapMs <= maxMs
+    ? null
+    : `attempts to ${detail(a, "manager")} and ${detail(b, "manager")} ${gapMs} ms apart, not within [${minMs}, ${maxMs}]`;
 }
 
 export const multiDcDispatch = defineScenario({
@@ -22,6 +38,7 @@ export const multiDcDispatch = defineScenario({
     "both DCs, records each DC's accepting manager (jobDcManagers), and finalises once both have reported.",
   covers: ["GM-1.1.2"],
   options: { jobs: 2, faultPhaseMs: 20_000, livenessBudgetMs: 120_000 },
+  schema: { jobs: clusterSpecs.jobs, ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       keepEvents: true,
@@ -68,6 +85,7 @@ export const managerDiesBeforeAck = defineScenario({
     "DC leader — accepts; the job completes exactly once.",
   covers: ["GM-1.3.1"],
   options: { faultPhaseMs: 120_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       gates: 1,
@@ -83,15 +101,16 @@ export const managerDiesBeforeAck = defineScenario({
       c.world.crash(victim);
     });
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
-    ctx.check("GM-1.3.1: the first attempt went to the dying leader and timed out", () => {
-      const attempts = c.events("job.dispatchAttempt");
-      if (attempts[0] === undefined || detail(attempts[0], "manager") !== victim)
-        return `first attempt to ${attempts[0] === undefined ? "nobody" : detail(attempts[0], "manager")}, leader was ${victim}`;
-      const next = attempts[1];
-      return next !== undefined && next.atUs - attempts[0].atUs >= GATE.managerDispatchTimeoutMs * 1000
-        ? null
-        : "no retry after the dispatch timeout";
-    });
+    ctx.check(
+      "GM-1.3.1: the first attempt went to the dying leader; the retry came T to T + the backoff cap later",
+      () => {
+        const attempts = c.events("job.dispatchAttempt");
+        if (attempts[0] === undefined || detail(attempts[0], "manager") !== victim)
+          return `first attempt to ${attempts[0] === undefined ? "nobody" : detail(attempts[0], "manager")}, leader was ${victim}`;
+        const next = attempts[1];
+        return next === undefined ? "no retry after the dispatch timeout" : gapProblem(attempts[0], next);
+      },
+    );
     ctx.check("GM-1.3.1: another manager accepted the job", () => {
       const d = c.events("job.dispatched");
       return d.length === 1 && detail(d[0]!, "manager") !== victim
@@ -104,48 +123,74 @@ export const managerDiesBeforeAck = defineScenario({
 
 export const dcFailover = defineScenario({
   id: "cluster/dc-failover",
-  title: "Every manager of the chosen DC is unreachable: per-attempt timeouts, then the next DC",
+  title: "Every manager of the chosen DC is unreachable: per-attempt timeouts, then the next DC in routing order",
   description:
-    "1 gate, dc1 and dc2. Just before the client submits, dc1's managers are cut off from the gate. GM-1.3.3: each " +
-    "attempt waits managerDispatchTimeoutMs before the next, each manager gets maxRetriesPerDc + 1 attempts. GM-1.3.2: " +
-    "once all of dc1's managers have failed, the gate fails over to dc2 and the job completes there.",
+    "1 gate, dc1, dc2 and dc3 (3 managers, 3 workers each). At 5 s a dc2 manager crashes for good, so by the time the " +
+    "client submits (45 s) the gate has had no heartbeat from it for heartbeatTimeoutMs and ranks dc2 BUSY: the routing " +
+    "order is dc1, dc3, dc2, not the names' order. Just before the submission dc1's managers are cut off from the gate. " +
+    "GM-1.3.3: each attempt gets no answer and the next follows it after managerDispatchTimeoutMs plus a backoff of at " +
+    "most dispatchRetryMaxMs; each manager gets maxRetriesPerDc + 1 attempts. GM-1.3.2: once all of dc1's managers have " +
+    "failed, the gate fails over to dc3, the next DC in its routing order, never tries dc2, and the job completes in dc3.",
   covers: ["GM-1.3.2", "GM-1.3.3"],
-  options: { faultPhaseMs: 150_000, livenessBudgetMs: 120_000 },
+  options: { submitAtMs: 45_000, faultPhaseMs: 200_000, livenessBudgetMs: 120_000 },
+  schema: {
+    submitAtMs: duration("10s", "24h", "when the client submits (dc1 is cut off a second before)"),
+    ...phaseSpecs,
+  },
   setup(ctx) {
+    const o = ctx.options;
     const c = new ClusterWorld(ctx, {
       gates: 1,
-      dcs: 2,
+      dcs: 3,
       managersPerDc: 3,
       workersPerDc: 3,
-      client: { jobCount: 1 },
+      client: { jobCount: 1, firstSubmitDelayMs: o.submitAtMs },
       keepEvents: true,
     });
+    const dc1 = c.ids("manager", "dc1");
     c.world.plan([
-      {
-        atMs: 14_000,
-        action: "partition",
-        a: c.ids("manager", "dc1"),
-        b: c.ids("gate"),
-        oneWay: false,
-        name: "dc1-cut",
-      },
+      { atMs: 5_000, action: "crash", node: "dc2-mgr-3" },
+      { atMs: o.submitAtMs - 1_000, action: "partition", a: dc1, b: c.ids("gate"), oneWay: false, name: "dc1-cut" },
     ]);
-    c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
-    ctx.check("GM-1.3.3: consecutive attempts to dc1 are at least managerDispatchTimeoutMs apart", () => {
-      const a = c.events("job.dispatchAttempt", (e) => detail(e, "dc") === "dc1");
-      for (let i = 1; i < a.length; i++)
-        if (a[i]!.atUs - a[i - 1]!.atUs < GATE.managerDispatchTimeoutMs * 1000)
-          return `attempts ${i - 1} and ${i} only ${(a[i]!.atUs - a[i - 1]!.atUs) / 1000} ms apart`;
-      return a.length === 3 * (GATE.maxRetriesPerDc + 1) ? null : `${a.length} attempts to dc1`;
+    // The gate's routing order for the job, read once its first attempt is under way.
+    let order: string[] = [];
+    c.once("job.dispatchAttempt", (e) => {
+      const job = c.gate(e.node)?.jobTable.jobs.get(detail(e, "job"));
+      order = job === undefined ? [] : [...job.dcs.keys(), ...job.fallback];
     });
-    ctx.check("GM-1.3.2: dc1 failed as a whole and the job moved to dc2", () => {
-      const failed = c.events("job.dcFailed").map((e) => detail(e, "dc"));
-      const accepted = c.events("job.dispatched").map((e) => detail(e, "dc"));
-      return failed.join(",") === "dc1" && accepted.join(",") === "dc2"
+    c.run(o.faultPhaseMs, o.livenessBudgetMs);
+    ctx.check("GM-1.3.3: consecutive attempts are T to T + the backoff cap apart; 3 per dc1 manager", () => {
+      const a = c.events("job.dispatchAttempt");
+      for (let i = 1; i < a.length; i++) {
+        const problem = gapProblem(a[i - 1]!, a[i]!);
+        if (problem !== null) return `attempts ${i - 1} and ${i}: ${problem}`;
+      }
+      const toDc1 = a.filter((e) => detail(e, "dc") === "dc1").map((e) => detail(e, "manager"));
+      const perManager = dc1.map((m) => toDc1.filter((x) => x === m).length);
+      return perManager.every((n) => n === GATE.maxRetriesPerDc + 1)
         ? null
-        : `failed [${failed.join(", ")}], accepted [${accepted.join(", ")}]`;
+        : `attempts per dc1 manager: ${perManager.join(", ")}`;
     });
-    ctx.check("the job completed in dc2", () => expectOne(c.clientStatuses(), "completed"));
+    ctx.check("GM-1.3.2: the gate's routing order put the busy dc2 last", () =>
+      order.join(",") === "dc1,dc3,dc2" ? null : `routing order [${order.join(", ")}]`,
+    );
+    ctx.check(
+      "GM-1.3.2: dc1 failed as a whole and the job moved to dc3, the next in routing order, never to dc2",
+      () => {
+        const failed = c.events("job.dcFailed").map((e) => detail(e, "dc"));
+        const accepted = c.events("job.dispatched").map((e) => detail(e, "dc"));
+        const dc2 = c.events("job.dispatchAttempt", (e) => detail(e, "dc") === "dc2").length;
+        return failed.join(",") === "dc1" && accepted.join(",") === "dc3" && dc2 === 0
+          ? null
+          : `failed [${failed.join(", ")}], accepted [${accepted.join(", ")}], ${dc2} attempts to dc2`;
+      },
+    );
+    ctx.check(
+      "the job completed in dc3",
+      () =>
+        expectOne(c.clientStatuses(), "completed") ??
+        (c.events("job.dcTerminal", (e) => detail(e, "dc") === "dc3").length === 1 ? null : "dc3 never finished it"),
+    );
   },
 });
 
@@ -158,6 +203,7 @@ export const heartbeatTimeout = defineScenario({
     "unhealthy (within one sweep), and dc1's health drops to BUSY (1 of 3 managers unhealthy ≥ 0.3).",
   covers: ["GM-2.3.1", "GM-2.3.4"],
   options: { faultPhaseMs: 90_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       keepEvents: true,
@@ -217,6 +263,7 @@ export const jobLeaderTakeover = defineScenario({
     "fence token, moves the worker and the gate to itself, and the running workflow finishes without a rerun.",
   covers: [],
   options: { faultPhaseMs: 200_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       keepEvents: true,

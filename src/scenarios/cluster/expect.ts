@@ -13,20 +13,57 @@ export function expectAll(seen: readonly string[], expected: string, count: numb
     : `expected ${count} × ${expected}, saw [${seen.join(", ")}]`;
 }
 
-/** Every workflow the job leaders finished went dispatched → running → terminal, each step under the same token. */
-export function lifecycleProblems(c: ClusterWorld): string | null {
+/** How far a job leader's view may lag its worker's: one network hop (well under this). */
+const HOP_SLACK_US = 100_000;
+
+type Obs = ReturnType<ClusterWorld["events"]>[number];
+
+function field(o: Obs, key: string): string {
+  return String(o.detail?.[key]);
+}
+
+/**
+ * Every workflow the job leaders completed went dispatched → running → completed under one
+ * token, and each step follows the worker rather than running ahead of it (MW-3.1.1,
+ * MW-7.1.2, MW-7.1.3): RUNNING only after the worker accepted the dispatch and started the
+ * run (its ACK crossed the network), COMPLETED only after the worker finished that run, and
+ * about the declared duration after RUNNING (the worker's run lasts the declared duration
+ * within ± `jitterRatio`; each view lags by one hop).
+ */
+export function lifecycleProblems(c: ClusterWorld, run: { declaredMs: number; jitterRatio: number }): string | null {
   for (const t of c.events("workflow.terminal", (e) => e.detail?.["status"] === "completed")) {
-    const key = (e: { node: string; detail: Record<string, unknown> | undefined }): boolean =>
-      e.detail?.["job"] === t.detail?.["job"] && e.detail?.["workflow"] === t.detail?.["workflow"];
-    const dispatched = c.events("workflow.dispatched", (e) => e.node === t.node && key(e));
-    const running = c.events("workflow.running", (e) => e.node === t.node && key(e));
-    const last = dispatched[dispatched.length - 1];
-    const run = running[running.length - 1];
-    if (last === undefined || run === undefined)
-      return `${String(t.detail?.["job"])}/${String(t.detail?.["workflow"])} completed without dispatched+running`;
-    if (last.atUs > run.atUs || run.atUs > t.atUs) return `${String(t.detail?.["workflow"])} transitions out of order`;
-    if (last.detail?.["token"] !== run.detail?.["token"])
-      return `${String(t.detail?.["workflow"])} ran under token ${String(run.detail?.["token"])}, dispatched under ${String(last.detail?.["token"])}`;
+    const problem = oneLifecycle(c, t, run);
+    if (problem !== null) return `${field(t, "job")}/${field(t, "workflow")}: ${problem}`;
   }
   return c.events("workflow.terminal").length > 0 ? null : "no workflow reached a terminal state";
+}
+
+function oneLifecycle(c: ClusterWorld, t: Obs, run: { declaredMs: number; jitterRatio: number }): string | null {
+  const same = (e: Obs): boolean =>
+    field(e, "job") === field(t, "job") && field(e, "workflow") === field(t, "workflow");
+  const last = (kind: string, node: string): Obs | undefined =>
+    c.events(kind, (e) => e.node === node && same(e) && e.atUs <= t.atUs).at(-1);
+  const dispatched = last("workflow.dispatched", t.node);
+  const running = last("workflow.running", t.node);
+  if (dispatched === undefined || running === undefined) return "completed without dispatched+running";
+  const token = field(running, "token");
+  if (field(dispatched, "token") !== token)
+    return `ran under token ${token}, dispatched under ${field(dispatched, "token")}`;
+  const worker = field(running, "worker");
+  const mine = (e: Obs): boolean => same(e) && field(e, "token") === token;
+  const started = c.events("workflow.started", (e) => e.node === worker && mine(e))[0];
+  const finished = c.events("workflow.finished", (e) => e.node === worker && mine(e))[0];
+  if (started === undefined || finished === undefined) return `${worker} has no started+finished run under ${token}`;
+  if (!(dispatched.atUs < started.atUs && started.atUs < running.atUs))
+    return `RUNNING at ${running.atUs} µs is not after the worker's start at ${started.atUs} µs (dispatched ${dispatched.atUs} µs)`;
+  if (field(finished, "status") !== "completed" || !(finished.atUs < t.atUs))
+    return `COMPLETED at ${t.atUs} µs is not after a completed run on ${worker} (${field(finished, "status")} at ${finished.atUs} µs)`;
+  const ranUs = finished.atUs - started.atUs;
+  const declaredUs = run.declaredMs * 1000;
+  if (ranUs < declaredUs * (1 - run.jitterRatio) || ranUs > declaredUs * (1 + run.jitterRatio))
+    return `the run lasted ${ranUs} µs for a declared ${declaredUs} µs`;
+  const seenUs = t.atUs - running.atUs;
+  return Math.abs(seenUs - ranUs) <= 2 * HOP_SLACK_US
+    ? null
+    : `RUNNING → COMPLETED took ${seenUs} µs at the job leader, the run ${ranUs} µs`;
 }

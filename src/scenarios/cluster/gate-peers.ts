@@ -4,16 +4,34 @@
 // fault phases are minutes of virtual time.
 
 import type { Observation } from "../../sim/index.js";
+import { CHECK_NAMES } from "../../nodes/checkers.js";
 import { gateConfig } from "../../nodes/config.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { ClusterWorld } from "./cluster-world.js";
 import { expectAll } from "./expect.js";
 
 const GATE = gateConfig();
 const REAP_MS = GATE.deadPeerReapIntervalMs;
 
+/** The global checkers a cluster without jobs, managers or workers cannot trigger (gate elections remain). */
+const JOB_CHECKERS = [
+  CHECK_NAMES.terminalOnce,
+  CHECK_NAMES.clientOnce,
+  CHECK_NAMES.cores,
+  CHECK_NAMES.fencing,
+  CHECK_NAMES.singleRun,
+  CHECK_NAMES.cleanup,
+  CHECK_NAMES.coresAtRest,
+  CHECK_NAMES.finalizeReports,
+  CHECK_NAMES.workLeavesWorker,
+  CHECK_NAMES.transitions,
+  CHECK_NAMES.quiescence,
+];
+
 function gatesOnly(ctx: ConstructorParameters<typeof ClusterWorld>[0], gates: number, withDc = false): ClusterWorld {
-  return new ClusterWorld(ctx, {
+  const c = new ClusterWorld(ctx, {
     gates,
     dcs: withDc ? 1 : 0,
     managersPerDc: withDc ? 3 : 0,
@@ -22,6 +40,9 @@ function gatesOnly(ctx: ConstructorParameters<typeof ClusterWorld>[0], gates: nu
     client: { jobCount: withDc ? 1 : 0 },
     keepEvents: true,
   });
+  // Their silence here would read as a pass that proves nothing.
+  if (!withDc) for (const name of JOB_CHECKERS) ctx.notApplicable(name, "gates only: no jobs, managers or workers");
+  return c;
 }
 
 function detail(o: Observation, key: string): string {
@@ -34,9 +55,10 @@ export const gatePeerReaped = defineScenario({
   description:
     "4 gates; gate-3 crashes at 20 s and gate-4 at 50 s, and both stay down. GP-1.1: each survivor moves each peer from " +
     "unhealthy to dead once it has been unhealthy for deadPeerReapIntervalMs (120 s), and purges it after twice that, " +
-    "forgetting it in membership too. GP-1.3: the two peers are tracked on their own clocks.",
-  covers: ["GP-1.1", "GP-1.3"],
+    "forgetting it in membership too; the two peers are reaped on their own clocks, ~30 s apart like their crashes.",
+  covers: ["GP-1.1"],
   options: { faultPhaseMs: 500_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 4);
     c.world.plan([
@@ -76,7 +98,7 @@ export const gatePeerReaped = defineScenario({
       }
       return null;
     });
-    ctx.check("GP-1.3: the two peers were reaped independently, ~30 s apart like their crashes", () => {
+    ctx.check("GP-1.1: the two peers were reaped independently, ~30 s apart like their crashes", () => {
       const d3 = c.events("peer.dead", (e) => e.node === "gate-1" && detail(e, "peer") === "gate-3")[0];
       const d4 = c.events("peer.dead", (e) => e.node === "gate-1" && detail(e, "peer") === "gate-4")[0];
       if (d3 === undefined || d4 === undefined) return "a peer was never reaped";
@@ -84,6 +106,76 @@ export const gatePeerReaped = defineScenario({
       return gapMs >= 30_000 - GATE.deadPeerCheckIntervalMs && gapMs <= 30_000 + GATE.deadPeerCheckIntervalMs + 60_000
         ? null
         : `reaped ${gapMs} ms apart`;
+    });
+  },
+});
+
+export const gatePeersFailTogether = defineScenario({
+  id: "cluster/gate-peers-fail-together",
+  title: "Three gate peers fail at the same instant: each is tracked and reaped on its own clock",
+  description:
+    "7 gates; gate-3, gate-4 and gate-5 crash together at 20 s and stay down. With four survivors probing, the three " +
+    "are suspected within seconds of each other, so they fall due in the same reap check. GP-1.3: each survivor starts " +
+    "each peer's unhealthy clock at its own first signal about that peer, declares every one of them dead once it has " +
+    "been unhealthy for deadPeerReapIntervalMs — within one check interval, none held back by the others — and purges " +
+    "and forgets all three.",
+  covers: ["GP-1.3"],
+  options: { gates: 7, crashAtMs: 20_000, faultPhaseMs: 500_000, livenessBudgetMs: 10_000 },
+  schema: {
+    gates: integer(5, 50, "gates (gate-3, gate-4 and gate-5 crash; the rest survive)"),
+    crashAtMs: duration("0ms", "24h", "when the three gates crash together"),
+    ...phaseSpecs,
+  },
+  setup(ctx) {
+    const c = gatesOnly(ctx, ctx.options.gates);
+    const peers = ["gate-3", "gate-4", "gate-5"];
+    c.world.plan(peers.map((node) => ({ atMs: ctx.options.crashAtMs, action: "crash", node })));
+    c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
+    const survivors = c.ids("gate").filter((g) => !peers.includes(g));
+    ctx.check("GP-1.3: each survivor's unhealthy clock for each peer starts at its own suspicion of that peer", () => {
+      for (const g of survivors) {
+        for (const p of peers) {
+          // The first unhealthy signal: a suspicion, or a death learned by gossip before any suspicion.
+          const firstSignal = (e: Observation): boolean =>
+            e.node === g && detail(e, "node") === p && (e.kind === "member.suspect" || e.kind === "member.dead");
+          const suspect = [...c.events("member.suspect", firstSignal), ...c.events("member.dead", firstSignal)].sort(
+            (a, b) => a.atUs - b.atUs,
+          )[0];
+          const dead = c.events("peer.dead", (e) => e.node === g && detail(e, "peer") === p)[0];
+          if (suspect === undefined || dead === undefined) return `${g}: ${p} never suspected or never dead`;
+          const sinceUs = dead.atUs - Number(dead.detail?.["unhealthyForMs"]) * 1000;
+          if (Math.abs(sinceUs - suspect.atUs) >= 1000)
+            return `${g} counted ${p} unhealthy from ${sinceUs / 1000} ms, suspected it at ${suspect.atUs / 1000} ms`;
+        }
+      }
+      return null;
+    });
+    ctx.check("GP-1.3: every peer is declared dead once per survivor, ≥ 120 s unhealthy and within one check", () => {
+      for (const g of survivors) {
+        for (const p of peers) {
+          const dead = c.events("peer.dead", (e) => e.node === g && detail(e, "peer") === p);
+          if (dead.length !== 1) return `${g} declared ${p} dead ${dead.length} times`;
+          const ms = Number(dead[0]!.detail?.["unhealthyForMs"]);
+          if (ms < REAP_MS || ms >= REAP_MS + GATE.deadPeerCheckIntervalMs)
+            return `${g} reaped ${p} after ${ms} ms unhealthy`;
+        }
+      }
+      return null;
+    });
+    ctx.check("GP-1.3: all three are purged ≥ 2 × the reap interval after death and forgotten", () => {
+      for (const g of survivors) {
+        for (const p of peers) {
+          const dead = c.events("peer.dead", (e) => e.node === g && detail(e, "peer") === p)[0];
+          const purged = c.events("peer.purged", (e) => e.node === g && detail(e, "peer") === p);
+          if (dead === undefined || purged.length !== 1) return `${g} purged ${p} ${purged.length} times`;
+          if (purged[0]!.atUs - dead.atUs < 2 * REAP_MS * 1000) return `${g} purged ${p} too early`;
+          if (c.gate(g)?.membership.status(p) !== null) return `${g} still lists ${p} in membership`;
+        }
+        const r = c.gate(g)?.reaper;
+        if (r === undefined || r.deadPeers.size + r.unhealthySinceUs.size + r.epochs.size > 0)
+          return `${g} still tracks reaped peers`;
+      }
+      return null;
     });
   },
 });
@@ -96,6 +188,11 @@ export const gatePeerRecovers = defineScenario({
     "GP-1.2: the survivors suspect it (unhealthy), then mark it healthy when it refutes, and never declare it dead.",
   covers: ["GP-1.2"],
   options: { cutAtMs: 20_000, healAtMs: 60_000, faultPhaseMs: 400_000, livenessBudgetMs: 10_000 },
+  schema: {
+    cutAtMs: duration("0ms", "24h", "when gate-3 is cut off from the other gates"),
+    healAtMs: duration("0ms", "24h", "when gate-3 is reconnected"),
+    ...phaseSpecs,
+  },
   setup(ctx) {
     const o = ctx.options;
     const c = gatesOnly(ctx, 3);
@@ -141,6 +238,7 @@ export const quorumLoss = defineScenario({
     "the Lifeguard suspicion time) climbs: the last death is only confirmed minutes later, hence the long fault phase.",
   covers: ["GP-2.1", "GP-2.3"],
   options: { faultPhaseMs: 900_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 5);
     let leader = "";
@@ -188,6 +286,7 @@ export const quorumRegained = defineScenario({
     "streak never passes 1, returns to 0, and the leader never steps down.",
   covers: ["GP-2.2"],
   options: { faultPhaseMs: 300_000, livenessBudgetMs: 10_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 3);
     let leader = "";
@@ -221,15 +320,18 @@ export const splitBrain = defineScenario({
   id: "cluster/split-brain",
   title: "A partition leaves no side with quorum: every leader steps down",
   description:
-    "4 gates split 2 | 2 at 30 s (quorum is 3). GP-2.4: the leader steps down for quorum, the other side never elects " +
-    "one, and just before the heal no gate leads. Long fault phase: LHM stretches each side's suspicion of the other.",
+    "4 gates split 2 | 2 at 30 s (quorum is 3) until the heal. GP-2.4: the leader steps down for quorum, no gate on " +
+    "either side is elected while the split lasts, at every quorum check at most one gate believes it leads, and just " +
+    "before the heal no gate leads. Long fault phase: LHM stretches each side's suspicion of the other.",
   covers: ["GP-2.4"],
-  options: { faultPhaseMs: 900_000, livenessBudgetMs: 30_000 },
+  options: { splitAtMs: 30_000, faultPhaseMs: 900_000, livenessBudgetMs: 30_000 },
+  schema: { splitAtMs: duration("0ms", "24h", "when the gates split 2 | 2"), ...phaseSpecs },
   setup(ctx) {
+    const o = ctx.options;
     const c = gatesOnly(ctx, 4);
     c.world.plan([
       {
-        atMs: 30_000,
+        atMs: o.splitAtMs,
         action: "partition",
         a: ["gate-1", "gate-2"],
         b: ["gate-3", "gate-4"],
@@ -237,11 +339,18 @@ export const splitBrain = defineScenario({
         name: "split",
       },
     ]);
+    // Sampled at each quorum check (any gate's), when a second self-believed leader would matter.
+    const doubleLeads: string[] = [];
+    c.world.onEmit((e) => {
+      if (e.kind !== "quorum.check" || e.role !== "gate") return;
+      const leading = c.ids("gate").filter((g) => c.gate(g)?.isLeader === true);
+      if (leading.length > 1) doubleLeads.push(`${leading.join(" and ")} at ${e.atUs / 1000} ms`);
+    });
     let leadersBeforeHeal: string[] = ["?"];
-    ctx.kernel.at(ctx.options.faultPhaseMs * 1000 - 1, () => {
+    ctx.kernel.at(o.faultPhaseMs * 1000 - 1, () => {
       leadersBeforeHeal = c.ids("gate").filter((g) => c.gate(g)?.isLeader === true);
     });
-    c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
+    c.run(o.faultPhaseMs, o.livenessBudgetMs);
     ctx.check("GP-2.4: every gate that led during the split stepped down for quorum", () => {
       const led = new Set(c.events("leader.elected", (e) => e.role === "gate").map((e) => e.node));
       for (const g of led)
@@ -249,6 +358,18 @@ export const splitBrain = defineScenario({
           return `${g} never stepped down for quorum`;
       return led.size > 0 ? null : "no leader was ever elected";
     });
+    ctx.check("GP-2.4: no gate on either side was elected between the split and the heal", () => {
+      const during = c.events(
+        "leader.elected",
+        (e) => e.role === "gate" && e.atUs > o.splitAtMs * 1000 && e.atUs < o.faultPhaseMs * 1000,
+      );
+      return during.length === 0
+        ? null
+        : `elected: ${during.map((e) => `${e.node} (term ${detail(e, "term")}) at ${e.atUs / 1000} ms`).join(", ")}`;
+    });
+    ctx.check("GP-2.4: at every quorum check at most one gate believed it leads", () =>
+      doubleLeads.length === 0 ? null : `${doubleLeads.length} checks with two leaders; first: ${doubleLeads[0]}`,
+    );
     ctx.check("GP-2.4: no gate leads at the end of the split", () =>
       leadersBeforeHeal.length === 0 ? null : `leaders: ${leadersBeforeHeal.join(", ")}`,
     );
@@ -262,6 +383,7 @@ export const singleGate = defineScenario({
     "1 gate with dc1 (3 managers, 3 workers) and a client. GP-5.1: every quorum check passes with size 1, the gate stays leader and runs a job to completion.",
   covers: ["GP-5.1"],
   options: { faultPhaseMs: 120_000, livenessBudgetMs: 60_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = gatesOnly(ctx, 1, true);
     c.run(ctx.options.faultPhaseMs, ctx.options.livenessBudgetMs);
@@ -286,6 +408,7 @@ export const twoGates = defineScenario({
     "heal the peer returns and the client's job completes.",
   covers: ["GP-5.2"],
   options: { faultPhaseMs: 300_000, livenessBudgetMs: 120_000 },
+  schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
       keepEvents: true,

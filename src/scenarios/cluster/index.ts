@@ -5,6 +5,7 @@ import { smoke } from "./smoke.js";
 import {
   gatePeerReaped,
   gatePeerRecovers,
+  gatePeersFailTogether,
   quorumLoss,
   quorumRegained,
   singleGate,
@@ -14,11 +15,18 @@ import {
 import { dcFailover, heartbeatTimeout, jobLeaderTakeover, managerDiesBeforeAck, multiDcDispatch } from "./dispatch.js";
 import { chaos } from "./chaos.js";
 import { workerDispatchRules } from "./worker-dispatch-rules.js";
-import { allWorkersFail, jobTimeoutCancels, workerDiesBeforeAck, workerDiesMidWorkflow } from "./workers.js";
+import {
+  allWorkersDieBeforeAck,
+  allWorkersFail,
+  jobTimeoutCancels,
+  workerDiesBeforeAck,
+  workerDiesMidWorkflow,
+} from "./workers.js";
 
 export const clusterScenarios: readonly ScenarioDef[] = [
   smoke,
   gatePeerReaped,
+  gatePeersFailTogether,
   gatePeerRecovers,
   quorumLoss,
   quorumRegained,
@@ -33,6 +41,7 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   workerDiesMidWorkflow,
   workerDiesBeforeAck,
   allWorkersFail,
+  allWorkersDieBeforeAck,
   jobTimeoutCancels,
   workerDispatchRules,
   chaos,

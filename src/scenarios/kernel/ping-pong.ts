@@ -10,6 +10,7 @@
 
 import { Channel, Lock, gather, ms, now, sleep, type Proc } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
 
 interface Ping {
   pair: number;
@@ -25,6 +26,14 @@ export const pingPong = defineScenario({
     "after its own jittered delay. A FIFO lock guards a shared counter.",
   covers: [],
   options: { pairs: 8, rounds: 200, maxJitterMs: 5, channelCapacity: 4, plantBugAtRound: -1 },
+  schema: {
+    pairs: integer(1, 1_000, "pinger/ponger pairs, each with its own two channels"),
+    rounds: integer(1, 100_000, "pings each pinger sends"),
+    maxJitterMs: duration("0ms", "10s", "longest seeded sleep before a ping or a pong"),
+    channelCapacity: integer(1, 1_000, "slots in each bounded channel"),
+    plantBugAtRound: integer(-1, 100_000, "TEST-ONLY: the round at which a planted bug echoes a wrong pong (-1: off)"),
+  },
+  size: { formula: "pairs × rounds / 10", estimate: (o) => (o.pairs * o.rounds) / 10 },
   shrinkable: { pairs: 1, rounds: 1 },
   setup(ctx) {
     const { pairs, rounds, maxJitterMs, channelCapacity, plantBugAtRound } = ctx.options;

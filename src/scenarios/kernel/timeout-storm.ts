@@ -20,6 +20,7 @@ import {
   type Task,
 } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
 
 type Mode = "timeout" | "cancel" | "shield" | "race";
 
@@ -48,6 +49,12 @@ export const timeoutStorm = defineScenario({
     "and its virtual time are predicted from the draws and checked for every process.",
   covers: [],
   options: { processes: 1000, permits: 64, maxWorkMs: 50 },
+  schema: {
+    processes: integer(1, 100_000, "processes racing timeouts, cancellations and shields"),
+    permits: integer(1, 100_000, "permits of the shared semaphore"),
+    maxWorkMs: duration("2ms", "1h", "longest seeded work a process does under its permit"),
+  },
+  size: { formula: "processes", estimate: (o) => o.processes },
   setup(ctx) {
     const { processes, permits, maxWorkMs } = ctx.options;
     const rng = ctx.rng.fork("plans");

@@ -4,6 +4,7 @@
 
 import { ms, type NodeId } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
 import { buildGossipWorld } from "./gossip-world.js";
 
 export const clockSkew = defineScenario({
@@ -12,6 +13,14 @@ export const clockSkew = defineScenario({
   description: "n2 runs offsetMs ahead, n3 drifts driftPpm fast, n4 jumps jumpMs forward at jumpAtMs; n1 is exact.",
   covers: [],
   options: { intervalMs: 100, offsetMs: 250, driftPpm: 2_000, jumpMs: 2_000, jumpAtMs: 1_050, runMs: 5_000 },
+  schema: {
+    intervalMs: duration("1ms", "1h", "how often each node samples its clock and pings"),
+    offsetMs: duration("-1h", "1h", "n2's fixed clock offset"),
+    driftPpm: integer(-100_000, 100_000, "n3's clock drift, in parts per million"),
+    jumpMs: duration("-1h", "1h", "how far n4's clock jumps"),
+    jumpAtMs: duration("0ms", "24h", "when n4's clock jumps"),
+    runMs: duration("1ms", "24h", "how long the run lasts"),
+  },
   setup(ctx) {
     const o = ctx.options;
     const samples = new Map<NodeId, { kernelUs: number; localUs: number }[]>(

@@ -4,6 +4,8 @@
 
 import { ms, sleep, type Proc } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { buildGossipWorld, unheardPair } from "./gossip-world.js";
 import type { GossipNode } from "./gossip-node.js";
 
@@ -20,6 +22,13 @@ export const crashRestart = defineScenario({
     restartAtMs: 2_000,
     faultPhaseMs: 3_000,
     livenessBudgetMs: 1_000,
+  },
+  schema: {
+    nodes: integer(2, 200, "gossip nodes (n2 is the one that crashes)"),
+    intervalMs: duration("1ms", "1h", "how often each node pings every other node"),
+    crashAtMs: duration("0ms", "24h", "when n2 crashes"),
+    restartAtMs: duration("0ms", "24h", "when n2 restarts as a new incarnation"),
+    ...phaseSpecs,
   },
   setup(ctx) {
     const o = ctx.options;

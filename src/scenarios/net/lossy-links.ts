@@ -3,6 +3,7 @@
 
 import { ms } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration, integer, number } from "../option-spec.js";
 import { buildGossipWorld } from "./gossip-world.js";
 
 function withinTolerance(observed: number, trials: number, p: number): boolean {
@@ -17,6 +18,13 @@ export const lossyLinks = defineScenario({
     "Five gossip nodes exchange pings for runMs with packetLossProbability and duplicateProbability on every link.",
   covers: [],
   options: { nodes: 5, intervalMs: 10, runMs: 4_000, lossProbability: 0.1, duplicateProbability: 0.05 },
+  schema: {
+    nodes: integer(2, 200, "gossip nodes"),
+    intervalMs: duration("1ms", "1h", "how often each node pings every other node"),
+    runMs: duration("1ms", "24h", "how long the run lasts"),
+    lossProbability: number(0, 1, "chance that a message is lost"),
+    duplicateProbability: number(0, 1, "chance that a surviving message is delivered twice"),
+  },
   setup(ctx) {
     const o = ctx.options;
     const { world } = buildGossipWorld(ctx, {

@@ -2,6 +2,8 @@
 
 import { ms } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { buildGossipWorld, pingsOn, unheardPair } from "./gossip-world.js";
 
 export const oneWayPartition = defineScenario({
@@ -10,6 +12,12 @@ export const oneWayPartition = defineScenario({
   description: "Three gossip nodes; from startMs to endMs a one-way partition drops n1 -> n2 only.",
   covers: [],
   options: { intervalMs: 50, startMs: 500, endMs: 1_500, faultPhaseMs: 2_000, livenessBudgetMs: 1_000 },
+  schema: {
+    intervalMs: duration("1ms", "1h", "how often each node pings every other node"),
+    startMs: duration("0ms", "24h", "when n1 stops reaching n2 (one way)"),
+    endMs: duration("0ms", "24h", "when the one-way partition heals"),
+    ...phaseSpecs,
+  },
   setup(ctx) {
     const o = ctx.options;
     const { world, log, ids } = buildGossipWorld(ctx, { nodes: 3, intervalMs: o.intervalMs });

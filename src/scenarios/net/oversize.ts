@@ -3,6 +3,7 @@
 
 import { ms } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
 import { buildGossipWorld } from "./gossip-world.js";
 
 export const oversize = defineScenario({
@@ -11,6 +12,11 @@ export const oversize = defineScenario({
   description: "n1 sends one ping of maxMessageBytes + 1 bytes at sendAtMs; links allow maxMessageBytes.",
   covers: [],
   options: { maxMessageBytes: 1_024, sendAtMs: 500, runMs: 1_000 },
+  schema: {
+    maxMessageBytes: integer(64, 1_048_576, "largest message the links carry; n1 sends one larger"),
+    sendAtMs: duration("0ms", "24h", "when n1 sends the oversized ping"),
+    runMs: duration("1ms", "24h", "how long the run lasts"),
+  },
   setup(ctx) {
     const o = ctx.options;
     const undeliverable: { from: string; to: string; reason: string }[] = [];

@@ -4,6 +4,8 @@
 
 import { ms } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration, flag, integer } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { buildGossipWorld, twoDcTopology, unheardPair } from "./gossip-world.js";
 
 export const partitionHeal = defineScenario({
@@ -22,6 +24,18 @@ export const partitionHeal = defineScenario({
     faultPhaseMs: 4_000,
     livenessBudgetMs: 3_000,
     swarm: false,
+  },
+  schema: {
+    nodesPerDc: integer(1, 200, "gossip nodes in each of the two DCs"),
+    intervalMs: duration("1ms", "1h", "how often each node pings every other node"),
+    partitionAtMs: duration("0ms", "24h", "when dc1 and dc2 are cut apart"),
+    healAtMs: duration("0ms", "24h", "when the DC partition heals"),
+    ...phaseSpecs,
+    swarm: flag("also draw swarm faults from the seed during the fault phase"),
+  },
+  size: {
+    formula: "pings: (2 × nodesPerDc)² × faultPhaseMs / intervalMs / 10",
+    estimate: (o) => ((2 * o.nodesPerDc) ** 2 * o.faultPhaseMs) / o.intervalMs / 10,
   },
   shrinkable: { nodesPerDc: 1, faultPhaseMs: 500 },
   setup(ctx) {

@@ -3,6 +3,8 @@
 
 import { ms } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { buildGossipWorld, unheardPair } from "./gossip-world.js";
 
 export const pauseResume = defineScenario({
@@ -11,6 +13,13 @@ export const pauseResume = defineScenario({
   description: "Four gossip nodes on FIFO links; n2 is paused at pauseAtMs for pauseMs.",
   covers: [],
   options: { nodes: 4, intervalMs: 25, pauseAtMs: 1_000, pauseMs: 500, faultPhaseMs: 2_000, livenessBudgetMs: 1_000 },
+  schema: {
+    nodes: integer(2, 200, "gossip nodes (n2 is the one paused)"),
+    intervalMs: duration("1ms", "1h", "how often each node pings every other node"),
+    pauseAtMs: duration("0ms", "24h", "when n2 freezes"),
+    pauseMs: duration("1ms", "24h", "how long n2 stays frozen"),
+    ...phaseSpecs,
+  },
   setup(ctx) {
     const o = ctx.options;
     const { world, log, sent, ids } = buildGossipWorld(ctx, {

@@ -5,6 +5,8 @@
 
 import { buildTopology, ms } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration, flag, integer } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { buildGossipWorld, unheardPair } from "./gossip-world.js";
 
 export const netSwarm = defineScenario({
@@ -13,6 +15,16 @@ export const netSwarm = defineScenario({
   description: "Two workers per DC in dc1 (us), dc2 (eu), dc3 (asia) gossip while the seed's swarm schedule runs.",
   covers: [],
   options: { nodesPerDc: 2, intervalMs: 100, faultPhaseMs: 10_000, livenessBudgetMs: 5_000, swarm: true },
+  schema: {
+    nodesPerDc: integer(1, 200, "gossip nodes in each of the three DCs (us, eu, asia)"),
+    intervalMs: duration("1ms", "1h", "how often each node pings every other node"),
+    ...phaseSpecs,
+    swarm: flag("draw the fault kinds and their schedule from the seed (off: no faults)"),
+  },
+  size: {
+    formula: "pings: (3 × nodesPerDc)² × faultPhaseMs / intervalMs / 10",
+    estimate: (o) => ((3 * o.nodesPerDc) ** 2 * o.faultPhaseMs) / o.intervalMs / 10,
+  },
   shrinkable: { nodesPerDc: 1, faultPhaseMs: 1_000 },
   setup(ctx) {
     const o = ctx.options;

@@ -4,6 +4,8 @@
 
 import { ms, type FaultStep } from "../../sim/index.js";
 import { defineScenario } from "../types.js";
+import { duration, integer } from "../option-spec.js";
+import { phaseSpecs } from "../phase-specs.js";
 import { buildGossipWorld, unheardPair } from "./gossip-world.js";
 
 export const swizzleClog = defineScenario({
@@ -21,6 +23,14 @@ export const swizzleClog = defineScenario({
     stepMs: 150,
     faultPhaseMs: 2_500,
     livenessBudgetMs: 1_000,
+  },
+  schema: {
+    nodes: integer(2, 200, "gossip nodes"),
+    subset: integer(1, 200, "nodes clogged one at a time, then released in a shuffled order"),
+    intervalMs: duration("1ms", "1h", "how often each node pings every other node"),
+    startMs: duration("0ms", "24h", "when the first node is clogged"),
+    stepMs: duration("1ms", "1h", "time between one clog (or release) and the next"),
+    ...phaseSpecs,
   },
   setup(ctx) {
     const o = ctx.options;

@@ -154,6 +154,9 @@ export class FaultApplier {
       case "crash":
         for (const id of this.nodes(step.node, "node")) {
           const host = w.hostOf(id);
+          // Crashing a node that is already down changes nothing, and must not cut the
+          // outage it is in short with a restart of its own.
+          if (host.state === "down" || host.state === "off") continue;
           host.crash();
           const life = host.crashCount;
           this.later(
@@ -171,6 +174,7 @@ export class FaultApplier {
       case "pause":
         for (const id of this.nodes(step.node, "node")) {
           const host = w.hostOf(id);
+          if (host.state !== "up") continue; // likewise: no resume of a pause it did not start
           host.pause();
           const pauses = host.pauseCount;
           const life = host.crashCount;
@@ -201,6 +205,13 @@ export class FaultApplier {
         return;
       case "set-duplicate":
         w.network.setRates({ duplicateProbability: Number(step.probability) });
+        return;
+      case "set-replay":
+        w.network.setReplay(
+          Number(step.probability),
+          Math.round(Number(step.minDelayMs) * 1000),
+          Math.round(Number(step.maxDelayMs) * 1000),
+        );
         return;
       default:
         throw new Error(`unknown fault action ${JSON.stringify(step.action)}`);

@@ -39,6 +39,8 @@ export interface NodeEnv<M extends Message = Message> {
   spawn<T>(name: string, proc: Proc<T>): Task<T>;
   /** A trace record and an observation for checkers: `emit("job.terminal", { job: "j1" })`. */
   emit(kind: string, detail?: EmitDetail): void;
+  /** A coverage mark: this protocol branch was reached (src/sim/coverage.ts). Not traced. */
+  mark(name: string): void;
   /** State that survives a crash and restart (a disk). Everything else is volatile. */
   readonly durable: Record<string, unknown>;
   /** Static seed list from the topology: node ids by role, optionally within one DC. */

@@ -13,6 +13,7 @@ import type { Micros } from "../time.js";
 import { NodeClock } from "./clock.js";
 import type { EmitDetail, Message, NodeEnv, NodeFactory, NodeId, SimNode } from "./env.js";
 import type { NodeSpec } from "./topology.js";
+import type { HostTap } from "./tap.js";
 
 export type HostState = "off" | "up" | "down" | "paused";
 
@@ -23,6 +24,8 @@ export interface HostServices {
   send(from: NodeHost, to: NodeId, msg: Message): void;
   emit(host: NodeHost, kind: string, detail: EmitDetail | undefined): void;
   peers(role: string, dc: string | undefined): readonly NodeId[];
+  /** The host went up, down, paused or resumed (for checkers that reason about outages). */
+  stateChanged(host: NodeHost): void;
 }
 
 const K_NODE_TIMER = sym("node-timer");
@@ -48,6 +51,8 @@ export class NodeHost implements NodeEnv {
   readonly sym: Sym;
   readonly stats: HostStats = { sent: 0, delivered: 0, dropped: 0, received: 0 };
   rng!: Rng;
+  /** The run viewer's observer of state changes (src/sim/net/tap.ts), when one is attached. */
+  tap: HostTap | null = null;
   private readonly tasks = new Set<Task<unknown>>();
   private pausedQueue: (() => void)[] = [];
   /** Processes of this node waiting for the pause to end. */
@@ -131,6 +136,10 @@ export class NodeHost implements NodeEnv {
     this.services.emit(this, kind, detail);
   }
 
+  mark(name: string): void {
+    this.services.kernel.coverage.hit(name);
+  }
+
   peers(role: string, dc?: string): readonly NodeId[] {
     return this.services.peers(role, dc);
   }
@@ -145,6 +154,8 @@ export class NodeHost implements NodeEnv {
         this.incarnation++;
         this.rng = this.services.rngFor(this.id, this.incarnation);
         this.state = "up";
+        this.services.stateChanged(this);
+        this.tap?.hostState(this.id, "up", this.incarnation);
         this.instance = this.factory(this);
         this.guard("start", () => this.instance!.start());
       },
@@ -157,6 +168,8 @@ export class NodeHost implements NodeEnv {
     if (this.state === "off" || this.state === "down") return;
     this.crashCount++;
     this.state = "down";
+    this.services.stateChanged(this);
+    this.tap?.hostState(this.id, "down", this.incarnation);
     this.instance = null;
     this.pausedQueue = [];
     for (const task of [...this.tasks]) task.cancel(`${this.id} crashed`);
@@ -166,6 +179,8 @@ export class NodeHost implements NodeEnv {
     if (this.state !== "up") return;
     this.state = "paused";
     this.pauseCount++;
+    this.services.stateChanged(this);
+    this.tap?.hostState(this.id, "paused", this.incarnation);
   }
 
   /**
@@ -177,6 +192,8 @@ export class NodeHost implements NodeEnv {
   resume(): void {
     if (this.state !== "paused") return;
     this.state = "up";
+    this.services.stateChanged(this);
+    this.tap?.hostState(this.id, "up", this.incarnation);
     const queue = this.pausedQueue;
     this.pausedQueue = [];
     for (const fn of queue) fn();

@@ -11,3 +11,4 @@ export * from "./network.js";
 export * from "./schedule.js";
 export * from "./swarm.js";
 export * from "./world.js";
+export * from "./tap.js";

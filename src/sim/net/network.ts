@@ -3,6 +3,12 @@
 // from the link model, possibly duplicated, and delivered as one self-recorded event.
 // A delivery is void if the target crashed after the send; a paused target queues it.
 //
+// A "replay" fault (set-replay) makes some messages arrive a second time long after they
+// were sent: old dispatches, results and acks reach nodes that have long moved on (the
+// workflow finished, the job was deleted, the sender died or restarted). Like any message
+// in flight, a late copy is for the target's incarnation at the send: a target that
+// restarted since never sees it (a connection does not outlive its process).
+//
 // Known gap (stated, as turmoil does): with `fifo` off, jitter alone can reorder two
 // messages on one link; that is intended (independent delays). With `fifo` on, a
 // duplicate copy also respects link order.
@@ -25,12 +31,14 @@ import {
   type LinkOverride,
 } from "./link.js";
 import { RulePipeline, type Clog } from "./rules.js";
+import type { MessageTap } from "./tap.js";
 import type { Topology } from "./topology.js";
 
 const K_SEND = sym("send");
 const K_DELIVER = sym("deliver");
 const K_DROP = sym("drop");
 const K_DUP = sym("duplicate");
+const K_REPLAY = sym("replay");
 const K_HOLD = sym("hold");
 const K_UNDELIVERABLE = sym("undeliverable");
 
@@ -40,6 +48,8 @@ export interface NetworkStats {
   sent: number;
   delivered: number;
   duplicated: number;
+  /** Late copies scheduled by the replay fault. */
+  replayed: number;
   held: number;
   dropped: Record<DropReason | string, number>;
 }
@@ -73,14 +83,20 @@ class Packet {
 
 export class Network {
   readonly rules = new RulePipeline();
-  readonly stats: NetworkStats = { sent: 0, delivered: 0, duplicated: 0, held: 0, dropped: {} };
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, duplicated: 0, replayed: 0, held: 0, dropped: {} };
   /** When set, replaces every link's loss / duplication rate (rates that change over time). */
   lossPpmOverride: number | null = null;
   dupPpmOverride: number | null = null;
   /** The liveness phase sets this: no random loss, duplication or reordering. */
   calm = false;
+  /** The replay fault: the chance a message also arrives again, late, and how late (µs). */
+  replayPpm = 0;
+  replayMinUs = 0;
+  replayMaxUs = 0;
   /** Called for every drop (checkers and scenarios may count them). */
   onDrop: ((reason: string, from: NodeId, to: NodeId, msg: Message) => void) | null = null;
+  /** The run viewer's observer (src/sim/net/tap.ts); null, and one null check per hook, otherwise. */
+  tap: MessageTap | null = null;
 
   private readonly options: LinkOptions;
   private readonly table: LinkTable;
@@ -122,6 +138,13 @@ export class Network {
     if (rates.duplicateProbability !== undefined) this.dupPpmOverride = toPpm(rates.duplicateProbability);
   }
 
+  /** The replay fault's rate and delay window (a probability of 0 turns it off). */
+  setReplay(probability: number, minDelayUs: Micros, maxDelayUs: Micros): void {
+    this.replayPpm = toPpm(probability);
+    this.replayMinUs = minDelayUs;
+    this.replayMaxUs = Math.max(minDelayUs, maxDelayUs);
+  }
+
   send(src: NodeHost, to: NodeId, msg: Message): void {
     const dst = this.byId.get(to);
     if (dst === undefined) throw new Error(`${src.id} sent ${msg.type} to unknown node "${to}"`);
@@ -131,6 +154,7 @@ export class Network {
     const typeSym = type.sym;
     const digest = this.traced ? messageDigest(msg, type.word) : 0;
     this.kernel.trace.record(now, this.kernel.currentSeq, K_SEND, src.sym, dst.sym, typeSym, digest);
+    if (this.tap !== null) this.tap.sent(src.id, to, msg);
     this.stats.sent++;
     src.stats.sent++;
     const knobs = this.table.knobs(src.spec.index, dst.spec.index);
@@ -172,8 +196,24 @@ export class Network {
     if (dupPpm > 0 && this.rng.int(0, PPM - 1) < dupPpm) {
       this.stats.duplicated++;
       this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DUP, src.sym, dst.sym, typeSym, digest);
+      if (this.tap !== null) this.tap.copied("duplicate");
       this.schedule(src, dst, msg, typeSym, digest, knobs, extraUs);
     }
+    if (this.replayPpm > 0 && !this.calm && this.rng.int(0, PPM - 1) < this.replayPpm)
+      this.scheduleReplay(src, dst, msg, typeSym, digest);
+  }
+
+  /** A late copy of a message, delivered long after the original if its target has not restarted since. */
+  private scheduleReplay(src: NodeHost, dst: NodeHost, msg: Message, typeSym: Sym, digest: number): void {
+    this.stats.replayed++;
+    this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_REPLAY, src.sym, dst.sym, typeSym, digest);
+    const delay = this.rng.int(this.replayMinUs, this.replayMaxUs);
+    const packet = new Packet(src, dst, msg, typeSym, digest);
+    if (this.tap !== null) {
+      this.tap.copied("replay");
+      this.tap.scheduled(packet, this.kernel.now + delay);
+    }
+    this.kernel.afterWith(delay, this.arrive, packet, dst.crashCount, K_SELF_RECORDED, dst.sym);
   }
 
   private schedule(
@@ -196,19 +236,15 @@ export class Network {
       if (now + delay < earliest) delay = earliest - now;
       this.lastArrival.set(pair, now + delay);
     }
-    this.kernel.afterWith(
-      delay,
-      this.arrive,
-      new Packet(src, dst, msg, typeSym, digest),
-      dst.crashCount,
-      K_SELF_RECORDED,
-      dst.sym,
-    );
+    const packet = new Packet(src, dst, msg, typeSym, digest);
+    if (this.tap !== null) this.tap.scheduled(packet, now + delay);
+    this.kernel.afterWith(delay, this.arrive, packet, dst.crashCount, K_SELF_RECORDED, dst.sym);
   }
 
   /** The delivery event's handler (one for all messages); `life` is the target's crash count at send. */
   private readonly arrive = (p: Packet, life: number): void => {
     const dst = p.dst;
+    if (this.tap !== null) this.tap.resumed(p);
     if (life !== dst.crashCount || dst.state === "down" || dst.state === "off") {
       this.drop("crashed-target", p.src, dst, p.msg, p.typeSym, p.digest);
       return;
@@ -217,8 +253,14 @@ export class Network {
       dst.whenRunnable(() => this.arrive(p, life));
       return;
     }
+    this.deliver(p);
+  };
+
+  private deliver(p: Packet): void {
+    const dst = p.dst;
     const src = p.src;
     this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_DELIVER, dst.sym, src.sym, p.typeSym, p.digest);
+    if (this.tap !== null) this.tap.delivered();
     this.stats.delivered++;
     dst.stats.received++;
     src.stats.delivered++;
@@ -229,7 +271,7 @@ export class Network {
     } catch (error) {
       dst.failed(`receive(${p.msg.type} from ${src.id})`, error);
     }
-  };
+  }
 
   private hold(
     clog: Clog,
@@ -242,7 +284,9 @@ export class Network {
   ): void {
     this.stats.held++;
     this.kernel.trace.record(this.kernel.now, this.kernel.currentSeq, K_HOLD, src.sym, dst.sym, typeSym, digest);
-    clog.held.push({ message: msg, from: src.id, to: dst.id, heldAtUs: this.kernel.now, life });
+    const entry = { message: msg, from: src.id, to: dst.id, heldAtUs: this.kernel.now, life };
+    clog.held.push(entry);
+    if (this.tap !== null) this.tap.held(entry);
   }
 
   /**
@@ -256,6 +300,7 @@ export class Network {
     for (const h of held) {
       const src = this.byId.get(h.from)!;
       const dst = this.byId.get(h.to)!;
+      if (this.tap !== null) this.tap.resumed(h);
       const type = this.traced ? this.messageType(h.message.type) : UNTRACED_TYPE;
       const typeSym = type.sym;
       const digest = this.traced ? messageDigest(h.message, type.word) : 0;
@@ -299,6 +344,7 @@ export class Network {
       typeSym,
       digest ^ reasonSym,
     );
+    if (this.tap !== null) this.tap.dropped(reason);
     this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
     src.stats.dropped++;
     this.onDrop?.(reason, src.id, dst.id, msg);

@@ -9,6 +9,7 @@
 //   pause       { node: sel, durationMs? }   resume  { node: sel }
 //   clock-offset { node: sel, offsetMs }  clock-drift { node: sel, ppm }  clock-jump { node: sel, jumpMs }
 //   set-loss    { probability }              set-duplicate { probability }
+//   set-replay  { probability, minDelayMs, maxDelayMs }  (late copies that survive restarts)
 
 import type { FaultStep } from "./fault-step.js";
 import { selectNodes, type Topology } from "./topology.js";
@@ -28,6 +29,7 @@ export const FAULT_ACTIONS = [
   "clock-jump",
   "set-loss",
   "set-duplicate",
+  "set-replay",
 ] as const;
 export type FaultAction = (typeof FAULT_ACTIONS)[number];
 
@@ -166,6 +168,18 @@ function validateStep(
     case "set-loss":
     case "set-duplicate":
       requireNumber(step, "probability", where, problems, (n) => n >= 0 && n <= 1, "a probability in [0, 1]");
+      return;
+    case "set-replay":
+      requireNumber(step, "probability", where, problems, (n) => n >= 0 && n <= 1, "a probability in [0, 1]");
+      requireNumber(step, "minDelayMs", where, problems, (n) => Number.isInteger(n) && n >= 0, "an integer ≥ 0");
+      requireNumber(
+        step,
+        "maxDelayMs",
+        where,
+        problems,
+        (n) => Number.isInteger(n) && n >= Number(step.minDelayMs),
+        "an integer ≥ minDelayMs",
+      );
       return;
     default:
       problems.push(

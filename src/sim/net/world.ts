@@ -22,6 +22,7 @@ import { ScheduleError, stepTimeUs, validateSchedule } from "./schedule.js";
 import { FaultApplier, K_FAULT_DUE, traceFault } from "./apply.js";
 import { drawSchedule, optionsCalm, optionsSwarm, type FaultOptions } from "./swarm.js";
 import type { Topology } from "./topology.js";
+import type { WorldTap } from "./tap.js";
 
 /** The parts of a scenario context the world uses (kept narrow so src/sim never imports scenarios). */
 export interface WorldHost {
@@ -30,6 +31,8 @@ export interface WorldHost {
   readonly faultOverride: readonly FaultStep[] | null;
   recordFault(step: FaultStep): void;
   main<T>(name: string, proc: Generator<unknown, T, unknown>): unknown;
+  /** The run viewer's observer, when the run is being captured (src/sim/net/tap.ts). */
+  readonly tap?: WorldTap | null;
 }
 
 export interface Observation {
@@ -41,6 +44,9 @@ export interface Observation {
 }
 
 export type ObservationListener = (observation: Observation) => void;
+
+/** A node's host went up (booted or resumed), down (crashed) or paused. */
+export type HostStateListener = (atUs: Micros, node: NodeId, state: "up" | "down" | "paused") => void;
 
 export interface WorldOptions {
   topology: Topology;
@@ -67,11 +73,13 @@ export class World {
   readonly topology: Topology;
   private readonly byId = new Map<string, NodeHost>();
   private readonly listeners: ObservationListener[] = [];
+  private readonly hostListeners: HostStateListener[] = [];
   private readonly applier: FaultApplier;
   private readonly peerCache = new Map<string, readonly NodeId[]>();
   private readonly emitSyms = new Map<string, number>();
   /** Set when the liveness phase begins; later planned steps are skipped. */
   faultsOver = false;
+  private readonly tap: WorldTap | null;
 
   constructor(
     readonly host: WorldHost,
@@ -85,6 +93,10 @@ export class World {
       send: (from: NodeHost, to: NodeId, msg: Message) => this.network.send(from, to, msg),
       emit: (from: NodeHost, kind: string, detail: EmitDetail | undefined) => this.observe(from, kind, detail),
       peers: (role: string, dc: string | undefined) => this.peersOf(role, dc),
+      stateChanged: (h: NodeHost) => {
+        if (h.state === "off") return;
+        for (const l of this.hostListeners) l(kernel.now, h.id, h.state);
+      },
     };
     for (const spec of options.topology.nodes) {
       const factory = options.factories[spec.role] ?? null;
@@ -104,6 +116,16 @@ export class World {
     );
     this.applier = new FaultApplier(this);
     this.bootable = new Set(Object.keys(options.factories));
+    this.tap = host.tap ?? null;
+    if (this.tap !== null) this.attachTap(this.tap);
+  }
+
+  /** Lets a viewer's tap watch messages, node states, observations and faults (it changes nothing). */
+  private attachTap(tap: WorldTap): void {
+    tap.attach({ kernel: this.host.kernel, topology: this.topology });
+    this.network.tap = tap;
+    for (const h of this.hosts) h.tap = tap;
+    this.onEmit((o) => tap.emitted(o.node, o.kind, o.detail));
   }
 
   private readonly bootable: Set<string>;
@@ -146,6 +168,11 @@ export class World {
 
   onEmit(listener: ObservationListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Calls `listener` whenever a node's host goes up, down or paused. */
+  onHostState(listener: HostStateListener): void {
+    this.hostListeners.push(listener);
   }
 
   private observe(from: NodeHost, kind: string, detail: EmitDetail | undefined): void {
@@ -239,6 +266,7 @@ export class World {
     if (now % 1000 !== 0) recorded.atUs = now;
     else delete recorded.atUs;
     this.host.recordFault(recorded);
+    this.tap?.fault(recorded);
     traceFault(kernel, recorded.action, recorded.node, digestValue(recorded));
     this.applier.apply(recorded);
   }
@@ -277,6 +305,7 @@ export class World {
   /** Liveness phase: heal partitions, release clogs, resume and restart nodes, stop random loss. */
   healAll(): void {
     traceFault(this.host.kernel, "heal-all", null, 0);
+    this.tap?.healedAll();
     this.faultsOver = true;
     this.applier.healEverything();
     this.network.calm = true;

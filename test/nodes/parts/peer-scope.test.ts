@@ -19,6 +19,7 @@ function cluster(seen: Seen, crashWorker: boolean) {
     description: "test only",
     covers: [],
     options: {},
+    schema: {},
     setup(ctx) {
       const c = new ClusterWorld(ctx, { gates: 2, dcs: 2, managersPerDc: 2, workersPerDc: 3, clients: 0 });
       if (crashWorker) ctx.kernel.at(20_000_000, () => c.world.crash("dc1-wrk-1"));

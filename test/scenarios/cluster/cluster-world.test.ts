@@ -11,6 +11,7 @@ function small(keepEvents: boolean | readonly string[] | undefined, seen: (c: Cl
     description: "test only",
     covers: [],
     options: {},
+    schema: {},
     setup(ctx) {
       const c = new ClusterWorld(ctx, {
         gates: 1,

@@ -1,7 +1,7 @@
 // The kernel scenarios (ping-pong, timeout storm) pass and their checks can fail.
 
 import { describe, expect, it } from "vitest";
-import { findScenario, runScenario, type ScenarioDef } from "../../../src/scenarios/index.js";
+import { findScenario, integer, runScenario, type ScenarioDef } from "../../../src/scenarios/index.js";
 
 function scenario(id: string): ScenarioDef {
   const s = findScenario(id);
@@ -42,7 +42,9 @@ describe("kernel/ping-pong", () => {
   });
 
   it("its checks are not vacuous: an impossible round count fails the counter check", () => {
-    const r = runScenario(pingPong, { seed: 1, overrides: { rounds: -1 } });
+    // The schema refuses rounds=-1 (rightly); this sabotage loosens it to reach the check.
+    const loose = { ...pingPong, schema: { ...pingPong.schema, rounds: integer(-1, 10, "sabotage") } };
+    const r = runScenario(loose, { seed: 1, overrides: { rounds: -1 } });
     expect(r.verdict).toBe("fail");
     expect(r.checks.find((c) => !c.ok)?.name).toBe("lock-guarded counter saw every round exactly once");
   });

@@ -157,7 +157,6 @@ export interface NetSpec {
   /** Extra scenario checks. */
   checks?: (t: Script) => Record<string, () => string | null>;
   /** Options passed through to the scenario (for `--set`-like overrides). */
-  options?: Record<string, number | boolean | string>;
   id?: string;
 }
 
@@ -175,7 +174,8 @@ export function netScenario(spec: NetSpec, out: { world?: World; rec?: Recorder 
     title: "inline network test scenario",
     description: "built by test/sim/net/helpers.ts",
     covers: [],
-    options: spec.options ?? {},
+    options: {},
+    schema: {},
     setup(ctx) {
       const rec: Recorder = { receipts: [], undeliverable: [], boots: [], ran: [], count: 0 };
       const topology = spec.topology ?? flatTopology(spec.ids ?? ["a", "b", "c"]);
