@@ -252,6 +252,8 @@ export interface WorkflowProgressAck {
   jobId: string;
   workflowId: string;
   jobLeader: NodeId;
+  /** The job's fence token as the acking manager knows it: a worker reroutes only on one not older than its last transfer. */
+  fenceToken: number;
 }
 export interface JobProgress {
   type: "job-progress";

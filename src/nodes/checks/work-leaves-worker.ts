@@ -91,7 +91,11 @@ export class WorkLeavesWorker implements Checker {
   /** A worker's own account of an attempt. */
   private workerSaid(d: EmitDetail, said: string): void {
     const a = this.attempt(d);
-    if (a !== undefined) a.workerSaid = said;
+    if (a === undefined) return;
+    // A refusal after the worker already gave an account is of a late copy of the same
+    // dispatch (stale fence token): it does not undo how the attempt ended (chaos seed 2377).
+    if (said === "rejected" && a.workerSaid !== null) return;
+    a.workerSaid = said;
   }
 
   private left(manager: string, d: EmitDetail, atUs: number): void {

@@ -37,6 +37,8 @@ export interface GateJob {
   resultAcked: boolean;
   /** Peer replicas only: set while the leader gate is dead and nobody adopted yet. */
   orphanedSinceUs: number;
+  /** Peer replicas only: when the leader's last announcement arrived (local time). */
+  announcedAtUs: number;
   /**
    * A restarted gate's led job while it re-acquires the job's lease: another gate may have
    * adopted (or finished) it meanwhile, so it does not act as its leader until then.
@@ -123,6 +125,7 @@ export function fromGateReplica(r: GateJobReplica, nowUs: number): GateJob {
     terminalAtUs: r.terminal ? nowUs : -1,
     resultAcked: r.terminal,
     orphanedSinceUs: -1,
+    announcedAtUs: nowUs,
     revalidating: false,
     leaseExpiresUs: 0,
     finishing: false,

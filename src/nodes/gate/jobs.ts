@@ -97,27 +97,21 @@ export class GateJobs {
   /**
    * A lease request was refused because the job is over. If this gate's own finish round
    * had reached a majority before it crashed, the ending is its own: complete it. If another
-   * gate finished it, keep the outcome as a replica (a re-attaching client may ask). If
-   * nobody here knows how it ended, forget it: no second ending either way.
+   * gate finished it, keep the outcome as a replica (a re-attaching client may ask).
    */
   learnOver(job: GateJob, holder: NodeId | null, finished: JobOutcome | null): void {
     const me = this.host.env.id;
     if (isTerminalStatus(job.status)) return; // ended here already (a finish round raced this one)
-    if (finished !== null && holder === me && job.leaderGate === me) {
+    // An "over" answer always names the outcome and the gate that ended it: a gate records
+    // both with every ending it learns (leases.ts markFinished, the deleted-job ledger).
+    if (finished === null || holder === null)
+      throw new Error(`${me}: job ${job.spec.jobId} is over, but the answer names no outcome or no holder`);
+    if (holder === me && job.leaderGate === me) {
       this.host.env.mark("gate.finalize.completedAfterRestart");
       job.revalidating = false;
       return this.finalizeNow(job, finished, job.finishIntent?.error ?? null, job.finishIntent?.inherited ?? false);
     }
-    if (finished !== null && holder !== null) return this.finishedElsewhere(job.spec.jobId, finished, holder);
-    this.dropSuperseded(job, finished);
-  }
-
-  /** Another gate finished (and deleted) the job while this one was away: forget it, no second end. */
-  dropSuperseded(job: GateJob, outcome: JobOutcome | null = null): void {
-    this.host.env.mark("gate.job.superseded");
-    this.jobs.delete(job.spec.jobId);
-    this.deleted.addReplica(job.spec.jobId, true, outcome);
-    this.host.env.emit("job.deleted", { job: job.spec.jobId, role: "gate" });
+    this.finishedElsewhere(job.spec.jobId, finished, holder);
   }
 
   /** Global results still owed to a client that has not acked them. */
@@ -168,6 +162,7 @@ export class GateJobs {
       terminalAtUs: -1,
       resultAcked: false,
       orphanedSinceUs: -1,
+      announcedAtUs: now,
       revalidating: false,
       leaseExpiresUs: now + this.host.cfg.jobLeaseMs * 1000,
       finishing: false,
@@ -201,6 +196,13 @@ export class GateJobs {
   }
 
   private attempt(job: GateJob, d: DcState): void {
+    if (this.pastTimeout(job)) {
+      // Nobody waits for this job any more, and the DC may have forgotten it already ran
+      // (its deleted-job memory is shorter than a long outage): a dispatch now would run it
+      // again under fresh fence tokens. The timeout check ends it instead.
+      this.host.env.mark("gate.dispatch.pastTimeout");
+      return;
+    }
     const manager = d.pending ?? d.order[d.index];
     if (manager === undefined) return this.dcFailed(job, d);
     d.pending = manager;
@@ -385,6 +387,13 @@ export class GateJobs {
   /** A peer gate finished a job with this gate's grant (leases.ts): a replica held here is over too. */
   finishedElsewhere(jobId: string, outcome: JobOutcome, holder: NodeId): void {
     const job = this.jobs.get(jobId);
+    if (job === undefined && !this.deleted.isFinished(jobId)) {
+      // No replica here (never announced, or dropped as stale): the lease holder record that
+      // says the job is over is forgotten after retention, so the ledger keeps the ending, or
+      // a restarted former leader could later win a majority here and end it again (chaos seed 2579).
+      this.host.env.mark("gate.ledger.finishedWithoutReplica");
+      return this.deleted.addReplica(jobId, true, outcome, holder);
+    }
     if (job === undefined || isTerminalStatus(job.status)) return;
     this.host.env.mark("gate.replica.finishedElsewhere");
     for (const d of job.dcs.values()) if (d.timer !== -1) this.host.env.cancel(d.timer);
@@ -501,8 +510,7 @@ export class GateJobs {
     env.after(cfg.timeoutCheckIntervalMs * 1000, this.onTimeoutCheck);
     const now = env.localNow();
     for (const job of [...this.jobs.values()]) {
-      if (!this.leads(job) || isTerminalStatus(job.status) || now - job.acceptedAtUs <= job.spec.timeoutMs * 1000)
-        continue;
+      if (!this.leads(job) || isTerminalStatus(job.status) || !this.pastTimeout(job, now)) continue;
       env.mark("gate.timeout.global");
       for (const d of job.dcs.values()) {
         if (d.manager !== null && d.result === null)
@@ -512,6 +520,10 @@ export class GateJobs {
     }
   }
 
+  private pastTimeout(job: GateJob, now = this.host.env.localNow()): boolean {
+    return now - job.acceptedAtUs > job.spec.timeoutMs * 1000;
+  }
+
   private cleanup(): void {
     const { env, cfg } = this.host;
     env.after(cfg.jobCleanupIntervalMs * 1000, this.onCleanup);
@@ -519,11 +531,17 @@ export class GateJobs {
     const now = env.localNow();
     for (const job of [...this.jobs.values()]) {
       const expired = isTerminalStatus(job.status) && now - job.terminalAtUs >= cfg.jobRetentionMs * 1000;
-      // A replica whose terminal announcement never arrived: its job has long timed out.
+      // A replica whose terminal announcement never arrived: its job has long timed out. A
+      // leader notices a timeout only at its next timeout check, and an adopter only after it
+      // adopted, so the replica (and with it the lease holder it keeps known, leases.ts sweep)
+      // stays that long after the timeout and after the last announcement: forgotten earlier,
+      // a majority could grant a restarted former leader the lease of a job another gate
+      // still leads, and both would step back (chaos seeds 1685, 2331, 4449).
+      const timedOutAtUs = job.acceptedAtUs + job.spec.timeoutMs * 1000;
       const staleReplica =
         job.leaderGate !== env.id &&
         job.orphanedSinceUs < 0 &&
-        now - job.acceptedAtUs >= (job.spec.timeoutMs + cfg.jobRetentionMs) * 1000;
+        now - Math.max(timedOutAtUs, job.announcedAtUs) >= (cfg.timeoutCheckIntervalMs + cfg.jobRetentionMs) * 1000;
       if (!expired && !staleReplica) continue;
       env.mark(expired ? "gate.cleanup.expired" : "gate.cleanup.staleReplica");
       this.jobs.delete(job.spec.jobId);

@@ -35,6 +35,8 @@ interface Pending {
   /** Peers that refused, with the holder each named: the round fails once a majority is out of reach. */
   refusals: Map<NodeId, NodeId>;
   timer: TimerHandle;
+  /** Local time after which the round's grants are too old to count. */
+  deadlineUs: number;
   done: (outcome: LeaseOutcome) => void;
 }
 
@@ -135,6 +137,7 @@ export class JobLeases {
       grants: new Set([this.env.id]),
       refusals: new Map(),
       timer: -1,
+      deadlineUs: this.env.localNow() + this.timeoutMs * 1000,
       done: (o) => (o.ok ? settle() : done(o)),
     };
     if (p.grants.size >= majority(this.peers.length + 1)) {
@@ -197,6 +200,13 @@ export class JobLeases {
   ): void {
     const p = this.pending.get(jobId);
     if (p === undefined) return;
+    if (this.env.localNow() >= p.deadlineUs) {
+      // The round outlived its timeout (this gate was paused): peers forget a grant's holder
+      // after retention, so an old grant may no longer stand and must not make a majority
+      // (chaos seeds 1732, 1826: a gate paused for 90 s accepted a job that had since ended).
+      this.env.mark("gate.lease.lateGrant");
+      return this.finish(jobId, { ok: false, error: "quorum unavailable", holder: null });
+    }
     const { granted, holder, over, finished } = answer;
     if (over) {
       this.env.mark("gate.lease.refusedOver");

@@ -278,6 +278,13 @@ export class ManagerNode implements SimNode<ClusterMessage> {
       this.env.mark("manager.replica.ofDeletedJob");
       return this.env.send(from, { type: "job-superseded", jobId: replica.jobId });
     }
+    if (existing === undefined && replica.fenceToken < this.table.deleted.forgottenToken(replica.jobId)) {
+      // Older than the replica this manager dropped (a late or replayed sync from a leader
+      // since replaced): it must not bring the job back in a state the DC has moved past,
+      // where a takeover would redo work that ended meanwhile (chaos seed 1565).
+      this.env.mark("manager.replica.belowForgottenToken");
+      return;
+    }
     if (existing !== undefined && replica.fenceToken < existing.fence.current && replica.leader !== existing.leader) {
       // A stale leader's sync (it was cut off while the job moved on): answer with what we know.
       this.env.mark("manager.replica.staleClaimAnswered");

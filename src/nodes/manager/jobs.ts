@@ -457,6 +457,7 @@ export class JobTable {
       jobId: p.jobId,
       workflowId: p.workflowId,
       jobLeader: job.leader,
+      fenceToken: job.fence.current,
     });
     const wf = job.workflows.get(p.workflowId);
     if (wf === undefined || !this.leads(job) || wf.fenceToken !== p.fenceToken || job.status !== "running") {
@@ -700,7 +701,7 @@ export class JobTable {
       // job may still run elsewhere.
       if (this.owns(job) && job.status !== "running") this.deleted.addOutcome(job.jobId, job.status);
       else if (job.status !== "running") this.deleted.addReplica(job.jobId, true, job.status);
-      else this.deleted.addReplica(job.jobId, false);
+      else this.deleted.addForgotten(job.jobId, job.fence.current);
       for (const wf of job.workflows.values()) this.clearAckTimer(job.jobId, wf.workflowId);
       this.host.env.emit("job.deleted", { job: job.jobId, role: "manager" });
     }

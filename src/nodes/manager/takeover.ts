@@ -145,6 +145,13 @@ export class Takeovers {
         this.host.env.mark("manager.reconcile.staleState");
         continue;
       }
+      if (wf.status === "pending" && s.status !== "running" && s.fenceToken <= wf.fenceToken) {
+        // The worker's result for this attempt got here first and already requeued the
+        // workflow: nothing runs it any more, so confirming it would wait forever on a
+        // result this leader has taken (chaos seed 1892).
+        this.host.env.mark("manager.reconcile.resultAlreadyTaken");
+        continue;
+      }
       this.host.env.mark("manager.reconcile.confirmed");
       // What the worker runs (or has finished and will report) is the truth (AD-4).
       this.host.env.emit("workflow.reconciled", {

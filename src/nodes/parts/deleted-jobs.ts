@@ -8,7 +8,8 @@
 // An entry says how much this node knew when it deleted the job:
 //   outcome    it led the job to this final outcome;
 //   finished   it held a replica of a job it knew was over;
-//   forgotten  it dropped a replica it had not heard of for long (the job may not be over).
+//   forgotten  it dropped a replica it had not heard of for long (the job may not be over),
+//              with that replica's fence token when known (-1 otherwise).
 
 import type { NodeEnv } from "../../sim/index.js";
 import type { ClusterMessage, JobOutcome, NodeId } from "../messages.js";
@@ -21,7 +22,7 @@ export type DeletedJob =
       readonly holder: NodeId | null;
       readonly atUs: number;
     }
-  | { readonly kind: "forgotten"; readonly atUs: number };
+  | { readonly kind: "forgotten"; readonly atUs: number; readonly fenceToken: number };
 
 export class DeletedJobs {
   private readonly entries: Map<string, DeletedJob>;
@@ -47,7 +48,21 @@ export class DeletedJobs {
    */
   addReplica(jobId: string, finished: boolean, outcome: JobOutcome | null = null, holder: NodeId | null = null): void {
     const atUs = this.env.localNow();
-    this.entries.set(jobId, finished ? { kind: "finished", outcome, holder, atUs } : { kind: "forgotten", atUs });
+    this.entries.set(
+      jobId,
+      finished ? { kind: "finished", outcome, holder, atUs } : { kind: "forgotten", atUs, fenceToken: -1 },
+    );
+  }
+
+  /** A replica of a job that may still run was dropped at this fence token. */
+  addForgotten(jobId: string, fenceToken: number): void {
+    this.entries.set(jobId, { kind: "forgotten", atUs: this.env.localNow(), fenceToken });
+  }
+
+  /** The fence token of a forgotten replica; -1 when none is known. */
+  forgottenToken(jobId: string): number {
+    const e = this.entries.get(jobId);
+    return e?.kind === "forgotten" ? e.fenceToken : -1;
   }
 
   /** Who ended a deleted job, when known. */

@@ -262,19 +262,11 @@ export class Membership implements ProbeTable {
 
   private onAliveGossip(from: NodeId, node: NodeId, inc: number): void {
     if (node === this.env.id) return;
-    let m = this.members.get(node);
-    if (m === undefined) {
-      const role = this.scope.roleOf(node);
-      if (role === null) return; // not a peer this node tracks
-      this.env.mark("membership.learned.gossip");
-      m = newMember(node, this.env.localNow(), role);
-      m.incarnation = inc;
-      this.add(m);
-      if (from === node) this.confirm(m);
-      return;
-    }
-    if (from === node) this.observeDirect(node, inc);
-    else if (inc > m.incarnation) this.revive(m, inc);
+    // Nothing relays gossip yet (see the header): an alive comes from the node it names, so
+    // it is a direct message, and an unknown sender is learned there like any other.
+    if (from === node) return this.observeDirect(node, inc);
+    const m = this.members.get(node);
+    if (m !== undefined && inc > m.incarnation) this.revive(m, inc);
   }
 
   private onDeadGossip(node: NodeId, inc: number): void {

@@ -15,6 +15,13 @@ import {
 import { dcFailover, heartbeatTimeout, jobLeaderTakeover, managerDiesBeforeAck, multiDcDispatch } from "./dispatch.js";
 import { chaos } from "./chaos.js";
 import { workerDispatchRules } from "./worker-dispatch-rules.js";
+import { refutationRateLimit } from "./refutation-rate-limit.js";
+import { unknownDcRegistration } from "./unknown-dc-registration.js";
+import { dispatchAfterTerminal } from "./dispatch-after-terminal.js";
+import { takeoverStaleAttempt, takeoverUnsyncedDispatch } from "./takeover-reconcile.js";
+import { leaseLapseWorkerDies } from "./lease-catch-up.js";
+import { adoptionInheritsResult, staleGateTransfer } from "./gate-adoption.js";
+import { staleDcResult } from "./stale-dc-result.js";
 import {
   allWorkersDieBeforeAck,
   allWorkersFail,
@@ -44,5 +51,14 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   allWorkersDieBeforeAck,
   jobTimeoutCancels,
   workerDispatchRules,
+  refutationRateLimit,
+  unknownDcRegistration,
+  dispatchAfterTerminal,
+  takeoverUnsyncedDispatch,
+  takeoverStaleAttempt,
+  leaseLapseWorkerDies,
+  adoptionInheritsResult,
+  staleGateTransfer,
+  staleDcResult,
   chaos,
 ];

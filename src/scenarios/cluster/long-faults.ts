@@ -32,6 +32,13 @@ function outageMs(rng: Rng, role: string, t: DetectionTimes): number {
   return Math.round(dead * (1.2 + rng.next() * 1.8));
 }
 
+/** The longest outage `outageMs` can draw for `role`. */
+export function longestOutageMs(role: string, t: DetectionTimes): number {
+  const dead = (t.suspicionMaxMsByRole[role] ?? 30_000) + PROBE_SLACK_MS;
+  const reaped = role === "gate" ? dead + 3 * t.deadPeerReapIntervalMs + 3 * t.deadPeerCheckIntervalMs : 0;
+  return Math.max(reaped, 3 * dead);
+}
+
 function outageStep(rng: Rng, node: string, atMs: number, durationMs: number, others: string[]): FaultStep {
   const kind = rng.int(0, 99);
   if (kind < 70) return { atMs, action: "crash", node, durationMs };

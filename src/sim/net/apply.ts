@@ -5,7 +5,7 @@
 import type { Kernel } from "../kernel.js";
 import { sym, type Sym } from "../trace.js";
 import type { FaultStep } from "./fault-step.js";
-import { Clog, PartitionRule, SlowLinkRule } from "./rules.js";
+import { Clog, PartitionRule, SlowLinkRule, type MessageTypes } from "./rules.js";
 import { resolveSelectors } from "./schedule.js";
 import type { NodeHost } from "./host.js";
 import type { Network } from "./network.js";
@@ -87,6 +87,7 @@ export class FaultApplier {
           this.nodes(step.a, "a"),
           this.nodes(step.b, "b"),
           step.oneWay === true,
+          messageTypes(step),
         );
         this.healPartition(name); // a reused name replaces its rule (never orphaned past a heal)
         this.partitions.set(name, rule);
@@ -113,7 +114,7 @@ export class FaultApplier {
           (node !== null && (node.has(a) || node.has(b))) ||
           (node === null && (from === null || from.has(a)) && (to === null || to.has(b)));
         const expire = typeof step.expireAfterMs === "number" ? step.expireAfterMs * 1000 : null;
-        const clog = new Clog(`clog ${name}`, matches, expire);
+        const clog = new Clog(`clog ${name}`, matches, expire, messageTypes(step));
         this.unclog(name); // a reused name replaces its clog (its held messages are released, not lost)
         this.clogs.set(name, clog);
         w.network.rules.install(clog);
@@ -250,4 +251,9 @@ export class FaultApplier {
       else if (h.state === "down") h.boot();
     }
   }
+}
+
+/** A partition's or clog's `types` filter (validated in schedule.ts); null: every message. */
+function messageTypes(step: FaultStep): MessageTypes {
+  return Array.isArray(step.types) ? new Set(step.types as string[]) : null;
 }

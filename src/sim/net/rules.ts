@@ -19,6 +19,13 @@ export interface FaultRule {
   judge(message: Message, from: string, to: string, now: Micros): RuleVerdict;
 }
 
+/**
+ * Only messages of these types, when set: a scripted fault that drops or holds one kind of
+ * message on a link ("the worker's dispatch ACKs", "the leader's replica syncs") and lets
+ * the rest through.
+ */
+export type MessageTypes = ReadonlySet<string> | null;
+
 /** Drops messages from any node in `a` to any in `b` (and back, unless one-way). */
 export class PartitionRule implements FaultRule {
   private readonly a: ReadonlySet<string>;
@@ -30,13 +37,15 @@ export class PartitionRule implements FaultRule {
     a: readonly string[],
     b: readonly string[],
     readonly oneWay: boolean,
+    private readonly types: MessageTypes = null,
   ) {
     this.a = new Set(a);
     this.b = new Set(b);
     this.verdict = { kind: "drop", reason: "partition" };
   }
 
-  judge(_message: Message, from: string, to: string): RuleVerdict {
+  judge(message: Message, from: string, to: string): RuleVerdict {
+    if (this.types !== null && !this.types.has(message.type)) return PASS;
     if (this.a.has(from) && this.b.has(to)) return this.verdict;
     if (!this.oneWay && this.b.has(from) && this.a.has(to)) return this.verdict;
     return PASS;
@@ -56,11 +65,13 @@ export class Clog implements FaultRule {
     readonly name: string,
     private readonly matches: (from: string, to: string) => boolean,
     readonly expireAfterUs: Micros | null,
+    private readonly types: MessageTypes = null,
   ) {
     this.verdict = { kind: "hold", clog: this };
   }
 
-  judge(_message: Message, from: string, to: string): RuleVerdict {
+  judge(message: Message, from: string, to: string): RuleVerdict {
+    if (this.types !== null && !this.types.has(message.type)) return PASS;
     return this.matches(from, to) ? this.verdict : PASS;
   }
 }

@@ -1,8 +1,9 @@
 // Fault schedules as data: validation with one clear error per problem. A step names
 // nodes with selectors (an id, `dc:dc1`, `region:eu`, `role:gate`, `role:manager@dc1`).
 //
-//   partition   { a: sel[], b: sel[], oneWay?, name? }      heal { name? }
-//   clog        { node?: sel[], from?: sel[], to?: sel[], durationMs?, expireAfterMs?, name? }
+//   partition   { a: sel[], b: sel[], oneWay?, types?, name? }      heal { name? }
+//   clog        { node?: sel[], from?: sel[], to?: sel[], durationMs?, expireAfterMs?, types?, name? }
+//               (`types`: only messages of these types are dropped or held; default all)
 //   unclog      { name? }
 //   slow-link   { from: sel[], to: sel[], extraMs, durationMs?, name? }
 //   crash       { node: sel, durationMs? }   restart { node: sel }
@@ -89,6 +90,14 @@ function requireNumber(
     problems.push(`${where}: "${field}" must be ${expected}`);
 }
 
+/** `types`, when given, is a non-empty list of message types. */
+function checkTypes(step: FaultStep, where: string, problems: string[]): void {
+  const t = step.types;
+  if (t === undefined) return;
+  if (!Array.isArray(t) || t.length === 0 || !t.every((x) => typeof x === "string" && x !== ""))
+    problems.push(`${where}: types must be a non-empty list of message types`);
+}
+
 function validateStep(
   step: FaultStep,
   index: number,
@@ -110,6 +119,7 @@ function validateStep(
     case "partition":
       resolveSelectors(topology, step.a, "a", where, problems);
       resolveSelectors(topology, step.b, "b", where, problems);
+      checkTypes(step, where, problems);
       partitions.add(named);
       return;
     case "heal":
@@ -126,6 +136,7 @@ function validateStep(
         if (step[f] !== undefined) resolveSelectors(topology, step[f], f, where, problems);
       if (step.expireAfterMs !== undefined && !isNonNegInt(step.expireAfterMs))
         problems.push(`${where}: expireAfterMs must be a non-negative integer`);
+      checkTypes(step, where, problems);
       clogs.add(named);
       return;
     case "unclog":

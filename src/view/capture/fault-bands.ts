@@ -137,17 +137,21 @@ function selectors(value: unknown): string {
   return Array.isArray(value) ? value.join(", ") : String(value);
 }
 
+function onlyTypes(step: FaultStep): string {
+  return Array.isArray(step["types"]) ? ` (only ${selectors(step["types"])})` : "";
+}
+
 function periodLabel(name: string, step: FaultStep): string {
   switch (step.action) {
     case "partition":
-      return `partition ${name}: ${selectors(step["a"])} ${step["oneWay"] === true ? "→" : "⇹"} ${selectors(step["b"])}`;
+      return `partition ${name}: ${selectors(step["a"])} ${step["oneWay"] === true ? "→" : "⇹"} ${selectors(step["b"])}${onlyTypes(step)}`;
     case "clog": {
       const what =
         step["node"] !== undefined
           ? selectors(step["node"])
           : `${selectors(step["from"] ?? "*")} → ${selectors(step["to"] ?? "*")}`;
       const expiry = typeof step["expireAfterMs"] === "number" ? ` (held > ${step["expireAfterMs"]}ms dropped)` : "";
-      return `clog ${name}: ${what}${expiry}`;
+      return `clog ${name}: ${what}${onlyTypes(step)}${expiry}`;
     }
     default:
       return `slow link ${name} +${String(step["extraMs"])}ms: ${selectors(step["from"])} → ${selectors(step["to"])}`;

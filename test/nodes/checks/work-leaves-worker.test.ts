@@ -42,6 +42,15 @@ describe("work-leaves-worker: work leaves a worker only for a reason that holds"
     dispatch(f, "broke", 21_000, 2);
     workerSays(f, "broke", "failed", 21_500);
     fail(f, "broke", "execution error", 21_501);
+    dispatch(f, "broke-late-copy", 21_600, 2);
+    workerSays(f, "broke-late-copy", "failed", 21_700);
+    f.event(
+      "w1",
+      "workflow.rejected",
+      { ...base, job: "broke-late-copy", token: 1, reason: "stale fence token" },
+      21_800,
+    );
+    fail(f, "broke-late-copy", "execution error", 21_900);
     dispatch(f, "orphan", 22_000, 2);
     workerSays(f, "orphan", "cancelled", 22_500);
     fail(f, "orphan", "orphaned on worker", 22_501);

@@ -101,4 +101,28 @@ describe("rule pipeline", () => {
     expect(labels(run.rec, "a", "c")).toEqual([]);
     expect(run.world.network.stats.dropped).toEqual({ partition: 1 });
   });
+
+  it("a partition or clog with `types` drops or holds only messages of those types", () => {
+    const run = runNet({
+      plan: [
+        { atMs: 10, action: "partition", name: "p", a: ["a"], b: ["b"], oneWay: true, types: ["sync"] },
+        { atMs: 10, action: "clog", name: "c", from: ["a"], to: ["c"], types: ["ack", "sync"] },
+        { atMs: 40, action: "unclog", name: "c" },
+      ],
+      script: (t) =>
+        t.at(20, () => {
+          t.send("a", "b", 1, "sync");
+          t.send("a", "b", 2, "ack");
+          t.send("b", "a", 3, "sync");
+          t.send("a", "c", 4, "ack");
+          t.send("a", "c", 5, "other");
+        }),
+    });
+    expect(labels(run.rec, "a", "b")).toEqual([2]);
+    expect(labels(run.rec, "b", "a")).toEqual([3]);
+    expect(on(run.rec, "a", "c").map((r) => [r.n, r.atUs >= 40_000])).toEqual([
+      [5, false],
+      [4, true],
+    ]);
+  });
 });

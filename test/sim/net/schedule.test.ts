@@ -29,7 +29,7 @@ describe("schedule validation", () => {
       { atMs: 5, action: "clock-jump", node: "c", jumpMs: 3 },
       { atMs: 10, action: "partition", name: "p", a: ["a"], b: ["dc:dc1"], oneWay: true },
       { atMs: 20, action: "heal", name: "p" },
-      { atMs: 30, action: "clog", node: "a", name: "c", expireAfterMs: 5 },
+      { atMs: 30, action: "clog", node: "a", name: "c", expireAfterMs: 5, types: ["m"] },
       { atMs: 40, action: "unclog", name: "c" },
       { atMs: 50, action: "slow-link", from: "a", to: ["b"], extraMs: 2.5, durationMs: 10 },
       { atMs: 60, action: "crash", node: "b", durationMs: 5 },
@@ -40,6 +40,15 @@ describe("schedule validation", () => {
       { atMs: 100, action: "set-loss", probability: 0.5 },
       { atMs: 100, action: "set-duplicate", probability: 0 },
     ]);
+  });
+
+  it("types must be a non-empty list of message types", () => {
+    expect(theProblem([{ atMs: 10, action: "partition", a: ["a"], b: ["b"], types: [] }])).toBe(
+      "step 0 (partition at 10ms): types must be a non-empty list of message types",
+    );
+    expect(theProblem([{ atMs: 10, action: "clog", node: "a", types: "sync" }])).toBe(
+      "step 0 (clog at 10ms): types must be a non-empty list of message types",
+    );
   });
 
   it("unknown node", () => {
