@@ -1,5 +1,6 @@
-// A saturated manager's pump stops at the first workflow no worker can take: a backlog costs
-// nothing per pump, and every job still runs, in the order it arrived.
+// A saturated manager's pump scans its workers once per request size no worker can take, not
+// once per waiting workflow: a backlog costs no worker scans, and every job still runs, in
+// the order it arrived.
 
 import { describe, expect, it } from "vitest";
 import { WorkerRegistry } from "../../src/nodes/manager/workers.js";
@@ -34,7 +35,7 @@ const saturated = defineScenario({
 });
 
 describe("manager pump under a backlog", () => {
-  it("looks at O(1) workflows a pump once no worker has a free core", () => {
+  it("scans the workers about once a pump once no worker has a free core", () => {
     let picks = 0;
     const pick = WorkerRegistry.prototype.pick;
     WorkerRegistry.prototype.pick = function (...args) {
