@@ -465,6 +465,8 @@ export interface JobLeaseRequest {
   forceFrom: NodeId | null;
   /** A finalisation (§5.16 "happens once"): the holder finishes the job with this outcome. */
   finish: JobOutcome | null;
+  /** When the requester gives up on this round, by its own clock. */
+  deadlineUs: number;
 }
 export interface JobLeaseGrant {
   type: "job-lease-grant";

@@ -25,9 +25,12 @@ describe("cluster scenarios (library runs, not the binary)", () => {
       "cluster/dispatch-after-terminal",
       "cluster/job-leader-takeover",
       "cluster/lease-lapse-worker-dies",
+      "cluster/lease-late-grant",
+      "cluster/progress-ack-stale-leader",
       "cluster/refutation-rate-limit",
       "cluster/stale-dc-result",
       "cluster/stale-gate-transfer",
+      "cluster/takeover-redispatch-running",
       "cluster/takeover-stale-attempt",
       "cluster/takeover-unsynced-dispatch",
     ]);

@@ -47,6 +47,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   view: ["sim", "async", "nodes", "scenarios", "repro"],
   bench: ["sim", "async", "nodes", "scenarios", "repro", "view"],
   cli: ["sim", "async", "nodes", "scenarios", "repro", "view"],
+  // The mutation harness drives the built CLI as a child process; it imports no layer.
+  mutants: [],
 };
 
 /** Strongly connected components with more than one file (Tarjan). */

@@ -207,7 +207,7 @@ export class GateNode implements SimNode<ClusterMessage> {
         return;
       }
       case "job-lease-request":
-        return this.leases.onRequest(from, msg.jobId, msg.forceFrom, msg.finish);
+        return this.leases.onRequest(from, msg.jobId, msg.forceFrom, msg.finish, msg.deadlineUs);
       case "register-callback":
         return this.onRegisterCallback(from, msg.jobId);
       case "job-lease-grant":

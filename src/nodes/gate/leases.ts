@@ -145,7 +145,9 @@ export class JobLeases {
       return p.done({ ok: true });
     }
     this.pending.set(jobId, p);
-    for (const peer of this.peers) this.env.send(peer, { type: "job-lease-request", jobId, forceFrom, finish });
+    const deadlineUs = p.deadlineUs;
+    for (const peer of this.peers)
+      this.env.send(peer, { type: "job-lease-request", jobId, forceFrom, finish, deadlineUs });
     p.timer = this.env.after(this.timeoutMs * 1000, () => {
       this.env.mark("gate.lease.timeout");
       this.finish(jobId, { ok: false, error: "quorum unavailable", holder: null });
@@ -157,7 +159,22 @@ export class JobLeases {
     if (entry !== undefined) entry.finished = outcome;
   }
 
-  onRequest(from: NodeId, jobId: string, forceFrom: NodeId | null, finish: JobOutcome | null): void {
+  onRequest(
+    from: NodeId,
+    jobId: string,
+    forceFrom: NodeId | null,
+    finish: JobOutcome | null,
+    deadlineUs: number,
+  ): void {
+    if (this.env.localNow() > deadlineUs + this.timeoutMs * 1000) {
+      // The requester gave up on this round long ago (this gate was paused with the request
+      // queued): a grant now would record a holder that holds nothing, and the requester
+      // ignores it as late. One more round timeout of slack covers clock offsets (chaos seed
+      // 279: a gate back from a 219 s pause granted such a request, then stepped back from
+      // its own job to that phantom holder, and nobody ever ended it).
+      this.env.mark("gate.lease.expiredRequest");
+      return;
+    }
     const holder = this.knownHolder(jobId);
     const reply = (granted: boolean, over: boolean): void =>
       this.env.send(from, {

@@ -460,6 +460,7 @@ export class ManagerNode implements SimNode<ClusterMessage> {
   }
 
   private onBecameLeader(): void {
+    this.table.reclaimEarlierTerms(this.election.term);
     this.sendGateStatus(false);
     this.catchUp();
   }

@@ -18,6 +18,7 @@ import type {
   WorkflowProgress,
 } from "../messages.js";
 import { DeletedJobs } from "../parts/deleted-jobs.js";
+import { EPOCH_STRIDE } from "../parts/fencing.js";
 import { SyncCommits } from "./commits.js";
 import { applyReplica, isTerminal, newJob, toReplica, type ManagedJob, type ManagedWorkflow } from "./job-state.js";
 import type { WorkerRegistry } from "./workers.js";
@@ -104,6 +105,23 @@ export class JobTable {
       if (this.jobs.size > 0) host.env.mark("manager.ledger.reloaded");
     }
     host.env.durable[LEDGER_KEY] = this.jobs;
+  }
+
+  /**
+   * This manager just won `term`. A job it leads under a fence token of an earlier term may
+   * have been taken over and even finished by a leader in between whose word it missed (a
+   * partition, a pause): it takes such a job over again, gathering its peers' copies first,
+   * like a job it inherited from before a restart. Acting on its own stale copy would redo
+   * work another leader already ended (chaos seed 3125).
+   */
+  reclaimEarlierTerms(term: number): void {
+    for (const job of this.jobs.values()) {
+      if (job.leader !== this.host.env.id || this.inherited.has(job.jobId)) continue;
+      if (job.fence.current >= term * EPOCH_STRIDE) continue;
+      if (job.status !== "running" && job.finalAcked) continue;
+      this.host.env.mark("manager.job.reclaimedAfterElection");
+      this.inherited.add(job.jobId);
+    }
   }
 
   /** A job this manager led before it restarted was taken over (by itself or a peer). */

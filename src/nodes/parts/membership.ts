@@ -100,8 +100,11 @@ export class Membership implements ProbeTable {
 
   /** Any valid message received directly from a peer confirms it (AD-29). */
   heard(from: NodeId): void {
-    // Hearing from the target of the current round answers the round, whatever the message.
-    if (from === this.probes.target) this.probes.probeSucceeded(false);
+    // Hearing from the target of the current round answers the round, whatever the message:
+    // direct contact, so it lowers the local health score as a direct ack would. (Counted as
+    // indirect, an ack overtaken by this call never lowered it: the score only rose, until
+    // every manager of a DC was too unhealthy to stand for leader, for good: seed 3709.)
+    if (from === this.probes.target) this.probes.probeSucceeded(true);
     // Once every member is confirmed and every seed known (nearly always) there is nothing to look up.
     if (this.unconfirmed === 0 && this.missingSeeds === 0) return;
     const m = this.members.get(from);

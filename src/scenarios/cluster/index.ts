@@ -22,6 +22,9 @@ import { takeoverStaleAttempt, takeoverUnsyncedDispatch } from "./takeover-recon
 import { leaseLapseWorkerDies } from "./lease-catch-up.js";
 import { adoptionInheritsResult, staleGateTransfer } from "./gate-adoption.js";
 import { staleDcResult } from "./stale-dc-result.js";
+import { progressAckStaleLeader } from "./progress-ack-stale-leader.js";
+import { leaseLateGrant } from "./lease-late-grant.js";
+import { takeoverRedispatchRunning } from "./takeover-redispatch.js";
 import {
   allWorkersDieBeforeAck,
   allWorkersFail,
@@ -60,5 +63,8 @@ export const clusterScenarios: readonly ScenarioDef[] = [
   adoptionInheritsResult,
   staleGateTransfer,
   staleDcResult,
+  progressAckStaleLeader,
+  leaseLateGrant,
+  takeoverRedispatchRunning,
   chaos,
 ];

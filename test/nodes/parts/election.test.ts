@@ -69,6 +69,52 @@ describe("term election (§3.7)", () => {
     expect(c.node<VoterNode>("gate-1").election.term).toBe(0);
   });
 
+  it("a restarted voter keeps its vote: a second candidate of the same term is refused", () => {
+    const c = voters(3, 5);
+    c.start();
+    // Only gate-1 runs; the candidates are messages handed to it.
+    c.at(0, () => {
+      c.crash("gate-2");
+      c.crash("gate-3");
+    });
+    const claim = (from: string): void =>
+      c.node<VoterNode>("gate-1").election.handle(from, { type: "leader-claim", term: 7, lhm: 0 });
+    c.at(1_000, () => claim("gate-2"));
+    c.at(2_000, () => {
+      c.crash("gate-1");
+      c.restart("gate-1");
+    });
+    c.at(3_000, () => claim("gate-3"));
+    c.run(4_000);
+    const granted = c.emitted("leader.voted", (e) => e.node === "gate-1" && e.detail["term"] === 7);
+    expect(granted.map((e) => e.detail["candidate"])).toEqual(["gate-2"]);
+    expect(c.node<VoterNode>("gate-1").election.term).toBe(7);
+  });
+
+  it("a candidate counts only votes of its own term: a late grant from an earlier term does not elect it", () => {
+    const c = voters(5, 5);
+    c.start();
+    c.at(0, () => {
+      for (const id of ["gate-2", "gate-3", "gate-4", "gate-5"]) c.crash(id);
+    });
+    // Once gate-1 asks for pre-votes, two grants make it a candidate of term 1 (three of five).
+    let candidateAtMs = -1;
+    for (let ms = 100; ms < 20_000; ms += 100)
+      c.at(ms, () => {
+        const e = c.node<VoterNode>("gate-1").election;
+        if (candidateAtMs >= 0 || e.role !== "pre-candidate") return;
+        e.handle("gate-2", { type: "pre-vote-resp", term: e.term + 1, granted: true });
+        e.handle("gate-3", { type: "pre-vote-resp", term: e.term + 1, granted: true });
+        candidateAtMs = ms;
+        // Grants of term 0 arrive late from the other two: they must not count.
+        e.handle("gate-4", { type: "leader-vote", term: e.term - 1, granted: true });
+        e.handle("gate-5", { type: "leader-vote", term: e.term - 1, granted: true });
+      });
+    c.run(20_000);
+    expect(candidateAtMs).toBeGreaterThan(0);
+    expect(c.emitted("leader.elected")).toEqual([]);
+  });
+
   it("across 30 seeds of crashes, restarts and partitions, no term ever has two leaders (durable votes)", () => {
     for (let seed = 1; seed <= 30; seed++) {
       const c = voters(5, seed);

@@ -105,6 +105,47 @@ describe("membership (§3.5, §5.2)", () => {
     expect(c.node<MemberNode>("gate-1").membership.status("gate-3")).toBe("ok");
   });
 
+  it("inside the zombie window, only a restart-sized incarnation jump revives a dead member", () => {
+    const cfg = gateConfig();
+    const c = members(3, cfg);
+    c.start();
+    c.at(10_000, () => c.crash("gate-3"));
+    let deathInc = -1;
+    let deadAtUs = -1;
+    c.onEmit((e) => {
+      if (deadAtUs >= 0 || e.kind !== "member.dead" || e.node !== "gate-1" || e.detail["node"] !== "gate-3") return;
+      deathInc = Number(e.detail["incarnation"]);
+      deadAtUs = e.atUs;
+      // A rumour of an alive gate-3 one below the bump (sent before its death, say) arrives soon after.
+      c.kernel.after(1_000_000, () =>
+        c.node<MemberNode>("gate-1").membership.handle("gate-2", {
+          type: "alive",
+          node: "gate-3",
+          incarnation: deathInc + cfg.zombieIncarnationBump - 1,
+        }),
+      );
+    });
+    c.run(300_000);
+    expect(deadAtUs).toBeGreaterThan(0);
+    expect(c.emitted("member.join", (e) => e.node === "gate-1" && e.detail["node"] === "gate-3")).toEqual([]);
+    expect(c.node<MemberNode>("gate-1").membership.status("gate-3")).toBe("dead");
+  });
+
+  it("an ack answers only the probe round it names: a stale ack from the target does not save the round", () => {
+    const c = members(2);
+    c.start();
+    c.at(5_000, () => c.crash("gate-2"));
+    // gate-2's old acks keep arriving (replayed) while it is down; seq 0 is never a round's.
+    for (let ms = 5_050; ms < 100_000; ms += 50)
+      c.at(ms, () =>
+        c
+          .node<MemberNode>("gate-1")
+          .membership.handle("gate-2", { type: "ack", seq: 0, incarnation: 1, embedded: null }),
+      );
+    c.run(100_000);
+    expect(c.emitted("member.suspect", (e) => e.node === "gate-1" && e.detail["node"] === "gate-2").length).toBe(1);
+  });
+
   it("the LHM score stays within [0, lhmMaxScore] through a long outage of most peers", () => {
     const cfg = gateConfig();
     const c = members(5, cfg);
