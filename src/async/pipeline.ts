@@ -103,7 +103,7 @@ export function* runPipeline(spec: PipelineSpec, input: unknown, options: Pipeli
   } finally {
     kernel.cancel(timer);
     unsubscribe?.();
-    yield* stopChild(child, stop === null, "pipeline caller left");
+    if (!child.done) yield* stopChild(child, stop === null, "pipeline caller left");
   }
 }
 

@@ -12,7 +12,6 @@ import {
   kernelOf,
   shield,
   spawn,
-  sym,
   waitAny,
   type Micros,
   type Proc,
@@ -37,9 +36,10 @@ export function* runWithTimeout<T>(body: Proc<T>, limit: TimeLimit): Proc<T> {
     throw new RangeError(`runWithTimeout: timeoutUs must be >= 0, got ${limit.timeoutUs}`);
   const kernel = kernelOf();
   const label = limit.label ?? "limit";
-  // The trace node is the label's symbol (cached), not the full path's: hashing a fresh
-  // path string per call showed up in profiles of 1,000-pipeline runs.
-  const child = spawn(`${here().name}/${label}`, body, { handled: true, node: sym(label) });
+  // The trace node is the label's symbol, not the full path's: hashing a fresh path string
+  // per call showed up in profiles of 1,000-pipeline runs. taskSym gives sym(label)'s value
+  // without keeping every node label for the life of the process, and nothing when untraced.
+  const child = spawn(`${here().name}/${label}`, body, { handled: true, node: kernel.taskSym(label) });
   let expiry: Cancelled | null = null;
   const timer = kernel.after(Math.round(limit.timeoutUs), () => {
     if (child.done) return;
@@ -54,7 +54,7 @@ export function* runWithTimeout<T>(body: Proc<T>, limit: TimeLimit): Proc<T> {
     throw error;
   } finally {
     kernel.cancel(timer);
-    yield* stopChild(child, expiry === null, `${label}: caller left`);
+    if (!child.done) yield* stopChild(child, expiry === null, `${label}: caller left`);
   }
 }
 

@@ -13,7 +13,7 @@
 
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { defineScenario, runScenario } from "../scenarios/index.js";
+import { defineScenario, runScenario, type Options, type ScenarioContext } from "../scenarios/index.js";
 import { ClusterWorld } from "../scenarios/cluster/cluster-world.js";
 import { clusterSpecs } from "../scenarios/cluster/option-specs.js";
 import { integer, number } from "../scenarios/option-spec.js";
@@ -24,36 +24,56 @@ import { median } from "./kernel.js";
 export const GOAL_FLOOR_MULTIPLE = 1000 / 160;
 const FLOOR_MESSAGES = 1_000_000;
 
+/** The standard cluster's shape and load, as the bench scenarios' options. */
+export const STANDARD_OPTIONS = {
+  gates: 3,
+  dcs: 3,
+  managersPerDc: 3,
+  workersPerDc: 10,
+  virtualMinutes: 10,
+  jobsPerSecond: 1,
+};
+
+/** What the standard cluster's options may be set to (the scale and soak benches go up to these). */
+export const STANDARD_SCHEMA = {
+  gates: clusterSpecs.gates,
+  dcs: clusterSpecs.dcs,
+  managersPerDc: clusterSpecs.managersPerDc,
+  workersPerDc: clusterSpecs.workersPerDc,
+  virtualMinutes: integer(1, 1_440, "virtual minutes of steady load"),
+  jobsPerSecond: number(0.001, 1_000, "jobs the client submits per virtual second"),
+};
+
+/**
+ * Builds the cluster for `o` and runs it: load for `virtualMinutes`, then let in-flight jobs
+ * finish (every check must still hold). Shared with the scale and soak benches.
+ */
+export function setupStandardCluster(ctx: ScenarioContext<Options>, o: typeof STANDARD_OPTIONS): ClusterWorld {
+  const runMs = o.virtualMinutes * 60_000;
+  const c = new ClusterWorld(ctx, {
+    gates: o.gates,
+    dcs: o.dcs,
+    managersPerDc: o.managersPerDc,
+    workersPerDc: o.workersPerDc,
+    client: {
+      jobCount: Math.floor((runMs / 1000) * o.jobsPerSecond),
+      submitIntervalMs: Math.round(1000 / o.jobsPerSecond),
+      firstSubmitDelayMs: 5_000,
+    },
+  });
+  c.run(runMs, 120_000);
+  return c;
+}
+
 export const standardCluster = defineScenario({
   id: "bench/standard-cluster",
   title: "standard cluster under steady load",
   description: "benchmark only",
   covers: [],
-  options: { gates: 3, dcs: 3, managersPerDc: 3, workersPerDc: 10, virtualMinutes: 10, jobsPerSecond: 1 },
-  schema: {
-    gates: clusterSpecs.gates,
-    dcs: clusterSpecs.dcs,
-    managersPerDc: clusterSpecs.managersPerDc,
-    workersPerDc: clusterSpecs.workersPerDc,
-    virtualMinutes: integer(1, 1_440, "virtual minutes of steady load"),
-    jobsPerSecond: number(0.001, 1_000, "jobs the client submits per virtual second"),
-  },
+  options: STANDARD_OPTIONS,
+  schema: STANDARD_SCHEMA,
   setup(ctx) {
-    const o = ctx.options;
-    const runMs = o.virtualMinutes * 60_000;
-    const c = new ClusterWorld(ctx, {
-      gates: o.gates,
-      dcs: o.dcs,
-      managersPerDc: o.managersPerDc,
-      workersPerDc: o.workersPerDc,
-      client: {
-        jobCount: Math.floor((runMs / 1000) * o.jobsPerSecond),
-        submitIntervalMs: Math.round(1000 / o.jobsPerSecond),
-        firstSubmitDelayMs: 5_000,
-      },
-    });
-    // Load for runMs, then let in-flight jobs finish: every check must still hold.
-    c.run(runMs, 120_000);
+    setupStandardCluster(ctx, ctx.options);
   },
 });
 

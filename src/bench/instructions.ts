@@ -31,21 +31,25 @@ export function parseInstructionRefs(stderr: string): number | null {
  * Instructions executed by `node --predictable --predictable-gc-schedule` running the standard cluster of the
  * build in `dir` (a cold run and one more: interleave.js with one round, no warm-up).
  */
-export function countInstructions(interleaveScript: string, dir: string, untraced: boolean): Promise<number> {
-  const args = [
-    ...VALGRIND_ARGS,
-    process.execPath,
-    "--predictable",
-    "--predictable-gc-schedule",
-    interleaveScript,
-    "--rounds=1",
-    "--warm-up=0",
-    ...(untraced ? ["--untraced"] : []),
-    dir,
-  ];
+export async function countInstructions(interleaveScript: string, dir: string, untraced: boolean): Promise<number> {
+  const args = [interleaveScript, "--rounds=1", "--warm-up=0", ...(untraced ? ["--untraced"] : []), dir];
+  return (await countNodeInstructions(args, path.basename(dir))).instructions;
+}
+
+/**
+ * Instructions executed by `node --predictable --predictable-gc-schedule ...args` under cachegrind, and what the
+ * script printed on stdout. `label` names the run in errors.
+ */
+export function countNodeInstructions(
+  args: readonly string[],
+  label: string,
+): Promise<{ instructions: number; stdout: string }> {
+  const argv = [...VALGRIND_ARGS, process.execPath, "--predictable", "--predictable-gc-schedule", ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn("valgrind", args, { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn("valgrind", argv, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     child.on("error", (error) =>
       reject(
@@ -54,14 +58,14 @@ export function countInstructions(interleaveScript: string, dir: string, untrace
     );
     child.on("close", (code) => {
       const refs = parseInstructionRefs(stderr);
-      if (code === 0 && refs !== null) return resolve(refs);
+      if (code === 0 && refs !== null) return resolve({ instructions: refs, stdout });
       const last =
         stderr
           .trim()
           .split("\n")
           .filter((l) => !l.startsWith("=="))
           .pop() ?? `exit ${code}`;
-      reject(new InstructionCountError(`${path.basename(dir)}: the counted run failed: ${last}`));
+      reject(new InstructionCountError(`${label}: the counted run failed: ${last}`));
     });
   });
 }

@@ -1,5 +1,8 @@
 // `npm run bench`: every benchmark, printed as a table of ratios against a baseline
 // measured in the same run (never as pass/fail timing assertions). `--json` for machines.
+// `--only=a,b` picks some: kernel (always, as the baseline of the next three), network,
+// async, cluster; and two that take minutes and run only when named: scale (scale.ts) and
+// soak (soak.ts).
 
 import { kernelBenchmarks, type BenchRow } from "./kernel.js";
 import { networkBenchmarks, type NetworkBenchRow } from "./network.js";
@@ -7,6 +10,8 @@ import { asyncBenchmarks } from "./async.js";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { ClusterBenchResult, ClusterRunTiming, WarmTiming } from "./cluster.js";
+import { formatScale, SCALE_LEGEND, scaleBenchmarks, type ScaleRowResult } from "./scale.js";
+import { formatSoak, soakInChild, type SoakResult } from "./soak.js";
 
 /** The cluster bench runs in a child process so its peak RSS is its own. */
 function clusterInChild(): ClusterBenchResult {
@@ -68,21 +73,60 @@ function printCluster(c: ClusterBenchResult, kernelHoldEventsPerSec: number): vo
   );
 }
 
-function main(): void {
+/** The benches that take minutes: only when `--only` names them. */
+async function longBenches(
+  only: readonly string[],
+  json: boolean,
+): Promise<{ scale: ScaleRowResult[] | null; soak: SoakResult | null }> {
+  const log = (line: string) => process.stderr.write(line === "" ? "" : `${line}\n`);
+  const scale = only.includes("scale")
+    ? await scaleBenchmarks({ instructions: !process.argv.includes("--no-instructions"), log })
+    : null;
+  if (scale !== null && !json) {
+    process.stdout.write(
+      `\nscale (issue 22): cost and memory as the cluster and its load grow\n${formatScale(scale)}\n`,
+    );
+    process.stdout.write(`${SCALE_LEGEND}\n`);
+  }
+  const soak = only.includes("soak") ? soakInChild(log) : null;
+  if (soak !== null && !json)
+    process.stdout.write(`\nsoak: the standard cluster for ${soak.hours} virtual hours, traced\n${formatSoak(soak)}\n`);
+  return { scale, soak };
+}
+
+async function main(): Promise<void> {
   const json = process.argv.includes("--json");
-  const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
-  const want = (name: string) => only === undefined || only.split(",").includes(name);
+  const only = process.argv
+    .find((a) => a.startsWith("--only="))
+    ?.slice("--only=".length)
+    .split(",");
+  const want = (name: string) => only === undefined || only.includes(name);
+  if (only?.every((name) => name === "scale" || name === "soak")) {
+    const long = await longBenches(only, json);
+    if (json) process.stdout.write(`${JSON.stringify({ node: process.version, ...long }, null, 2)}\n`);
+    return;
+  }
   const kernel = kernelBenchmarks();
   const holdAt1k = kernel.find((r) => r.pending === 1_000 && r.name.startsWith("kernel hold"))!.eventsPerSec;
   const network = want("network") ? networkBenchmarks() : [];
   const asyncRows = want("async") ? asyncBenchmarks() : [];
   const cluster = want("cluster") ? clusterInChild() : null;
+  if (!json) printSections(kernel, network, asyncRows, cluster, holdAt1k);
+  const long = await longBenches(only ?? [], json);
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ node: process.version, kernel, network, async: asyncRows, cluster }, null, 2)}\n`,
+      `${JSON.stringify({ node: process.version, kernel, network, async: asyncRows, cluster, ...long }, null, 2)}\n`,
     );
-    return;
   }
+}
+
+function printSections(
+  kernel: BenchRow[],
+  network: NetworkBenchRow[],
+  asyncRows: ReturnType<typeof asyncBenchmarks>,
+  cluster: ClusterBenchResult | null,
+  holdAt1k: number,
+): void {
   process.stdout.write(`simctl bench — node ${process.version}\n`);
   printTable(
     "kernel (x bare = median over 5 rounds of bare time / kernel time in the same round; target >= 0.50 for the hold model)",
@@ -103,4 +147,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

@@ -22,8 +22,13 @@
 // finalisation only after every DC reported, work leaving a worker only for a reason that
 // holds, failure-detection bounds and transitions, votes and majorities, allowed job and
 // workflow transitions, and no per-job state left at rest.
+//
+// They keep incremental state only (issue 22): what each check needs of the work in
+// flight, and a job's record for a bounded window after the job has ended everywhere
+// (checked-jobs.ts), so a day-long run holds no more than a ten-minute one.
 
 import type { EmitDetail } from "../sim/index.js";
+import { CheckedJobs, type JobRecord } from "./checked-jobs.js";
 import type { Checker, EndOfRun, HostState, PerJobView, ViolationSink } from "./checks/checker.js";
 import { CORES_AT_REST, CoresAtRest } from "./checks/cores-at-rest.js";
 import { ELECTION_VOTES, ElectionVotes } from "./checks/election-votes.js";
@@ -76,7 +81,11 @@ export interface RetentionOptions {
   managerCompletedJobMaxAgeMs: number;
   managerFailedJobMaxAgeMs: number;
   managerJobCleanupIntervalMs: number;
+  /** How long a job's record outlives the job (checked-jobs.ts); 10 virtual minutes unless set. */
+  endedJobWindowMs?: number;
 }
+
+const ENDED_JOB_WINDOW_MS = 600_000;
 
 interface Held {
   node: string;
@@ -86,23 +95,34 @@ interface Held {
   retentionUs: number;
 }
 
+/** A run in progress: where it runs, and whose it is. */
+interface Running {
+  node: string;
+  job: string;
+}
+
+/**
+ * The checkers keep incremental state only: per-node counters, runs in progress, jobs held
+ * until retention, and a record per job while it is in flight (see checked-jobs.ts). Memory
+ * follows the work in flight, not the length of the run.
+ */
 export class ClusterCheckers {
-  private readonly terminalCount = new Map<string, number>();
-  private readonly gateAccepted = new Map<string, string>();
-  private readonly clientSubmitted = new Set<string>();
-  private readonly clientAnswered = new Map<string, number>();
-  private readonly clientRejected = new Set<string>();
+  private readonly jobs: CheckedJobs;
+  /** Submitted jobs the client has not heard about yet, in submission order. */
+  private readonly waiting = new Set<string>();
+  /** Jobs a gate accepted that no gate has ended yet, in order of first acceptance. */
+  private readonly open = new Set<string>();
   private readonly coresInUse = new Map<string, number>();
-  private readonly issued = new Map<string, number>();
-  /** Per worker (this incarnation): the highest accepted dispatch token per sub-workflow. */
-  private readonly accepted = new Map<string, Map<string, number>>();
-  /** Per worker (this incarnation): the highest accepted transfer token per job. */
-  private readonly transferFloor = new Map<string, Map<string, number>>();
+  /**
+   * Each node's current incarnation as a key prefix: a worker's fences are volatile, so
+   * its accepted tokens are kept per incarnation, and a restart starts it afresh without
+   * visiting the job records of the old one (they go when their jobs do).
+   */
+  private readonly incarnationKeys = new Map<string, string>();
+  private readonly starts = new Map<string, number>();
   private readonly leaders = new Map<string, string>();
-  private readonly running = new Map<string, string>();
-  private readonly everStarted = new Set<string>();
+  private readonly running = new Map<string, Running>();
   private readonly held = new Map<string, Held>();
-  private readonly lastStartUs = new Map<string, number>();
 
   private readonly views = new MembershipViews();
   private readonly more: Checker[];
@@ -118,6 +138,9 @@ export class ClusterCheckers {
       roles: new Map(),
     },
   ) {
+    this.jobs = new CheckedJobs((retention.endedJobWindowMs ?? ENDED_JOB_WINDOW_MS) * 1000, (job) => {
+      for (const c of this.more) c.forgetJob?.(job);
+    });
     const ctx = { sink, ...shape };
     this.more = [
       new CoresAtRest(ctx),
@@ -146,16 +169,42 @@ export class ClusterCheckers {
     switch (kind) {
       case "node.started":
         return this.onNodeStarted(node, atUs);
+      case "cores.allocated":
+      case "cores.freed":
+        return this.onCores(node, kind, d);
+      case "leader.elected":
+        return this.onLeader(node, str(d, "group"), num(d, "term"));
+      default:
+        // Every event about a job keeps its record alive, so the checkers in checks/ may keep
+        // per-job state until the record goes (forgetJob), however late the event.
+        if (d["job"] !== undefined) this.onJobEvent(node, kind, d, atUs);
+        return;
+    }
+  }
+
+  /** An event about one job: update its record, then retire the record if the job has ended. */
+  private onJobEvent(node: string, kind: string, d: EmitDetail, atUs: number): void {
+    const job = str(d, "job");
+    const rec = this.jobs.get(job);
+    this.applyJobEvent(node, kind, d, atUs, job, rec);
+    this.jobs.settle(job, rec, atUs);
+    this.jobs.expire(atUs);
+  }
+
+  private applyJobEvent(node: string, kind: string, d: EmitDetail, atUs: number, job: string, rec: JobRecord): void {
+    switch (kind) {
       case "job.accepted":
-        this.gateAccepted.set(str(d, "job"), node);
+        rec.acceptedBy = node;
+        if (rec.terminals === 0) this.open.add(job);
         return;
       case "job.terminal":
-        return this.onTerminal(node, str(d, "job"), str(d, "status"), atUs);
+        return this.onTerminal(node, job, rec, str(d, "status"), atUs);
       case "job.dcTerminal":
         return this.hold(
           node,
           "manager",
-          str(d, "job"),
+          job,
+          rec,
           atUs,
           str(d, "status") === "completed"
             ? this.retention.managerCompletedJobMaxAgeMs
@@ -163,36 +212,33 @@ export class ClusterCheckers {
           this.retention.managerJobCleanupIntervalMs,
         );
       case "job.deleted":
-        this.held.delete(`${node}|${str(d, "job")}`);
+        if (this.held.delete(`${node}|${job}`)) rec.holders--;
         return;
       case "client.submitted":
-        this.clientSubmitted.add(str(d, "job"));
+        rec.clientSubmitted = true;
+        if (rec.clientAnswers === 0 && !rec.clientRejected) this.waiting.add(job);
         return;
       case "client.rejected":
-        this.clientRejected.add(str(d, "job"));
+        rec.clientRejected = true;
+        this.waiting.delete(job);
         return;
       case "client.result":
-        return this.onClientResult(node, str(d, "job"));
-      case "cores.allocated":
-      case "cores.freed":
-        return this.onCores(node, kind, d);
+        return this.onClientResult(node, job, rec);
       case "fence.issued":
         // Each DC's job leader fences the job independently: the key is (job, dc).
-        return this.onIssued(node, `${str(d, "job")}@${str(d, "dc")}`, num(d, "token"), str(d, "purpose"));
+        return this.onIssued(node, job, rec, str(d, "dc"), num(d, "token"), str(d, "purpose"));
       case "fence.accepted":
-        return this.onAccepted(node, str(d, "job"), str(d, "workflow"), num(d, "token"));
+        return this.onAccepted(node, job, rec, str(d, "workflow"), num(d, "token"));
       case "transfer.accepted": {
-        const floors = perNode(this.transferFloor, node);
-        const job = str(d, "job");
-        floors.set(job, Math.max(floors.get(job) ?? -1, num(d, "token")));
+        const worker = this.incarnationKey(node);
+        rec.transferFloor ??= new Map();
+        rec.transferFloor.set(worker, Math.max(rec.transferFloor.get(worker) ?? -1, num(d, "token")));
         return;
       }
-      case "leader.elected":
-        return this.onLeader(node, str(d, "group"), num(d, "term"));
       case "workflow.started":
-        return this.onStarted(node, runKey(d));
+        return this.onStarted(node, job, rec, runKey(d));
       case "workflow.finished":
-        this.running.delete(runKey(d));
+        if (this.running.delete(runKey(d))) rec.running--;
         return;
       default:
         return;
@@ -202,34 +248,59 @@ export class ClusterCheckers {
   private onNodeStarted(node: string, atUs: number): void {
     // A (re)started node has lost its volatile state: its cores, runs and held jobs.
     this.coresInUse.delete(node);
-    this.accepted.delete(node);
-    this.transferFloor.delete(node);
-    for (const [key, holder] of [...this.running]) if (holder === node) this.running.delete(key);
-    for (const [key, h] of [...this.held]) if (h.node === node) this.held.delete(key);
-    this.lastStartUs.set(node, atUs);
+    const starts = (this.starts.get(node) ?? 0) + 1;
+    this.starts.set(node, starts);
+    this.incarnationKeys.set(node, `${node}#${starts}`);
+    const touched: string[] = [];
+    for (const [key, run] of [...this.running]) {
+      if (run.node !== node) continue;
+      this.running.delete(key);
+      const rec = this.jobs.peek(run.job);
+      if (rec !== undefined) rec.running--;
+      touched.push(run.job);
+    }
+    for (const [key, h] of [...this.held]) {
+      if (h.node !== node) continue;
+      this.held.delete(key);
+      const rec = this.jobs.peek(h.job);
+      if (rec !== undefined) rec.holders--;
+      touched.push(h.job);
+    }
+    for (const job of touched) {
+      const rec = this.jobs.peek(job);
+      if (rec !== undefined) this.jobs.settle(job, rec, atUs);
+    }
   }
 
-  private onTerminal(node: string, job: string, status: string, atUs: number): void {
-    const n = (this.terminalCount.get(job) ?? 0) + 1;
-    this.terminalCount.set(job, n);
+  /** The node's key for state it loses on restart: the node and its incarnation. */
+  private incarnationKey(node: string): string {
+    return this.incarnationKeys.get(node) ?? node;
+  }
+
+  private onTerminal(node: string, job: string, rec: JobRecord, status: string, atUs: number): void {
+    const n = ++rec.terminals;
+    this.open.delete(job);
     if (n > 1)
       this.sink(
         CHECK_NAMES.terminalOnce,
         `job ${job} reached a terminal state ${n} times (latest ${status} at ${node})`,
         [node],
       );
-    this.hold(node, "gate", job, atUs, this.retention.gateJobRetentionMs, this.retention.gateJobCleanupIntervalMs);
+    this.hold(node, "gate", job, rec, atUs, this.retention.gateJobRetentionMs, this.retention.gateJobCleanupIntervalMs);
   }
 
   private hold(
     node: string,
     role: "gate" | "manager",
     job: string,
+    rec: JobRecord,
     atUs: number,
     retentionMs: number,
     intervalMs: number,
   ): void {
-    this.held.set(`${node}|${job}`, {
+    const key = `${node}|${job}`;
+    if (!this.held.has(key)) rec.holders++;
+    this.held.set(key, {
       node,
       role,
       job,
@@ -238,9 +309,9 @@ export class ClusterCheckers {
     });
   }
 
-  private onClientResult(node: string, job: string): void {
-    const n = (this.clientAnswered.get(job) ?? 0) + 1;
-    this.clientAnswered.set(job, n);
+  private onClientResult(node: string, job: string, rec: JobRecord): void {
+    const n = ++rec.clientAnswers;
+    this.waiting.delete(job);
     if (n > 1) this.sink(CHECK_NAMES.clientOnce, `client ${node} heard job ${job}'s result ${n} times`, [node]);
   }
 
@@ -259,24 +330,29 @@ export class ClusterCheckers {
       );
   }
 
-  private onIssued(node: string, job: string, token: number, purpose: string): void {
+  private onIssued(node: string, job: string, rec: JobRecord, dc: string, token: number, purpose: string): void {
+    rec.issued ??= new Map<string, number>();
+    const issued = rec.issued;
+    const own = `${node}|${dc}`;
     const newLeader = purpose !== "dispatch";
-    const last = newLeader ? (this.issued.get(job) ?? -1) : (this.issued.get(`${node}|${job}`) ?? -1);
+    const last = newLeader ? (issued.get(dc) ?? -1) : (issued.get(own) ?? -1);
     if (token <= last)
       this.sink(
         CHECK_NAMES.fencing,
-        `job ${job}: ${node} issued ${purpose} token ${token}, not above ${last} issued ${newLeader ? "earlier" : "by itself earlier"}`,
+        `job ${job}@${dc}: ${node} issued ${purpose} token ${token}, not above ${last} issued ${newLeader ? "earlier" : "by itself earlier"}`,
         [node],
       );
-    this.issued.set(`${node}|${job}`, token);
-    this.issued.set(job, Math.max(this.issued.get(job) ?? -1, token));
+    issued.set(own, token);
+    issued.set(dc, Math.max(issued.get(dc) ?? -1, token));
   }
 
-  private onAccepted(node: string, job: string, workflow: string, token: number): void {
-    const key = `${job}/${workflow}`;
-    const accepted = perNode(this.accepted, node);
+  private onAccepted(node: string, job: string, rec: JobRecord, workflow: string, token: number): void {
+    rec.accepted ??= new Map<string, number>();
+    const accepted = rec.accepted;
+    const worker = this.incarnationKey(node);
+    const key = `${worker}|${workflow}`;
     const last = accepted.get(key) ?? -1;
-    const floor = this.transferFloor.get(node)?.get(job) ?? -1;
+    const floor = rec.transferFloor?.get(worker) ?? -1;
     if (token <= last || token <= floor)
       this.sink(
         CHECK_NAMES.fencing,
@@ -297,14 +373,16 @@ export class ClusterCheckers {
     this.leaders.set(key, node);
   }
 
-  private onStarted(node: string, key: string): void {
+  private onStarted(node: string, job: string, rec: JobRecord, key: string): void {
     const other = this.running.get(key);
+    rec.started ??= new Set<string>();
+    const started = rec.started;
     if (other !== undefined)
-      this.sink(CHECK_NAMES.singleRun, `${key} started on ${node} while running on ${other}`, [node, other]);
-    else if (this.everStarted.has(key))
-      this.sink(CHECK_NAMES.singleRun, `${key} started a second time (on ${node})`, [node]);
-    this.running.set(key, node);
-    this.everStarted.add(key);
+      this.sink(CHECK_NAMES.singleRun, `${key} started on ${node} while running on ${other.node}`, [node, other.node]);
+    else if (started.has(key)) this.sink(CHECK_NAMES.singleRun, `${key} started a second time (on ${node})`, [node]);
+    if (other === undefined) rec.running++;
+    this.running.set(key, { node, job });
+    started.add(key);
   }
 
   /**
@@ -330,14 +408,12 @@ export class ClusterCheckers {
         );
     }
     if (!settled) return;
-    for (const [job, gate] of this.gateAccepted) {
-      if ((this.terminalCount.get(job) ?? 0) === 0)
-        this.sink(CHECK_NAMES.terminalOnce, `job ${job} (accepted by ${gate}) never reached a terminal state`, [gate]);
+    for (const job of this.open) {
+      const gate = this.jobs.peek(job)?.acceptedBy ?? "";
+      this.sink(CHECK_NAMES.terminalOnce, `job ${job} (accepted by ${gate}) never reached a terminal state`, [gate]);
     }
-    for (const job of this.clientSubmitted) {
-      if (!this.clientAnswered.has(job) && !this.clientRejected.has(job))
-        this.sink(CHECK_NAMES.clientOnce, `job ${job}: the client never heard a result`, []);
-    }
+    for (const job of this.waiting)
+      this.sink(CHECK_NAMES.clientOnce, `job ${job}: the client never heard a result`, []);
   }
 
   /** Terminal jobs some node still holds (awaiting retention), or null when none. */
@@ -349,26 +425,25 @@ export class ClusterCheckers {
 
   /** Why the cluster has not converged yet, or null: a client still waits, or a gate has not ended a job. */
   pending(): string | null {
-    const waiting: string[] = [];
-    for (const job of this.clientSubmitted) {
-      if (!this.clientAnswered.has(job) && !this.clientRejected.has(job)) waiting.push(job);
-    }
-    if (waiting.length > 0)
-      return `${waiting.length} job(s) without a client result: ${waiting.slice(0, 5).join(", ")}${waiting.length > 5 ? ", ..." : ""}`;
-    const open: string[] = [];
-    for (const job of this.gateAccepted.keys()) if ((this.terminalCount.get(job) ?? 0) === 0) open.push(job);
-    if (open.length === 0) return null;
-    return `${open.length} accepted job(s) no gate has ended yet: ${open.slice(0, 5).join(", ")}${open.length > 5 ? ", ..." : ""}`;
+    if (this.waiting.size > 0) return `${this.waiting.size} job(s) without a client result: ${firstFive(this.waiting)}`;
+    if (this.open.size > 0) return `${this.open.size} accepted job(s) no gate has ended yet: ${firstFive(this.open)}`;
+    return null;
+  }
+
+  /** Job records held now (jobs in flight and those recently ended): what the checkers' memory follows. */
+  get jobRecords(): number {
+    return this.jobs.size;
   }
 }
 
-function perNode<V>(map: Map<string, Map<string, V>>, node: string): Map<string, V> {
-  let inner = map.get(node);
-  if (inner === undefined) {
-    inner = new Map();
-    map.set(node, inner);
+/** The first five of `jobs`, comma-separated, and "..." when there are more. */
+function firstFive(jobs: ReadonlySet<string>): string {
+  const first: string[] = [];
+  for (const job of jobs) {
+    if (first.length === 5) break;
+    first.push(job);
   }
-  return inner;
+  return `${first.join(", ")}${jobs.size > 5 ? ", ..." : ""}`;
 }
 
 /** A run is one (job, DC, workflow, fence token). */

@@ -1,7 +1,10 @@
 // The client (PROTOCOL.md §1 client). It submits jobs to the gates — its own seeded
 // workload from ClientConfig, or jobs a scenario hands to `submit()` — trying the next
 // gate after a rejection or a silent requestTimeoutMs, and acks every global result,
-// emitting `client.result` only the first time it hears a job's result.
+// emitting `client.result` only the first time it hears a job's result. A job it has its
+// answer for is forgotten answeredJobRetentionMs later, at its next submission or result (no
+// timer of its own, so forgetting adds no event), so a day-long run's client holds only
+// recent jobs.
 //
 // Simplified: no idempotency keys (the job id is the key), no callback re-registration,
 // progress pushes or rate-limit cooperation yet.
@@ -28,6 +31,14 @@ interface Submission {
 
 export class ClientNode implements SimNode<ClusterMessage> {
   readonly submissions = new Map<string, Submission>();
+  /** Jobs with an answer, in the order answered: forgotten once answeredJobRetentionMs old. */
+  private answered: { s: Submission; atUs: number }[] = [];
+  private answeredHead = 0;
+  /**
+   * Job ids submitted so far (what submissions.size was before jobs were forgotten): where
+   * the next job starts in the gate list.
+   */
+  private distinctJobs = 0;
   private readonly gates: readonly NodeId[];
   private nextJob = 1;
   private readonly rng;
@@ -60,18 +71,25 @@ export class ClientNode implements SimNode<ClusterMessage> {
 
   start(): void {
     this.env.emit("node.started", { role: "client", incarnation: this.env.incarnation });
-    for (let i = 0; i < this.cfg.jobCount; i++) {
-      this.env.after((this.cfg.firstSubmitDelayMs + i * this.cfg.submitIntervalMs) * 1000, () =>
-        this.submit(this.makeJob()),
-      );
-    }
+    if (this.cfg.jobCount > 0) this.env.after(this.cfg.firstSubmitDelayMs * 1000, this.onSubmitDue);
   }
+
+  /**
+   * The model workload: one job, then the timer for the next. One pending timer however
+   * many jobs the run submits (a day at 1 job/s is 86,400), rather than one per job from
+   * the start.
+   */
+  private readonly onSubmitDue = (): void => {
+    this.submit(this.makeJob());
+    if (this.nextJob <= this.cfg.jobCount) this.env.after(this.cfg.submitIntervalMs * 1000, this.onSubmitDue);
+  };
 
   /** Submits a job (the scripted workload uses this too). */
   submit(spec: JobSpec): void {
+    this.forgetOldAnswers();
     const s: Submission = {
       spec,
-      firstGate: this.submissions.size,
+      firstGate: this.distinctJobs,
       attempts: 0,
       gate: null,
       hint: null,
@@ -80,6 +98,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
       timer: -1,
       awaitingCallback: false,
     };
+    if (!this.submissions.has(spec.jobId)) this.distinctJobs++;
     this.submissions.set(spec.jobId, s);
     this.env.emit("client.submitted", { job: spec.jobId });
     this.trySend(s);
@@ -219,6 +238,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
     if (s.attempts >= this.cfg.submitMaxAttempts) {
       this.env.mark("client.gaveUp");
       this.env.emit("client.rejected", { job: s.spec.jobId, reason });
+      this.answered.push({ s, atUs: this.env.localNow() });
       return;
     }
     const capMs = this.cfg.submitRetryBaseMs * 2 ** Math.min(s.attempts, 4);
@@ -273,6 +293,7 @@ export class ClientNode implements SimNode<ClusterMessage> {
   }
 
   private onResult(jobId: string, status: JobOutcome): void {
+    this.forgetOldAnswers();
     const s = this.submissions.get(jobId);
     if (s === undefined) return;
     if (s.result !== null) {
@@ -284,6 +305,21 @@ export class ClientNode implements SimNode<ClusterMessage> {
     if (s.timer !== -1) this.env.cancel(s.timer);
     s.timer = -1;
     this.env.emit("client.result", { job: jobId, status });
+    this.answered.push({ s, atUs: this.env.localNow() });
+  }
+
+  private forgetOldAnswers(): void {
+    const cutoff = this.env.localNow() - this.cfg.answeredJobRetentionMs * 1000;
+    const list = this.answered;
+    for (let a = list[this.answeredHead]; a !== undefined && a.atUs <= cutoff; a = list[++this.answeredHead]) {
+      // A resubmission under the same id after the answer is a new submission: keep it.
+      const id = a.s.spec.jobId;
+      if (this.submissions.get(id) === a.s) this.submissions.delete(id);
+    }
+    if (this.answeredHead > 1024 && this.answeredHead * 2 > list.length) {
+      this.answered = list.slice(this.answeredHead);
+      this.answeredHead = 0;
+    }
   }
 }
 

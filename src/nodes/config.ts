@@ -238,6 +238,12 @@ export interface ClientConfig {
   workflowDurationMs: number;
   jobTimeoutMs: number;
   datacenterCount: number;
+  /**
+   * How long the client remembers a job it has its answer for (a result, or giving up):
+   * a duplicate result within this window is recognised as one; after it the job is forgotten,
+   * so a long run's client holds only recent jobs.
+   */
+  answeredJobRetentionMs: number;
 }
 
 export function clientConfig(overrides: Partial<ClientConfig> = {}): ClientConfig {
@@ -254,6 +260,7 @@ export function clientConfig(overrides: Partial<ClientConfig> = {}): ClientConfi
     workflowDurationMs: 5000,
     jobTimeoutMs: 600000,
     datacenterCount: 1,
+    answeredJobRetentionMs: 600000,
     ...overrides,
   };
 }

@@ -373,6 +373,9 @@ export const MARKS = {
   "worker.transfer.reReported": m("a new job leader hears again a result the old leader had acked"),
   "worker.transfer.staleToken": m("a job-leader transfer with a stale token was refused"),
   "worker.manager.reregister": m("a restarted manager: the worker registers again"),
+  "worker.managers.metThroughRegistration": m(
+    "a registration answer named a healthy manager this worker had declared dead or forgotten: it registers with it",
+  ),
   "worker.managers.rediscover": m("every manager of the DC is DEAD here: the worker registers with all of them again"),
   "worker.fence.forgotten": m("fence tokens of work over for fenceRetentionMs were dropped"),
   "worker.progressAck.rerouted": m("a progress ack named a new job leader"),

@@ -22,6 +22,7 @@ import { assertNever } from "./messages.js";
 import { CoreAllocator } from "./parts/core-allocator.js";
 import { FenceTracker } from "./parts/fencing.js";
 import { Membership } from "./parts/membership.js";
+import { PeerScope } from "./parts/peer-scope.js";
 import { Registrar } from "./parts/registrar.js";
 import type { PerJobView } from "./checks/checker.js";
 import { WorkerLeadership } from "./worker-leadership.js";
@@ -59,6 +60,8 @@ export class WorkerNode implements SimNode<ClusterMessage> {
   private readonly leadership: WorkerLeadership<Run>;
   private readonly registrar: Registrar;
   private readonly managers: readonly NodeId[];
+  /** When a registration answer last made this worker register with a manager it held dead. */
+  private readonly lastMetUs = new Map<NodeId, number>();
   private readonly rng;
   private version = 0;
   private heartbeat: WorkerHeartbeatBody | null = null;
@@ -82,7 +85,8 @@ export class WorkerNode implements SimNode<ClusterMessage> {
     this.managers = env.peers("manager", dc);
     this.rng = env.rng.fork("runs");
     this.cores = new CoreAllocator(cfg.totalCores);
-    this.membership = new Membership(env, cfg, [...this.managers, ...env.peers("worker", dc)], {
+    // A worker tracks its DC's managers only (PROTOCOL.md §1; peer-scope.ts).
+    this.membership = new Membership(env, cfg, PeerScope.forNode(env), {
       embed: () => this.heartbeatBody(),
       onDead: (id) => this.leadership.onManagerLost(id),
       onJoin: (id) => this.leadership.onManagerBack(id, true),
@@ -155,6 +159,27 @@ export class WorkerNode implements SimNode<ClusterMessage> {
    * manager does not know the worker exists: register again, so one of them hears of it,
    * probes it, and the two memberships meet again.
    */
+  /**
+   * A registration answer names the DC's healthy managers, and the worker learns every one
+   * (PROTOCOL.md §1, RegistrationResponse). One it had declared dead and forgotten (a long
+   * isolation) would otherwise never hear from it again: the leader would never dispatch
+   * here while its jobs wait for a worker (chaos seed 399).
+   */
+  private meetHealthyManagers(healthy: readonly NodeId[]): void {
+    const now = this.env.localNow();
+    for (const m of healthy) {
+      const status = this.membership.status(m);
+      if (status === "ok" || status === "suspect" || !this.managers.includes(m)) continue;
+      // A manager still DEAD here answers without reviving (it must refute first): meet it
+      // once per backoff cap, or every answer would send another registration round.
+      const last = this.lastMetUs.get(m);
+      if (this.registrar.pending(m) || (last !== undefined && now - last < Registrar.MAX_DELAY_MS * 1000)) continue;
+      this.lastMetUs.set(m, now);
+      this.env.mark("worker.managers.metThroughRegistration");
+      this.registrar.register(m);
+    }
+  }
+
   private rediscoverManagers(): void {
     if (this.managers.every((m) => this.membership.status(m) !== "ok" && this.membership.status(m) !== "suspect")) {
       this.env.mark("worker.managers.rediscover");
@@ -188,7 +213,9 @@ export class WorkerNode implements SimNode<ClusterMessage> {
       case "dead":
         return this.membership.handle(from, msg);
       case "registration-response":
-        return this.registrar.answered(from, msg.accepted, msg.leaderId);
+        this.registrar.answered(from, msg.accepted, msg.leaderId);
+        if (msg.accepted) this.meetHealthyManagers(msg.healthyManagers);
+        return;
       case "workflow-dispatch":
         return this.onDispatch(from, msg);
       case "workflow-final-result-ack":

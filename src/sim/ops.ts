@@ -4,7 +4,8 @@
 // task outlives the construct that started it.
 
 import { activeKernel, type Kernel } from "./kernel.js";
-import type { Task, Op, Proc, SpawnOptions } from "./process.js";
+import type { DoneListener, Task, Op, Proc, SpawnOptions } from "./process.js";
+import { JoinStep, SleepStep } from "./one-step.js";
 import { Cancelled, TimeoutError, isCancelled } from "./errors.js";
 import type { Micros } from "./time.js";
 
@@ -25,9 +26,9 @@ export function now(): Micros {
   return kernelOf().now;
 }
 
-/** Sleeps `durationUs` of virtual time. */
-export function* sleep(durationUs: Micros): Proc<void> {
-  yield durationUs;
+/** Sleeps `durationUs` of virtual time (`yield* sleep(d)`; one small object, no generator). */
+export function sleep(durationUs: Micros): Proc<void> {
+  return new SleepStep(durationUs);
 }
 
 /** Spawns a child of the running process (cancelled when the parent ends). */
@@ -49,11 +50,8 @@ class DoneOp implements Op {
 }
 
 /** Waits for the task; returns its result or rethrows its error (Cancelled if it was cancelled). */
-export function* join<T>(task: Task<T>): Proc<T> {
-  task.handled = true;
-  if (!task.done) yield new DoneOp([task as Task<unknown>], `join ${task.name}`);
-  if (task.state === "done") return task.result as T;
-  throw task.error;
+export function join<T>(task: Task<T>): Proc<T> {
+  return new JoinStep(task);
 }
 
 /** Waits until any of `tasks` has ended. */
@@ -146,29 +144,50 @@ export function* gather<T>(procs: readonly Proc<T>[], options: GatherOptions = {
  * ended (null if none did).
  */
 function* waitCountdown(tasks: readonly Task<unknown>[], failFast: boolean): Proc<Task<unknown> | null> {
-  let remaining = 0;
-  let firstFailed: Task<unknown> | null = null;
-  for (const t of tasks) {
-    if (!t.done) remaining++;
-    else if (t.state !== "done") firstFailed ??= t;
+  const countdown = new Countdown(tasks, failFast);
+  if (countdown.remaining === 0 || (failFast && countdown.firstFailed !== null)) return countdown.firstFailed;
+  yield countdown;
+  return countdown.firstFailed;
+}
+
+/**
+ * The Op of waitCountdown, and the listener each task tells when it ends: one object for
+ * the whole wait rather than a closure per task.
+ */
+class Countdown implements Op, DoneListener {
+  remaining = 0;
+  firstFailed: Task<unknown> | null = null;
+  private waiter: Task<unknown> | null = null;
+  private readonly pendingAtStart: number;
+
+  constructor(
+    private readonly tasks: readonly Task<unknown>[],
+    private readonly failFast: boolean,
+  ) {
+    for (const t of tasks) {
+      if (!t.done) this.remaining++;
+      else if (t.state !== "done") this.firstFailed ??= t;
+    }
+    this.pendingAtStart = this.remaining;
   }
-  if (remaining === 0 || (failFast && firstFailed !== null)) return firstFailed;
-  const op: Op = {
-    what: `gather (${remaining} of ${tasks.length} pending)`,
-    arm(waiter, token) {
-      for (const t of tasks) {
-        if (t.done) continue;
-        t.onDone(() => {
-          remaining--;
-          if (t.state !== "done") firstFailed ??= t;
-          if (remaining === 0 || (failFast && t.state !== "done")) waiter.wake(token);
-        });
-      }
-    },
-    disarm() {},
-  };
-  yield op;
-  return firstFailed;
+
+  /** Built only when asked (deadlock reports), as the wait stood when it began. */
+  get what(): string {
+    return `gather (${this.pendingAtStart} of ${this.tasks.length} pending)`;
+  }
+
+  arm(waiter: Task<unknown>, token: number): void {
+    this.waiter = waiter;
+    for (const t of this.tasks) if (!t.done) t.notifyOnDone(this, token);
+  }
+
+  disarm(): void {}
+
+  taskDone(t: Task<unknown>, token: number): void {
+    this.remaining--;
+    if (t.state !== "done") this.firstFailed ??= t;
+    if (this.remaining === 0 || (this.failFast && t.state !== "done")) this.waiter?.wake(token);
+  }
 }
 
 /**

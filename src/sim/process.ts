@@ -8,6 +8,11 @@
 // inside `shield` defers interrupts until the shielded section ends. When a task ends,
 // its children still running are cancelled (structured concurrency); a failure nobody
 // awaits fails the whole run, naming the process.
+//
+// A task allocates little beyond itself (issue 22): its timer events carry the task to one
+// shared handler (no closure per task), its children hang off it in an intrusive list (no
+// Set per parent), and whoever waits for its end is kept as (listener, token) pairs, not
+// closures.
 
 import { Cancelled, isCancelled } from "./errors.js";
 import { sym, type Sym } from "./trace.js";
@@ -22,10 +27,25 @@ export const K_START = sym("start");
  */
 export interface TaskScheduler {
   current: Task<unknown> | null;
-  readonly live: Set<Task<unknown>>;
-  after(delayUs: number, fn: () => void, kind: Sym, node: Sym): number;
+  afterWith<T>(
+    delayUs: number,
+    handler: (arg: T, num: number) => void,
+    arg: T,
+    num: number,
+    kind: Sym,
+    node: Sym,
+  ): number;
   cancel(handle: number): boolean;
   unhandledFailure(task: Task<unknown>, error: unknown): void;
+  /** The trace symbol of a task's name (0 when the run is untraced). */
+  taskSym(name: string): Sym;
+  /** The task ended: it leaves the list of live tasks. */
+  taskEnded(task: Task<unknown>): void;
+}
+
+/** Told when a task ends: `token` is the one given with it to `Task.notifyOnDone`. */
+export interface DoneListener {
+  taskDone(task: Task<unknown>, token: number): void;
 }
 
 export interface Op {
@@ -63,7 +83,6 @@ export class Task<T = unknown> {
   readonly daemon: boolean;
   handled: boolean;
   readonly parent: Task<unknown> | null;
-  children: Set<Task<unknown>> | null = null;
   shieldDepth = 0;
   /** Set by the first `cancel()`; combinators use it not to cancel a cleanup a second time. */
   cancelRequested = false;
@@ -78,8 +97,20 @@ export class Task<T = unknown> {
   private wakeValue: unknown = undefined;
   private wakeIsThrow = false;
   private pendingInterrupt: unknown = NONE;
-  private doneCallbacks: (() => void)[] | null = null;
-  private readonly onTimer = (): void => this.fireTimer();
+  /** What to tell when this task ends, in registration order: a callback, or a listener and its token. */
+  private doneList: (DoneListener | (() => void) | number)[] | null = null;
+  // Children, in spawn order, as an intrusive doubly-linked list. A task that leaves the
+  // list keeps its own `nextSibling`, so a walk standing on it can go on (see finish()).
+  private firstChild: Task<unknown> | null = null;
+  private lastChild: Task<unknown> | null = null;
+  private prevSibling: Task<unknown> | null = null;
+  private nextSibling: Task<unknown> | null = null;
+  /** The kernel's list of live tasks, in spawn order (kept by the kernel). */
+  livePrev: Task<unknown> | null = null;
+  liveNext: Task<unknown> | null = null;
+
+  /** The one handler every task's timer events share: the event carries the task. */
+  private static readonly fire = (task: Task<unknown>): void => task.fireTimer();
 
   constructor(
     readonly kernel: TaskScheduler,
@@ -93,12 +124,26 @@ export class Task<T = unknown> {
     this.parent = parent;
     this.daemon = options.daemon ?? false;
     this.handled = options.handled ?? false;
-    this.nodeSym = options.node ?? sym(name);
-    if (parent !== null) {
-      parent.children ??= new Set();
-      parent.children.add(this as Task<unknown>);
-    }
-    this.timer = kernel.after(0, this.onTimer, K_START, this.nodeSym);
+    this.nodeSym = options.node ?? kernel.taskSym(name);
+    if (parent !== null) parent.linkChild(this as Task<unknown>);
+    this.timer = kernel.afterWith(0, Task.fire, this as Task<unknown>, 0, K_START, this.nodeSym);
+  }
+
+  private linkChild(child: Task<unknown>): void {
+    child.prevSibling = this.lastChild;
+    if (this.lastChild === null) this.firstChild = child;
+    else this.lastChild.nextSibling = child;
+    this.lastChild = child;
+  }
+
+  /** Unlinks `child`, leaving its own nextSibling as it was (a walk may stand on it). */
+  private unlinkChild(child: Task<unknown>): void {
+    const prev = child.prevSibling;
+    const next = child.nextSibling;
+    if (prev === null) this.firstChild = next;
+    else prev.nextSibling = next;
+    if (next === null) this.lastChild = prev;
+    else next.prevSibling = prev;
   }
 
   get done(): boolean {
@@ -117,7 +162,12 @@ export class Task<T = unknown> {
     this.woken = true;
     this.wakeValue = value;
     this.wakeIsThrow = isThrow;
-    this.timer = this.kernel.after(0, this.onTimer, K_WAKE, this.nodeSym);
+    this.timer = this.kernel.afterWith(0, Task.fire, this as Task<unknown>, 0, K_WAKE, this.nodeSym);
+  }
+
+  /** DoneListener: a task that waits for another's end is woken with its wait token. */
+  taskDone(_task: Task<unknown>, token: number): void {
+    this.wake(token);
   }
 
   /** Requests cancellation; `finally` blocks run at the task's current yield point. */
@@ -150,8 +200,17 @@ export class Task<T = unknown> {
   onDone(callback: () => void): void {
     if (this.done) callback();
     else {
-      this.doneCallbacks ??= [];
-      this.doneCallbacks.push(callback);
+      this.doneList ??= [];
+      this.doneList.push(callback, 0);
+    }
+  }
+
+  /** Tells `listener` (with `token`) when the task ends, immediately if it has; in order with onDone callbacks. */
+  notifyOnDone(listener: DoneListener, token: number): void {
+    if (this.done) listener.taskDone(this as Task<unknown>, token);
+    else {
+      this.doneList ??= [];
+      this.doneList.push(listener, token);
     }
   }
 
@@ -181,6 +240,7 @@ export class Task<T = unknown> {
     this.woken = false;
   }
 
+  /** Its timer event fired: start, wake after a sleep, or deliver a wake. */
   private fireTimer(): void {
     this.timer = -1;
     const value = this.wakeValue;
@@ -224,7 +284,14 @@ export class Task<T = unknown> {
     const token = ++this.waitToken;
     if (typeof what === "number") {
       this.sleeping = true;
-      this.timer = this.kernel.after(what > 0 ? Math.round(what) : 0, this.onTimer, K_WAKE, this.nodeSym);
+      this.timer = this.kernel.afterWith(
+        what > 0 ? Math.round(what) : 0,
+        Task.fire,
+        this as Task<unknown>,
+        0,
+        K_WAKE,
+        this.nodeSym,
+      );
       return;
     }
     if (typeof what !== "object" || what === null || typeof (what as Partial<Op>).arm !== "function") {
@@ -245,17 +312,35 @@ export class Task<T = unknown> {
     this.state = state;
     if (state === "done") this.result = value as T;
     else this.error = value;
-    this.kernel.live.delete(this as Task<unknown>);
-    if (this.children !== null) {
-      for (const child of [...this.children]) child.cancel(`parent ${this.name} ended`);
-    }
-    this.parent?.children?.delete(this as Task<unknown>);
-    const callbacks = this.doneCallbacks;
-    this.doneCallbacks = null;
+    this.kernel.taskEnded(this as Task<unknown>);
+    this.cancelChildren();
+    this.parent?.unlinkChild(this as Task<unknown>);
+    const list = this.doneList;
+    this.doneList = null;
     // Only `handled` (join, gather, race, scope, or the spawner's promise) excuses a
     // failure: an onDone callback merely observes the end, it does not look at the error.
     if (state === "failed" && !this.handled) this.kernel.unhandledFailure(this as Task<unknown>, value);
-    if (callbacks !== null) for (const cb of callbacks) cb();
+    if (list === null) return;
+    for (let i = 0; i < list.length; i += 2) {
+      const entry = list[i] as DoneListener | (() => void);
+      if (typeof entry === "function") entry();
+      else entry.taskDone(this as Task<unknown>, list[i + 1] as number);
+    }
+  }
+
+  /**
+   * Cancels every child that was running when the task ended, in spawn order. A child's
+   * cancellation may end other children (their unlinking leaves their own next pointer),
+   * or spawn new ones (after the last child of the walk, so not visited): exactly the
+   * children a copy of the list would have held.
+   */
+  private cancelChildren(): void {
+    const last = this.lastChild;
+    for (let child = this.firstChild; child !== null; ) {
+      const next = child === last ? null : child.nextSibling;
+      child.cancel(`parent ${this.name} ended`);
+      child = next;
+    }
   }
 }
 

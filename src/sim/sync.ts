@@ -4,6 +4,7 @@
 
 import type { Op, Proc, Task } from "./process.js";
 import { activeKernel } from "./kernel.js";
+import { AcquireStep } from "./one-step.js";
 
 type Waiter = { task: Task<unknown>; token: number };
 
@@ -77,9 +78,9 @@ export class Semaphore {
     return false;
   }
 
-  *acquire(): Proc<void> {
-    if (this.tryAcquire()) return;
-    yield this.op;
+  /** `yield* sem.acquire()`: a permit at once if one is free and nobody waits, else in FIFO order. */
+  acquire(): Proc<void> {
+    return new AcquireStep(this, this.op);
   }
 
   release(): void {

@@ -41,6 +41,17 @@ export function sym(name: string): Sym {
   return s;
 }
 
+/**
+ * The symbol `sym(name)` gives, without remembering the name: for names made once and
+ * never seen again (a task's path). sym() would keep every one of them for the life of
+ * the process; only a trace listener, which prints names, needs them kept.
+ */
+export function transientSym(name: string): Sym {
+  const s = symbols.get(name);
+  if (s !== undefined) return s;
+  return name === "" ? 0 : hashString32(name) || 1;
+}
+
 export function symName(s: Sym): string {
   // The kernel keeps symbols in Int32Arrays, so they may come back sign-flipped.
   return s === 0 ? "" : (names.get(s) ?? names.get(s >>> 0) ?? `#${(s >>> 0).toString(16)}`);
@@ -54,7 +65,9 @@ export const UNTRACED = "untraced";
 export class Trace {
   private readonly hash = new Hash64();
   private records = 0;
-  private readonly checkpointWords: number[] = [];
+  /** Two int32 words per checkpoint, in a typed array: a day-long run has 10^5 of them. */
+  private checkpointWords = new Int32Array(256);
+  private checkpointCount = 0;
   /** Called with a full record for every event when set (JSONL sinks, divergence windows). */
   listener: TraceListener | null = null;
 
@@ -93,7 +106,7 @@ export class Trace {
     h.lo = lo;
     const index = this.records++;
     h.hi = mix32(h.hi ^ lo, index, P_HI);
-    if (this.records % this.checkpointEvery === 0) this.checkpointWords.push(h.hi, h.lo);
+    if (this.records % this.checkpointEvery === 0) this.checkpoint(h.hi, h.lo);
     if (this.listener !== null) {
       this.listener({
         index,
@@ -108,6 +121,19 @@ export class Trace {
     }
   }
 
+  private checkpoint(hi: number, lo: number): void {
+    let words = this.checkpointWords;
+    const at = this.checkpointCount * 2;
+    if (at + 2 > words.length) {
+      words = new Int32Array(words.length * 2);
+      words.set(this.checkpointWords);
+      this.checkpointWords = words;
+    }
+    words[at] = hi;
+    words[at + 1] = lo;
+    this.checkpointCount++;
+  }
+
   /** The final trace hash, 16 hex digits; UNTRACED for an untraced run. */
   hashHex(): string {
     if (!this.enabled) return UNTRACED;
@@ -118,7 +144,7 @@ export class Trace {
   checkpoints(): string[] {
     const out: string[] = [];
     const tmp = new Hash64();
-    for (let i = 0; i < this.checkpointWords.length; i += 2) {
+    for (let i = 0; i < this.checkpointCount * 2; i += 2) {
       tmp.hi = this.checkpointWords[i]!;
       tmp.lo = this.checkpointWords[i + 1]!;
       out.push(tmp.hex());

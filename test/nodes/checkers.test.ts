@@ -114,3 +114,81 @@ describe("global checkers fire on planted bugs (and only then)", () => {
     expect(h.checks()).toEqual([CHECK_NAMES.cleanup]);
   });
 });
+
+describe("the checkers' memory follows the jobs in flight, not the length of the run", () => {
+  /** One job from submission to deletion everywhere, at `t` ms. */
+  function lifecycle(h: ReturnType<typeof harness>, job: string, t: number): void {
+    const wf = { job, dc: "dc1", workflow: "a", token: 1 };
+    h.feed("client-1", "client.submitted", { job }, t);
+    h.feed("gate-1", "job.accepted", { job }, t);
+    h.feed("m1", "fence.issued", { job, dc: "dc1", token: 1, purpose: "create" }, t);
+    h.feed("m1", "job.leaderAccepted", { job, dc: "dc1", fenceToken: 1 }, t);
+    h.feed("gate-1", "job.dispatched", { job, dc: "dc1", manager: "m1", attempts: 1 }, t);
+    h.feed("m1", "workflow.dispatched", { ...wf, worker: "w1", workerIncarnation: 1 }, t);
+    h.feed("w1", "fence.accepted", { job, workflow: "a", token: 1 }, t);
+    h.feed("w1", "workflow.started", wf, t);
+    h.feed("m1", "workflow.running", { ...wf, worker: "w1" }, t);
+    h.feed("w1", "workflow.finished", { ...wf, status: "completed" }, t + 1);
+    h.feed("m1", "workflow.terminal", { ...wf, status: "completed", reason: null }, t + 1);
+    h.feed("m1", "job.dcTerminal", { job, dc: "dc1", status: "completed" }, t + 2);
+    h.feed("gate-1", "job.dcReported", { job, dc: "dc1", status: "completed", fenceToken: 1 }, t + 2);
+    h.feed("gate-1", "job.terminal", { job, status: "completed" }, t + 3);
+    h.feed("client-1", "client.result", { job, status: "completed" }, t + 4);
+    h.feed("m1", "job.deleted", { job, role: "manager" }, t + 1000);
+    h.feed("gate-1", "job.deleted", { job, role: "gate" }, t + 1000);
+  }
+
+  it("a job's record is dropped a window after the job ended everywhere, and nothing is reported", () => {
+    const h = harness();
+    for (let i = 0; i < 2_000; i++) lifecycle(h, `j${i}`, i * 1000);
+    // Jobs end 1 s after they start; the window is 10 virtual minutes: about 600 jobs fit.
+    expect(h.checkers.jobRecords).toBeGreaterThan(500);
+    expect(h.checkers.jobRecords).toBeLessThan(700);
+    h.checkers.finish(2_000_000_000, true);
+    expect(h.checks()).toEqual([]);
+    expect(h.checkers.pending()).toBeNull();
+  });
+
+  it("the checkers in checks/ drop a job's state with its record", () => {
+    const h = harness();
+    // A late report after the job ended, and a takeover: state the job's own end does not clear.
+    const leftovers = (job: string, t: number) => {
+      h.feed("m2", "job.takeover", { job, dc: "dc1", fenceToken: 2 }, t);
+      h.feed("gate-1", "job.dcReported", { job, dc: "dc2", status: "completed", fenceToken: 1 }, t);
+    };
+    for (let i = 0; i < 2_000; i++) {
+      lifecycle(h, `j${i}`, i * 1000);
+      leftovers(`j${i}`, i * 1000 + 1001);
+    }
+    const more = (h.checkers as unknown as { more: Record<string, Map<string, unknown> | undefined>[] }).more;
+    const perJob = more.flatMap((c) => [c["jobs"], c["attempts"], c["takeovers"], c["endedJobs"]]);
+    for (const map of perJob) if (map !== undefined) expect(map.size).toBeLessThanOrEqual(h.checkers.jobRecords);
+    expect(h.checkers.jobRecords).toBeLessThan(700);
+    expect(h.checks()).toEqual([]);
+  });
+
+  it("at a high job rate the window holds at most 4,096 ended jobs", () => {
+    const h = harness();
+    for (let i = 0; i < 10_000; i++) lifecycle(h, `j${i}`, i * 10); // 100 jobs a second
+    expect(h.checkers.jobRecords).toBeLessThanOrEqual(4_096 + 200);
+    expect(h.checks()).toEqual([]);
+  });
+
+  it("inside the window a late duplicate is still caught: a second terminal state, a run started again", () => {
+    const h = harness();
+    lifecycle(h, "j", 0);
+    h.feed("gate-2", "job.terminal", { job: "j", status: "timeout" }, 300_000);
+    h.feed("w2", "workflow.started", { job: "j", dc: "dc1", workflow: "a", token: 1 }, 300_000);
+    expect(h.checks()).toEqual([CHECK_NAMES.terminalOnce, CHECK_NAMES.singleRun]);
+  });
+
+  it("a job still in flight is never dropped, however long it takes", () => {
+    const h = harness();
+    h.feed("client-1", "client.submitted", { job: "slow" }, 0);
+    h.feed("gate-1", "job.accepted", { job: "slow" }, 0);
+    for (let i = 1; i < 3_000; i++) lifecycle(h, `j${i}`, i * 1000);
+    expect(h.checkers.pending()).toContain("slow");
+    h.checkers.finish(4_000_000_000, true);
+    expect(h.checks()).toEqual([CHECK_NAMES.terminalOnce, CHECK_NAMES.clientOnce]);
+  });
+});

@@ -1,7 +1,7 @@
 // What every global checker of a cluster run is: it watches node events (src/nodes/events.ts)
 // and host state changes one by one, keeps incremental state (small, per-job records dropped
-// when they cannot matter any more), reports a violation the moment one happens, and may
-// add end-of-run obligations. Checkers live outside the nodes: they never read node fields,
+// when they cannot matter any more, and at the latest by forgetJob), reports a violation the
+// moment one happens, and may add end-of-run obligations. Checkers live outside the nodes: they never read node fields,
 // only events and, at the end of a run, `view()` snapshots.
 
 import type { EmitDetail } from "../../sim/index.js";
@@ -49,6 +49,12 @@ export interface Checker {
   finish?(end: EndOfRun): void;
   /** Why the run has not converged yet (liveness), or null. */
   pending?(): string | null;
+  /**
+   * The job ended everywhere a while ago (checked-jobs.ts: its window passed with no event
+   * about it): drop whatever is kept for it. A later event about it starts afresh. This is
+   * what bounds a checker's memory by the jobs in flight, whatever faults the run had.
+   */
+  forgetJob?(job: string): void;
 }
 
 export function str(d: EmitDetail, key: string): string {

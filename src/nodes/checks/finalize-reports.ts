@@ -18,6 +18,11 @@ export class FinalizeReports implements Checker {
 
   constructor(private readonly ctx: CheckerContext) {}
 
+  /** A report after the job ended (kept until the gate ends it again, or forgotten here). */
+  forgetJob(job: string): void {
+    this.jobs.delete(job);
+  }
+
   private of(job: string): JobDcs {
     let j = this.jobs.get(job);
     if (j === undefined) {

@@ -48,6 +48,12 @@ export class Transitions implements Checker {
 
   constructor(private readonly ctx: CheckerContext) {}
 
+  forgetJob(job: string): void {
+    this.jobs.delete(job);
+    this.completedRuns.delete(job);
+    this.endedJobs.delete(job);
+  }
+
   observe(node: string, kind: string, d: EmitDetail): void {
     switch (kind) {
       case "workflow.finished":

@@ -5,7 +5,7 @@
 // reason is checked against the evidence the run shows, never against the leader's word.
 
 import type { EmitDetail } from "../../sim/index.js";
-import { num, str, type Checker, type CheckerContext } from "./checker.js";
+import { inner, num, str, type Checker, type CheckerContext } from "./checker.js";
 import type { MembershipViews } from "./membership-views.js";
 
 export const WORK_LEAVES_WORKER = "cluster: work leaves a worker only for a reason that holds";
@@ -20,17 +20,22 @@ interface Attempt {
 }
 
 export class WorkLeavesWorker implements Checker {
-  /** (job, DC, token) → the attempt. Dropped when the workflow ends. */
-  private readonly attempts = new Map<string, Attempt>();
+  /** Per job: (DC, token) → the attempt. Dropped when the workflow ends, or with the job. */
+  private readonly attempts = new Map<string, Map<string, Attempt>>();
   /** Per worker: its current process incarnation. */
   private readonly incarnation = new Map<string, number>();
-  /** (manager, job, DC) → when this manager took the job over; (…, workflow) reconciled since. */
-  private readonly takeovers = new Map<string, { atUs: number; reconciled: Set<string> }>();
+  /** Per job: (manager, DC) → when this manager took the job over; workflows reconciled since. */
+  private readonly takeovers = new Map<string, Map<string, { atUs: number; reconciled: Set<string> }>>();
 
   constructor(
     private readonly ctx: CheckerContext,
     private readonly views: MembershipViews,
   ) {}
+
+  forgetJob(job: string): void {
+    this.attempts.delete(job);
+    this.takeovers.delete(job);
+  }
 
   observe(node: string, kind: string, d: EmitDetail, atUs: number): void {
     switch (kind) {
@@ -38,7 +43,7 @@ export class WorkLeavesWorker implements Checker {
         this.incarnation.set(node, num(d, "incarnation"));
         return;
       case "workflow.dispatched":
-        this.attempts.set(key(d), {
+        inner(this.attempts, str(d, "job")).set(key(d), {
           worker: str(d, "worker"),
           addressed: num(d, "workerIncarnation"),
           dispatchedAtUs: atUs,
@@ -50,26 +55,42 @@ export class WorkLeavesWorker implements Checker {
       case "workflow.finished":
         return this.workerSaid(d, str(d, "status"));
       case "job.takeover":
-        this.takeovers.set(`${node}|${str(d, "job")}@${str(d, "dc")}`, { atUs, reconciled: new Set() });
+        inner(this.takeovers, str(d, "job")).set(`${node}|${str(d, "dc")}`, { atUs, reconciled: new Set() });
         return;
       case "workflow.reconciled":
-        this.takeovers.get(`${node}|${str(d, "job")}@${str(d, "dc")}`)?.reconciled.add(str(d, "workflow"));
+        this.takeover(node, d)?.reconciled.add(str(d, "workflow"));
         return;
       case "workflow.failed":
         this.left(node, d, atUs);
-        this.attempts.delete(key(d));
+        this.endAttempt(d);
         return;
       case "workflow.terminal":
-        this.attempts.delete(key(d));
+        this.endAttempt(d);
         return;
       default:
         return;
     }
   }
 
+  private attempt(d: EmitDetail): Attempt | undefined {
+    return this.attempts.get(str(d, "job"))?.get(key(d));
+  }
+
+  private endAttempt(d: EmitDetail): void {
+    const job = str(d, "job");
+    const attempts = this.attempts.get(job);
+    if (attempts === undefined) return;
+    attempts.delete(key(d));
+    if (attempts.size === 0) this.attempts.delete(job);
+  }
+
+  private takeover(manager: string, d: EmitDetail): { atUs: number; reconciled: Set<string> } | undefined {
+    return this.takeovers.get(str(d, "job"))?.get(`${manager}|${str(d, "dc")}`);
+  }
+
   /** A worker's own account of an attempt. */
   private workerSaid(d: EmitDetail, said: string): void {
-    const a = this.attempts.get(key(d));
+    const a = this.attempt(d);
     if (a === undefined) return;
     // A refusal after the worker already gave an account is of a late copy of the same
     // dispatch (stale fence token): it does not undo how the attempt ended (chaos seed 2377).
@@ -78,7 +99,7 @@ export class WorkLeavesWorker implements Checker {
   }
 
   private left(manager: string, d: EmitDetail, atUs: number): void {
-    const attempt = this.attempts.get(key(d));
+    const attempt = this.attempt(d);
     const reason = str(d, "reason");
     const why = attempt === undefined ? null : this.unjustified(manager, d, reason, attempt, atUs);
     if (why !== null)
@@ -108,7 +129,7 @@ export class WorkLeavesWorker implements Checker {
     if (reason === "orphaned on worker")
       return a.workerSaid === "cancelled" ? null : "but the worker did not cancel it";
     if (reason === "lost in takeover") {
-      const t = this.takeovers.get(`${manager}|${str(d, "job")}@${str(d, "dc")}`);
+      const t = this.takeover(manager, d);
       if (t === undefined) return "without a takeover";
       if (t.reconciled.has(str(d, "workflow"))) return "though a worker confirmed it";
       return atUs - t.atUs >= timeoutUs - slackUs ? null : "before the reconciliation window closed";
@@ -117,6 +138,7 @@ export class WorkLeavesWorker implements Checker {
   }
 }
 
+/** An attempt within its job: (DC, token). */
 function key(d: EmitDetail): string {
-  return `${str(d, "dc")}|${str(d, "job")}|${num(d, "token")}`;
+  return `${str(d, "dc")}|${num(d, "token")}`;
 }

@@ -12,6 +12,7 @@ import { assertNever } from "../messages.js";
 import { DeadPeerReaper } from "../parts/dead-peer-reaper.js";
 import { Election, majority } from "../parts/election.js";
 import { Membership } from "../parts/membership.js";
+import { PeerScope } from "../parts/peer-scope.js";
 import { QuorumMonitor, quorumView, type QuorumView } from "../parts/quorum.js";
 import type { PerJobView } from "../checks/checker.js";
 import { DcView } from "./dc-view.js";
@@ -59,14 +60,18 @@ export class GateNode implements SimNode<ClusterMessage> {
         onPurge: (peer) => this.membership.purge(peer),
       },
     );
-    this.membership = new Membership(env, cfg, this.peers, {
-      onSuspect: (id) => this.reaper.markUnhealthy(id),
+    // Gates and every manager (PROTOCOL.md §1; peer-scope.ts). Reaping and orphan
+    // adoption concern gate peers only; managers are followed through their heartbeats.
+    const peer = (id: NodeId): boolean => this.membership.roleOf(id) === "gate";
+    this.membership = new Membership(env, cfg, PeerScope.forNode(env), {
+      onSuspect: (id) => peer(id) && this.reaper.markUnhealthy(id),
       onDead: (id) => {
+        if (!peer(id)) return;
         this.reaper.markUnhealthy(id);
         this.orphans.onPeerLost(id);
       },
-      onAlive: (id) => this.reaper.markHealthy(id),
-      onJoin: (id) => this.reaper.markHealthy(id),
+      onAlive: (id) => peer(id) && this.reaper.markHealthy(id),
+      onJoin: (id) => peer(id) && this.reaper.markHealthy(id),
       // A restarted peer kept its jobs (durable job log): nothing is orphaned by a restart.
     });
     this.election = new Election(env, cfg, "global", this.peers, {

@@ -13,6 +13,7 @@ import type { ClusterMessage, JobSubmission, ManagerHeartbeatBody, NodeId, Worke
 import { assertNever } from "../messages.js";
 import { Election } from "../parts/election.js";
 import { Membership } from "../parts/membership.js";
+import { PeerScope } from "../parts/peer-scope.js";
 import { QuorumMonitor, quorumView } from "../parts/quorum.js";
 import { Registrar } from "../parts/registrar.js";
 import { applyReplica, toReplica } from "./job-state.js";
@@ -49,11 +50,14 @@ export class ManagerNode implements SimNode<ClusterMessage> {
     this.dc = env.dc ?? "";
     this.peers = env.peers("manager", this.dc).filter((id) => id !== env.id);
     this.gates = env.peers("gate");
-    this.membership = new Membership(env, cfg, [...this.peers, ...env.peers("worker", this.dc)], {
-      onSuspect: (id) => this.onSuspect(id),
-      onDead: (id) => this.onDead(id),
-      onJoin: (id) => this.onJoin(id),
-      onRestart: (id) => this.onRestart(id),
+    // Its DC's managers and workers, and the gates (PROTOCOL.md §1; peer-scope.ts). What a
+    // manager does on a member's failure concerns its peers and workers only.
+    const local = (id: NodeId): boolean => this.membership.roleOf(id) !== "gate";
+    this.membership = new Membership(env, cfg, PeerScope.forNode(env), {
+      onSuspect: (id) => local(id) && this.onSuspect(id),
+      onDead: (id) => local(id) && this.onDead(id),
+      onJoin: (id) => local(id) && this.onJoin(id),
+      onRestart: (id) => local(id) && this.onRestart(id),
       onEmbedded: (from, body) => this.onWorkerHeartbeat(from, body),
     });
     this.election = new Election(env, cfg, this.dc, this.peers, {

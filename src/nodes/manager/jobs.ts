@@ -71,6 +71,8 @@ export class JobTable {
   private readonly ackTimers = new Map<string, TimerHandle>();
   private pumpTimer: TimerHandle = -1;
   private pumpAtUs = Infinity;
+  /** During a pump: the fewest cores no worker could take (free cores only shrink within a pump). */
+  private blockedAtCores = Infinity;
   private readonly onPump = (): void => {
     this.pumpTimer = -1;
     this.pumpAtUs = Infinity;
@@ -243,9 +245,16 @@ export class JobTable {
 
   // ---- scheduling ---------------------------------------------------------------------
 
-  /** Dispatches every ready workflow of the jobs this manager leads that a worker can take. */
+  /**
+   * Dispatches every ready workflow of the jobs this manager leads that a worker can take,
+   * in the order the jobs started waiting. Within a pump free cores only shrink, so once no
+   * worker can take c cores, place() does not scan the workers again for c or more: a
+   * saturated DC with a backlog of thousands of jobs costs O(backlog) a pump, not
+   * O(backlog × workers), and does exactly what a full scan would.
+   */
   pump(): void {
     const now = this.host.env.localNow();
+    this.blockedAtCores = Infinity;
     for (const job of this.waiting) {
       if (this.jobs.get(job.jobId) !== job || !this.owns(job) || job.status !== "running") {
         this.waiting.delete(job);
@@ -274,12 +283,17 @@ export class JobTable {
   }
 
   private place(job: ManagedJob, wf: ManagedWorkflow): void {
-    const worker = this.host.workers.pick(wf.cores, wf.failedWorkers);
+    // A request at least as large as one nobody could take in this pump cannot fit either.
+    const worker = wf.cores >= this.blockedAtCores ? null : this.host.workers.pick(wf.cores, wf.failedWorkers);
     if (worker !== null) return this.dispatch(job, wf, worker.id);
+    if (wf.failedWorkers.length === 0) this.blockedAtCores = Math.min(this.blockedAtCores, wf.cores);
     if (!this.host.workers.anyCandidate(wf.cores, wf.failedWorkers) && this.host.workers.workers.size > 0) {
       // Every worker that could run it has failed it (MW-6.2.3): a permanent failure.
       this.host.env.mark("manager.place.noWorkerLeft");
-      return this.finishWorkflow(job, wf, "failed", "no worker left");
+      this.finishWorkflow(job, wf, "failed", "no worker left");
+      // Ending a workflow may end its job; whatever that frees, the next request scans again.
+      this.blockedAtCores = Infinity;
+      return;
     }
     this.host.env.mark("manager.place.waitForCores");
     this.wakeAt(this.host.env.localNow() + this.host.cfg.coreWaitSliceMs * 1000);

@@ -116,10 +116,11 @@ export class Takeovers {
     for (const wf of job.workflows.values()) {
       if ((wf.status === "dispatched" || wf.status === "running") && wf.worker !== null) holders.add(wf.worker);
     }
-    job.reconciling = new Set();
+    const round = new Set<string>();
+    job.reconciling = round;
     for (const w of holders)
       env.send(w, { type: "job-leader-worker-transfer", jobId: job.jobId, newLeader: env.id, fenceToken: token });
-    env.after(this.host.cfg.requestTimeoutStandardMs * 1000, () => this.reconcileDone(job));
+    env.after(this.host.cfg.requestTimeoutStandardMs * 1000, () => this.reconcileDone(job, round));
     if (job.originGate !== null && job.status === "running") {
       this.pendingGateNotices.set(job.jobId, token);
       this.notifyGate(job, token);
@@ -169,12 +170,15 @@ export class Takeovers {
     }
   }
 
-  private reconcileDone(job: ManagedJob): void {
+  /** Ends one takeover's reconciliation window; `round` is that takeover's set of confirmed workflows. */
+  private reconcileDone(job: ManagedJob, round: Set<string>): void {
     const confirmed = job.reconciling;
-    if (confirmed === null || this.table.jobs.get(job.jobId) !== job || !this.table.owns(job)) return;
+    // A later takeover of the same job opened its own window: this (older) timer must not
+    // close it early, or workers that still hold the work are robbed of it (chaos seed 689).
+    if (confirmed !== round || this.table.jobs.get(job.jobId) !== job || !this.table.owns(job)) return;
     if (!this.table.leads(job)) {
       // On hold (lease lapsed): conclude once this manager may act again.
-      this.host.env.after(this.host.cfg.requestTimeoutStandardMs * 1000, () => this.reconcileDone(job));
+      this.host.env.after(this.host.cfg.requestTimeoutStandardMs * 1000, () => this.reconcileDone(job, round));
       return;
     }
     job.reconciling = null;

@@ -9,6 +9,8 @@ export type MemberStatus = "unconfirmed" | "ok" | "suspect" | "dead";
 
 export interface Member {
   readonly id: NodeId;
+  /** The role it is tracked in (peer-scope.ts); "" in an open scope. */
+  readonly role: string;
   status: MemberStatus;
   incarnation: number;
   learnedAtUs: number;
@@ -22,9 +24,10 @@ export interface Member {
 }
 
 /** A member as first learned: unconfirmed until it answers or sends (AD-29). */
-export function newMember(id: NodeId, now: number): Member {
+export function newMember(id: NodeId, now: number, role = ""): Member {
   return {
     id,
+    role,
     status: "unconfirmed",
     incarnation: 0,
     learnedAtUs: now,

@@ -6,13 +6,18 @@
 // incarnation; the deadline passing makes it DEAD and fires the dead hook exactly once.
 //
 // Gossip is sent directly to every live member once (no piggyback buffer or λ·ln(n+1)
-// rebroadcast yet); the worker heartbeat rides on acks through the `embed` hook.
+// rebroadcast yet), except members whose role does not track the peer it is about; the
+// worker heartbeat rides on acks through the `embed` hook.
+//
+// The table holds the peers its scope names (peer-scope.ts): seeded from the scope, it
+// ignores gossip about peers outside it and does not add one that talks to it directly.
 
 import type { NodeEnv } from "../../sim/index.js";
 import type { MembershipConfig } from "../config.js";
 import type { ClusterMessage, MembershipMessage, NodeId, WorkerHeartbeatBody } from "../messages.js";
 import { assertNever } from "../messages.js";
 import { newMember, type Member, type MemberStatus } from "./member.js";
+import { PeerScope } from "./peer-scope.js";
 import { ProbeRounds, type ProbeTable } from "./probe-rounds.js";
 
 export type { Member, MemberStatus } from "./member.js";
@@ -38,9 +43,10 @@ export class Membership implements ProbeTable {
   readonly members = new Map<NodeId, Member>();
 
   private refutations: number[] = [];
-  /** Members in status "unconfirmed" (kept by add, remove and setStatus). */
+  /** Members in status "unconfirmed" and "dead" (kept by add, remove and setStatus). */
   private unconfirmed = 0;
-  private readonly seedSet: ReadonlySet<NodeId>;
+  private dead = 0;
+  private readonly scope: PeerScope;
   /** Configured peers not in the table (swept while unreachable, or purged); kept by add and remove. */
   private missingSeeds: number;
   private readonly rng;
@@ -49,12 +55,15 @@ export class Membership implements ProbeTable {
   constructor(
     private readonly env: NodeEnv<ClusterMessage>,
     private readonly cfg: MembershipConfig,
-    private readonly seeds: readonly NodeId[],
+    /** Who to track: a scope (peer-scope.ts), or a seed list for an open table that tracks anyone it hears of. */
+    seeds: readonly NodeId[] | PeerScope,
     private readonly hooks: MembershipHooks = {},
   ) {
+    this.scope = seeds instanceof PeerScope ? seeds : PeerScope.open(seeds);
     this.rng = env.rng.fork("membership");
-    this.seedSet = new Set(seeds.filter((id) => id !== env.id));
-    this.missingSeeds = this.seedSet.size;
+    const distinct = new Set(this.scope.seeds);
+    distinct.delete(env.id);
+    this.missingSeeds = distinct.size;
     this.probes = new ProbeRounds(env, cfg, this.rng, this);
   }
 
@@ -65,13 +74,19 @@ export class Membership implements ProbeTable {
     this.incarnation = Math.max(this.env.incarnation, previous === 0 ? 1 : previous + this.cfg.zombieIncarnationBump);
     durable[DURABLE_KEY] = this.incarnation;
     const now = this.env.localNow();
-    for (const id of this.seeds) if (id !== this.env.id) this.add(newMember(id, now));
+    for (const id of this.scope.seeds)
+      if (id !== this.env.id) this.add(newMember(id, now, this.scope.roleOf(id) ?? ""));
     this.broadcast({ type: "alive", node: this.env.id, incarnation: this.incarnation });
     this.probes.start();
   }
 
   status(id: NodeId): MemberStatus | null {
     return this.members.get(id)?.status ?? null;
+  }
+
+  /** The role `id` is tracked in, or null when this node does not track it. */
+  roleOf(id: NodeId): string | null {
+    return this.members.get(id)?.role ?? this.scope.roleOf(id);
   }
 
   incarnationOf(id: NodeId): number {
@@ -93,10 +108,10 @@ export class Membership implements ProbeTable {
     // Once every member is confirmed and every seed known (nearly always) there is nothing to look up.
     if (this.unconfirmed === 0 && this.missingSeeds === 0) return;
     const m = this.members.get(from);
-    if (m === undefined && this.seedSet.has(from)) {
+    if (m === undefined && this.isSeed(from)) {
       // A configured peer dropped while it could not answer (swept, purged) talks again: it is back.
       this.env.mark("membership.learned.direct");
-      const fresh = newMember(from, this.env.localNow());
+      const fresh = newMember(from, this.env.localNow(), this.scope.roleOf(from) ?? "");
       this.add(fresh);
       this.confirm(fresh);
     } else if (m !== undefined && m.status === "unconfirmed") this.confirm(m);
@@ -270,8 +285,10 @@ export class Membership implements ProbeTable {
   private observeDirect(from: NodeId, inc: number): void {
     const m = this.members.get(from);
     if (m === undefined) {
+      const role = this.scope.roleOf(from);
+      if (role === null) return; // not a peer this node tracks
       this.env.mark("membership.learned.direct");
-      const fresh = newMember(from, this.env.localNow());
+      const fresh = newMember(from, this.env.localNow(), role);
       fresh.incarnation = inc;
       this.add(fresh);
       this.confirm(fresh);
@@ -329,21 +346,31 @@ export class Membership implements ProbeTable {
 
   private add(m: Member): void {
     this.members.set(m.id, m);
-    if (m.status === "unconfirmed") this.unconfirmed++;
-    if (this.seedSet.has(m.id)) this.missingSeeds--;
+    this.count(m.status, 1);
+    if (this.isSeed(m.id)) this.missingSeeds--;
   }
 
   private remove(m: Member): void {
     this.members.delete(m.id);
-    if (m.status === "unconfirmed") this.unconfirmed--;
-    if (this.seedSet.has(m.id)) this.missingSeeds++;
+    this.count(m.status, -1);
+    if (this.isSeed(m.id)) this.missingSeeds++;
   }
 
-  /** Every status change goes through here, so `unconfirmed` stays exact. */
+  /** Every status change goes through here, so the counts stay exact. */
   private setStatus(m: Member, status: MemberStatus): void {
-    if (m.status === "unconfirmed") this.unconfirmed--;
-    if (status === "unconfirmed") this.unconfirmed++;
+    this.count(m.status, -1);
+    this.count(status, 1);
     m.status = status;
+  }
+
+  /** A configured peer: one the scope seeds the table with (never this node itself). */
+  private isSeed(id: NodeId): boolean {
+    return id !== this.env.id && this.scope.isSeed(id);
+  }
+
+  private count(status: MemberStatus, delta: 1 | -1): void {
+    if (status === "unconfirmed") this.unconfirmed += delta;
+    else if (status === "dead") this.dead += delta;
   }
 
   private confirm(m: Member): void {
@@ -371,15 +398,16 @@ export class Membership implements ProbeTable {
   }
 
   private liveCount(): number {
-    let n = 0;
-    for (const m of this.members.values()) if (m.status !== "dead") n++;
-    return n;
+    return this.members.size - this.dead;
   }
 
   private broadcast(msg: MembershipMessage): void {
+    // Gossip about a peer goes to the members that track it; news of this node, to all.
+    const about = "node" in msg && msg.node !== this.env.id ? this.members.get(msg.node)?.role : undefined;
     for (const m of this.members.values()) {
       if (m.status === "dead" && msg.type !== "alive") continue;
       if ("node" in msg && msg.node === m.id) continue;
+      if (about !== undefined && !PeerScope.tracks(m.role, about)) continue;
       this.env.send(m.id, msg);
     }
   }

@@ -1,8 +1,9 @@
 // SWIM probe rounds (PROTOCOL.md §5.2): one round at a time, one target per
 // probeIntervalMs taken round-robin over a shuffled member list. A round sends the
 // direct probe up to probeRetryCount + 1 times (each try waits 0.5 × the timeout, the
-// last 0.8 ×), then a `ping-req` through indirectProbeProxyCount healthy proxies and
-// waits one more timeout; a round that gets no answer is reported to the member table,
+// last 0.8 ×), then a `ping-req` through indirectProbeProxyCount healthy proxies (a random
+// subset of the members that track the target, as SWIM picks k random members) and waits
+// one more timeout; a round that gets no answer is reported to the member table,
 // which decides on suspicion. This node also serves as a proxy for others' ping-reqs.
 // Bound methods and fields carry the round's state, so a round allocates only messages.
 //
@@ -13,6 +14,7 @@ import type { NodeEnv, Rng, TimerHandle } from "../../sim/index.js";
 import type { MembershipConfig } from "../config.js";
 import type { ClusterMessage, NodeId } from "../messages.js";
 import type { Member } from "./member.js";
+import { PeerScope } from "./peer-scope.js";
 
 /** What a probe round needs from the member table. */
 export interface ProbeTable {
@@ -132,11 +134,22 @@ export class ProbeRounds {
     this.table.probeFailed(target);
   }
 
+  /**
+   * Sends the ping-req through up to k healthy members that track the target, found by
+   * walking the shuffled round order from a random start: a random subset, and no list
+   * built for it. A member outside the target's scope (a worker, for another worker) could
+   * not vouch for it.
+   */
   private sendPingReqs(target: NodeId): number {
+    const order = this.order;
+    const targetRole = this.table.members.get(target)?.role ?? "";
+    if (order.length === 0 || this.cfg.indirectProbeProxyCount <= 0) return 0;
+    const start = this.rng.int(0, order.length - 1);
     let sent = 0;
-    for (const m of this.table.members.values()) {
-      if (sent >= this.cfg.indirectProbeProxyCount) break;
-      if (m.id === target || m.status !== "ok") continue;
+    for (let i = 0; i < order.length && sent < this.cfg.indirectProbeProxyCount; i++) {
+      const id = order[(start + i) % order.length];
+      const m = id === undefined ? undefined : this.table.members.get(id);
+      if (m === undefined || m.id === target || m.status !== "ok" || !PeerScope.tracks(m.role, targetRole)) continue;
       this.env.send(m.id, { type: "ping-req", seq: this.probeSeq, target });
       sent++;
     }

@@ -6,9 +6,10 @@
 import type { NodeEnv } from "../../sim/index.js";
 import type { ClusterMessage, NodeId } from "../messages.js";
 
-const MAX_DELAY_MS = 8000;
-
 export class Registrar {
+  /** The cap of the retry backoff. */
+  static readonly MAX_DELAY_MS = 8000;
+
   /** Targets that accepted us, in the order they answered. */
   readonly accepted = new Set<NodeId>();
   /** The leader a target named in its answer (workers take it as their primary). */
@@ -31,6 +32,11 @@ export class Registrar {
     if (fresh) this.scheduleRetry(target);
   }
 
+  /** Whether a registration with `target` is still waiting for its answer. */
+  pending(target: NodeId): boolean {
+    return this.attempts.has(target);
+  }
+
   answered(from: NodeId, accepted: boolean, leaderHint: NodeId | null): void {
     if (!this.attempts.delete(from)) return;
     this.env.mark(accepted ? "registrar.accepted" : "registrar.refused");
@@ -40,7 +46,7 @@ export class Registrar {
 
   private scheduleRetry(target: NodeId): void {
     const n = this.attempts.get(target) ?? 0;
-    const capMs = Math.min(MAX_DELAY_MS, this.retryBaseMs * 2 ** n);
+    const capMs = Math.min(Registrar.MAX_DELAY_MS, this.retryBaseMs * 2 ** n);
     this.env.after(this.rng.int(this.retryBaseMs * 500, capMs * 1000), () => {
       const attempt = this.attempts.get(target);
       if (attempt === undefined) return;

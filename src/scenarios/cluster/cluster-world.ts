@@ -1,7 +1,11 @@
 // Builds a World of gates, managers, workers and clients for a cluster scenario, wires
-// the global invariant checkers (src/nodes/checkers.ts) to ctx.violation, keeps the
-// emitted events for the scenario's own checks, and offers role selectors ("the DC
-// leader of dc1", "the gate-cluster leader") so scenarios read like short scripts.
+// the global invariant checkers (src/nodes/checkers.ts) to ctx.violation, counts the
+// emitted events (and keeps those a scenario asks for, for its own checks), and offers
+// role selectors ("the DC leader of dc1", "the gate-cluster leader") so scenarios read
+// like short scripts.
+//
+// Events are counted, not kept: a day-long run emits millions. A short scripted scenario
+// that wants to look back at them says so with `keepEvents` (every kind, or some kinds).
 
 import {
   World,
@@ -46,12 +50,24 @@ export interface ClusterSetup {
   link?: Partial<LinkOptions>;
   /** Replaces a role's node (a scripted stand-in that drives the real nodes). */
   factories?: Partial<Record<"gate" | "manager" | "worker" | "client", NodeFactory<ClusterMessage>>>;
+  /**
+   * Emitted events to keep for `events()` and `clientStatuses()`: every kind (true) or the
+   * kinds listed. By default none are kept, only counted: memory stays flat however long the run.
+   */
+  keepEvents?: boolean | readonly string[];
 }
+
+/** Kinds counted per node, for the CLI's summary table. */
+const PER_NODE_KINDS: ReadonlySet<string> = new Set(["workflow.started", "client.submitted"]);
 
 export class ClusterWorld {
   readonly world: World;
   readonly checkers: ClusterCheckers;
   private readonly byKind = new Map<string, Observation[]>();
+  private readonly counts = new Map<string, number>();
+  private readonly perNode = new Map<string, number>();
+  private readonly statusCounts = new Map<string, number>();
+  private readonly keep: (kind: string) => boolean;
   private readonly reactions: ((o: Observation) => void)[] = [];
   /** The run waits until every node deleted every job after its retention. */
   private awaitCleanup = false;
@@ -69,6 +85,9 @@ export class ClusterWorld {
       workersPerDc: setup.workersPerDc,
       clients: setup.clients ?? 1,
     });
+    const kept = setup.keepEvents ?? false;
+    const keptKinds = new Set(typeof kept === "boolean" ? [] : kept);
+    this.keep = kept === true ? () => true : (kind) => keptKinds.has(kind);
     this.world = new World(ctx, {
       topology,
       factories: {
@@ -102,18 +121,43 @@ export class ClusterWorld {
 
   private observe(o: Observation): void {
     this.checkers.observe(o.node, o.kind, o.detail ?? {}, o.atUs);
-    let list = this.byKind.get(o.kind);
-    if (list === undefined) {
-      list = [];
-      this.byKind.set(o.kind, list);
+    this.counts.set(o.kind, (this.counts.get(o.kind) ?? 0) + 1);
+    if (PER_NODE_KINDS.has(o.kind)) {
+      const key = `${o.kind}|${o.node}`;
+      this.perNode.set(key, (this.perNode.get(key) ?? 0) + 1);
     }
-    list.push(o);
+    if (o.kind === "client.result") {
+      const status = String(o.detail?.["status"]);
+      this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
+    }
+    if (this.keep(o.kind)) {
+      let list = this.byKind.get(o.kind);
+      if (list === undefined) {
+        list = [];
+        this.byKind.set(o.kind, list);
+      }
+      list.push(o);
+    }
     for (const r of this.reactions) r(o);
   }
 
-  /** Events of one kind, optionally filtered. */
+  /** Events of one kind, optionally filtered; the scenario must keep that kind (`keepEvents`). */
   events(kind: string, match: (o: Observation) => boolean = () => true): Observation[] {
+    if (!this.keep(kind))
+      throw new Error(
+        `ClusterWorld.events("${kind}"): this cluster does not keep ${kind} events; add it to keepEvents`,
+      );
     return (this.byKind.get(kind) ?? []).filter(match);
+  }
+
+  /** How many events of `kind` were emitted so far (always counted). */
+  count(kind: string): number {
+    return this.counts.get(kind) ?? 0;
+  }
+
+  /** How many client results of each status were heard so far (always counted). */
+  resultCount(status: string): number {
+    return this.statusCounts.get(status) ?? 0;
   }
 
   /** Runs `fn` once, on the first event of `kind` that matches ("after the first dispatch ACK"). */
@@ -212,8 +256,8 @@ export class ClusterWorld {
     const s = this.world.network.stats;
     this.ctx.metric("messages.sent", s.sent);
     this.ctx.metric("messages.delivered", s.delivered);
-    this.ctx.metric("jobs.submitted", this.events("client.submitted").length);
-    this.ctx.metric("jobs.answered", this.events("client.result").length);
+    this.ctx.metric("jobs.submitted", this.count("client.submitted"));
+    this.ctx.metric("jobs.answered", this.count("client.result"));
     for (const [reason, n] of Object.entries(s.dropped)) this.ctx.metric(`messages.dropped.${reason}`, n);
   }
 
@@ -225,9 +269,8 @@ export class ClusterWorld {
   private work(id: NodeId, role: string): { jobs: number | string; workflows: number | string } {
     if (role === "gate") return { jobs: this.gate(id)?.jobCount ?? "-", workflows: "-" };
     if (role === "manager") return { jobs: this.manager(id)?.jobCount ?? "-", workflows: "-" };
-    if (role === "worker")
-      return { jobs: "-", workflows: this.events("workflow.started", (o) => o.node === id).length };
-    return { jobs: this.events("client.submitted", (o) => o.node === id).length, workflows: "-" };
+    if (role === "worker") return { jobs: "-", workflows: this.perNode.get(`workflow.started|${id}`) ?? 0 };
+    return { jobs: this.perNode.get(`client.submitted|${id}`) ?? 0, workflows: "-" };
   }
 }
 

@@ -30,6 +30,7 @@ export const dispatchAfterTerminal = defineScenario({
     const failing = workerFactory({ workflowFailurePerMillion: 1_000_000 });
     const healthy = workerFactory();
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 2,
       managersPerDc: 1,

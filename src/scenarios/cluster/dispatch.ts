@@ -41,6 +41,7 @@ export const multiDcDispatch = defineScenario({
   schema: { jobs: clusterSpecs.jobs, ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 2,
       managersPerDc: 3,
@@ -86,7 +87,14 @@ export const managerDiesBeforeAck = defineScenario({
   options: { faultPhaseMs: 120_000, livenessBudgetMs: 120_000 },
   schema: { ...phaseSpecs },
   setup(ctx) {
-    const c = new ClusterWorld(ctx, { gates: 1, dcs: 1, managersPerDc: 3, workersPerDc: 3, client: { jobCount: 1 } });
+    const c = new ClusterWorld(ctx, {
+      gates: 1,
+      dcs: 1,
+      managersPerDc: 3,
+      workersPerDc: 3,
+      client: { jobCount: 1 },
+      keepEvents: true,
+    });
     let victim = "";
     c.once("job.accepted", () => {
       victim = c.dcLeader("dc1") ?? "";
@@ -137,6 +145,7 @@ export const dcFailover = defineScenario({
       managersPerDc: 3,
       workersPerDc: 3,
       client: { jobCount: 1, firstSubmitDelayMs: o.submitAtMs },
+      keepEvents: true,
     });
     const dc1 = c.ids("manager", "dc1");
     c.world.plan([
@@ -197,6 +206,7 @@ export const heartbeatTimeout = defineScenario({
   schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 1,
       managersPerDc: 3,
@@ -256,6 +266,7 @@ export const jobLeaderTakeover = defineScenario({
   schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 1,
       managersPerDc: 3,

@@ -41,6 +41,7 @@ export const adoptionInheritsResult = defineScenario({
   schema: phaseSpecs,
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 3,
       dcs: 2,
       managersPerDc: 1,
@@ -130,6 +131,7 @@ export const staleGateTransfer = defineScenario({
   schema: phaseSpecs,
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 3,
       dcs: 1,
       managersPerDc: 1,

@@ -38,6 +38,7 @@ function gatesOnly(ctx: ConstructorParameters<typeof ClusterWorld>[0], gates: nu
     workersPerDc: withDc ? 3 : 0,
     clients: withDc ? 1 : 0,
     client: { jobCount: withDc ? 1 : 0 },
+    keepEvents: true,
   });
   // Their silence here would read as a pass that proves nothing.
   if (!withDc) for (const name of JOB_CHECKERS) ctx.notApplicable(name, "gates only: no jobs, managers or workers");
@@ -410,6 +411,7 @@ export const twoGates = defineScenario({
   schema: { ...phaseSpecs },
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 2,
       dcs: 1,
       managersPerDc: 3,

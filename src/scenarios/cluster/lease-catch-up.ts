@@ -34,6 +34,7 @@ export const leaseLapseWorkerDies = defineScenario({
   schema: phaseSpecs,
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 1,
       managersPerDc: 3,

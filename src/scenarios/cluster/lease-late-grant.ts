@@ -32,6 +32,7 @@ export const leaseLateGrant = defineScenario({
   schema: phaseSpecs,
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 3,
       dcs: 1,
       managersPerDc: 1,

@@ -33,6 +33,7 @@ export const progressAckStaleLeader = defineScenario({
   schema: phaseSpecs,
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 1,
       managersPerDc: 3,

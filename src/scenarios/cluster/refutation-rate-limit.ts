@@ -80,6 +80,7 @@ export const refutationRateLimit = defineScenario({
   setup(ctx) {
     const sent: Suspicion[] = [];
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 0,
       dcs: 1,
       managersPerDc: 1,

@@ -80,6 +80,7 @@ export const smoke = defineScenario({
     const gate = { jobRetentionMs: o.retentionMs, jobCleanupIntervalMs: 5_000 };
     const registrations = new Map<string, RegistrationView>();
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: o.gates,
       dcs: 1,
       managersPerDc: o.managersPerDc,

@@ -164,6 +164,7 @@ export const staleDcResult = defineScenario({
     const log: DcLog = { transferAccepted: null, staleResultAcked: false, currentResultAcked: false };
     const managers = new Map<NodeId, ScriptedManager>();
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 1,
       managersPerDc: 2,

@@ -40,6 +40,7 @@ export const takeoverUnsyncedDispatch = defineScenario({
   schema: phaseSpecs,
   setup(ctx) {
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 1,
       managersPerDc: 3,
@@ -127,6 +128,7 @@ export const takeoverStaleAttempt = defineScenario({
     const big = workerFactory({ totalCores: 3 });
     const small = workerFactory({ totalCores: 2 });
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 1,
       managersPerDc: 3,

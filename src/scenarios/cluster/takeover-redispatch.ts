@@ -39,6 +39,7 @@ export const takeoverRedispatchRunning = defineScenario({
     const big = workerFactory({ totalCores: 8 });
     const small = workerFactory({ totalCores: 2 });
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 1,
       managersPerDc: 3,

@@ -148,6 +148,7 @@ export const unknownDcRegistration = defineScenario({
     const realManager = managerFactory();
     const realWorker = workerFactory();
     const c = new ClusterWorld(ctx, {
+      keepEvents: true,
       gates: 1,
       dcs: 2,
       managersPerDc: 1,

@@ -23,6 +23,7 @@ function oneDc(ctx: ConstructorParameters<typeof ClusterWorld>[0], client: objec
     workersPerDc: 3,
     client: { jobCount: 1, workflowsPerJob: 1, ...client },
     worker,
+    keepEvents: true,
   });
 }
 
@@ -241,6 +242,7 @@ export const jobTimeoutCancels = defineScenario({
       client: { jobCount: 1, workflowsPerJob: 4, workflowDurationMs: 600_000, jobTimeoutMs: ctx.options.jobTimeoutMs },
       gate: { timeoutCheckIntervalMs: 1_000 },
       worker: { totalCores: 1 },
+      keepEvents: true,
     });
     const slow = "dc1-wrk-3";
     // Before the job leader's first dispatches go out (they follow in the same step).

@@ -133,42 +133,58 @@ export function drawLatency(knobs: LinkKnobs, rng: Rng): Micros {
 }
 
 /**
- * Precomputes knobs for every directed pair (n² entries; fine for the cluster sizes we
- * run). A link's knobs depend only on each end's (DC, region) unless the pair has an
- * override, so pairs of the same two classes share one object: a cluster has a handful
- * of classes, a few shared objects stay in cache where n² distinct ones (700 KB for 94
- * nodes) would miss on every send, and building the table costs n² array writes rather
- * than n² knob objects (it runs once per seed of a sweep). Knobs are read-only.
+ * Knobs of every directed link, by class. A link's knobs depend only on each end's
+ * (DC, region) unless the pair has an override, so the table holds one shared knobs object
+ * per pair of classes (a cluster has a handful) plus one per overridden pair: memory O(n +
+ * classes² + overrides) rather than the n² entries a pair table needs (72 MB at 3,000
+ * nodes). A send costs two small-array reads, and a map lookup only when some pair is
+ * overridden. Knobs are read-only: pairs of the same two classes share one object.
  */
-export function buildLinkTable(
-  topology: Topology,
-  options: LinkOptions,
-  overrides: ReadonlyMap<string, LinkOverride>,
-): LinkKnobs[] {
-  const n = topology.nodes.length;
-  const classIds = new Map<string, number>();
-  const classOf = topology.nodes.map((node) => {
-    const key = `${node.dc ?? ""}@${node.region}`;
-    let id = classIds.get(key);
-    if (id === undefined) {
-      id = classIds.size;
-      classIds.set(key, id);
-    }
-    return id;
-  });
-  const classes = classIds.size;
-  const shared: (LinkKnobs | undefined)[] = new Array(classes * classes);
-  const table: LinkKnobs[] = new Array(n * n);
-  for (const from of topology.nodes) {
-    for (const to of topology.nodes) {
-      const override = overrides.size === 0 ? undefined : overrides.get(`${from.id}->${to.id}`);
-      if (override !== undefined) {
-        table[from.index * n + to.index] = knobsFor(options, from, to, override);
-        continue;
+export class LinkTable {
+  private readonly classOf: Int32Array;
+  private readonly classes: number;
+  private readonly shared: LinkKnobs[];
+  /** Overridden pairs by `from.index * n + to.index`. */
+  private readonly overridden = new Map<number, LinkKnobs>();
+  private readonly n: number;
+
+  constructor(topology: Topology, options: LinkOptions, overrides: ReadonlyMap<string, LinkOverride>) {
+    const nodes = topology.nodes;
+    this.n = nodes.length;
+    const classIds = new Map<string, number>();
+    const first: NodeSpec[] = [];
+    this.classOf = new Int32Array(this.n);
+    for (const node of nodes) {
+      const key = `${node.dc ?? ""}@${node.region}`;
+      let id = classIds.get(key);
+      if (id === undefined) {
+        id = classIds.size;
+        classIds.set(key, id);
+        first.push(node);
       }
-      const pair = classOf[from.index]! * classes + classOf[to.index]!;
-      table[from.index * n + to.index] = shared[pair] ??= knobsFor(options, from, to, undefined);
+      this.classOf[node.index] = id;
+    }
+    this.classes = first.length;
+    this.shared = [];
+    for (const from of first) for (const to of first) this.shared.push(knobsFor(options, from, to, undefined));
+    if (overrides.size === 0) return;
+    const byId = new Map(nodes.map((node) => [node.id, node]));
+    for (const [pair, override] of overrides) {
+      const arrow = pair.indexOf("->");
+      const from = byId.get(pair.slice(0, arrow));
+      const to = byId.get(pair.slice(arrow + 2));
+      // An override naming no node of this topology applies to no link.
+      if (arrow < 0 || from === undefined || to === undefined) continue;
+      this.overridden.set(from.index * this.n + to.index, knobsFor(options, from, to, override));
     }
   }
-  return table;
+
+  /** The knobs of the link from node index `from` to node index `to`. */
+  knobs(from: number, to: number): LinkKnobs {
+    if (this.overridden.size > 0) {
+      const own = this.overridden.get(from * this.n + to);
+      if (own !== undefined) return own;
+    }
+    return this.shared[this.classOf[from]! * this.classes + this.classOf[to]!]!;
+  }
 }

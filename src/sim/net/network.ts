@@ -23,7 +23,7 @@ import type { NodeHost } from "./host.js";
 import {
   DEFAULT_LINK,
   PPM,
-  buildLinkTable,
+  LinkTable,
   drawLatency,
   toPpm,
   type LinkKnobs,
@@ -99,8 +99,9 @@ export class Network {
   tap: MessageTap | null = null;
 
   private readonly options: LinkOptions;
-  private readonly table: LinkKnobs[];
-  private readonly lastArrival: Float64Array;
+  private readonly table: LinkTable;
+  /** FIFO links only: the last arrival time per (from, to) pair that carried a message. */
+  private readonly lastArrival = new Map<number, number>();
   private readonly n: number;
   private readonly reasonSyms = new Map<string, Sym>();
   private readonly types = new Map<string, MessageType>();
@@ -117,8 +118,7 @@ export class Network {
   ) {
     this.options = { ...DEFAULT_LINK, ...options };
     this.n = topology.nodes.length;
-    this.table = buildLinkTable(topology, this.options, overrides);
-    this.lastArrival = new Float64Array(this.n * this.n);
+    this.table = new LinkTable(topology, this.options, overrides);
     this.traced = kernel.trace.enabled;
   }
 
@@ -130,7 +130,7 @@ export class Network {
     const a = this.byId.get(from);
     const b = this.byId.get(to);
     if (a === undefined || b === undefined) throw new Error(`no link ${from} -> ${to}`);
-    return this.table[a.spec.index * this.n + b.spec.index]!;
+    return this.table.knobs(a.spec.index, b.spec.index);
   }
 
   setRates(rates: { packetLossProbability?: number; duplicateProbability?: number }): void {
@@ -157,7 +157,7 @@ export class Network {
     if (this.tap !== null) this.tap.sent(src.id, to, msg);
     this.stats.sent++;
     src.stats.sent++;
-    const knobs = this.table[src.spec.index * this.n + dst.spec.index]!;
+    const knobs = this.table.knobs(src.spec.index, dst.spec.index);
     if (sizeOf(msg) > knobs.maxMessageBytes) {
       this.drop("oversize", src, dst, msg, typeSym, digest);
       const life = src.crashCount;
@@ -232,9 +232,9 @@ export class Network {
         : drawLatency(knobs, this.rng)) + extraUs;
     if (knobs.fifo) {
       const pair = src.spec.index * this.n + dst.spec.index;
-      const earliest = this.lastArrival[pair]!;
+      const earliest = this.lastArrival.get(pair) ?? 0;
       if (now + delay < earliest) delay = earliest - now;
-      this.lastArrival[pair] = now + delay;
+      this.lastArrival.set(pair, now + delay);
     }
     const packet = new Packet(src, dst, msg, typeSym, digest);
     if (this.tap !== null) this.tap.scheduled(packet, now + delay);
@@ -323,7 +323,7 @@ export class Network {
           h.message,
           typeSym,
           digest,
-          this.table[src.spec.index * this.n + dst.spec.index]!,
+          this.table.knobs(src.spec.index, dst.spec.index),
           verdict.kind === "delay" ? verdict.extraUs : 0,
         );
     }

@@ -2,7 +2,8 @@
 // pair) with jitter, per-link overrides of latency and loss, and FIFO versus reordering.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildTopology, ms } from "../../../src/sim/index.js";
+import { buildTopology, ms, spreadDcs } from "../../../src/sim/index.js";
+import { DEFAULT_LINK, LinkTable, knobsFor, type LinkKnobs, type LinkOverride } from "../../../src/sim/net/link.js";
 import { labels, on, range, runNet, type NetRun } from "./helpers.js";
 
 const topology = buildTopology({
@@ -147,5 +148,41 @@ describe("ordering", () => {
     expect(inversions(got)).toBe(0);
     expect(new Set(got)).toEqual(new Set(range(1, 200)));
     expect(got.length).toBeGreaterThan(200);
+  });
+});
+
+describe("the link table resolves knobs by class, without a pair table", () => {
+  const cluster = buildTopology({
+    regions: spreadDcs(3),
+    gates: 2,
+    managersPerDc: 2,
+    workersPerDc: 4,
+    clients: 1,
+  });
+  const options = { ...DEFAULT_LINK, jitterFraction: 0.2 };
+
+  it("every pair gets the knobs its two classes give it, and pairs of the same classes share one object", () => {
+    const table = new LinkTable(cluster, options, new Map());
+    const distinct = new Set<LinkKnobs>();
+    for (const from of cluster.nodes)
+      for (const to of cluster.nodes) {
+        const k = table.knobs(from.index, to.index);
+        expect(k).toEqual(knobsFor(options, from, to, undefined));
+        distinct.add(k);
+      }
+    // Classes: each DC, plus gates and clients per region (no DC): far fewer objects than pairs.
+    expect(distinct.size).toBeLessThan(50);
+  });
+
+  it("an override reaches its own directed pair only; one naming an unknown node reaches none", () => {
+    const overrides = new Map<string, LinkOverride>([
+      ["dc1-mgr-1->dc1-wrk-1", { oneWayUs: 42 }],
+      ["nobody->dc1-wrk-1", { oneWayUs: 7 }],
+    ]);
+    const table = new LinkTable(cluster, options, overrides);
+    const index = (id: string) => cluster.nodes.find((n) => n.id === id)!.index;
+    expect(table.knobs(index("dc1-mgr-1"), index("dc1-wrk-1")).baseUs).toBe(42);
+    expect(table.knobs(index("dc1-wrk-1"), index("dc1-mgr-1")).baseUs).toBe(options.sameDcMinUs);
+    expect(table.knobs(index("dc1-mgr-2"), index("dc1-wrk-1")).baseUs).toBe(options.sameDcMinUs);
   });
 });
