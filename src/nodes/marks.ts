@@ -192,6 +192,9 @@ export const MARKS = {
   "gate.lease.finishGranted": m("this gate recorded a peer finishing a job it holds"),
   "gate.finalize.completedAfterRestart": m("a gate's finish round had a majority before it crashed: it completes it"),
   "gate.finalize.resumedAfterRestart": m("a restarted gate completes the finish round it had started"),
+  "gate.finalize.refusedByHolder": m(
+    "a finish round was refused by peers that name another holder: the gate keeps its ending and retries",
+  ),
   "gate.finalize.noMajority": m("a finalisation found no majority of gates yet: retried"),
   "gate.replica.finishedElsewhere": m("a replica learned from the finish round that its job is over"),
   "gate.ledger.finishedWithoutReplica": m(

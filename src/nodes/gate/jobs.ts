@@ -372,12 +372,16 @@ export class GateJobs {
       if (this.jobs.get(jobId) !== job || isTerminalStatus(job.status) || job.leaderGate !== this.host.env.id) return;
       if (outcome.ok) return this.finalizeNow(job, intent.status, intent.error, intent.inherited);
       if (outcome.error === JOB_OVER) return this.learnOver(job, outcome.holder, outcome.finished ?? null);
-      if (outcome.holder !== null && outcome.holder !== this.host.env.id) {
-        job.finishIntent = null;
-        return this.host.yieldTo(job, outcome.holder);
-      }
-      // No majority answered: try again; the job stays open meanwhile.
-      this.host.env.mark("gate.finalize.noMajority");
+      // Refused by peers naming another holder: no stepping back. Peers that granted this
+      // round recorded the job as over, ended by this gate, and every other gate now learns
+      // that (the job can no longer be adopted); if this gate gave up the ending, nobody
+      // would ever end it (chaos seed 4350). A holder that really adopted the job announces
+      // itself with a higher token, and the replica update steps this gate back.
+      this.host.env.mark(
+        outcome.holder !== null && outcome.holder !== this.host.env.id
+          ? "gate.finalize.refusedByHolder"
+          : "gate.finalize.noMajority",
+      );
       this.host.env.after(this.host.cfg.requestTimeoutShortMs * 1000, () =>
         this.finalize(job, intent.status, intent.error, intent.inherited),
       );

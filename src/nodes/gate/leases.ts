@@ -35,6 +35,8 @@ interface Pending {
   /** Peers that refused, with the holder each named: the round fails once a majority is out of reach. */
   refusals: Map<NodeId, NodeId>;
   timer: TimerHandle;
+  /** A finish round: this gate has decided the job's ending, and a refusal does not move its holder record. */
+  finishing: boolean;
   /** Local time after which the round's grants are too old to count. */
   deadlineUs: number;
   done: (outcome: LeaseOutcome) => void;
@@ -137,6 +139,7 @@ export class JobLeases {
       grants: new Set([this.env.id]),
       refusals: new Map(),
       timer: -1,
+      finishing: finish !== null,
       deadlineUs: this.env.localNow() + this.timeoutMs * 1000,
       done: (o) => (o.ok ? settle() : done(o)),
     };
@@ -234,8 +237,9 @@ export class JobLeases {
       p.refusals.set(from, holder ?? from);
       // One peer's stale view must not sink the round: it fails only once a majority is out of reach.
       if (this.peers.length + 1 - p.refusals.size >= majority(this.peers.length + 1)) return;
-      // Someone else holds it: step aside so the client is sent to the holder.
-      if (this.holderOf(jobId) === this.env.id && holder !== null) this.record(jobId, holder);
+      // Someone else holds it: step aside so the client is sent to the holder. Not when
+      // finishing: peers that granted recorded this gate's ending, so it must keep it (seed 4350).
+      if (!p.finishing && this.holderOf(jobId) === this.env.id && holder !== null) this.record(jobId, holder);
       return this.finish(jobId, { ok: false, error: "lease held by another gate", holder });
     }
     p.grants.add(from);
